@@ -1,0 +1,37 @@
+# dprk-report: run `make help` for the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+UV_VERSION := 0.13.9
+# Use uv from PATH when there is one, else a private copy bootstrapped with python3.
+UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
+PYTHON := .venv/bin/python
+VENV_STAMP := .venv/.synced
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV_STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --quiet
+	@touch $@
+
+.PHONY: help
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: venv
+venv: $(VENV_STAMP) ## Create or update the project environment in .venv/ from uv.lock
+
+.PHONY: validate
+validate: $(VENV_STAMP) ## Check the curated dataset against its codebook and the source archive
+	$(PYTHON) -m dprk_report validate
+
+.PHONY: test
+test: $(VENV_STAMP) ## Run the whole test suite (sets up .venv/ first when missing)
+	$(PYTHON) -m dprk_report validate
+	$(PYTHON) -m pytest
+
+.PHONY: clean
+clean: ## Remove the environment and caches (not the published report)
+	rm -rf .venv .tools .pytest_cache build

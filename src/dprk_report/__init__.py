@@ -1,0 +1,1 @@
+"""Curated dataset and analytic report on the DPRK troop deployment to Russia."""

@@ -1,0 +1,45 @@
+"""Every path the project uses, in one place.
+
+Notebooks, the CLI and the tests import these names instead of writing
+relative strings such as ``"../data"``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Environment variable that points the project at another source archive.
+ARCHIVE_ENV = "DPRK_REPORT_ARCHIVE"
+#: Environment variable that points the project at another data directory
+#: (used by tests and the benchmark to work on a copy).
+DATA_ENV = "DPRK_REPORT_DATA"
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+FIGURES_DIR = PROJECT_ROOT / "figures"
+REPORT_DIR = PROJECT_ROOT / "report"
+DEFAULT_ARCHIVE_DIR = PROJECT_ROOT.parent / "shared" / "sources"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+
+
+class ArchiveNotFoundError(FileNotFoundError):
+    """The source archive is not where the project looked for it."""
+
+
+def data_dir() -> Path:
+    """The curated dataset directory (``data/`` unless ``DPRK_REPORT_DATA`` is set)."""
+    return Path(os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR)
+
+
+def archive_dir(must_exist: bool = True) -> Path:
+    """The read-only article archive (``../shared/sources`` unless ``DPRK_REPORT_ARCHIVE`` is set)."""
+    configured = os.environ.get(ARCHIVE_ENV)
+    path = Path(configured) if configured else DEFAULT_ARCHIVE_DIR
+    if must_exist and not path.is_dir():
+        how = f"${ARCHIVE_ENV}" if configured else f"the default (set ${ARCHIVE_ENV} to change it)"
+        raise ArchiveNotFoundError(
+            f"source archive not found: looked in {path} ({how}); "
+            "place the archived article texts there or point the variable at them"
+        )
+    return path

@@ -1,0 +1,128 @@
+"""Check the dataset against its codebook and the source archive.
+
+``validate`` never stops at the first problem: a curator fixing the data wants
+the whole list at once, each problem pointing at a file, a line and a column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from . import paths
+from .crosschecks import CROSS_CHECKS, Tables
+from .schema import SCHEMAS
+from .tables import TABLES, read_table, table_path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, at ``file:row`` (row = line in the file, header = 1) in column ``field``."""
+
+    file: str
+    row: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.row is None else f"{self.file}:{self.row}"
+        what = self.message if self.field is None else f"{self.field}: {self.message}"
+        return f"{where}: {what}"
+
+
+@dataclass
+class ValidationReport:
+    """Every problem found, how many rows each table has, and the frames as read."""
+
+    problems: list[Problem]
+    counts: dict[str, int]
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line: the table sizes when valid, else the number of problems."""
+        if not self.ok:
+            count = len(self.problems)
+            return f"{count} problem{'s' if count != 1 else ''}"
+        sizes = ", ".join(f"{self.counts.get(name, 0)} {name}" for name in TABLES)
+        return f"{len(TABLES)} tables valid: {sizes}"
+
+
+def validate(data_dir: Path | None = None, archive_dir: Path | None = None) -> ValidationReport:
+    """Validate the four tables in ``data_dir`` against the archive in ``archive_dir``.
+
+    Both default to ``paths``. Raises ``paths.ArchiveNotFoundError`` when the
+    archive is missing, since no source could then be checked at all.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
+    archive = _existing_archive(archive_dir)
+    names = {table: display_name(table_path(data_dir, table)) for table in TABLES}
+    problems: list[Problem] = []
+    frames: dict[str, pd.DataFrame] = {}
+    for table in TABLES:
+        raw = read_table(table_path(data_dir, table))
+        problems += [Problem(names[table], line, None, message) for line, message in raw.problems]
+        if raw.frame is not None:
+            frames[table] = raw.frame
+            problems += schema_problems(table, raw.frame, names[table])
+    tables = Tables(frames, names, archive)
+    for check in CROSS_CHECKS:
+        check(tables)
+    problems += [Problem(*found) for found in tables.problems]
+    order = {name: position for position, name in enumerate(names.values())}
+    problems.sort(key=lambda problem: (order.get(problem.file, len(order)), problem.row or 0))
+    counts = {table: len(frame) for table, frame in frames.items()}
+    return ValidationReport(problems, counts, frames)
+
+
+def _existing_archive(archive_dir: Path | None) -> Path:
+    if archive_dir is None:
+        return paths.archive_dir()
+    archive = Path(archive_dir)
+    if not archive.is_dir():
+        raise paths.ArchiveNotFoundError(f"source archive not found: looked in {archive}")
+    return archive
+
+
+def display_name(path: Path) -> str:
+    """``data/NAME.csv`` for the project's own files, the full path for any other."""
+    try:
+        return Path(path).resolve().relative_to(paths.PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def schema_problems(table: str, frame: pd.DataFrame, file: str) -> list[Problem]:
+    """The table's pandera schema run lazily, each failure turned into a Problem."""
+    try:
+        SCHEMAS[table].validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        return [_problem_from_case(case, file) for case in cases.itertuples(index=False)]
+    return []
+
+
+def _problem_from_case(case, file: str) -> Problem:
+    """Translate one row of pandera's ``failure_cases`` into the codebook's words."""
+    check, value = str(case.check), case.failure_case
+    if check == "column_in_dataframe":
+        return Problem(file, 1, str(value), "column missing from the header")
+    if check == "column_in_schema":
+        return Problem(file, 1, str(value), "column is not in the codebook")
+    row = None if pd.isna(case.index) else int(case.index)
+    if check == "not_nullable":
+        return Problem(file, row, case.column, "required but empty")
+    if check == "field_uniqueness":
+        return Problem(file, row, case.column, f"{value!r} appears on more than one row")
+    return Problem(file, row, case.column, f"{_shorten(value)!r} {check}")
+
+
+def _shorten(value, limit: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,210 @@
+"""A tiny valid dataset and archive written into ``tmp_path``, for tests to break one thing at a time.
+
+The line numbers the tests expect follow from the rows below: the header is
+line 1, so the first row of each table is line 2.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+# Published on Friday 15 August 2025, so its "on Wednesday" is 13 August 2025.
+# Curly quotes, an em dash and a line break inside a sentence are deliberate.
+ARTICLE_000 = (
+    "url: https://example-news.test/2025/08/15/troops\n"
+    "date-on-page: 2025-08-15\n"
+    "\n"
+    "Seoul says more North Korean troops in Russia\n"
+    "South Korea\u2019s spy agency said on Wednesday that about 15,000 North Korean\n"
+    "troops had been sent to Russia \u2014 and that more than 300 had been killed.\n"
+    "\u201cWe condemn this deployment,\u201d the foreign minister said on August 12.\n"
+)
+
+ARTICLE_001 = (
+    "url: https://wire-daily.test/world/kim-letter\n"
+    "date-on-page: 2025-08-20\n"
+    "\n"
+    "SEOUL, Aug. 20 (AFP) Kim Jong Un sent a letter to Vladimir Putin on August 10, "
+    "state media KCNA reported on August 11. Between 10,000 and 12,000 soldiers are in "
+    "the Kursk region, officials said. The officials said the soldiers had been moved in "
+    "several groups over the summer, travelling by train and by air from Pyongyang to "
+    "Vladivostok and then on to the front near Kursk, where they joined Russian units.\n"
+)
+
+ARTICLES = {"000_example-news.txt": ARTICLE_000, "001_wire-daily.txt": ARTICLE_001}
+
+# Headers as the codebook (data/README.md) lists them.
+HEADERS = {
+    "sources": [
+        "source_id", "archive_file", "sha256", "outlet", "title", "url", "published_date",
+        "published_precision", "published_basis", "wire_agency", "is_excerpt", "notes",
+    ],
+    "statements": [
+        "statement_id", "event_date", "date_precision", "date_basis", "date_resolved_against",
+        "date_note", "speaker", "speaker_role", "side", "addressee", "channel", "act", "occasion",
+        "state_media", "state_media_report_date", "state_media_date_basis", "summary", "notes",
+    ],
+    "estimates": [
+        "estimate_id", "metric", "low", "best", "high", "scope", "qualifier", "estimator", "estimator_side",
+        "disclosure_channel", "disclosed_by", "announced_date", "announced_precision",
+        "announced_basis", "date_resolved_against", "date_note", "as_of_date", "as_of_precision",
+        "period_note", "location", "summary", "notes",
+    ],
+    "citations": ["citation_id", "record_id", "source_id", "quote", "date_as_written", "notes"],
+}
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+ROWS = {
+    "sources": [
+        {  # line 2
+            "source_id": "S000", "archive_file": "000_example-news.txt", "sha256": _sha(ARTICLE_000),
+            "outlet": "Example News", "title": "Seoul says more North Korean troops in Russia",
+            "url": "https://example-news.test/2025/08/15/troops", "published_date": "2025-08-15",
+            "published_precision": "day", "published_basis": "url", "is_excerpt": "false",
+        },
+        {  # line 3
+            "source_id": "S001", "archive_file": "001_wire-daily.txt", "sha256": _sha(ARTICLE_001),
+            "outlet": "Wire Daily", "url": "https://wire-daily.test/world/kim-letter",
+            "published_date": "2025-08-20", "published_precision": "day", "published_basis": "dateline",
+            "wire_agency": "AFP", "is_excerpt": "true",
+        },
+    ],
+    "statements": [
+        {  # line 2
+            "statement_id": "ST001", "event_date": "2025-08-12", "date_precision": "day",
+            "date_basis": "stated", "speaker_role": "Foreign Minister of South Korea", "side": "South Korea",
+            "channel": "press_briefing", "act": "condemnation", "summary": "Seoul condemns the deployment.",
+        },
+        {  # line 3
+            "statement_id": "ST002", "event_date": "2025-08-10", "date_precision": "day",
+            "date_basis": "stated", "speaker": "Kim Jong Un", "side": "North Korea",
+            "addressee": "Vladimir Putin", "channel": "letter", "act": "praise", "state_media": "KCNA",
+            "state_media_report_date": "2025-08-11", "state_media_date_basis": "stated",
+            "summary": "Kim writes to Putin.",
+        },
+    ],
+    "estimates": [
+        {  # line 2
+            "estimate_id": "ES001", "metric": "troops_deployed", "best": "15000", "scope": "total", "qualifier": "about",
+            "estimator": "South Korea National Intelligence Service", "estimator_side": "South Korea",
+            "disclosure_channel": "press_briefing", "announced_date": "2025-08-13",
+            "announced_precision": "day", "announced_basis": "weekday", "date_resolved_against": "S000",
+            "location": "Russia", "summary": "About 15,000 troops sent.",
+        },
+        {  # line 3
+            "estimate_id": "ES002", "metric": "killed", "best": "300", "scope": "total", "qualifier": "more than",
+            "estimator": "South Korea National Intelligence Service", "estimator_side": "South Korea",
+            "disclosure_channel": "press_briefing", "announced_date": "2025-08-13",
+            "announced_precision": "day", "announced_basis": "weekday", "date_resolved_against": "S000",
+            "summary": "More than 300 killed.",
+        },
+        {  # line 4
+            "estimate_id": "ES003", "metric": "troops_deployed", "low": "10000", "high": "12000", "scope": "subset",
+            "qualifier": "between", "estimator": "officials", "disclosure_channel": "media_report",
+            "announced_date": "2025-08-20", "announced_precision": "day", "announced_basis": "article_date",
+            "as_of_date": "2025-08", "as_of_precision": "month", "location": "Kursk region",
+            "summary": "Between 10,000 and 12,000 in Kursk.",
+        },
+    ],
+    "citations": [
+        {  # line 2: straight quotes against the article's curly ones
+            "citation_id": "C0001", "record_id": "ST001", "source_id": "S000",
+            "quote": '"We condemn this deployment," the foreign minister said on August 12.',
+            "date_as_written": "on August 12",
+        },
+        {  # line 3
+            "citation_id": "C0002", "record_id": "ST002", "source_id": "S001",
+            "quote": "Kim Jong Un sent a letter to Vladimir Putin on August 10",
+            "date_as_written": "on August 10",
+        },
+        {  # line 4: runs over the article's line break and em dash
+            "citation_id": "C0003", "record_id": "ES001", "source_id": "S000",
+            "quote": "about 15,000 North Korean troops had been sent to Russia - and that",
+            "date_as_written": "on Wednesday",
+        },
+        {  # line 5
+            "citation_id": "C0004", "record_id": "ES002", "source_id": "S000",
+            "quote": "more than 300 had been killed", "date_as_written": "on Wednesday",
+        },
+        {  # line 6
+            "citation_id": "C0005", "record_id": "ES003", "source_id": "S001",
+            "quote": "Between 10,000 and 12,000 soldiers are in the Kursk region",
+        },
+    ],
+}
+
+
+@dataclass
+class FakeDataset:
+    """The tiny dataset: edit ``rows``/``headers``/``articles``, then ``write()`` and validate."""
+
+    root: Path
+    rows: dict = field(default_factory=lambda: copy.deepcopy(ROWS))
+    headers: dict = field(default_factory=lambda: copy.deepcopy(HEADERS))
+    articles: dict = field(default_factory=lambda: dict(ARTICLES))
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def archive(self) -> Path:
+        return self.root / "archive"
+
+    def set(self, table: str, row_id: str, column: str, value: str) -> None:
+        """Set one cell of the row whose first column is ``row_id``."""
+        id_column = self.headers[table][0]
+        (row,) = [row for row in self.rows[table] if row[id_column] == row_id]
+        row[column] = value
+
+    def write(self, bom: bool = False, newline: str = "\n") -> FakeDataset:
+        """Write the tables and the archive (articles as UTF-8, tables optionally with BOM/CRLF)."""
+        self.data.mkdir(exist_ok=True)
+        self.archive.mkdir(exist_ok=True)
+        for name, text in self.articles.items():
+            (self.archive / name).write_bytes(text.encode("utf-8"))
+        for table, rows in self.rows.items():
+            path = self.data / f"{table}.csv"
+            with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+                writer = csv.DictWriter(handle, fieldnames=self.headers[table], lineterminator=newline,
+                                        extrasaction="ignore")
+                writer.writeheader()
+                writer.writerows(rows)
+        return self
+
+    def validate(self):
+        from dprk_report.validation import validate
+
+        return validate(self.data, self.archive)
+
+    def problems(self) -> list[str]:
+        return [str(problem) for problem in self.validate().problems]
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> FakeDataset:
+    """The valid tiny dataset, already written; edit it and call ``write()`` again."""
+    return FakeDataset(tmp_path).write()
+
+
+def problem_at(
+    problems: list[str], table: str, line: int | None, column: str | None, containing: str = ""
+) -> str:
+    """The one problem at ``table``'s ``line`` and ``column`` whose text has ``containing``."""
+    where = f"{table}.csv" + (f":{line}" if line is not None else "") + ": "
+    where += f"{column}: " if column else ""
+    pattern = re.compile(r"(.*/)?" + re.escape(where))
+    found = [problem for problem in problems if pattern.match(problem) and containing in problem]
+    assert len(found) == 1, f"expected one problem at {where!r}, got: {problems}"
+    return found[0]

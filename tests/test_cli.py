@@ -1,0 +1,53 @@
+"""``python -m dprk_report validate`` run as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "dprk_report", *args], capture_output=True, text=True, env=environment, timeout=120
+    )
+
+
+def test_valid_dataset_exits_0_with_summary(fake):
+    result = run("validate", "--data", str(fake.data), "--archive", str(fake.archive))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "4 tables valid: 2 sources, 2 statements, 3 estimates, 5 citations"
+    assert result.stderr == ""
+
+
+def test_environment_variables_select_the_directories(fake):
+    result = run("validate", env={"DPRK_REPORT_DATA": str(fake.data), "DPRK_REPORT_ARCHIVE": str(fake.archive)})
+    assert result.returncode == 0, result.stderr
+
+
+def test_invalid_dataset_exits_1_listing_problems(fake):
+    fake.set("citations", "C0002", "record_id", "ST099")
+    fake.write()
+    result = run("validate", "--data", str(fake.data), "--archive", str(fake.archive))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines == [
+        f"{fake.data / 'statements.csv'}:3: statement_id: ST002 has no citation in citations.csv",
+        f"{fake.data / 'citations.csv'}:3: record_id: 'ST099' is not in statements.csv or estimates.csv",
+        "2 problems",
+    ]
+    assert result.stdout == ""
+
+
+def test_missing_archive_exits_2_with_one_line(fake):
+    result = run("validate", "--data", str(fake.data), "--archive", str(fake.root / "nowhere"))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "source archive not found" in result.stderr
+
+
+def test_cli_module_does_not_import_pandas():
+    code = "import sys, dprk_report.cli; print('pandas' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,78 @@
+"""Partial dates, precision agreement and weekday resolution, with expected values worked out by calendar."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dprk_report.dates import Period, parse_partial_date, precision_problem, resolve_weekday, weekday_named_in
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025", Period(date(2025, 1, 1), date(2025, 12, 31), "year")),
+        ("2025-04", Period(date(2025, 4, 1), date(2025, 4, 30), "month")),
+        ("2024-02", Period(date(2024, 2, 1), date(2024, 2, 29), "month")),  # leap year
+        ("2025-02", Period(date(2025, 2, 1), date(2025, 2, 28), "month")),
+        ("2025-04-26", Period(date(2025, 4, 26), date(2025, 4, 26), "day")),
+    ],
+)
+def test_parse_partial_date(text, expected):
+    assert parse_partial_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2025-4", "25-04-26", "2025-04-26 ", "April 2025", "2025-13", "2025-02-29", ""])
+def test_parse_partial_date_rejects(text):
+    with pytest.raises(ValueError):
+        parse_partial_date(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "precision", "agrees"),
+    [
+        ("2025-04", "month", True),
+        ("2025-04", "day", False),
+        ("2025-04-26", "month", False),
+        ("2025", "year", True),
+        (None, "unknown", True),
+        (None, "day", False),
+        ("2025-04-26", "unknown", False),
+        ("2025-04-26", None, False),
+        ("2025-04-26", "not_before", True),
+    ],
+)
+def test_precision_problem(text, precision, agrees):
+    assert (precision_problem(text, precision) is None) is agrees
+
+
+@pytest.mark.parametrize(
+    ("weekday", "article_date", "expected"),
+    [
+        # Friday 2025-08-15: the Wednesday before it is the 13th.
+        ("Wednesday", date(2025, 8, 15), date(2025, 8, 13)),
+        # The article's own weekday is the article's own day.
+        ("Friday", date(2025, 8, 15), date(2025, 8, 15)),
+        # The Saturday before a Friday is six days earlier.
+        ("saturday", date(2025, 8, 15), date(2025, 8, 9)),
+        # Across a month end: Monday 2025-09-01, so "Thursday" is 2025-08-28.
+        ("Thursday", date(2025, 9, 1), date(2025, 8, 28)),
+        # Across a year end: Thursday 2025-01-02, so "Monday" is 2024-12-30.
+        ("Monday", date(2025, 1, 2), date(2024, 12, 30)),
+    ],
+)
+def test_resolve_weekday(weekday, article_date, expected):
+    assert resolve_weekday(weekday, article_date) == expected
+
+
+def test_resolve_weekday_rejects_unknown_name():
+    with pytest.raises(ValueError):
+        resolve_weekday("Funday", date(2025, 8, 15))
+
+
+def test_weekday_named_in():
+    assert weekday_named_in("earlier on Thursday") == "thursday"
+    assert weekday_named_in("on Sundays") is None
+    assert weekday_named_in("last week") is None
+    assert weekday_named_in(None) is None
