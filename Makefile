@@ -14,6 +14,7 @@ VENV_STAMP := .venv/.synced
 
 $(VENV_STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --quiet
+	$(PYTHON) -m ipykernel install --sys-prefix --name dprk-report --display-name "Python 3 (dprk-report)" > /dev/null
 	@touch $@
 
 .PHONY: help

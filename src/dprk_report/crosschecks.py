@@ -327,8 +327,9 @@ def check_archive_files(t: Tables) -> None:
         if not name or "/" in name or "\\" in name:
             continue
         source_id = row["source_id"]
-        if source_id and name[:3].isdigit() and source_id != f"S{name[:3]}":
-            message = f"{source_id!r} does not match archive file {name!r} (expected S{name[:3]})"
+        number = name.split("_", 1)[0]
+        if source_id and number.isdigit() and source_id != f"S{number}":
+            message = f"{source_id!r} does not match archive file {name!r} (expected S{number})"
             t.report("sources", line, "source_id", message)
         path = t.archive / name
         if not path.is_file():

@@ -42,6 +42,7 @@ ACTS = (
     "praise",
     "commemoration",
     "pledge",
+    "support",
     "warning",
     "comment",
     "announcement",
@@ -57,6 +58,17 @@ METRICS = (
     "captured",
     "repatriated",
 )
+
+#: How each metric is named in charts and prose.
+METRIC_LABELS = {
+    "troops_deployed": "Troops deployed",
+    "troops_planned": "Troops planned or expected",
+    "killed": "Killed",
+    "wounded": "Wounded",
+    "casualties": "Casualties (killed and wounded)",
+    "captured": "Captured",
+    "repatriated": "Repatriated",
+}
 
 DISCLOSURE_CHANNELS = (
     "closed_door_briefing",

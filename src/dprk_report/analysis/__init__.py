@@ -1,0 +1,1 @@
+"""Analysis behind the notebooks: pure functions from typed frames to tidy frames."""

@@ -1,0 +1,168 @@
+"""Cadence of statements: when each was made, how sure we are, and the gaps between them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..dataset import Dataset
+from ..selection import Selection
+from .common import first_reported, in_window, overlaps_window
+
+#: How a statement's date is drawn, from most to least certain.
+MARKER_DAY = "day"  # the article gives the day
+MARKER_INFERRED = "inferred"  # day worked out from a weekday or a relative phrase
+MARKER_SPAN = "span"  # only the month or year is known
+MARKER_NO_LATER_THAN = "no_later_than"  # undated: drawn at its first report
+
+INFERRED_BASES = ("weekday", "relative", "other_source")
+
+#: Channels grouped for charting: fifteen marker shapes would be unreadable.
+CHANNEL_GROUPS = {
+    "letter": "Letter or message",
+    "message": "Letter or message",
+    "phone_call": "Call, talks or meeting",
+    "talks": "Call, talks or meeting",
+    "meeting": "Call, talks or meeting",
+    "briefing": "Briefing or press event",
+    "press_briefing": "Briefing or press event",
+    "press_conference": "Briefing or press event",
+    "interview": "Briefing or press event",
+    "speech": "Speech, address or ceremony",
+    "video_address": "Speech, address or ceremony",
+    "ceremony": "Speech, address or ceremony",
+    "written_statement": "Written statement or post",
+    "social_media": "Written statement or post",
+    "unspecified": "Other or unspecified",
+}
+
+
+def date_marker(precision: str, basis: str) -> str:
+    """How certain a statement's date is, as drawn on the timeline."""
+    if precision == "unknown":
+        return MARKER_NO_LATER_THAN
+    if precision in ("month", "year"):
+        return MARKER_SPAN
+    return MARKER_INFERRED if basis in INFERRED_BASES else MARKER_DAY
+
+
+def statement_timeline(dataset: Dataset) -> pd.DataFrame:
+    """One row per statement with the date to draw it at and how certain that date is.
+
+    ``timeline_date`` is the day for day-precision statements, the first day of
+    the period for month or year precision (drawn as a span to ``date_end``), and
+    the earliest citing article's date for undated statements ("no later than").
+    """
+    frame = dataset.statements
+    reported = frame["statement_id"].map(first_reported(dataset))
+    markers = [date_marker(p, b) for p, b in zip(frame["date_precision"], frame["date_basis"])]
+    timeline = pd.DataFrame({
+        "statement_id": frame["statement_id"],
+        "side": frame["side"].astype(str),
+        "speaker": frame["speaker"],
+        "channel": frame["channel"].astype(str),
+        "channel_group": frame["channel"].astype(str).map(CHANNEL_GROUPS).fillna("Other or unspecified"),
+        "act": frame["act"].astype(str),
+        "occasion": frame["occasion"],
+        "summary": frame["summary"],
+        "date_precision": frame["date_precision"].astype(str),
+        "date_basis": frame["date_basis"].astype(str),
+        "date_marker": markers,
+        "date_start": frame["event_date_start"],
+        "date_end": frame["event_date_end"],
+        "first_reported": reported,
+        "state_media": frame["state_media"],
+        "state_media_date": frame["state_media_report_date_start"],
+    })
+    undated = timeline["date_marker"] == MARKER_NO_LATER_THAN
+    timeline["timeline_date"] = timeline["date_start"].where(~undated, timeline["first_reported"])
+    timeline["timeline_end"] = timeline["date_end"].where(~undated, timeline["first_reported"])
+    return timeline.sort_values(["timeline_date", "statement_id"], kind="stable").reset_index(drop=True)
+
+
+def select_statements(timeline: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    """Statements by the selected sides whose date or period meets the window."""
+    keep = overlaps_window(timeline["timeline_date"], timeline["timeline_end"], selection)
+    if selection.sides:
+        keep &= timeline["side"].isin(selection.sides)
+    return timeline[keep].reset_index(drop=True)
+
+
+def intervals(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Days between consecutive statements known to the day.
+
+    Month-, year- and undated statements are left out: an interval to a date
+    we do not know would be invented precision.
+    """
+    dated = timeline[timeline["date_marker"].isin([MARKER_DAY, MARKER_INFERRED])]
+    dated = dated.sort_values(["date_start", "statement_id"], kind="stable")
+    gaps = pd.DataFrame({
+        "previous_id": dated["statement_id"].shift(),
+        "previous_date": dated["date_start"].shift(),
+        "statement_id": dated["statement_id"],
+        "date": dated["date_start"],
+        "side": dated["side"],
+    })
+    gaps["gap_days"] = (gaps["date"] - gaps["previous_date"]).dt.days.astype("Int64")
+    return gaps.dropna(subset=["previous_id"]).reset_index(drop=True)
+
+
+def monthly_counts(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Statements per calendar month and side (months as rows, sides as columns).
+
+    Only statements dated at least to the month are counted; every month from
+    the first to the last appears, so quiet months show as zeros.
+    """
+    placed = timeline[timeline["date_precision"].isin(["day", "month"])]
+    if placed.empty:
+        return pd.DataFrame()
+    months = placed["date_start"].dt.to_period("M")
+    counts = pd.crosstab(months, placed["side"])
+    every_month = pd.period_range(counts.index.min(), counts.index.max(), freq="M")
+    return counts.reindex(every_month, fill_value=0).rename_axis("month")
+
+
+def state_media_lags(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Days from an act to its state-media report, where both are known to the day."""
+    known = timeline[
+        timeline["state_media_date"].notna()
+        & timeline["date_marker"].isin([MARKER_DAY, MARKER_INFERRED])
+    ].copy()
+    known["lag_days"] = (known["state_media_date"] - known["date_start"]).dt.days.astype("Int64")
+    return known[["statement_id", "side", "speaker", "channel", "occasion", "date_start",
+                  "state_media", "state_media_date", "lag_days"]].reset_index(drop=True)
+
+
+def marked_occasions(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Statements the data tie to an occasion (anniversary, New Year, summit)."""
+    tied = timeline[timeline["occasion"].notna()]
+    return tied[["statement_id", "timeline_date", "date_marker", "side", "speaker", "channel", "occasion"]]
+
+
+#: Sides whose own confirmation of the deployment is a milestone on the estimate charts.
+DEPLOYING_SIDES = ("North Korea", "Russia")
+
+
+def confirmation_milestones(timeline: pd.DataFrame) -> pd.DataFrame:
+    """The first confirmation by each deploying side, with a label for charts."""
+    confirmations = timeline[(timeline["act"] == "confirmation") & timeline["side"].isin(DEPLOYING_SIDES)]
+    confirmations = confirmations.dropna(subset=["timeline_date"])
+    first = confirmations.sort_values("timeline_date", kind="stable").groupby("side", observed=True).head(1)
+    return pd.DataFrame({
+        "side": first["side"],
+        "date": first["timeline_date"],
+        "statement_id": first["statement_id"],
+        "label": [f"{side} confirms ({day:%d %b %Y})" for side, day in zip(first["side"], first["timeline_date"])],
+    }).reset_index(drop=True)
+
+
+def longest_gaps(gaps: pd.DataFrame, timeline: pd.DataFrame, count: int = 5) -> pd.DataFrame:
+    """The ``count`` longest silences, with who spoke before and after, for a table."""
+    speakers = timeline.set_index("statement_id")["speaker"]
+    longest = gaps.nlargest(count, "gap_days")
+    return pd.DataFrame({
+        "from": longest["previous_date"].dt.strftime("%Y-%m-%d"),
+        "spoke before": longest["previous_id"].map(speakers),
+        "to": longest["date"].dt.strftime("%Y-%m-%d"),
+        "spoke after": longest["statement_id"].map(speakers),
+        "days": longest["gap_days"],
+    })

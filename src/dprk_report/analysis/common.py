@@ -1,0 +1,43 @@
+"""Joins and filters shared by the statement and estimate analyses."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..dataset import Dataset
+from ..selection import Selection
+
+
+def cited_sources(dataset: Dataset) -> pd.DataFrame:
+    """Citations joined with the publication date, outlet and wire agency of their article."""
+    columns = ["source_id", "outlet", "wire_agency", "published_date_start", "published_precision"]
+    joined = dataset.citations.merge(dataset.sources[columns], on="source_id", how="left")
+    return joined.rename(columns={"published_date_start": "published"})
+
+
+def first_reported(dataset: Dataset) -> pd.Series:
+    """Earliest publication date of any article citing each record, indexed by record id."""
+    return cited_sources(dataset).groupby("record_id")["published"].min()
+
+
+def independent_reports(citations: pd.DataFrame) -> pd.Series:
+    """How many independent reports each record has.
+
+    Articles that carry one wire agency's story count once: they are one
+    report, not confirmation of each other. Articles with no named wire count
+    once per outlet.
+    """
+    origin = citations["wire_agency"].astype("string").fillna("outlet: " + citations["outlet"].fillna(citations["source_id"]))
+    return citations.assign(origin=origin).groupby("record_id")["origin"].nunique()
+
+
+def in_window(dates: pd.Series, selection: Selection) -> pd.Series:
+    """True where a date falls inside the selection's window (both ends included)."""
+    start, end = pd.Timestamp(selection.start), pd.Timestamp(selection.end)
+    return dates.between(start, end) & dates.notna()
+
+
+def overlaps_window(starts: pd.Series, ends: pd.Series, selection: Selection) -> pd.Series:
+    """True where the period [start, end] shares at least one day with the window."""
+    start, end = pd.Timestamp(selection.start), pd.Timestamp(selection.end)
+    return (starts <= end) & (ends >= start)

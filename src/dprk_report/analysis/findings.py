@@ -1,0 +1,173 @@
+"""Findings in plain words, computed from the analysis frames (no typed-in numbers)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..vocab import METRIC_LABELS
+from . import cadence
+
+
+def day(value: pd.Timestamp) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def figure_text(row) -> str:
+    """A figure as the text gives it: '10,000 to 12,000', 'more than 3,000', 'thousands'."""
+    if pd.notna(row.low) and pd.notna(row.high):
+        number = f"{int(row.low):,} to {int(row.high):,}"
+    elif pd.notna(row.best):
+        number = f"{int(row.best):,}"
+    else:
+        return str(row.qualifier)
+    qualifier = "" if pd.isna(row.qualifier) or row.qualifier == "between" else f"{row.qualifier} "
+    return f"{qualifier}{number}"
+
+
+def totals_first(rows: pd.DataFrame) -> pd.DataFrame:
+    """Figures for the whole force or all losses; increments and parts only when there is nothing else."""
+    totals = rows[rows["scope"] == "total"]
+    return totals if not totals.empty else rows
+
+
+def coverage_findings(contributions: pd.DataFrame, timeline: pd.DataFrame, estimates: pd.DataFrame) -> list[str]:
+    if contributions.empty:
+        return ["No archived article was published in this window."]
+    wired = contributions["wire_agency"].notna().sum()
+    excerpts = int(contributions["is_excerpt"].sum())
+    single = (estimates["n_independent"] == 1).sum() if not estimates.empty else 0
+    undated = (timeline["date_marker"] == cadence.MARKER_NO_LATER_THAN).sum()
+    findings = [
+        f"The evidence is **{plural(len(contributions), 'article')}** from "
+        f"{plural(contributions['outlet'].nunique(), 'outlet')}, published between "
+        f"{day(contributions['published_date_start'].min())} and {day(contributions['published_date_start'].max())}; "
+        f"{excerpts} of them are excerpts.",
+        f"{plural(int(wired), 'article')} carry a named wire agency's story, so they are not independent of "
+        "other copies of the same story.",
+    ]
+    if len(timeline):
+        findings.append(
+            f"{plural(int(undated), 'statement')} of {len(timeline)} have no date in any article and can only be "
+            "placed no later than their first report."
+        )
+    if len(estimates):
+        findings.append(
+            f"{single} of {len(estimates)} estimates rest on a single independent report."
+        )
+    return findings
+
+
+def cadence_findings(timeline: pd.DataFrame, gaps: pd.DataFrame, counts: pd.DataFrame,
+                     lags: pd.DataFrame) -> list[str]:
+    if timeline.empty:
+        return ["No statement in the dataset falls in this window for the selected sides."]
+    by_side = timeline["side"].value_counts()
+    findings = [
+        f"**{plural(len(timeline), 'statement')}** by {plural(len(by_side), 'side')}; the most frequent speaker side "
+        f"is {by_side.index[0]} ({by_side.iloc[0]})."
+    ]
+    if not counts.empty:
+        totals = counts.sum(axis=1)
+        busiest = totals.idxmax()
+        findings.append(f"The busiest month was {busiest.strftime('%B %Y')} with {plural(int(totals.max()), 'statement')}.")
+    if not gaps.empty:
+        longest = gaps.loc[gaps["gap_days"].astype(float).idxmax()]
+        findings.append(
+            f"Between statements dated to the day the median gap is {int(gaps['gap_days'].median())} days; the longest "
+            f"silence is {int(longest['gap_days'])} days, from {day(longest['previous_date'])} "
+            f"({longest['previous_id']}) to {day(longest['date'])} ({longest['statement_id']})."
+        )
+    if not lags.empty:
+        slowest = lags.loc[lags["lag_days"].astype(float).idxmax()]
+        findings.append(
+            f"State media's longest delay: {slowest['state_media']} reported {slowest['speaker']}'s "
+            f"{slowest['channel'].replace('_', ' ')} of {day(slowest['date_start'])} "
+            f"{plural(int(slowest['lag_days']), 'day')} later."
+        )
+    return findings
+
+
+def estimate_findings(estimates: pd.DataFrame, lineage: pd.DataFrame, stale: pd.DataFrame,
+                      milestones: pd.DataFrame) -> list[str]:
+    if estimates.empty:
+        return ["No estimate of the selected metrics was made public in this window."]
+    findings = []
+    first = estimates.iloc[0]
+    findings.append(
+        f"The first figure in the window is {figure_text(first)} ({METRIC_LABELS[first['metric']].lower()}) "
+        f"from {first['estimator']}, public on {day(first['public_date'])}."
+    )
+    for milestone in milestones.itertuples(index=False):
+        before = (estimates["public_date"] < milestone.date).sum()
+        findings.append(
+            f"{milestone.side} first confirmed the deployment on {day(milestone.date)}, after "
+            f"{plural(int(before), 'estimate')} in this selection had been published."
+        )
+    for metric, rows in estimates.groupby("metric", sort=False):
+        latest = totals_first(rows).iloc[-1]
+        findings.append(
+            f"Latest {METRIC_LABELS[metric].lower()} figure: {figure_text(latest)}, from {latest['estimator']} "
+            f"({day(latest['public_date'])})."
+        )
+    if not stale.empty:
+        oldest = stale.iloc[0]
+        findings.append(
+            f"**{plural(len(stale), 'repeat')}** carried a figure that was old (90 days or more) or already replaced by "
+            f"its own estimator; the oldest: {oldest['estimate_id']} ({oldest['estimator']}) repeated by "
+            f"{oldest['outlet']} on {day(oldest['published'])}, {int(oldest['age_days'])} days after it was made public."
+        )
+    return findings
+
+
+def contributions_title(contributions: pd.DataFrame) -> str:
+    totals = contributions["statements"] + contributions["estimates"]
+    top = contributions.loc[totals.idxmax()]
+    outlet = top["outlet"] if pd.notna(top["outlet"]) else "an unnamed outlet"
+    return (f"{len(contributions)} articles support the dataset; the richest, {outlet} "
+            f"({day(top['published_date_start'])}), supports {int(totals.max())} records")
+
+
+def timeline_title(timeline: pd.DataFrame) -> str:
+    months = timeline["timeline_date"].dt.to_period("M").value_counts()
+    busiest, count = months.index[0], int(months.iloc[0])
+    return f"Statements cluster in {busiest.strftime('%B %Y')} ({count:,} of {len(timeline):,})"
+
+
+def monthly_title(counts: pd.DataFrame) -> str:
+    totals = counts.sum(axis=1)
+    quiet = int((totals == 0).sum())
+    return (f"{totals.idxmax().strftime('%B %Y')} was the busiest month ({int(totals.max())} statements); "
+            f"{plural(quiet, 'month')} had none")
+
+
+def intervals_title(gaps: pd.DataFrame) -> str:
+    longest = gaps.loc[gaps["gap_days"].astype(float).idxmax()]
+    return (f"Median gap {int(gaps['gap_days'].median())} days; the longest silence, "
+            f"{int(longest['gap_days'])} days, ended on {day(longest['date'])}")
+
+
+def lags_title(lags: pd.DataFrame) -> str:
+    slowest = lags.loc[lags["lag_days"].astype(float).idxmax()]
+    return (f"State media reported within {plural(int(lags['lag_days'].min()), 'day')} at best and "
+            f"{plural(int(slowest['lag_days']), 'day')} at worst ({slowest['speaker']}'s "
+            f"{slowest['channel'].replace('_', ' ')})")
+
+
+def estimates_title(estimates: pd.DataFrame) -> str:
+    """The change in the metric with the most estimates, from its first to its latest figure."""
+    metric = estimates["metric"].value_counts().index[0]
+    rows = totals_first(estimates[estimates["metric"] == metric])
+    first, latest = rows.iloc[0], rows.iloc[-1]
+    return (f"{METRIC_LABELS[metric]}: from {figure_text(first)} ({first['public_date']:%b %Y}) "
+            f"to {figure_text(latest)} ({latest['public_date']:%b %Y}), across {len(rows)} estimates")
+
+
+def repeats_title(lineage: pd.DataFrame) -> str:
+    repeats = lineage[lineage["appearance"] > 1]
+    old = int((repeats["age_days"] >= 90).sum())
+    return (f"{plural(old, 'repeat')} of {len(repeats)} carried a figure 90 days old or more; "
+            f"the oldest was {int(repeats['age_days'].max())} days old")

@@ -1,0 +1,119 @@
+"""Lineage of the estimates: first seen, every repeat, and how old a figure was when repeated."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..dataset import Dataset
+from ..selection import Selection
+from .common import cited_sources, in_window, independent_reports
+from .findings import figure_text
+
+#: A repeat this many days after the figure was made public is called old in the findings.
+OLD_AFTER_DAYS = 90
+
+
+def estimate_table(dataset: Dataset) -> pd.DataFrame:
+    """One row per estimate with the date it became public and its reach.
+
+    ``public_date`` is the announcement day where the text gives it to the day,
+    otherwise the first article citing it (``public_date_basis`` says which).
+    """
+    citations = cited_sources(dataset)
+    first_seen = citations.groupby("record_id")["published"].min()
+    estimates = dataset.estimates.copy()
+    estimates["first_seen"] = estimates["estimate_id"].map(first_seen)
+    announced_day = estimates["announced_date_start"].where(estimates["announced_precision"] == "day")
+    estimates["public_date"] = announced_day.fillna(estimates["first_seen"])
+    estimates["public_date_basis"] = announced_day.notna().map({True: "announced", False: "first_seen"})
+    estimates["n_citations"] = estimates["estimate_id"].map(citations.groupby("record_id").size()).fillna(0).astype(int)
+    estimates["n_independent"] = estimates["estimate_id"].map(independent_reports(citations)).fillna(0).astype(int)
+    estimates["estimator_side"] = estimates["estimator_side"].astype(str)
+    estimates["metric"] = estimates["metric"].astype(str)
+    return estimates.sort_values(["public_date", "estimate_id"], kind="stable").reset_index(drop=True)
+
+
+def select_estimates(estimates: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    """Estimates of the selected metrics and sides made public inside the window."""
+    keep = in_window(estimates["public_date"], selection)
+    if selection.sides:
+        keep &= estimates["estimator_side"].isin(selection.sides)
+    if selection.metrics:
+        keep &= estimates["metric"].isin(selection.metrics)
+    return estimates[keep].reset_index(drop=True)
+
+
+def estimate_lineage(dataset: Dataset, estimates: pd.DataFrame) -> pd.DataFrame:
+    """One row per (estimate, citing article): when it appeared and how old the figure was.
+
+    ``age_days`` counts from the estimate's ``public_date`` to the article's
+    date. ``superseded_by`` names a newer estimate of the same metric by the
+    same estimator that was already public when the article repeated this one.
+    """
+    citations = cited_sources(dataset)
+    columns = ["estimate_id", "metric", "estimator", "estimator_side", "best", "low", "high",
+               "qualifier", "public_date"]
+    lineage = estimates[columns].merge(
+        citations[["record_id", "source_id", "outlet", "wire_agency", "published"]],
+        left_on="estimate_id", right_on="record_id",
+    ).drop(columns="record_id")
+    lineage["age_days"] = (lineage["published"] - lineage["public_date"]).dt.days.astype("Int64")
+    lineage = lineage.sort_values(["estimate_id", "published", "source_id"], kind="stable")
+    lineage["appearance"] = lineage.groupby("estimate_id").cumcount() + 1
+    lineage["superseded_by"] = [
+        _newer_estimate(estimates, row) for row in lineage.itertuples(index=False)
+    ]
+    return lineage.reset_index(drop=True)
+
+
+def _newer_estimate(estimates: pd.DataFrame, row) -> str | None:
+    """Latest estimate of the same metric and estimator public after ``row``'s and by its article's date."""
+    same = estimates[
+        (estimates["metric"] == row.metric)
+        & (estimates["estimator"] == row.estimator)
+        & (estimates["public_date"] > row.public_date)
+        & (estimates["public_date"] <= row.published)
+    ]
+    return None if same.empty else same.sort_values("public_date")["estimate_id"].iloc[-1]
+
+
+def old_repeats(lineage: pd.DataFrame, min_age_days: int = OLD_AFTER_DAYS) -> pd.DataFrame:
+    """Repeats of a figure that was old, or already replaced by its own estimator, when repeated."""
+    later = repeats(lineage)
+    stale = (later["age_days"] >= min_age_days) | later["superseded_by"].notna()
+    return later[stale].sort_values(["age_days", "estimate_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def repeats(lineage: pd.DataFrame) -> pd.DataFrame:
+    """Appearances of a figure after its first."""
+    if lineage.empty:
+        return lineage
+    return lineage[lineage["appearance"] > 1].reset_index(drop=True)
+
+
+def estimate_summary(estimates: pd.DataFrame) -> pd.DataFrame:
+    """The estimates as a reader's table: figure as written, who, how it became public, reach."""
+    return pd.DataFrame({
+        "id": estimates["estimate_id"],
+        "public": estimates["public_date"].dt.strftime("%Y-%m-%d"),
+        "metric": estimates["metric"],
+        "figure": [figure_text(row) for row in estimates.itertuples()],
+        "scope": estimates["scope"],
+        "estimator": estimates["estimator"],
+        "made public through": estimates["disclosure_channel"].astype(str).str.replace("_", " "),
+        "articles": estimates["n_citations"],
+        "independent reports": estimates["n_independent"],
+    })
+
+
+def repeat_summary(stale: pd.DataFrame) -> pd.DataFrame:
+    """Old or superseded repeats as a reader's table."""
+    return pd.DataFrame({
+        "id": stale["estimate_id"],
+        "estimator": stale["estimator"],
+        "metric": stale["metric"],
+        "repeated by": stale["outlet"],
+        "on": stale["published"].dt.strftime("%Y-%m-%d"),
+        "age (days)": stale["age_days"],
+        "newer figure already public": stale["superseded_by"],
+    })

@@ -1,0 +1,184 @@
+"""The analysis on small hand-made frames; every expected value is worked out by hand below."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dprk_report.analysis import cadence, common, findings, lineage
+from dprk_report.dataset import Dataset
+from dprk_report.selection import validate_parameters
+
+T = pd.Timestamp
+
+
+def _sources() -> pd.DataFrame:
+    return pd.DataFrame({
+        "source_id": ["S1", "S2", "S3", "S4"],
+        "outlet": ["Daily A", "Daily B", "Daily C", "Daily D"],
+        "wire_agency": ["Reuters", "Reuters", None, None],
+        "published_date_start": [T("2025-01-13"), T("2025-05-14"), T("2025-03-05"), T("2025-08-15")],
+        "published_precision": ["day"] * 4,
+    })
+
+
+def _statement(sid, side, precision, basis, start, end=None, act="assessment", sm_date=None):
+    return {"statement_id": sid, "side": side, "speaker": f"speaker {sid}", "channel": "letter", "act": act,
+            "occasion": None, "summary": "", "date_precision": precision, "date_basis": basis,
+            "event_date_start": start, "event_date_end": end if end is not None else start,
+            "state_media": "KCNA" if sm_date is not None else None, "state_media_report_date_start": sm_date}
+
+
+def _statements() -> pd.DataFrame:
+    rows = [
+        _statement("STA", "Russia", "day", "stated", T("2025-01-01")),
+        _statement("STB", "North Korea", "day", "weekday", T("2025-01-11"), sm_date=T("2025-01-18")),
+        _statement("STC", "Russia", "month", "stated", T("2025-02-01"), T("2025-02-28"), sm_date=T("2025-03-02")),
+        _statement("STD", "Ukraine", "unknown", "not_stated", pd.NaT, pd.NaT),
+        _statement("STE", "North Korea", "day", "stated", T("2025-02-01"), act="confirmation"),
+        _statement("STF", "Ukraine", "day", "stated", T("2025-04-10")),
+    ]
+    return pd.DataFrame(rows)
+
+
+def _estimate(eid, best, start, precision="day", metric="killed", estimator="NIS", scope="total"):
+    return {"estimate_id": eid, "metric": metric, "estimator": estimator, "estimator_side": "South Korea",
+            "best": best, "low": pd.NA, "high": pd.NA, "qualifier": "over", "qualifier_kind": "lower_bound",
+            "scope": scope, "announced_date_start": start, "announced_precision": precision,
+            "disclosure_channel": "closed_door_briefing"}
+
+
+def _estimates() -> pd.DataFrame:
+    frame = pd.DataFrame([
+        _estimate("ESX", 300, T("2025-01-13")),
+        _estimate("ESY", 600, T("2025-04-30")),
+        _estimate("ESZ", 10000, pd.NaT, precision="unknown", metric="troops_deployed"),
+    ])
+    frame[["best", "low", "high"]] = frame[["best", "low", "high"]].astype("Int64")
+    return frame
+
+
+def _citations() -> pd.DataFrame:
+    pairs = [("STA", "S1"), ("STB", "S1"), ("STC", "S3"), ("STD", "S3"), ("STD", "S2"), ("STE", "S3"),
+             ("STF", "S2"), ("ESX", "S1"), ("ESX", "S2"), ("ESY", "S2"), ("ESZ", "S4")]
+    return pd.DataFrame({"citation_id": [f"C{i}" for i in range(len(pairs))],
+                         "record_id": [p[0] for p in pairs], "source_id": [p[1] for p in pairs], "quote": ""})
+
+
+@pytest.fixture
+def dataset() -> Dataset:
+    return Dataset(_sources(), _statements(), _estimates(), _citations())
+
+
+@pytest.fixture
+def timeline(dataset) -> pd.DataFrame:
+    return cadence.statement_timeline(dataset).set_index("statement_id")
+
+
+def test_date_markers_follow_precision_and_basis(timeline):
+    assert timeline["date_marker"].to_dict() == {
+        "STA": "day", "STB": "inferred", "STC": "span", "STD": "no_later_than", "STE": "day", "STF": "day",
+    }
+
+
+def test_undated_statement_sits_at_its_first_report(timeline):
+    # STD is cited by S3 (5 March) and S2 (14 May): the earliest report bounds it.
+    assert timeline.loc["STD", "timeline_date"] == T("2025-03-05")
+
+
+def test_intervals_skip_statements_not_dated_to_the_day(timeline):
+    gaps = cadence.intervals(timeline.reset_index())
+    # A (1 Jan) -> B (11 Jan) = 10; B -> E (1 Feb) = 21; E -> F (10 Apr) = 68. C and D are left out.
+    assert gaps[["previous_id", "statement_id", "gap_days"]].values.tolist() == [
+        ["STA", "STB", 10], ["STB", "STE", 21], ["STE", "STF", 68],
+    ]
+
+
+def test_monthly_counts_include_quiet_months_as_zero(timeline):
+    counts = cadence.monthly_counts(timeline.reset_index())
+    # Jan: A, B; Feb: C (month), E; Mar: none; Apr: F. D is undated and not counted.
+    assert counts.sum(axis=1).tolist() == [2, 2, 0, 1]
+    assert [str(month) for month in counts.index] == ["2025-01", "2025-02", "2025-03", "2025-04"]
+
+
+def test_state_media_lag_only_where_both_days_are_known(timeline):
+    lags = cadence.state_media_lags(timeline.reset_index())
+    # B: 11 Jan -> 18 Jan = 7 days. C has only a month, so no lag is computed.
+    assert lags[["statement_id", "lag_days"]].values.tolist() == [["STB", 7]]
+
+
+def test_selection_keeps_spans_that_overlap_the_window(timeline):
+    selection = validate_parameters("2025-02-10", "2025-02-20", ["Russia"])
+    chosen = cadence.select_statements(timeline.reset_index(), selection)
+    assert chosen["statement_id"].tolist() == ["STC"]
+
+
+def test_empty_window_selects_nothing(timeline):
+    selection = validate_parameters("2023-01-01", "2023-12-31")
+    assert cadence.select_statements(timeline.reset_index(), selection).empty
+
+
+def test_first_confirmation_is_a_milestone(timeline):
+    milestones = cadence.confirmation_milestones(timeline.reset_index())
+    assert milestones[["side", "date"]].values.tolist() == [["North Korea", T("2025-02-01")]]
+
+
+def test_public_date_is_the_announcement_day_or_the_first_report(dataset):
+    table = lineage.estimate_table(dataset).set_index("estimate_id")
+    assert table.loc["ESX", "public_date"] == T("2025-01-13")
+    assert table.loc["ESZ", "public_date"] == T("2025-08-15")
+    assert table.loc["ESZ", "public_date_basis"] == "first_seen"
+
+
+def test_wire_copies_count_as_one_independent_report(dataset):
+    # ESX is cited by S1 and S2, both Reuters copies: one report.
+    table = lineage.estimate_table(dataset).set_index("estimate_id")
+    assert table.loc["ESX", "n_citations"] == 2
+    assert table.loc["ESX", "n_independent"] == 1
+
+
+def test_lineage_ages_and_supersession(dataset):
+    table = lineage.estimate_table(dataset)
+    history = lineage.estimate_lineage(dataset, table).set_index(["estimate_id", "source_id"])
+    # ESX public 13 Jan; repeated by S2 on 14 May: 18 + 28 + 31 + 30 + 14 = 121 days,
+    # when the same estimator's newer ESY (30 April) was already public.
+    assert history.loc[("ESX", "S1"), "age_days"] == 0
+    assert history.loc[("ESX", "S2"), "age_days"] == 121
+    assert history.loc[("ESX", "S2"), "superseded_by"] == "ESY"
+    assert pd.isna(history.loc[("ESY", "S2"), "superseded_by"])
+
+
+def test_old_repeats_lists_only_later_appearances(dataset):
+    table = lineage.estimate_table(dataset)
+    stale = lineage.old_repeats(lineage.estimate_lineage(dataset, table))
+    assert stale[["estimate_id", "source_id"]].values.tolist() == [["ESX", "S2"]]
+
+
+def test_select_estimates_by_metric_and_window(dataset):
+    table = lineage.estimate_table(dataset)
+    selection = validate_parameters("2025-01-01", "2025-06-30", [], ["killed"])
+    assert lineage.select_estimates(table, selection)["estimate_id"].tolist() == ["ESX", "ESY"]
+
+
+def test_independent_reports_counts_outlets_without_wire_separately():
+    citations = pd.DataFrame({"record_id": ["R"] * 3, "source_id": ["a", "b", "c"],
+                              "wire_agency": ["AFP", None, None], "outlet": ["X", "Y", "Z"]})
+    assert common.independent_reports(citations)["R"] == 3
+
+
+@pytest.mark.parametrize("low, best, high, qualifier, expected", [
+    (10000, pd.NA, 12000, "between", "10,000 to 12,000"),
+    (pd.NA, 3000, pd.NA, "more than", "more than 3,000"),
+    (pd.NA, pd.NA, pd.NA, "thousands", "thousands"),
+    (pd.NA, 2, pd.NA, pd.NA, "2"),
+])
+def test_figure_text_keeps_the_qualifier(low, best, high, qualifier, expected):
+    row = pd.Series({"low": low, "best": best, "high": high, "qualifier": qualifier})
+    assert findings.figure_text(row) == expected
+
+
+def test_findings_say_so_when_nothing_is_selected():
+    empty = pd.DataFrame()
+    assert findings.cadence_findings(empty, empty, empty, empty) == [
+        "No statement in the dataset falls in this window for the selected sides."
+    ]

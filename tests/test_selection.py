@@ -1,0 +1,34 @@
+"""Notebook parameters fail with a message naming the parameter and the value."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dprk_report import paths
+from dprk_report.selection import ParameterError, validate_parameters
+
+
+def test_valid_parameters_become_a_selection():
+    selection = validate_parameters("2025-01-01", "2025-06-30", ["Russia"], ["killed"], "figures/x")
+    assert (selection.start, selection.end) == (date(2025, 1, 1), date(2025, 6, 30))
+    assert selection.sides == ("Russia",)
+    assert selection.figures_dir == paths.PROJECT_ROOT / "figures" / "x"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"start_date": "2025-12-31", "end_date": "2025-01-01"}, "start_date 2025-12-31 is after end_date 2025-01-01"),
+    ({"start_date": "31/12/2025"}, "start_date '31/12/2025' is not a valid date"),
+    ({"end_date": "2025-02-30"}, "end_date '2025-02-30' is not a valid date"),
+    ({"start_date": 20250101}, "start_date 20250101 is not a date string"),
+    ({"sides": ["Narnia"]}, "sides has unknown value 'Narnia'"),
+    ({"sides": "Russia"}, "sides 'Russia' must be a list"),
+    ({"metrics": ["dead"]}, "metrics has unknown value 'dead'"),
+    ({"figures_dir": ""}, "figures_dir '' must be a non-empty path string"),
+])
+def test_bad_parameter_is_named_with_its_value(kwargs, message):
+    arguments = {"start_date": "2024-06-01", "end_date": "2025-12-31"} | kwargs
+    with pytest.raises(ParameterError) as error:
+        validate_parameters(**arguments)
+    assert message in str(error.value)
