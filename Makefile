@@ -14,7 +14,7 @@ VENV_STAMP := .venv/.synced
 
 $(VENV_STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --quiet
-	$(PYTHON) -m ipykernel install --sys-prefix --name dprk-report --display-name "Python 3 (dprk-report)" > /dev/null
+	$(PYTHON) -m dprk_report.kernel > /dev/null
 	@touch $@
 
 .PHONY: help
@@ -36,3 +36,11 @@ test: $(VENV_STAMP) ## Run the whole test suite (sets up .venv/ first when missi
 .PHONY: clean
 clean: ## Remove the environment and caches (not the published report)
 	rm -rf .venv .tools .pytest_cache build
+
+.PHONY: report
+report: $(VENV_STAMP) ## Build the report (report/, figures/): only what changed, published atomically
+	$(PYTHON) -m dprk_report build
+
+.PHONY: report-check
+report-check: $(VENV_STAMP) ## Exit 1 and say what is stale when report/ does not match code, data and parameters
+	$(PYTHON) -m dprk_report build --check

@@ -182,3 +182,14 @@ def test_findings_say_so_when_nothing_is_selected():
     assert findings.cadence_findings(empty, empty, empty, empty) == [
         "No statement in the dataset falls in this window for the selected sides."
     ]
+
+
+def test_quoted_figure_prefers_dated_totals_over_increments_and_undated_repeats():
+    rows = pd.DataFrame({
+        "estimate_id": ["old", "increment", "undated"],
+        "scope": ["total", "additional", "total"],
+        "public_date_basis": ["announced", "announced", "first_seen"],
+    })
+    assert findings.totals_first(rows)["estimate_id"].tolist() == ["old"]
+    only_undated = rows[rows["estimate_id"] != "old"]
+    assert findings.totals_first(only_undated)["estimate_id"].tolist() == ["undated"]

@@ -30,6 +30,18 @@ def _validate(args: argparse.Namespace) -> int:
     return 1
 
 
+def _build(args: argparse.Namespace) -> int:
+    """Rebuild what is stale and publish it atomically; with --check only report staleness."""
+    from .build.runner import run_build
+
+    return run_build(check=args.check, quiet=args.quiet, jobs=args.jobs, force=args.force, wait=not args.no_wait)
+
+
+BUILD_EPILOG = """exit status: 0 the report is up to date (built or already current);
+1 the build failed (invalid data or config, a failing notebook) and nothing published changed,
+or with --check the report is stale; 3 another build is running and --no-wait was given."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dprk_report", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -46,6 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="source archive (default: ../shared/sources or $DPRK_REPORT_ARCHIVE)",
     )
     validate.set_defaults(run=_validate)
+    build = commands.add_parser(
+        "build", help="execute the notebooks of report.toml and publish report/ and figures/",
+        epilog=BUILD_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    build.add_argument("--check", action="store_true",
+                       help="only say whether the published report matches code, data and parameters")
+    build.add_argument("--quiet", action="store_true", help="log lines only (the default when not on a terminal)")
+    build.add_argument("--jobs", type=int, metavar="N", help="notebooks run at once (default: number of cores)")
+    build.add_argument("--force", action="store_true", help="rebuild every page even when up to date")
+    build.add_argument("--no-wait", action="store_true",
+                       help="exit with status 3 instead of waiting when another build is running")
+    build.set_defaults(run=_build)
     return parser
 
 

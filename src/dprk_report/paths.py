@@ -14,6 +14,9 @@ ARCHIVE_ENV = "DPRK_REPORT_ARCHIVE"
 #: Environment variable that points the project at another data directory
 #: (used by tests and the benchmark to work on a copy).
 DATA_ENV = "DPRK_REPORT_DATA"
+#: Environment variable under which notebooks write figures; the build points it
+#: at its staging directory so nothing published changes until the build succeeds.
+OUTPUT_ENV = "DPRK_REPORT_OUTPUT_ROOT"
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -21,6 +24,11 @@ FIGURES_DIR = PROJECT_ROOT / "figures"
 REPORT_DIR = PROJECT_ROOT / "report"
 DEFAULT_ARCHIVE_DIR = PROJECT_ROOT.parent / "shared" / "sources"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+REPORT_CONFIG = PROJECT_ROOT / "report.toml"
+LOCK_FILE = PROJECT_ROOT / "uv.lock"
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: Scratch space of the build: staging, failed notebooks, the lock. Never published.
+BUILD_DIR = PROJECT_ROOT / "build"
 
 
 class ArchiveNotFoundError(FileNotFoundError):
@@ -30,6 +38,11 @@ class ArchiveNotFoundError(FileNotFoundError):
 def data_dir() -> Path:
     """The curated dataset directory (``data/`` unless ``DPRK_REPORT_DATA`` is set)."""
     return Path(os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR)
+
+
+def output_root() -> Path:
+    """Where relative output paths (a notebook's ``figures_dir``) are resolved."""
+    return Path(os.environ.get(OUTPUT_ENV) or PROJECT_ROOT)
 
 
 def archive_dir(must_exist: bool = True) -> Path:

@@ -62,7 +62,8 @@ def validate_parameters(
     """Check notebook parameters and return them as a :class:`Selection`.
 
     ``sides`` and ``metrics`` may be empty, meaning all. ``figures_dir`` is
-    resolved against the project root when it is relative.
+    resolved against ``paths.output_root()`` (the project root unless a build
+    redirects it to its staging directory) when it is relative.
     """
     start = _parse_day("start_date", start_date)
     end = _parse_day("end_date", end_date)
@@ -74,5 +75,5 @@ def validate_parameters(
         raise ParameterError(f"figures_dir {figures_dir!r} must be a non-empty path string")
     folder = Path(figures_dir)
     if not folder.is_absolute():
-        folder = paths.PROJECT_ROOT / folder
+        folder = paths.output_root() / folder
     return Selection(start, end, chosen_sides, chosen_metrics, folder)

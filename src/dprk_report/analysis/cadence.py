@@ -16,6 +16,14 @@ MARKER_NO_LATER_THAN = "no_later_than"  # undated: drawn at its first report
 
 INFERRED_BASES = ("weekday", "relative", "other_source")
 
+#: How each marker reads in a table.
+MARKER_WORDS = {
+    MARKER_DAY: "given",
+    MARKER_INFERRED: "worked out",
+    MARKER_SPAN: "month or year only",
+    MARKER_NO_LATER_THAN: "no later than",
+}
+
 #: Channels grouped for charting: fifteen marker shapes would be unreadable.
 CHANNEL_GROUPS = {
     "letter": "Letter or message",
@@ -135,7 +143,15 @@ def state_media_lags(timeline: pd.DataFrame) -> pd.DataFrame:
 def marked_occasions(timeline: pd.DataFrame) -> pd.DataFrame:
     """Statements the data tie to an occasion (anniversary, New Year, summit)."""
     tied = timeline[timeline["occasion"].notna()]
-    return tied[["statement_id", "timeline_date", "date_marker", "side", "speaker", "channel", "occasion"]]
+    return pd.DataFrame({
+        "id": tied["statement_id"],
+        "date": tied["timeline_date"].dt.strftime("%Y-%m-%d"),
+        "date is": tied["date_marker"].map(MARKER_WORDS),
+        "side": tied["side"],
+        "speaker": tied["speaker"],
+        "channel": tied["channel"].str.replace("_", " "),
+        "occasion": tied["occasion"],
+    })
 
 
 #: Sides whose own confirmation of the deployment is a milestone on the estimate charts.

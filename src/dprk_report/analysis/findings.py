@@ -29,9 +29,12 @@ def figure_text(row) -> str:
 
 
 def totals_first(rows: pd.DataFrame) -> pd.DataFrame:
-    """Figures for the whole force or all losses; increments and parts only when there is nothing else."""
-    totals = rows[rows["scope"] == "total"]
-    return totals if not totals.empty else rows
+    """The figures to quote for a metric: totals over increments and parts, and among them those
+    whose announcement day is known over undated ones seen only when an article repeated them."""
+    for column, wanted in (("scope", "total"), ("public_date_basis", "announced")):
+        preferred = rows[rows[column] == wanted]
+        rows = preferred if not preferred.empty else rows
+    return rows
 
 
 def coverage_findings(contributions: pd.DataFrame, timeline: pd.DataFrame, estimates: pd.DataFrame) -> list[str]:
@@ -96,11 +99,6 @@ def estimate_findings(estimates: pd.DataFrame, lineage: pd.DataFrame, stale: pd.
     if estimates.empty:
         return ["No estimate of the selected metrics was made public in this window."]
     findings = []
-    first = estimates.iloc[0]
-    findings.append(
-        f"The first figure in the window is {figure_text(first)} ({METRIC_LABELS[first['metric']].lower()}) "
-        f"from {first['estimator']}, public on {day(first['public_date'])}."
-    )
     for milestone in milestones.itertuples(index=False):
         before = (estimates["public_date"] < milestone.date).sum()
         findings.append(
@@ -120,6 +118,11 @@ def estimate_findings(estimates: pd.DataFrame, lineage: pd.DataFrame, stale: pd.
             f"its own estimator; the oldest: {oldest['estimate_id']} ({oldest['estimator']}) repeated by "
             f"{oldest['outlet']} on {day(oldest['published'])}, {int(oldest['age_days'])} days after it was made public."
         )
+    first = estimates.iloc[0]
+    findings.append(
+        f"The first figure in the window is {figure_text(first)} ({METRIC_LABELS[first['metric']].lower()}) "
+        f"from {first['estimator']}, public on {day(first['public_date'])}."
+    )
     return findings
 
 

@@ -1,0 +1,61 @@
+"""Content hashes of everything an output is built from."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .. import paths
+
+PACKAGE_SUFFIXES = (".py", ".j2", ".css", ".json")
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def tree_hash(files: list[Path], root: Path) -> str:
+    """One hash over files' relative names and contents, independent of listing order."""
+    digest = hashlib.sha256()
+    for path in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(file_hash(path).encode("ascii") + b"\n")
+    return digest.hexdigest()
+
+
+def data_version(data_dir: Path | None = None, archive_dir: Path | None = None) -> str:
+    """Hash of the curated tables and the archived articles: the report's data version."""
+    data_dir = Path(data_dir or paths.data_dir())
+    archive = Path(archive_dir or paths.archive_dir())
+    tables = tree_hash(sorted(data_dir.glob("*.csv")), data_dir)
+    articles = tree_hash(sorted(archive.glob("*.txt")), archive)
+    return text_hash(tables + articles)
+
+
+def package_hash() -> str:
+    files = [p for p in paths.PACKAGE_DIR.rglob("*") if p.suffix in PACKAGE_SUFFIXES and p.is_file()
+             and "__pycache__" not in p.parts]
+    return tree_hash(files, paths.PACKAGE_DIR)
+
+
+class Fingerprints:
+    """The shared inputs of one build, hashed once."""
+
+    def __init__(self, config_path: Path):
+        self.data = data_version()
+        self.package = package_hash()
+        self.lock = file_hash(paths.LOCK_FILE)
+        self.config = file_hash(config_path)
+
+    def page_inputs(self, page) -> dict[str, str]:
+        return {
+            "notebook": file_hash(page.source),
+            "parameters": text_hash(page.parameters_json()),
+            "data": self.data,
+            "package": self.package,
+            "lock": self.lock,
+        }

@@ -1,0 +1,47 @@
+"""Progress of a build: a live bar on a terminal, parseable ``key=value`` lines otherwise."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+
+class Progress:
+    """Reports pages as they finish; ``quiet`` or a non-terminal gives one log line per event."""
+
+    def __init__(self, total: int, quiet: bool = False, stream=None):
+        self.stream = stream or sys.stderr
+        self.total = total
+        self.done = 0
+        self.started = time.monotonic()
+        self.bar = None
+        if not quiet and self.stream.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="page", file=self.stream, desc="building")
+
+    def log(self, event: str, **fields) -> None:
+        """One line: ``dprk-report event=... key=value ...`` (values with spaces are quoted)."""
+        parts = [f"event={event}"] + [f"{k}={_value(v)}" for k, v in fields.items()]
+        line = "dprk-report " + " ".join(parts)
+        if self.bar is not None:
+            self.bar.write(line, file=self.stream)
+        else:
+            print(line, file=self.stream, flush=True)
+
+    def page_done(self, key: str, seconds: float) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{key} {seconds:.1f}s")
+            self.bar.update(1)
+        else:
+            self.log("page_built", page=key, seconds=f"{seconds:.1f}", done=self.done, total=self.total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _value(value) -> str:
+    text = str(value)
+    return f'"{text}"' if (" " in text or not text) else text

@@ -1,0 +1,99 @@
+"""Staging, atomic publication and the build lock.
+
+A build works on a copy of the published ``report/`` and ``figures/`` in
+``build/staging-<pid>/`` and swaps the two folders in only once every page
+succeeded. Signals are blocked during the swap; a build killed in the instant
+between the two renames is repaired by the next build (``recover``).
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+import signal
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+PUBLISHED = ("report", "figures")
+
+
+class BuildBusy(RuntimeError):
+    """Another build holds the lock."""
+
+
+@contextmanager
+def build_lock(build_dir: Path, wait: bool = True, notify=print, poll_seconds: float = 0.5):
+    """Hold ``build/build.lock`` for the duration; wait for (or refuse to run beside) another build."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    path = build_dir / "build.lock"
+    with open(path, "a+") as handle:
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                if not wait:
+                    raise BuildBusy(f"another build is running (pid {holder}); not starting a second one") from None
+                if not told:
+                    notify(f"waiting for the build already running (pid {holder}) to finish")
+                    told = True
+                time.sleep(poll_seconds)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def recover(root: Path, build_dir: Path) -> None:
+    """Undo what an interrupted build left: restore a half-swapped folder, drop old staging areas."""
+    for previous in sorted(build_dir.glob("previous-*")):
+        for name in PUBLISHED:
+            if not (root / name).exists() and (previous / name).exists():
+                os.replace(previous / name, root / name)
+        shutil.rmtree(previous, ignore_errors=True)
+    for staging in build_dir.glob("staging-*"):
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def prepare_staging(root: Path, build_dir: Path) -> Path:
+    """A fresh staging area holding a copy of what is published now."""
+    staging = build_dir / f"staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for name in PUBLISHED:
+        if (root / name).is_dir():
+            shutil.copytree(root / name, staging / name)
+        else:
+            (staging / name).mkdir()
+    return staging
+
+
+def publish(staging: Path, root: Path, build_dir: Path) -> None:
+    """Swap the staged folders in for the published ones, with signals held off."""
+    previous = build_dir / f"previous-{os.getpid()}"
+    previous.mkdir(parents=True, exist_ok=True)
+    blocked = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        for name in PUBLISHED:
+            if (root / name).exists():
+                os.replace(root / name, previous / name)
+            os.replace(staging / name, root / name)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+    shutil.rmtree(previous, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,142 @@
+"""``python -m dprk_report build``: plan, validate, execute stale pages in parallel, publish."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from pathlib import Path
+
+from .. import paths
+from .config import ConfigError, load_config
+from .fingerprint import Fingerprints, file_hash
+from .plan import INDEX, MANIFEST, index_inputs, make_plan, read_manifest
+from .progress import Progress
+from .publish import BuildBusy, build_lock, prepare_staging, publish, recover
+
+EXIT_OK, EXIT_FAILED, EXIT_BUSY = 0, 1, 3
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_build(check: bool = False, quiet: bool = False, jobs: int | None = None, force: bool = False,
+              wait: bool = True, root: Path | None = None) -> int:
+    """Bring the published report up to date (or, with ``check``, only say whether it is). Returns the exit code."""
+    root = Path(root or paths.PROJECT_ROOT)
+    try:
+        config = load_config()
+        plan = make_plan(config, Fingerprints(config.path), read_manifest(root), root, force)
+    except (ConfigError, paths.ArchiveNotFoundError) as error:
+        _say(f"build stopped: {error}")
+        return EXIT_FAILED
+    if check:
+        return _report_check(plan)
+    if plan.up_to_date:
+        if not quiet:
+            _say("report is up to date; nothing to build")
+        return EXIT_OK
+    try:
+        with build_lock(paths.BUILD_DIR, wait=wait, notify=_say):
+            return _build_locked(config, root, quiet, jobs, force)
+    except BuildBusy as error:
+        _say(f"build not started: {error}")
+        return EXIT_BUSY
+
+
+def _report_check(plan) -> int:
+    if plan.up_to_date:
+        print("report is up to date")
+        return EXIT_OK
+    print("report is stale:")
+    for line in plan.reasons():
+        print(f"  {line}")
+    return EXIT_FAILED
+
+
+def _build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool) -> int:
+    recover(root, paths.BUILD_DIR)
+    fingerprints = Fingerprints(config.path)
+    manifest = read_manifest(root)
+    plan = make_plan(config, fingerprints, manifest, root, force)  # another build may have just finished
+    if plan.up_to_date:
+        return EXIT_OK
+    problems = _validation_problems()
+    if problems:
+        _say("build stopped: the dataset is invalid, no notebook was run:")
+        for line in problems:
+            _say(f"  {line}")
+        return EXIT_FAILED
+    staging = prepare_staging(root, paths.BUILD_DIR)
+    progress = Progress(len(plan.stale), quiet)
+    progress.log("build_started", pages=len(plan.stale), jobs=_jobs(jobs, len(plan.stale)))
+    pages, failures = _execute(plan, config, staging, progress, jobs)
+    progress.close()
+    if failures:
+        for message in failures:
+            _say(f"build failed: {message}")
+        _say("the published report was left unchanged")
+        return EXIT_FAILED
+    _finish(config, fingerprints, manifest, plan, pages, staging)
+    publish(staging, root, paths.BUILD_DIR)
+    progress.log("build_published", pages=len(plan.stale), seconds=f"{time.monotonic() - progress.started:.1f}")
+    return EXIT_OK
+
+
+def _validation_problems() -> list[str]:
+    from ..validation import validate
+
+    report = validate()
+    return [str(problem) for problem in report.problems]
+
+
+def _jobs(jobs: int | None, pages: int) -> int:
+    return max(1, min(jobs or os.cpu_count() or 1, pages))
+
+
+def _execute(plan, config, staging: Path, progress: Progress, jobs: int | None):
+    from .execute import PageFailed, build_page
+
+    failed_dir = paths.BUILD_DIR / "failed"
+    built, failures = {}, []
+    context = get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=_jobs(jobs, len(plan.stale)), mp_context=context) as pool:
+        futures = {pool.submit(build_page, page, staging, config.cell_timeout, failed_dir): page
+                   for page, _ in plan.stale}
+        try:
+            for future in as_completed(futures):
+                try:
+                    result = future.result()
+                except PageFailed as error:
+                    failures.append(str(error))
+                    continue
+                built[result["key"]] = result["entry"]
+                progress.page_done(result["key"], result["seconds"])
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return built, failures
+
+
+def _finish(config, fingerprints, manifest, plan, built: dict, staging: Path) -> None:
+    """Drop removed pages, then write the index and the manifest into the staging area."""
+    pages = {key: entry for key, entry in manifest.get("pages", {}).items() if key not in plan.removed}
+    for key in plan.removed:
+        for output in manifest["pages"][key].get("outputs", {}):
+            (staging / output).unlink(missing_ok=True)
+    for key, entry in built.items():
+        pages[key] = entry | {"inputs": plan.inputs[key]}
+    from .execute import NOTEBOOK_CSS, write_notebook_css
+    from .index import render_index
+
+    write_notebook_css(staging)
+    (staging / INDEX).write_text(render_index(config, pages, fingerprints.data), encoding="utf-8")
+    index = {"inputs": index_inputs(config, fingerprints, pages),
+             "outputs": {name: file_hash(staging / name) for name in (INDEX, NOTEBOOK_CSS)}}
+    document = {"data_version": fingerprints.data, "pages": pages, "index": index}
+    (staging / MANIFEST).write_text(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                                    encoding="utf-8")

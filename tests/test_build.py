@@ -1,0 +1,216 @@
+"""End-to-end: the report build in a temporary copy of the project.
+
+A first build of a one-variant report is made once; each test works on its
+own clone of it, breaks one thing and checks the exit status, the message and
+that nothing published changed.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+
+import pytest
+from project_copy import make_copy
+
+PAGES = ["all-sides/01-describe-sources", "all-sides/02-chart-statement-cadence",
+         "all-sides/03-chart-estimate-timing"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    project = make_copy(tmp_path_factory.mktemp("built") / "project", timeout=20)
+    result = project.run("build", "--quiet")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture
+def project(built, tmp_path):
+    return built.clone(tmp_path / "project")
+
+
+def _built_pages(stderr: str) -> list[str]:
+    return sorted(line.split("page=")[1].split()[0] for line in stderr.splitlines() if "event=page_built" in line)
+
+
+def test_first_build_publishes_pages_index_manifest_and_figures(built):
+    published = built.published()
+    for page in PAGES:
+        assert f"report/{page}.ipynb" in published and f"report/{page}.html" in published
+    assert "report/index.html" in published and "report/manifest.json" in published
+    assert any(name.startswith("figures/all-sides/03-") and name.endswith(".svg") for name in published)
+    manifest = json.loads((built.root / "report/manifest.json").read_text())
+    assert sorted(manifest["pages"]) == PAGES
+    for page in PAGES:
+        record = json.loads((built.root / f"report/{page}.ipynb").read_text())
+        streams = [o for c in record["cells"] for o in c.get("outputs", []) if o.get("name") == "stderr"]
+        assert streams == [], f"{page} wrote warnings: {streams}"
+    entry = manifest["pages"][PAGES[1]]
+    assert set(entry["inputs"]) == {"notebook", "parameters", "data", "package", "lock"}
+    assert entry["outputs"][f"report/{PAGES[1]}.html"] == published[f"report/{PAGES[1]}.html"]
+
+
+def test_second_build_is_a_no_op_and_changes_no_byte(project):
+    before = project.published()
+    result = project.run("build")
+    assert result.returncode == 0
+    assert "up to date" in result.stderr
+    assert project.published() == before
+
+
+def test_forced_rebuild_is_byte_identical(project):
+    before = project.published()
+    assert project.run("build", "--force", "--quiet").returncode == 0
+    assert project.published() == before
+
+
+def test_changing_one_notebook_rebuilds_only_its_pages(project):
+    notebook = project.root / "notebooks/02-chart-statement-cadence.ipynb"
+    document = json.loads(notebook.read_text())
+    document["cells"][0]["source"] = document["cells"][0]["source"] + ["\n", "An added sentence."]
+    notebook.write_text(json.dumps(document, indent=1))
+    check = project.run("build", "--check")
+    assert check.returncode == 1
+    assert f"{PAGES[1]}: the notebook changed" in check.stdout
+    before = project.published()
+    result = project.run("build", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert _built_pages(result.stderr) == [PAGES[1]]
+    after = project.published()
+    assert after[f"report/{PAGES[0]}.html"] == before[f"report/{PAGES[0]}.html"]
+    assert after[f"report/{PAGES[1]}.html"] != before[f"report/{PAGES[1]}.html"]
+
+
+def test_check_reports_a_data_change_without_building(project):
+    statements = project.root / "data/statements.csv"
+    statements.write_text(statements.read_text().replace("Seoul's defence ministry said", "Seoul's ministry said"))
+    before = project.published()
+    result = project.run("build", "--check")
+    assert result.returncode == 1
+    assert "the data or the archive changed" in result.stdout
+    assert project.published() == before
+
+
+def test_corrupted_csv_stops_before_any_notebook(project):
+    estimates = project.root / "data/estimates.csv"
+    lines = estimates.read_text().splitlines(keepends=True)
+    lines[3] = lines[3].replace(",3000,", ",3,000,", 1) if ",3000," in lines[3] else lines[3][:40] + "\n"
+    estimates.write_text("".join(lines))
+    before = project.published()
+    result = project.run("build", "--quiet")
+    assert result.returncode == 1
+    assert "the dataset is invalid, no notebook was run" in result.stderr
+    assert "data/estimates.csv:4:" in result.stderr
+    assert "event=page_built" not in result.stderr
+    assert project.published() == before
+
+
+def test_quote_missing_from_its_source_stops_the_build(project):
+    citations = project.root / "data/citations.csv"
+    text = citations.read_text()
+    citations.write_text(text.replace("warned of the danger of such a development if true",
+                                      "warned of the danger of such a deployment if true"))
+    before = project.published()
+    result = project.run("build", "--quiet")
+    assert result.returncode == 1
+    assert "data/citations.csv:" in result.stderr and ": quote: " in result.stderr
+    assert project.published() == before
+
+
+def test_bad_parameter_set_in_the_config_is_named(project):
+    config = project.root / "report.toml"
+    config.write_text(config.read_text().replace("parameters = {}", 'parameters = { sides = ["Mars"] }'))
+    before = project.published()
+    result = project.run("build", "--quiet")
+    assert result.returncode == 1
+    assert "report.toml: variant all-sides: sides has unknown value 'Mars'" in result.stderr
+    assert project.published() == before
+
+
+def _insert_cell(project, notebook: str, source: str) -> None:
+    path = project.root / f"notebooks/{notebook}.ipynb"
+    document = json.loads(path.read_text())
+    position = next(i for i, c in enumerate(document["cells"]) if "Findings" in "".join(c["source"]))
+    document["cells"].insert(position, {"cell_type": "code", "execution_count": None, "id": "inserted",
+                                        "metadata": {}, "outputs": [], "source": source})
+    path.write_text(json.dumps(document, indent=1))
+
+
+def test_a_cell_that_raises_names_notebook_parameters_and_cell(project):
+    _insert_cell(project, "03-chart-estimate-timing", "raise RuntimeError('deliberate failure')")
+    before = project.published()
+    result = project.run("build", "--quiet")
+    assert result.returncode == 1
+    assert "notebook 03-chart-estimate-timing, parameter set 'all-sides': cell" in result.stderr
+    assert "RuntimeError: deliberate failure" in result.stderr
+    assert "published report was left unchanged" in result.stderr
+    assert (project.root / "build/failed/all-sides/03-chart-estimate-timing.ipynb").is_file()
+    assert project.published() == before
+
+
+def test_a_notebook_that_never_finishes_times_out(project):
+    config = project.root / "report.toml"
+    config.write_text(config.read_text().replace("cell_timeout_seconds = 20", "cell_timeout_seconds = 3"))
+    _insert_cell(project, "01-describe-sources", "import time\ntime.sleep(600)")
+    before = project.published()
+    result = project.run("build", "--quiet", timeout=300)
+    assert result.returncode == 1
+    assert "notebook 01-describe-sources, parameter set 'all-sides'" in result.stderr
+    assert "Timeout" in result.stderr
+    assert project.published() == before
+
+
+def test_two_builds_at_once_do_not_corrupt_the_report(project):
+    first = project.start("build", "--force", "--quiet")
+    time.sleep(1)
+    second = project.start("build", "--force", "--quiet")
+    outputs = [process.communicate(timeout=600) for process in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+    assert "waiting for the build already running" in outputs[1][1]
+    assert project.run("build", "--check").returncode == 0
+
+
+def test_second_build_can_refuse_to_wait(project):
+    first = project.start("build", "--force", "--quiet")
+    time.sleep(1)
+    second = project.run("build", "--force", "--no-wait")
+    first.communicate(timeout=600)
+    assert second.returncode == 3
+    assert "another build is running" in second.stderr
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_an_interrupted_build_leaves_the_last_good_report(project, sig):
+    before = project.published()
+    process = project.start("build", "--force", "--quiet")
+    deadline = time.monotonic() + 60
+    while not list((project.root / "build").glob("staging-*")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(2)
+    process.send_signal(sig) if sig == signal.SIGINT else _kill_group(process)
+    process.communicate(timeout=120)
+    assert process.returncode != 0
+    assert project.published() == before
+    result = project.run("build", "--quiet")
+    assert result.returncode == 0
+    assert project.run("build", "--check").returncode == 0
+
+
+def _kill_group(process) -> None:
+    import os
+
+    os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_the_committed_report_matches_current_code_data_and_parameters():
+    """The published report/ is what `make report` makes now; run it and commit when this fails."""
+    import subprocess
+    import sys
+
+    from dprk_report import paths
+
+    result = subprocess.run([sys.executable, "-m", "dprk_report", "build", "--check"], cwd=paths.PROJECT_ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
