@@ -31,7 +31,7 @@ validate: $(VENV_STAMP) ## Check the curated dataset against its codebook and th
 .PHONY: test
 test: $(VENV_STAMP) ## Run the whole test suite (sets up .venv/ first when missing)
 	$(PYTHON) -m dprk_report validate
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest tests report --nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
 
 .PHONY: clean
 clean: ## Remove the environment and caches (not the published report)

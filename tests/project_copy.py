@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dprk_report import paths
 
-COPIED = ("src", "notebooks", "data", "tests", "report.toml", "pyproject.toml", "uv.lock")
+COPIED = ("src", "notebooks", "data", "tests", "conftest.py", "report.toml", "pyproject.toml", "uv.lock")
 SMALL_CONFIG = """
 title = "Test report"
 description = "A one-variant report for tests."

@@ -193,3 +193,14 @@ def test_quoted_figure_prefers_dated_totals_over_increments_and_undated_repeats(
     assert findings.totals_first(rows)["estimate_id"].tolist() == ["old"]
     only_undated = rows[rows["estimate_id"] != "old"]
     assert findings.totals_first(only_undated)["estimate_id"].tolist() == ["undated"]
+
+
+def test_statement_table_quotes_the_earliest_report(dataset, timeline):
+    citations = dataset.citations.copy()
+    citations["quote"] = citations["source_id"] + " words"
+    with_quotes = Dataset(dataset.sources, dataset.statements, dataset.estimates, citations)
+    table = cadence.statement_table(timeline.reset_index(), with_quotes).set_index("id")
+    # STD is cited by S3 (5 March) and S2 (14 May): the first report is S3's.
+    assert table.loc["STD", "first reported by"] == "Daily C, 2025-03-05"
+    assert table.loc["STD", "quote"] == "S3 words"
+    assert table.loc["STD", "date is"] == "no later than"

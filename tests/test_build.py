@@ -214,3 +214,32 @@ def test_the_committed_report_matches_current_code_data_and_parameters():
     result = subprocess.run([sys.executable, "-m", "dprk_report", "build", "--check"], cwd=paths.PROJECT_ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_text_from_the_dataset_is_escaped_in_every_page(project):
+    import hashlib
+
+    article = project.archive / "005_pravda-com-ua.txt"
+    article.write_text(article.read_text() + '\nOfficials said <script>alert("x")</script> & more.\n')
+    sources = project.root / "data/sources.csv"
+    text = sources.read_text()
+    old_sha = next(line.split(",")[2] for line in text.splitlines() if line.startswith("S005,"))
+    new_sha = hashlib.sha256(article.read_bytes()).hexdigest()
+    sources.write_text(text.replace(old_sha, new_sha).replace("S005,005_pravda-com-ua.txt," + new_sha + ",Ukrainska Pravda",
+                                                              "S005,005_pravda-com-ua.txt," + new_sha + ",Ukrainska <b>Pravda</b>"))
+    citations = project.root / "data/citations.csv"
+    lines = citations.read_text().splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if ",ST002,S005," in line)
+    cid = lines[index].split(",")[0]
+    lines[index] = f'{cid},ST002,S005,"Officials said <script>alert(""x"")</script> & more.",On 8 October,\n'
+    citations.write_text("".join(lines))
+    result = project.run("build", "--quiet")
+    assert result.returncode == 0, result.stderr
+    pages = [project.root / "report/index.html"] + sorted((project.root / "report").rglob("*.html"))
+    for page in pages:
+        html = page.read_text()
+        assert "<script>alert" not in html, page
+        assert "<b>Pravda</b>" not in html, page
+    cadence = (project.root / "report/all-sides/02-chart-statement-cadence.html").read_text()
+    assert "Officials said &lt;script&gt;alert(" in cadence
+    assert "Ukrainska &lt;b&gt;Pravda&lt;/b&gt;" in (project.root / "report/index.html").read_text()

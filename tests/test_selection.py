@@ -10,7 +10,8 @@ from dprk_report import paths
 from dprk_report.selection import ParameterError, validate_parameters
 
 
-def test_valid_parameters_become_a_selection():
+def test_valid_parameters_become_a_selection(monkeypatch):
+    monkeypatch.delenv(paths.OUTPUT_ENV, raising=False)
     selection = validate_parameters("2025-01-01", "2025-06-30", ["Russia"], ["killed"], "figures/x")
     assert (selection.start, selection.end) == (date(2025, 1, 1), date(2025, 6, 30))
     assert selection.sides == ("Russia",)
@@ -32,3 +33,9 @@ def test_bad_parameter_is_named_with_its_value(kwargs, message):
     with pytest.raises(ParameterError) as error:
         validate_parameters(**arguments)
     assert message in str(error.value)
+
+
+def test_a_build_can_redirect_relative_figure_folders(monkeypatch, tmp_path):
+    monkeypatch.setenv(paths.OUTPUT_ENV, str(tmp_path))
+    selection = validate_parameters("2025-01-01", "2025-06-30", figures_dir="figures/x")
+    assert selection.figures_dir == tmp_path / "figures" / "x"

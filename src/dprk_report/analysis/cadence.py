@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..dataset import Dataset
 from ..selection import Selection
-from .common import first_reported, in_window, overlaps_window
+from .common import cited_sources, first_reported, in_window, overlaps_window
 
 #: How a statement's date is drawn, from most to least certain.
 MARKER_DAY = "day"  # the article gives the day
@@ -181,4 +181,23 @@ def longest_gaps(gaps: pd.DataFrame, timeline: pd.DataFrame, count: int = 5) -> 
         "to": longest["date"].dt.strftime("%Y-%m-%d"),
         "spoke after": longest["statement_id"].map(speakers),
         "days": longest["gap_days"],
+    })
+
+
+def statement_table(timeline: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """Every selected statement with its first report and that report's quote, for reading."""
+    first = (cited_sources(dataset).sort_values(["published", "source_id"], kind="stable")
+             .drop_duplicates("record_id").set_index("record_id"))
+    ids = timeline["statement_id"]
+    return pd.DataFrame({
+        "id": ids,
+        "date": timeline["timeline_date"].dt.strftime("%Y-%m-%d"),
+        "date is": timeline["date_marker"].map(MARKER_WORDS),
+        "side": timeline["side"],
+        "speaker": timeline["speaker"],
+        "channel": timeline["channel"].str.replace("_", " "),
+        "summary": timeline["summary"],
+        "first reported by": ids.map(first["outlet"]).fillna("Unnamed outlet") + ", "
+        + ids.map(first["published"]).dt.strftime("%Y-%m-%d"),
+        "quote": ids.map(first["quote"]),
     })

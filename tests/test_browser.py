@@ -1,0 +1,114 @@
+"""The published report in a real browser: headless Chromium from the system packages.
+
+Opens report/index.html and every page it links to, and checks that links and
+images resolve inside the report, nothing is requested from elsewhere, the
+console stays clean and every figure is visible. Saves screenshots to
+test-artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from dprk_report import paths
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update"]
+ARTIFACTS = paths.PROJECT_ROOT / "test-artifacts"
+REPORT = paths.REPORT_DIR
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: install Debian's package (apt-get install -y chromium); .ci/run does")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, args=ARGS,
+            viewport={"width": 1280, "height": 900},
+        )
+        yield context
+        context.close()
+
+
+class Visit:
+    """One page load with everything it requested and logged."""
+
+    def __init__(self, context, path: Path):
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page = context.new_page()
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.goto(path.as_uri(), wait_until="load")
+
+    def hrefs(self) -> list[str]:
+        return self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+
+    def images(self) -> list[dict]:
+        return self.page.eval_on_selector_all("img", """images => images.map(img => {
+            const box = img.getBoundingClientRect();
+            return {src: img.currentSrc, natural: img.naturalWidth, width: box.width, height: box.height};
+        })""")
+
+
+def _local_file(url: str) -> Path | None:
+    parsed = urlparse(url)
+    return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
+
+
+def _pages_in_manifest() -> set[str]:
+    manifest = json.loads((REPORT / "manifest.json").read_text())
+    return {output for entry in manifest["pages"].values() for output in entry["outputs"] if output.endswith(".html")}
+
+
+@pytest.fixture(scope="module")
+def index(browser):
+    visit = Visit(browser, REPORT / "index.html")
+    ARTIFACTS.mkdir(exist_ok=True)
+    visit.page.screenshot(path=str(ARTIFACTS / "report-index.png"), full_page=True)
+    return visit
+
+
+def test_index_lists_every_page(index):
+    linked = {_local_file(url).relative_to(paths.PROJECT_ROOT).as_posix()
+              for url in index.hrefs() if _local_file(url) and url.endswith(".html")}
+    assert linked == _pages_in_manifest()
+
+
+def _check_page(visit: Visit) -> None:
+    off_machine = [url for url in visit.requests if not url.startswith(("file://", "data:"))]
+    assert off_machine == [], "requested from elsewhere"
+    assert visit.errors == [], "console errors"
+    for url in visit.hrefs():
+        target = _local_file(url.split("#")[0])
+        if target is not None:
+            assert target.is_file(), f"broken link {url}"
+            assert REPORT in target.parents, f"link leaves the report: {url}"
+        else:
+            assert url.startswith("https://"), f"unexpected link {url}"
+    for image in visit.images():
+        assert image["natural"] > 0, f"image did not load: {image['src'][:80]}"
+        assert image["width"] > 0 and image["height"] > 0, f"image not visible: {image['src'][:80]}"
+
+
+def test_index_loads_cleanly(index):
+    _check_page(index)
+
+
+@pytest.mark.parametrize("page", sorted(_pages_in_manifest()))
+def test_every_page_loads_cleanly_with_visible_figures(browser, page):
+    visit = Visit(browser, paths.PROJECT_ROOT / page)
+    _check_page(visit)
+    assert len(visit.images()) >= 1, "a page without figures"
+    name = page.removeprefix("report/").replace("/", "--").removesuffix(".html")
+    visit.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    visit.page.close()
