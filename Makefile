@@ -44,3 +44,19 @@ report: $(VENV_STAMP) ## Build the report (report/, figures/): only what changed
 .PHONY: report-check
 report-check: $(VENV_STAMP) ## Exit 1 and say what is stale when report/ does not match code, data and parameters
 	$(PYTHON) -m dprk_report build --check
+
+.PHONY: bench
+bench: $(VENV_STAMP) ## Benchmark the build against the naive papermill chain (writes bench/results.json)
+	$(PYTHON) bench/run.py
+
+.PHONY: lab
+lab: $(VENV_STAMP) ## Start JupyterLab on localhost at notebooks/, with the project's dprk-report kernel
+	$(PYTHON) -m jupyterlab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+
+.PHONY: add-source
+add-source: $(VENV_STAMP) ## Register an archived article: make add-source FILE=../shared/sources/022_x.txt [ARGS="--outlet X"]
+	$(PYTHON) -m dprk_report add-source $(FILE) $(ARGS)
+
+.PHONY: accept
+accept: $(VENV_STAMP) ## Move reviewed candidates into data/: make accept FILE=data/candidates/S022.csv
+	$(PYTHON) -m dprk_report accept $(FILE)

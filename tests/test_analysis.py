@@ -204,3 +204,12 @@ def test_statement_table_quotes_the_earliest_report(dataset, timeline):
     assert table.loc["STD", "first reported by"] == "Daily C, 2025-03-05"
     assert table.loc["STD", "quote"] == "S3 words"
     assert table.loc["STD", "date is"] == "no later than"
+
+
+def test_a_loaded_dataset_changed_in_place_does_not_change_the_next_load():
+    from dprk_report.dataset import load_dataset
+
+    first = load_dataset()
+    original = first.statements.loc[0, "speaker"]
+    first.statements.loc[0, "speaker"] = "changed by a notebook"
+    assert load_dataset().statements.loc[0, "speaker"] == original

@@ -12,7 +12,7 @@ import signal
 import time
 
 import pytest
-from project_copy import make_copy
+from dprk_report.sandbox import make_copy
 
 PAGES = ["all-sides/01-describe-sources", "all-sides/02-chart-statement-cadence",
          "all-sides/03-chart-estimate-timing"]

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from project_copy import make_copy
+from dprk_report.sandbox import make_copy
 
 from dprk_report import paths
 

@@ -7,8 +7,7 @@ import papermill
 import pytest
 
 from dprk_report import paths
-
-KERNEL = "dprk-report"
+from dprk_report.kernel import KERNEL_NAME as KERNEL
 NOTEBOOKS = sorted(path.name for path in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 
 

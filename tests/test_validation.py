@@ -195,12 +195,6 @@ def test_not_before_article_bounds_nothing(fake):
     assert fake.write().problems() == []
 
 
-def test_state_media_report_before_event(fake):
-    fake.set("statements", "ST002", "state_media_report_date", "2025-08-09")
-    problem = problem_at(fake.write().problems(), "statements", 3, "state_media_report_date")
-    assert "before event_date '2025-08-10'" in problem
-
-
 @pytest.mark.parametrize(
     ("table", "row_id", "column", "value", "line"),
     [

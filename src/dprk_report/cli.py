@@ -23,6 +23,11 @@ def _validate(args: argparse.Namespace) -> int:
         return 2
     if report.ok:
         print(report.summary())
+        for warning in report.warnings:
+            print(warning, file=sys.stderr)
+        if report.warnings:
+            print(f"{len(report.warnings)} consistency warnings (sources disagree; see data/README.md)",
+                  file=sys.stderr)
         return 0
     for problem in report.problems:
         print(problem, file=sys.stderr)
@@ -35,6 +40,36 @@ def _build(args: argparse.Namespace) -> int:
     from .build.runner import run_build
 
     return run_build(check=args.check, quiet=args.quiet, jobs=args.jobs, force=args.force, wait=not args.no_wait)
+
+
+def _add_source(args: argparse.Namespace) -> int:
+    """Register an archived article and propose its candidate rows."""
+    from .curation.register import Given, add_source
+    from .curation.tables_io import CurationError
+
+    given = Given(outlet=args.outlet or "", title=args.title or "", date=args.date or "",
+                  precision=args.precision, wire=args.wire or "", excerpt=args.excerpt)
+    try:
+        for line in add_source(args.path, given):
+            print(line)
+    except (CurationError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _accept(args: argparse.Namespace) -> int:
+    """Move the candidates marked 'yes' into the curated tables."""
+    from .curation.accept import accept
+    from .curation.tables_io import CurationError
+
+    try:
+        for line in accept(args.candidates):
+            print(line)
+    except CurationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 BUILD_EPILOG = """exit status: 0 the report is up to date (built or already current);
@@ -70,6 +105,20 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-wait", action="store_true",
                        help="exit with status 3 instead of waiting when another build is running")
     build.set_defaults(run=_build)
+    add = commands.add_parser("add-source", help="register an archived article and propose candidate rows")
+    add.add_argument("path", type=Path, help="the article's text file, already placed in the archive")
+    add.add_argument("--outlet", help="the publication, when the text does not name it")
+    add.add_argument("--title", help="the headline, when the first line is not it")
+    add.add_argument("--date", help="publication date (YYYY-MM-DD, YYYY-MM or YYYY) when the text shows none")
+    add.add_argument("--precision", default="day", choices=["day", "month", "year", "not_before"],
+                     help="precision of --date (default: day)")
+    add.add_argument("--wire", choices=["AFP", "Reuters", "AP", "UPI", "Yonhap"], help="wire agency of the story")
+    add.add_argument("--excerpt", action=argparse.BooleanOptionalAction, default=None,
+                     help="whether the copy is an excerpt (default: yes when it has a url/date header)")
+    add.set_defaults(run=_add_source)
+    accept = commands.add_parser("accept", help="move candidates marked 'yes' into the curated tables")
+    accept.add_argument("candidates", type=Path, help="a file data/candidates/SNNN.csv")
+    accept.set_defaults(run=_accept)
     return parser
 
 

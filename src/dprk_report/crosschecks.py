@@ -49,16 +49,21 @@ class Tables:
     archive: Path
     problems: list[tuple[str, int | None, str | None, str]] = field(default_factory=list)
     _texts: dict[str, str | None] = field(default_factory=dict)
+    _rows: dict[str, list[tuple[int, Row]]] = field(default_factory=dict)
 
     def has(self, table: str, *columns: str) -> bool:
         frame = self.frames.get(table)
         return frame is not None and all(column in frame.columns for column in columns)
 
     def rows(self, table: str) -> Iterator[tuple[int, Row]]:
-        """``(line, row)`` pairs with empty cells as ``None``."""
-        frame = self.frames[table]
-        for line, values in zip(frame.index, frame.to_dict("records")):
-            yield int(line), {key: None if pd.isna(value) else value for key, value in values.items()}
+        """``(line, row)`` pairs with empty cells as ``None`` (converted once per table, then reused)."""
+        if table not in self._rows:
+            frame = self.frames[table]
+            self._rows[table] = [
+                (int(line), {key: None if pd.isna(value) else value for key, value in values.items()})
+                for line, values in zip(frame.index, frame.to_dict("records"))
+            ]
+        return iter(self._rows[table])
 
     def report(self, table: str, line: int | None, column: str | None, message: str) -> None:
         self.problems.append((self.names[table], line, column, message))
@@ -303,21 +308,6 @@ def check_events_not_after_articles(t: Tables) -> None:
                     )
 
 
-def check_state_media_after_event(t: Tables) -> None:
-    """State media cannot report an act before it happened."""
-    if not t.has("statements", "event_date", "state_media_report_date"):
-        return
-    for line, row in t.rows("statements"):
-        event, reported = _period(row["event_date"]), _period(row["state_media_report_date"])
-        if event is not None and reported is not None and reported.end < event.start:
-            t.report(
-                "statements",
-                line,
-                "state_media_report_date",
-                f"{row['state_media_report_date']!r} is before event_date {row['event_date']!r}",
-            )
-
-
 def check_archive_files(t: Tables) -> None:
     """Every source's file is in the archive, unchanged, and numbered like its id."""
     if not t.has("sources", "source_id", "archive_file", "sha256"):
@@ -371,7 +361,6 @@ CROSS_CHECKS: tuple[Callable[[Tables], None], ...] = (
     check_duplicate_citations,
     check_figures,
     check_events_not_after_articles,
-    check_state_media_after_event,
     check_archive_files,
     check_quotes,
 )

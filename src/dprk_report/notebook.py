@@ -34,17 +34,26 @@ def say(*sentences: str) -> None:
 
 
 def bullets(items: list[str]) -> None:
-    """Show a bulleted list (findings, flags)."""
+    """Show a bulleted list (findings, flags); an empty list shows nothing."""
+    if not items:
+        return
     plain = "\n".join(f"- {item.replace('**', '')}" for item in items)
     rows = "".join(f"<li>{_html_text(item)}</li>" for item in items)
     display({"text/plain": plain, "text/html": f"<ul>{rows}</ul>"}, raw=True)
 
 
+#: Tables longer than this show their first rows and say how many were left out.
+MAX_TABLE_ROWS = 60
+
+
 def show_table(frame: pd.DataFrame, caption: str = "", empty_message: str = "") -> None:
-    """Show a small table without its index (cells escaped), or ``empty_message`` when it has no rows."""
+    """Show a table without its index (cells escaped), or ``empty_message`` when it has no rows."""
     if frame.empty and empty_message:
         say(empty_message)
         return
+    if len(frame) > MAX_TABLE_ROWS:
+        caption = f"{caption} (first {MAX_TABLE_ROWS} of {len(frame):,} rows)"
+        frame = frame.head(MAX_TABLE_ROWS)
     shown = frame.astype(object).where(frame.notna(), "")
     table = shown.to_html(index=False, escape=True, border=0, classes="report-table")
     heading = f"<p class='table-caption'>{html.escape(caption)}</p>" if caption else ""

@@ -17,6 +17,9 @@ DATA_ENV = "DPRK_REPORT_DATA"
 #: Environment variable under which notebooks write figures; the build points it
 #: at its staging directory so nothing published changes until the build succeeds.
 OUTPUT_ENV = "DPRK_REPORT_OUTPUT_ROOT"
+#: Environment variable by which the build tells notebook kernels which data version it
+#: has just validated, so that they do not validate it again.
+TRUSTED_ENV = "DPRK_REPORT_VALIDATED_VERSION"
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -56,3 +59,11 @@ def archive_dir(must_exist: bool = True) -> Path:
             "place the archived article texts there or point the variable at them"
         )
     return path
+
+
+def shown(path: Path) -> str:
+    """A path as a curator reads it: relative to the project when inside it."""
+    try:
+        return Path(path).resolve().relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)

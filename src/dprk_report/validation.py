@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from . import paths
+from . import consistency, paths
 from .crosschecks import CROSS_CHECKS, Tables
 from .schema import SCHEMAS
 from .tables import TABLES, read_table, table_path
@@ -40,6 +40,8 @@ class ValidationReport:
     problems: list[Problem]
     counts: dict[str, int]
     frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    #: Consistency warnings between sources (only computed for a valid dataset).
+    warnings: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -78,7 +80,8 @@ def validate(data_dir: Path | None = None, archive_dir: Path | None = None) -> V
     order = {name: position for position, name in enumerate(names.values())}
     problems.sort(key=lambda problem: (order.get(problem.file, len(order)), problem.row or 0))
     counts = {table: len(frame) for table, frame in frames.items()}
-    return ValidationReport(problems, counts, frames)
+    warnings = [] if problems else consistency.check(frames, names)
+    return ValidationReport(problems, counts, frames, warnings)
 
 
 def _existing_archive(archive_dir: Path | None) -> Path:
@@ -90,12 +93,8 @@ def _existing_archive(archive_dir: Path | None) -> Path:
     return archive
 
 
-def display_name(path: Path) -> str:
-    """``data/NAME.csv`` for the project's own files, the full path for any other."""
-    try:
-        return Path(path).resolve().relative_to(paths.PROJECT_ROOT).as_posix()
-    except ValueError:
-        return str(path)
+#: ``data/NAME.csv`` for the project's own files, the full path for any other.
+display_name = paths.shown
 
 
 def schema_problems(table: str, frame: pd.DataFrame, file: str) -> list[Problem]:

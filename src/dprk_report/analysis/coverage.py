@@ -55,3 +55,15 @@ def wire_groups(contributions: pd.DataFrame) -> pd.DataFrame:
     return (wired.groupby(wired["wire_agency"].astype(str))
             .agg(articles=("source_id", "size"), outlets=("outlet", lambda o: ", ".join(sorted(set(o)))))
             .reset_index())
+
+
+#: At most this many disagreements are listed on the page; the rest are counted.
+DISAGREEMENTS_SHOWN = 25
+
+
+def disagreements(dataset: Dataset, limit: int = DISAGREEMENTS_SHOWN) -> list[str]:
+    """The consistency warnings in words (which rows and sources disagree, and how), the first ``limit``."""
+    lines = [f"{warning.file}:{warning.row}: {warning.message}" for warning in dataset.warnings]
+    if len(lines) > limit:
+        return lines[:limit] + [f"... and {len(lines) - limit} more (run make validate for the full list)"]
+    return lines

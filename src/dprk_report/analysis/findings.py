@@ -64,6 +64,12 @@ def coverage_findings(contributions: pd.DataFrame, timeline: pd.DataFrame, estim
     return findings
 
 
+def disagreement_summary(warnings) -> str:
+    if not warnings:
+        return "The sources agree everywhere the checks look."
+    return f"{plural(len(warnings), 'place')} where the sources disagree:"
+
+
 def cadence_findings(timeline: pd.DataFrame, gaps: pd.DataFrame, counts: pd.DataFrame,
                      lags: pd.DataFrame) -> list[str]:
     if timeline.empty:

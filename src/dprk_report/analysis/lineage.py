@@ -60,21 +60,25 @@ def estimate_lineage(dataset: Dataset, estimates: pd.DataFrame) -> pd.DataFrame:
     lineage["age_days"] = (lineage["published"] - lineage["public_date"]).dt.days.astype("Int64")
     lineage = lineage.sort_values(["estimate_id", "published", "source_id"], kind="stable")
     lineage["appearance"] = lineage.groupby("estimate_id").cumcount() + 1
-    lineage["superseded_by"] = [
-        _newer_estimate(estimates, row) for row in lineage.itertuples(index=False)
-    ]
+    lineage["superseded_by"] = _newer_estimates(estimates, lineage)
     return lineage.reset_index(drop=True)
 
 
-def _newer_estimate(estimates: pd.DataFrame, row) -> str | None:
-    """Latest estimate of the same metric and estimator public after ``row``'s and by its article's date."""
-    same = estimates[
-        (estimates["metric"] == row.metric)
-        & (estimates["estimator"] == row.estimator)
-        & (estimates["public_date"] > row.public_date)
-        & (estimates["public_date"] <= row.published)
-    ]
-    return None if same.empty else same.sort_values("public_date")["estimate_id"].iloc[-1]
+def _newer_estimates(estimates: pd.DataFrame, lineage: pd.DataFrame) -> list[str | None]:
+    """For each repeat, the latest estimate of the same metric and estimator that became public
+    after the repeated one and by the repeating article's date (``None`` when there is none)."""
+    ordered = estimates.dropna(subset=["public_date"]).sort_values(["public_date", "estimate_id"], kind="stable")
+    series = {key: (group["public_date"].to_numpy(), group["estimate_id"].to_numpy())
+              for key, group in ordered.groupby(["metric", "estimator"], sort=False)}
+    newer = []
+    for row in lineage.itertuples(index=False):
+        dates, ids = series.get((row.metric, row.estimator), (None, None))
+        if dates is None or pd.isna(row.public_date) or pd.isna(row.published):
+            newer.append(None)
+            continue
+        last = dates.searchsorted(row.published.to_datetime64(), side="right") - 1
+        newer.append(ids[last] if last >= 0 and dates[last] > row.public_date.to_datetime64() else None)
+    return newer
 
 
 def old_repeats(lineage: pd.DataFrame, min_age_days: int = OLD_AFTER_DAYS) -> pd.DataFrame:

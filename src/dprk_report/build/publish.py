@@ -69,9 +69,14 @@ def recover(root: Path, build_dir: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def staging_dir(build_dir: Path) -> Path:
+    """This build's staging area."""
+    return build_dir / f"staging-{os.getpid()}"
+
+
 def prepare_staging(root: Path, build_dir: Path) -> Path:
     """A fresh staging area holding a copy of what is published now."""
-    staging = build_dir / f"staging-{os.getpid()}"
+    staging = staging_dir(build_dir)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     for name in PUBLISHED:

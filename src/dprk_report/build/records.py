@@ -14,11 +14,19 @@ def normalise_record(notebook, source: str, output: str) -> None:
         papermill.pop(key, None)
     papermill["input_path"] = source
     papermill["output_path"] = output
+    count = 0
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("papermill", None)
         if INJECTED_TAG in cell.metadata.get("tags", []):
             cell.id = INJECTED_TAG
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            # Counted from 1 as in a fresh kernel: the build reuses kernels between notebooks.
+            count += 1
+            cell.execution_count = count
+            for output in cell.get("outputs", []):
+                if "execution_count" in output:
+                    output["execution_count"] = count
 
 
 def page_title(notebook) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from multiprocessing import get_context
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from .. import paths
@@ -15,7 +16,7 @@ from .config import ConfigError, load_config
 from .fingerprint import Fingerprints, file_hash
 from .plan import INDEX, MANIFEST, index_inputs, make_plan, read_manifest
 from .progress import Progress
-from .publish import BuildBusy, build_lock, prepare_staging, publish, recover
+from .publish import BuildBusy, build_lock, prepare_staging, publish, recover, staging_dir
 
 EXIT_OK, EXIT_FAILED, EXIT_BUSY = 0, 1, 3
 
@@ -65,17 +66,31 @@ def _build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool
     plan = make_plan(config, fingerprints, manifest, root, force)  # another build may have just finished
     if plan.up_to_date:
         return EXIT_OK
-    problems = _validation_problems()
-    if problems:
-        _say("build stopped: the dataset is invalid, no notebook was run:")
-        for line in problems:
-            _say(f"  {line}")
-        return EXIT_FAILED
-    staging = prepare_staging(root, paths.BUILD_DIR)
+    staging = staging_dir(paths.BUILD_DIR)
+    # Kernels inherit these: figures go to staging; this data version is validated below, once.
+    os.environ[paths.OUTPUT_ENV] = str(staging)
+    os.environ[paths.TRUSTED_ENV] = fingerprints.data
+    from .execute import PageRunner
+
+    workers = _jobs(jobs, len(plan.stale))
+    runners = ThreadRunners(lambda: PageRunner(staging, config.cell_timeout, paths.BUILD_DIR / "failed"))
     progress = Progress(len(plan.stale), quiet)
-    progress.log("build_started", pages=len(plan.stale), jobs=_jobs(jobs, len(plan.stale)))
-    pages, failures = _execute(plan, config, staging, progress, jobs)
-    progress.close()
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            # Kernels start while the data are validated in a subprocess.
+            warming = [pool.submit(lambda: runners.mine().warm_up()) for _ in range(workers)]
+            problems = _validation_problems()
+            if problems:
+                _say("build stopped: the dataset is invalid, no notebook was run:")
+                for line in problems:
+                    _say(f"  {line}")
+                return EXIT_FAILED
+            prepare_staging(root, paths.BUILD_DIR)
+            progress.log("build_started", pages=len(plan.stale), jobs=workers)
+            pages, failures = _execute(pool, warming, runners, plan, progress)
+    finally:
+        runners.close()
+        progress.close()
     if failures:
         for message in failures:
             _say(f"build failed: {message}")
@@ -88,37 +103,60 @@ def _build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool
 
 
 def _validation_problems() -> list[str]:
-    from ..validation import validate
-
-    report = validate()
-    return [str(problem) for problem in report.problems]
+    """Validate in a separate process: its memory (pandas, pandera, the tables) is returned when it ends."""
+    result = subprocess.run([sys.executable, "-m", "dprk_report", "validate"], capture_output=True, text=True)
+    if result.returncode == 0:
+        return []
+    return [line for line in result.stderr.splitlines() if line and not line.startswith("warning: ")][:-1] \
+        or [result.stderr.strip() or f"validation exited with status {result.returncode}"]
 
 
 def _jobs(jobs: int | None, pages: int) -> int:
     return max(1, min(jobs or os.cpu_count() or 1, pages))
 
 
-def _execute(plan, config, staging: Path, progress: Progress, jobs: int | None):
-    from .execute import PageFailed, build_page
+class ThreadRunners:
+    """One page runner (and so one kernel) per thread of the pool, made on first use."""
 
-    failed_dir = paths.BUILD_DIR / "failed"
-    built, failures = {}, []
-    context = get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=_jobs(jobs, len(plan.stale)), mp_context=context) as pool:
-        futures = {pool.submit(build_page, page, staging, config.cell_timeout, failed_dir): page
-                   for page, _ in plan.stale}
+    def __init__(self, make):
+        self.make, self.local, self.all = make, threading.local(), []
+        self.lock = threading.Lock()
+
+    def mine(self):
+        if not hasattr(self.local, "runner"):
+            self.local.runner = self.make()
+            with self.lock:
+                self.all.append(self.local.runner)
+        return self.local.runner
+
+    def close(self) -> None:
+        for runner in self.all:
+            runner.close()
+
+
+def _execute(pool, warming, runners, plan, progress: Progress):
+    from .execute import PageFailed
+
+    for future in warming:
         try:
-            for future in as_completed(futures):
-                try:
-                    result = future.result()
-                except PageFailed as error:
-                    failures.append(str(error))
-                    continue
-                built[result["key"]] = result["entry"]
-                progress.page_done(result["key"], result["seconds"])
-        except KeyboardInterrupt:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+            future.result()
+        except Exception as error:  # a kernel that cannot start: the pages will report it too
+            progress.log("kernel_warm_up_failed", error=str(error).splitlines()[0] if str(error) else type(error).__name__)
+    built, failures = {}, []
+    futures = [pool.submit(lambda page=page: runners.mine().build(page)) for page, _ in plan.stale]
+    try:
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except PageFailed as error:
+                failures.append(str(error))
+                continue
+            built[result["key"]] = result["entry"]
+            progress.page_done(result["key"], result["seconds"])
+    except KeyboardInterrupt:
+        for future in futures:
+            future.cancel()
+        raise
     return built, failures
 
 

@@ -1,8 +1,9 @@
 """A working copy of the project in a temporary folder, run with its own code.
 
-The copy's ``src/`` comes first on ``PYTHONPATH`` (ahead of the editable
-install), so the build, its workers and the notebook kernels all run the
-copy's package, write the copy's ``report/`` and never touch the real one.
+Used by the end-to-end tests and the benchmark. The copy's ``src/`` comes first
+on ``PYTHONPATH`` (ahead of the editable install), so the build, its workers and
+the notebook kernels all run the copy's package, write the copy's ``report/``
+and never touch the real one. The copy gets its own copy of the archive too.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from dprk_report import paths
+from . import paths
 
 COPIED = ("src", "notebooks", "data", "tests", "conftest.py", "report.toml", "pyproject.toml", "uv.lock")
 SMALL_CONFIG = """
@@ -37,11 +38,15 @@ class ProjectCopy:
     root: Path
     archive: Path
 
+    data: Path | None = None
+
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update({"PYTHONPATH": str(self.root / "src"), paths.ARCHIVE_ENV: str(self.archive)})
         env.pop(paths.DATA_ENV, None)
         env.pop(paths.OUTPUT_ENV, None)
+        if self.data is not None:
+            env[paths.DATA_ENV] = str(self.data)
         return env
 
     def run(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -70,11 +75,11 @@ class ProjectCopy:
         shutil.copytree(self.root, destination, ignore=skip)
         archive = destination.parent / f"{destination.name}-archive"
         shutil.copytree(self.archive, archive)
-        return ProjectCopy(destination, archive)
+        return ProjectCopy(destination, archive, self.data)
 
 
-def make_copy(destination: Path, timeout: int = 120) -> ProjectCopy:
-    """A fresh copy with an unbuilt, one-variant report and its own copy of the archive."""
+def make_copy(destination: Path, timeout: int = 120, small_config: bool = True) -> ProjectCopy:
+    """A fresh copy with an unbuilt report (by default a one-variant one) and its own copy of the archive."""
     destination.mkdir(parents=True)
     for name in COPIED:
         source = paths.PROJECT_ROOT / name
@@ -82,7 +87,8 @@ def make_copy(destination: Path, timeout: int = 120) -> ProjectCopy:
             shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, destination / name)
-    (destination / "report.toml").write_text(SMALL_CONFIG.format(timeout=timeout), encoding="utf-8")
+    if small_config:
+        (destination / "report.toml").write_text(SMALL_CONFIG.format(timeout=timeout), encoding="utf-8")
     archive = destination.parent / f"{destination.name}-archive"
     shutil.copytree(paths.archive_dir(), archive)
     return ProjectCopy(destination, archive)

@@ -1,0 +1,86 @@
+"""``accept``: move the candidates a curator marked 'yes' into the curated tables.
+
+A candidate that repeats an existing record (``links_to``) becomes a citation
+of it; any other becomes a new statement or estimate with a fresh id and its
+citation. The whole change is validated before anything is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import paths, vocab
+from .candidates import FIELDS
+from .tables_io import CurationError, commit_if_valid, next_id, read_rows, write_rows
+
+ACCEPTED = {"yes", "y", "x", "true", "accept"}
+
+
+def _date_fields(candidate: dict) -> dict:
+    basis = candidate["date_basis"] or "not_stated"
+    return {
+        "precision": candidate["date_precision"] or "unknown",
+        "basis": basis,
+        "resolved_against": candidate["source_id"] if basis in vocab.RESOLVED_BASES else "",
+        "note": candidate["date_note"],
+    }
+
+
+def _statement(candidate: dict, new_id: str) -> dict:
+    dated = _date_fields(candidate)
+    return {"statement_id": new_id, "event_date": candidate["resolved_date"], "date_precision": dated["precision"],
+            "date_basis": dated["basis"], "date_resolved_against": dated["resolved_against"],
+            "date_note": dated["note"], "speaker": candidate["speaker"], "speaker_role": candidate["speaker_role"],
+            "side": candidate["side"], "channel": candidate["channel"], "act": candidate["act"],
+            "summary": candidate["summary"]}
+
+
+def _estimate(candidate: dict, new_id: str) -> dict:
+    dated = _date_fields(candidate)
+    return {"estimate_id": new_id, "metric": candidate["metric"], "low": candidate["low"], "best": candidate["best"],
+            "high": candidate["high"], "scope": candidate["scope"], "qualifier": candidate["qualifier"],
+            "estimator": candidate["estimator"], "estimator_side": candidate["estimator_side"],
+            "disclosure_channel": candidate["disclosure_channel"], "announced_date": candidate["resolved_date"],
+            "announced_precision": dated["precision"], "announced_basis": dated["basis"],
+            "date_resolved_against": dated["resolved_against"], "date_note": dated["note"],
+            "summary": candidate["summary"]}
+
+
+def accept(candidates_file: Path, data_dir: Path | None = None, archive_dir: Path | None = None) -> list[str]:
+    """Apply the accepted candidates; returns lines to show. Raises CurationError and writes nothing on a problem."""
+    data_dir = Path(data_dir or paths.data_dir())
+    archive_dir = Path(archive_dir or paths.archive_dir())
+    candidate_header, candidates = read_rows(candidates_file)
+    missing = [name for name in ("candidate_id", "source_id", "accept", "kind", "links_to", "quote")
+               if name not in candidate_header]
+    if missing:
+        raise CurationError(f"{paths.shown(candidates_file)}: not a candidates file (no column {missing[0]})")
+    chosen = [c for c in candidates if c["accept"].strip().lower() in ACCEPTED]
+    if not chosen:
+        return [f"{paths.shown(candidates_file)}: no candidate is marked 'yes' under accept; nothing to do"]
+    tables = {name: read_rows(data_dir / f"{name}.csv") for name in ("statements", "estimates", "citations")}
+    outcome = []
+    for candidate in chosen:
+        record = candidate["links_to"] or _new_record(candidate, tables)
+        citations = tables["citations"][1]
+        citations.append({"citation_id": next_id(citations, "citation_id", "C", 4), "record_id": record,
+                          "source_id": candidate["source_id"], "quote": candidate["quote"],
+                          "date_as_written": candidate["date_as_written"], "notes": ""})
+        candidate["accept"] = f"done: {record}"
+        outcome.append(f"{candidate['candidate_id']} -> {record}" + (" (citation of an existing record)"
+                                                                     if candidate["links_to"] else " (new)"))
+    commit_if_valid(data_dir, archive_dir, tables)
+    write_rows(candidates_file, candidate_header or FIELDS, candidates)
+    return outcome + [f"accepted {len(chosen)} candidates; data/ validated and written"]
+
+
+def _new_record(candidate: dict, tables: dict) -> str:
+    kind = candidate["kind"]
+    if kind not in ("statement", "estimate"):
+        raise CurationError(f"{candidate['candidate_id']}: kind {kind!r} must be statement or estimate")
+    table, column, prefix, build = (("statements", "statement_id", "ST", _statement) if kind == "statement"
+                                    else ("estimates", "estimate_id", "ES", _estimate))
+    rows = tables[table][1]
+    new_id = next_id(rows, column, prefix, 3)
+    rows.append(build(candidate, new_id))
+    return new_id

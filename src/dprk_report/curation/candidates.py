@@ -1,0 +1,296 @@
+"""Propose candidate statements and estimates from an article's text, for a curator to review.
+
+Candidates are suggestions, written to ``data/candidates/<source_id>.csv``,
+never straight into the curated tables. Each carries a verbatim quote (at
+most 30 words), the date phrase it contains resolved against the article's
+date with its basis, and, where it repeats a record already in the dataset,
+that record's id, so that accepting it adds a citation instead of a duplicate.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from ..consistency import _figures_in
+from ..schema import MAX_QUOTE_WORDS
+from ..textdates import resolve
+
+REPORTING = re.compile(
+    r"\b(said|says|told|tells|stated|confirmed|announced|denied|condemned|praised|thanked|hailed|warned|"
+    r"accused|acknowledged|claimed|reported|revealed|disclosed|emphasized|stressed|noted|added|concluded|"
+    r"responded|commented|signed|signing|pledged|vowed|urged|criticized|estimated|estimates?|assessed|"
+    r"believes?|put the number|"
+    r"letter|message|phone call|called|briefing|briefed|ceremony|statement|speech|address|interview|"
+    r"press conference|news conference|talks)\b", re.IGNORECASE)
+OFFICIAL = re.compile(
+    r"\b(president|minister|ministry|spokes(man|woman|person)|secretary|agency|intelligence|NIS|Pentagon|"
+    r"Kremlin|KCNA|state media|lawmaker|MP|Rep\.|government|military|chief|general|leader|White House|"
+    r"Joint Chiefs|Defen[cs]e|Seoul|Moscow|Pyongyang|Kyiv|Washington|Kim|Putin|Zelensk\w*|Gerasimov)\b")
+METRIC_WORDS = [
+    ("killed", r"\b(killed|dead|deaths|died|war dead|lives)\b"),
+    ("wounded", r"\b(wounded|injured)\b"),
+    ("casualties", r"\bcasualt\w*\b|killed or wounded|killed and wounded"),
+    ("captured", r"\b(captured|prisoners?)\b"),
+    ("repatriated", r"\brepatriated\b"),
+    ("troops_planned", r"\b(plan\w*|aims? to|could deploy|will be deployed|intend\w*|additional deployment)\b"),
+    ("troops_deployed", r"\b(troops|soldiers|personnel|servicemen|forces|infantry|engineers)\b"),
+]
+NOT_PEOPLE = re.compile(r"\b(containers?|shells?|rounds?|missiles?|rockets?|percent|%|square miles|km|miles|"
+                        r"years?|days?|hours?|weeks?|months?)\b", re.IGNORECASE)
+VAGUE = re.compile(r"\b(several hundred|several thousand|thousands|hundreds|many)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?\"”])\s+(?=[A-Z“\"])|\n\s*\n")
+
+
+@dataclass
+class Candidate:
+    """One proposed row; the curator fills or corrects the blanks and writes 'yes' under accept."""
+
+    candidate_id: str
+    source_id: str
+    accept: str
+    kind: str
+    links_to: str
+    quote: str
+    date_as_written: str
+    resolved_date: str
+    date_precision: str
+    date_basis: str
+    date_note: str
+    metric: str = ""
+    low: str = ""
+    best: str = ""
+    high: str = ""
+    qualifier: str = ""
+    scope: str = ""
+    estimator: str = ""
+    estimator_side: str = ""
+    disclosure_channel: str = ""
+    speaker: str = ""
+    speaker_role: str = ""
+    side: str = ""
+    channel: str = ""
+    act: str = ""
+    summary: str = ""
+
+
+FIELDS = [f.name for f in fields(Candidate)]
+
+
+def _paragraphs(body: str) -> list[str]:
+    """Lines joined where a sentence was wrapped (no closing punctuation, next line not a new start)."""
+    paragraphs: list[str] = []
+    for line in (line.strip() for line in body.splitlines()):
+        if not line:
+            paragraphs.append("")
+            continue
+        previous = paragraphs[-1] if paragraphs else ""
+        wrapped = previous and not re.search(r"[.!?:\"”]$", previous) \
+            and (re.match(r"[a-z“\"(]", line) or len(previous.split("\n")[-1]) >= 60)
+        if wrapped:
+            paragraphs[-1] += " " + line
+        else:
+            paragraphs.append(line)
+    return [p for p in paragraphs if p]
+
+
+def sentences(body: str) -> list[str]:
+    """The text's sentences, each on one line."""
+    return [" ".join(part.split()) for paragraph in _paragraphs(body)
+            for part in _SENTENCE.split(paragraph) if part and part.strip()]
+
+
+def quote_around(sentence: str, anchor: int | None = None) -> str:
+    """At most ``MAX_QUOTE_WORDS`` consecutive words of the sentence, centred on character ``anchor``."""
+    words = sentence.split()
+    if len(words) <= MAX_QUOTE_WORDS:
+        return sentence
+    position = len(sentence[:anchor].split()) if anchor is not None else 0
+    start = max(0, min(position - MAX_QUOTE_WORDS // 2, len(words) - MAX_QUOTE_WORDS))
+    return " ".join(words[start:start + MAX_QUOTE_WORDS])
+
+
+#: How far (in characters) after and before a figure its metric words may stand.
+REACH_AFTER, REACH_BEFORE = 70, 50
+CASUALTY_METRICS = ("killed", "wounded", "casualties", "captured", "repatriated")
+
+
+def _metric(sentence: str, start: int, end: int) -> str:
+    """The metric of a figure: the nearest casualty word if one is in reach, else troops planned or deployed."""
+    nearest: dict[str, int] = {}
+    for metric, pattern in METRIC_WORDS:
+        for match in re.finditer(pattern, sentence, re.IGNORECASE):
+            if end <= match.start() <= end + REACH_AFTER:
+                distance = match.start() - end
+            elif start - REACH_BEFORE <= match.end() <= start:
+                distance = start - match.end() + 10  # words before a figure describe it less often
+            else:
+                continue
+            nearest[metric] = min(distance, nearest.get(metric, distance))
+    for group in (CASUALTY_METRICS, ("troops_planned", "troops_deployed")):
+        found = {metric: distance for metric, distance in nearest.items() if metric in group}
+        if found:
+            return min(found, key=lambda metric: (found[metric], group.index(metric)))
+    return ""
+
+
+def _scope(sentence: str, end: int) -> str:
+    """'additional' when the figure is an increment ('2,000 more', 'another 1,500'), else 'total'."""
+    around = sentence[max(0, end - 30): end + 12].lower()
+    return "additional" if re.search(r"\b(?:another|additional|more troops|more soldiers)\b|\d more\b", around) \
+        else "total"
+
+
+def _date_fields(sentence: str, article_date: date) -> tuple[str, str, str, str, str]:
+    found = resolve(sentence, article_date)
+    if found is None:
+        return "", "", "", "", ""
+    phrase = found.note.split("'")[1] if "'" in found.note else ""
+    written = re.search(re.escape(phrase), sentence, re.IGNORECASE) if phrase else None
+    return (written.group(0) if written else phrase), found.text, found.precision, found.basis, found.note
+
+
+def propose(body: str, source_id: str, article_date: date, existing: "Existing") -> list[Candidate]:
+    """Statement and estimate candidates for one article's text."""
+    candidates: list[Candidate] = []
+    for sentence in sentences(body):
+        dates = _date_fields(sentence, article_date)
+
+        def new(kind: str, link: str, anchor: int, **figure) -> Candidate:
+            return Candidate("", source_id, "", kind, link, quote_around(sentence, anchor), *dates, **figure)
+
+        candidates += _figures(sentence, existing, new) + _vague_figures(sentence, existing, new)
+        verb = REPORTING.search(sentence)
+        if verb and OFFICIAL.search(sentence):
+            candidates.append(new("statement", existing.statement_for(sentence, dates[1]), verb.start()))
+    candidates = _without_repeats(candidates)
+    for number, candidate in enumerate(candidates, 1):
+        candidate.candidate_id = f"{source_id}-{number:02d}"
+    return candidates
+
+
+def _figures(sentence: str, existing: "Existing", new) -> list[Candidate]:
+    found = []
+    for number, qualifier, start, end in _figures_with_spans(sentence):
+        metric = _metric(sentence, start, end)
+        if not metric or NOT_PEOPLE.search(sentence[end:end + 25]) or _in_a_date(sentence, start) \
+                or _in_an_address(sentence, start):
+            continue
+        scope = _scope(sentence, end)
+        found.append(new("estimate", existing.estimate_for(metric, number, scope, sentence), start, metric=metric,
+                         best=str(number), qualifier=qualifier, scope=scope))
+    return found
+
+
+def _vague_figures(sentence: str, existing: "Existing", new) -> list[Candidate]:
+    found = []
+    for match in VAGUE.finditer(sentence):
+        metric, qualifier = _metric(sentence, match.start(), match.end()), match.group(1).lower()
+        if metric:
+            found.append(new("estimate", existing.vague_estimate_for(metric, qualifier, sentence), match.start(),
+                             metric=metric, qualifier=qualifier))
+    return found
+
+
+def _in_a_date(sentence: str, start: int) -> bool:
+    """A number right after a month name ('Jan. 11', 'October 24') is a day, not a figure."""
+    return bool(re.search(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$",
+                          sentence[:start].lower()))
+
+
+def _in_an_address(sentence: str, start: int) -> bool:
+    """A number inside a web address is not a figure."""
+    token = sentence[:start].split()[-1:] or [""]
+    return "/" in token[0] or "://" in sentence[max(0, start - 80):start]
+
+
+def _without_repeats(candidates: list[Candidate]) -> list[Candidate]:
+    """One candidate per figure (or per quote for statements): headlines often repeat the lead.
+
+    Of two candidates for the same figure, the one whose sentence gives a date is kept.
+    """
+    kept: dict[tuple, Candidate] = {}
+    for candidate in candidates:
+        key = (candidate.kind, candidate.metric, candidate.best, candidate.qualifier) if candidate.kind == "estimate" \
+            else (candidate.kind, candidate.quote)
+        if key not in kept or (candidate.resolved_date and not kept[key].resolved_date):
+            kept[key] = candidate
+    return list(kept.values())
+
+
+def _figures_with_spans(sentence: str):
+    for value, qualifier in _figures_in(sentence):
+        for match in re.finditer(r"(?<![\w.])" + _figure_pattern(value), sentence):
+            yield value, qualifier, match.start(), match.end()
+            break
+
+
+def _figure_pattern(value: int) -> str:
+    digits = str(value)
+    if len(digits) > 3:
+        grouped = f"{value:,}"
+        return "(?:" + "|".join(re.escape(v) for v in (grouped, grouped.replace(",", " "), digits)) + r")(?![\d,])"
+    words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",
+             10: "ten", 100: "a hundred", 1000: "a thousand"}
+    options = [re.escape(digits)] + ([words[value]] if value in words else [])
+    return "(?:" + "|".join(options) + r")(?![\d,])"
+
+
+class Existing:
+    """The curated records a new article may repeat."""
+
+    def __init__(self, statements: pd.DataFrame, estimates: pd.DataFrame):
+        self.statements = statements
+        self.estimates = estimates
+
+    def estimate_for(self, metric: str, number: int, scope: str, sentence: str) -> str:
+        """The latest estimate with this metric, figure and scope whose estimator the sentence names."""
+        figures = self.estimates
+        same = figures[(figures["metric"] == metric) & (figures["scope"] == scope)
+                       & ((figures["best"] == str(number)) | (figures["high"] == str(number)))]
+        return self._named_in(same, sentence)
+
+    def vague_estimate_for(self, metric: str, qualifier: str, sentence: str) -> str:
+        figures = self.estimates
+        same = figures[(figures["metric"] == metric) & (figures["qualifier"] == qualifier)
+                       & figures["best"].isna() & figures["low"].isna()]
+        return self._named_in(same, sentence)
+
+    @staticmethod
+    def _named_in(estimates: pd.DataFrame, sentence: str) -> str:
+        """The last of ``estimates`` whose estimator has a name word (capitalised, 4+ letters) in the sentence."""
+        for row in estimates.iloc[::-1].itertuples():
+            names = re.findall(r"\b[A-Z][a-z]{3,}\b", row.estimator or "")
+            if any(re.search(rf"\b{name}\b", sentence) for name in names):
+                return row.estimate_id
+        return ""
+
+    def statement_for(self, sentence: str, resolved_date: str) -> str:
+        """A statement by a speaker named in the sentence on the same date (or month)."""
+        if not resolved_date:
+            return ""
+        lower = sentence.lower()
+        if len(resolved_date) < 7:
+            return ""  # a year is too coarse to say two mentions are one act
+        for row in self.statements.itertuples():
+            speaker = row.speaker if isinstance(row.speaker, str) else ""
+            last = speaker.split()[-1] if speaker else ""
+            surname = last.lower() if last[:1].isupper() else ""
+            dated = isinstance(row.event_date, str) and (row.event_date.startswith(resolved_date)
+                                                          or resolved_date.startswith(row.event_date))
+            if surname and len(surname) > 3 and surname in lower and dated:
+                return row.statement_id
+        return ""
+
+
+def write(candidates: list[Candidate], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(asdict(candidate) for candidate in candidates)

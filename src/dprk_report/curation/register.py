@@ -1,0 +1,98 @@
+"""``add-source``: register an archived article in sources.csv and propose its candidate rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from .. import paths
+from . import article as articles
+from .candidates import Existing, propose, write
+from .tables_io import CurationError, commit_if_valid, read_rows
+
+
+@dataclass
+class Given:
+    """What the curator states on the command line, for what the text does not show (or shows wrongly)."""
+
+    outlet: str = ""
+    title: str = ""
+    date: str = ""
+    precision: str = "day"
+    wire: str = ""
+    excerpt: bool | None = None
+
+
+def source_row(found: articles.Article, given: Given) -> tuple[dict, list[str]]:
+    """The sources.csv row, and one line per field saying where its value came from."""
+    lines = []
+
+    def pick(name: str, stated: str, read: articles.Found, required: bool) -> str:
+        if stated:
+            lines.append(f"{name}: {stated} (given)")
+            return stated
+        if read.value:
+            lines.append(f"{name}: {read.value} (read from the {read.basis})")
+            return read.value
+        if required:
+            raise CurationError(f"{name}: not found in {found.path.name}; give it with --{name}")
+        lines.append(f"{name}: (none in the text)")
+        return ""
+
+    published, precision = found.published()
+    row = {
+        "source_id": found.source_id, "archive_file": found.path.name, "sha256": found.sha256,
+        "outlet": pick("outlet", given.outlet, found.outlet_from_url(), required=True),
+        "title": pick("title", given.title, found.title(), required=False),
+        "url": pick("url", "", found.url(), required=False),
+        "published_date": pick("date", given.date, published, required=True),
+        "published_precision": given.precision if given.date else precision,
+        "published_basis": "text" if given.date else published.basis,
+        "wire_agency": pick("wire", given.wire, found.wire_agency(), required=False),
+        "is_excerpt": str(found.is_excerpt if given.excerpt is None else given.excerpt).lower(),
+        "notes": "",
+    }
+    if given.date:
+        row["notes"] = "Publication date given by the curator."
+    return row, lines
+
+
+def add_source(path: Path, given: Given, data_dir: Path | None = None, archive_dir: Path | None = None) -> list[str]:
+    """Register the article (validated first) and write its candidates; returns lines to show."""
+    data_dir = Path(data_dir or paths.data_dir())
+    archive_dir = Path(archive_dir or paths.archive_dir())
+    path = Path(path)
+    if path.resolve().parent != archive_dir.resolve():
+        raise CurationError(f"{path} is not in the archive ({archive_dir}); place the text there first")
+    found = articles.read(path)
+    header, rows = read_rows(data_dir / "sources.csv")
+    registered = next((row for row in rows if row["source_id"] == found.source_id), None)
+    if registered and registered["sha256"] != found.sha256:
+        raise CurationError(f"{found.source_id} is already registered with another sha256; archive files never change")
+    if registered:
+        lines = [f"{found.source_id} is already in data/sources.csv; proposing its candidates again"]
+        row = registered
+    else:
+        row, lines = source_row(found, given)
+        commit_if_valid(data_dir, archive_dir, {"sources": (header, rows + [row])})
+        lines.append(f"added {found.source_id} to data/sources.csv")
+    candidates_file = data_dir / "candidates" / f"{found.source_id}.csv"
+    proposed = propose(found.body, found.source_id, date.fromisoformat(row["published_date"][:10]),
+                       _existing(data_dir))
+    write(proposed, candidates_file)
+    repeats = sum(1 for candidate in proposed if candidate.links_to)
+    lines.append(f"wrote {len(proposed)} candidates to {paths.shown(candidates_file)} "
+                 f"({sum(c.kind == 'statement' for c in proposed)} statements, "
+                 f"{sum(c.kind == 'estimate' for c in proposed)} estimates; {repeats} repeat a record already "
+                 "curated and would become citations). Review them, write 'yes' under accept, then run accept.")
+    return lines
+
+
+def _existing(data_dir: Path) -> Existing:
+    def read(table: str) -> pd.DataFrame:
+        return pd.read_csv(data_dir / f"{table}.csv", dtype=str, keep_default_na=False).replace("", None)
+
+    return Existing(read("statements"), read("estimates"))
