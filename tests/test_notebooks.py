@@ -38,8 +38,10 @@ def test_parameters_cell_holds_plain_values_only(notebook):
     cells = nbformat.read(paths.NOTEBOOKS_DIR / notebook, as_version=4).cells
     (parameters,) = [c for c in cells if "parameters" in c.metadata.get("tags", [])]
     for line in parameters.source.splitlines():
-        name, _, value = line.partition(" = ")
-        assert name.isidentifier() and value[:1] in '"[', line
+        declaration, _, value = line.partition(" = ")
+        name, _, annotation = declaration.partition(": ")
+        assert name.isidentifier() and annotation in ("str", "list"), line
+        assert value[:1] in '"[', line  # a literal, never a computed value
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)

@@ -11,7 +11,7 @@ from pathlib import Path
 from .. import paths
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
-_ASSIGNMENT = re.compile(r"^([A-Za-z_]\w*)\s*=", re.MULTILINE)
+_ASSIGNMENT = re.compile(r"^([A-Za-z_]\w*)\s*(?::[^=\n]+)?=", re.MULTILINE)
 
 
 class ConfigError(ValueError):
