@@ -213,3 +213,12 @@ def test_a_loaded_dataset_changed_in_place_does_not_change_the_next_load():
     original = first.statements.loc[0, "speaker"]
     first.statements.loc[0, "speaker"] = "changed by a notebook"
     assert load_dataset().statements.loc[0, "speaker"] == original
+
+
+def test_metrics_to_chart_keeps_the_selection_order_and_empty_means_all(dataset):
+    table = lineage.estimate_table(dataset)
+    # The hand-made estimates have killed (ESX, ESY) and troops_deployed (ESZ).
+    assert lineage.metrics_to_chart(table, validate_parameters("2024-01-01", "2025-12-31", [], [])) == \
+        ["troops_deployed", "killed"]
+    assert lineage.metrics_to_chart(table, validate_parameters("2024-01-01", "2025-12-31", [], ["killed", "wounded"])) \
+        == ["killed"]

@@ -125,8 +125,18 @@ def test_bad_parameter_set_in_the_config_is_named(project):
     before = project.published()
     result = project.run("build", "--quiet")
     assert result.returncode == 1
-    assert "report.toml: variant all-sides: sides has unknown value 'Mars'" in result.stderr
+    assert "report.toml: variant all-sides, notebook 01-describe-sources: sides has unknown value 'Mars'" \
+        in result.stderr
     assert project.published() == before
+
+
+def test_a_window_that_only_fails_with_the_notebooks_defaults_is_caught_before_building(project):
+    config = project.root / "report.toml"
+    config.write_text(config.read_text().replace("parameters = {}", 'parameters = { end_date = "2024-01-01" }'))
+    result = project.run("build", "--quiet")
+    assert result.returncode == 1
+    assert "start_date 2024-06-01 is after end_date 2024-01-01" in result.stderr
+    assert "event=page_built" not in result.stderr
 
 
 def _insert_cell(project, notebook: str, source: str) -> None:
@@ -243,3 +253,22 @@ def test_text_from_the_dataset_is_escaped_in_every_page(project):
     cadence = (project.root / "report/all-sides/02-chart-statement-cadence.html").read_text()
     assert "Officials said &lt;script&gt;alert(" in cadence
     assert "Ukrainska &lt;b&gt;Pravda&lt;/b&gt;" in (project.root / "report/index.html").read_text()
+
+
+def test_a_publication_cut_between_its_two_swaps_is_completed_by_the_next_build(tmp_path):
+    from dprk_report.build.publish import recover
+
+    root, build = tmp_path / "root", tmp_path / "build"
+    for name, text in (("report", "old report"), ("figures", "old figures")):
+        (root / name).mkdir(parents=True)
+        (root / name / "f").write_text(text)
+    # The build of pid 7 swapped report/ in, then was killed before figures/.
+    (build / "previous-7" / "report").mkdir(parents=True)
+    (build / "previous-7" / "report" / "f").write_text("old report")
+    (build / "staging-7" / "figures").mkdir(parents=True)
+    (build / "staging-7" / "figures" / "f").write_text("new figures")
+    (root / "report" / "f").write_text("new report")
+    recover(root, build)
+    assert (root / "report" / "f").read_text() == "new report"
+    assert (root / "figures" / "f").read_text() == "new figures"
+    assert list(build.iterdir()) == []

@@ -1,4 +1,4 @@
-"""The curation assistant on copies of the archive and the data (nothing is written to ../shared/)."""
+"""The curation commands on copies of the archive and the data (nothing is written to ../shared/)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ South Korea's spy agency said on Wednesday that about 3,000 more North Korean tr
 The National Intelligence Service also estimated that around 2,000 North Korean soldiers have been killed.
 """
 #: Share of an article's curated statements and estimates its candidates must cover, measured on all
-#: 22 archived articles (see the printed table); a drop below it is a regression of the assistant.
+#: 22 archived articles (see the printed table); a drop below it is a regression of the candidate proposer.
 OVERALL_RECALL_FLOOR = 0.80  # measured: 116 of 139 (83%)
 ARTICLE_RECALL_FLOOR = 0.50  # measured: lowest S008 with 1 of 2
 
@@ -77,6 +77,16 @@ def test_add_source_asks_for_what_the_text_does_not_show(workspace):
     with pytest.raises(CurationError, match="date: not found in 023_bare.txt; give it with --date"):
         add_source(archive / "023_bare.txt", Given(outlet="Bare"), data, archive)
     assert (data / "sources.csv").read_bytes() == before
+
+
+def test_add_source_takes_a_month_date_and_keeps_a_reviewed_candidates_file(workspace):
+    archive, data = workspace
+    (archive / "023_bare.txt").write_text("Officials said on Friday that 500 more soldiers arrived.\n", encoding="utf-8")
+    add_source(archive / "023_bare.txt", Given(outlet="Bare", date="2026-02", precision="month"), data, archive)
+    row = _rows(data / "sources.csv")[-1]
+    assert (row["published_date"], row["published_precision"], row["published_basis"]) == ("2026-02", "month", "text")
+    with pytest.raises(CurationError, match="S023.csv exists and may hold your review"):
+        add_source(archive / "023_bare.txt", Given(), data, archive)
 
 
 def test_add_source_refuses_a_file_outside_the_archive(workspace, tmp_path):

@@ -58,6 +58,12 @@ def test_one_side_and_a_narrow_window(tmp_path):
     assert "Russia" in text and "Ukraine" not in text.split("Findings")[-1]
 
 
+def test_no_metric_chosen_means_every_metric(tmp_path):
+    text = _text(_run(tmp_path, "03-chart-estimate-timing.ipynb", metrics=[]))
+    assert "Latest captured figure: many, from South Korea Joint Chiefs of Staff" in text
+    assert list((tmp_path / "figures").glob("03-estimates-over-time.png"))
+
+
 def test_one_metric_for_one_estimator_side(tmp_path):
     text = _text(_run(tmp_path, "03-chart-estimate-timing.ipynb", sides=["South Korea"], metrics=["killed"]))
     assert "Latest killed figure: around 2,000, from South Korea National Intelligence Service" in text

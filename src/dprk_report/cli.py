@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import vocab
+
 
 def _validate(args: argparse.Namespace) -> int:
     """Print every problem and their number to stderr (exit 1), or the summary (exit 0)."""
@@ -52,7 +54,7 @@ def _add_source(args: argparse.Namespace) -> int:
     try:
         for line in add_source(args.path, given):
             print(line)
-    except (CurationError, ValueError) as error:
+    except (CurationError, ValueError, OSError) as error:  # OSError: a missing file or archive
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
@@ -66,7 +68,7 @@ def _accept(args: argparse.Namespace) -> int:
     try:
         for line in accept(args.candidates):
             print(line)
-    except CurationError as error:
+    except (CurationError, OSError) as error:  # OSError: a missing file or archive
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
@@ -110,9 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--outlet", help="the publication, when the text does not name it")
     add.add_argument("--title", help="the headline, when the first line is not it")
     add.add_argument("--date", help="publication date (YYYY-MM-DD, YYYY-MM or YYYY) when the text shows none")
-    add.add_argument("--precision", default="day", choices=["day", "month", "year", "not_before"],
+    add.add_argument("--precision", default="day", choices=vocab.PUBLISHED_PRECISIONS,
                      help="precision of --date (default: day)")
-    add.add_argument("--wire", choices=["AFP", "Reuters", "AP", "UPI", "Yonhap"], help="wire agency of the story")
+    add.add_argument("--wire", choices=vocab.WIRE_AGENCIES, help="wire agency of the story")
     add.add_argument("--excerpt", action=argparse.BooleanOptionalAction, default=None,
                      help="whether the copy is an excerpt (default: yes when it has a url/date header)")
     add.set_defaults(run=_add_source)

@@ -4,8 +4,7 @@ Unlike validation problems these do not make the dataset invalid: sources do
 disagree, and the dataset records that. Each warning names the rows (file and
 line) and the sources involved:
 
-- a statement that an article dates differently from the statement's own date
-  (or from another article);
+- a statement that an article dates differently from the statement's own date;
 - an estimate whose figure or qualifier an article gives differently;
 - an estimate repeated after the same estimator had published a newer one;
 - an act that state media reported before it happened.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..dataset import Dataset
+from .. import vocab
 from ..selection import Selection
 from .common import cited_sources, in_window, independent_reports
 from .findings import figure_text
@@ -51,7 +52,7 @@ def estimate_lineage(dataset: Dataset, estimates: pd.DataFrame) -> pd.DataFrame:
     same estimator that was already public when the article repeated this one.
     """
     citations = cited_sources(dataset)
-    columns = ["estimate_id", "metric", "estimator", "estimator_side", "best", "low", "high",
+    columns = ["estimate_id", "metric", "scope", "estimator", "estimator_side", "best", "low", "high",
                "qualifier", "public_date"]
     lineage = estimates[columns].merge(
         citations[["record_id", "source_id", "outlet", "wire_agency", "published"]],
@@ -65,14 +66,14 @@ def estimate_lineage(dataset: Dataset, estimates: pd.DataFrame) -> pd.DataFrame:
 
 
 def _newer_estimates(estimates: pd.DataFrame, lineage: pd.DataFrame) -> list[str | None]:
-    """For each repeat, the latest estimate of the same metric and estimator that became public
+    """For each repeat, the latest estimate of the same metric, estimator and scope that became public
     after the repeated one and by the repeating article's date (``None`` when there is none)."""
     ordered = estimates.dropna(subset=["public_date"]).sort_values(["public_date", "estimate_id"], kind="stable")
     series = {key: (group["public_date"].to_numpy(), group["estimate_id"].to_numpy())
-              for key, group in ordered.groupby(["metric", "estimator"], sort=False)}
+              for key, group in ordered.groupby(["metric", "estimator", "scope"], sort=False)}
     newer = []
     for row in lineage.itertuples(index=False):
-        dates, ids = series.get((row.metric, row.estimator), (None, None))
+        dates, ids = series.get((row.metric, row.estimator, row.scope), (None, None))
         if dates is None or pd.isna(row.public_date) or pd.isna(row.published):
             newer.append(None)
             continue
@@ -121,3 +122,9 @@ def repeat_summary(stale: pd.DataFrame) -> pd.DataFrame:
         "age (days)": stale["age_days"],
         "newer figure already public": stale["superseded_by"],
     })
+
+
+def metrics_to_chart(estimates: pd.DataFrame, selection: Selection) -> list[str]:
+    """The selected metrics that have estimates, in the selection's order (all metrics when none is selected)."""
+    present = set(estimates["metric"])
+    return [metric for metric in (selection.metrics or vocab.METRICS) if metric in present]

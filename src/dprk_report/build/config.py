@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import tomllib
@@ -11,7 +12,6 @@ from pathlib import Path
 from .. import paths
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
-_ASSIGNMENT = re.compile(r"^([A-Za-z_]\w*)\s*(?::[^=\n]+)?=", re.MULTILINE)
 
 
 class ConfigError(ValueError):
@@ -71,17 +71,26 @@ class ReportConfig:
         return {page.variant: page.variant_title for page in self.pages}
 
 
-def declared_parameters(notebook: Path) -> dict[str, str]:
-    """Names and source text of the assignments in the notebook's ``parameters`` cell.
+def declared_parameters(notebook: Path) -> dict[str, object]:
+    """The names and default values assigned in the notebook's ``parameters`` cell.
 
     Read from the JSON directly: planning a build must not import papermill.
     """
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     for cell in cells:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
-            source = "".join(cell["source"])
-            return {name: source for name in _ASSIGNMENT.findall(source)}
+            return _defaults("".join(cell["source"]), notebook.name)
     raise ConfigError(f"{notebook.name}: no cell tagged 'parameters'")
+
+
+def _defaults(source: str, name: str) -> dict[str, object]:
+    try:
+        tree = ast.parse(source)
+        return {node.target.id if isinstance(node, ast.AnnAssign) else node.targets[0].id:
+                ast.literal_eval(node.value)
+                for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))}
+    except (SyntaxError, ValueError, AttributeError) as error:
+        raise ConfigError(f"{name}: the parameters cell must hold plain values only ({error})") from None
 
 
 def load_config(path: Path | None = None) -> ReportConfig:
@@ -139,21 +148,21 @@ def _variant_pages(variant: dict, number: int, notebooks: dict, seen: set, where
     unknown = sorted(set(parameters) - declared)
     if unknown:
         raise ConfigError(f"{label}: parameter {unknown[0]!r} is not declared by any notebook")
-    _check_values(parameters, label)
-    return [
-        Page(name, str(variant.get("title", name)), notebook,
-             {k: v for k, v in parameters.items() if k in declared_names} | {"figures_dir": f"figures/{name}"})
-        for notebook, declared_names in notebooks.items()
-    ]
+    pages = []
+    for notebook, defaults in notebooks.items():
+        given = {k: v for k, v in parameters.items() if k in defaults} | {"figures_dir": f"figures/{name}"}
+        _check_values(defaults | given, f"{label}, notebook {notebook}")
+        pages.append(Page(name, str(variant.get("title", name)), notebook, given))
+    return pages
 
 
 def _check_values(parameters: dict, label: str) -> None:
-    """Run the notebooks' own parameter check, so a bad value fails before any notebook starts."""
+    """Run the notebooks' own parameter check on what the notebook will get (its defaults plus the
+    variant's values), so that a bad value fails before any notebook starts."""
     from ..selection import ParameterError, validate_parameters
 
-    defaults = {"start_date": "2000-01-01", "end_date": "2100-12-31"}
+    checked = ("start_date", "end_date", "sides", "metrics", "figures_dir")
     try:
-        validate_parameters(**(defaults | {k: v for k, v in parameters.items()
-                                           if k in ("start_date", "end_date", "sides", "metrics")}))
+        validate_parameters(**{k: v for k, v in parameters.items() if k in checked})
     except ParameterError as error:
         raise ConfigError(f"{label}: {error}") from None

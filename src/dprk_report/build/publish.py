@@ -59,10 +59,22 @@ def build_lock(build_dir: Path, wait: bool = True, notify=print, poll_seconds: f
 
 
 def recover(root: Path, build_dir: Path) -> None:
-    """Undo what an interrupted build left: restore a half-swapped folder, drop old staging areas."""
+    """Repair what an interrupted build left, then drop its scratch folders.
+
+    A ``previous-<pid>`` folder means that build had succeeded and was swapping
+    folders in: the swap is completed from its ``staging-<pid>``, so that
+    ``report/`` and ``figures/`` always come from the same build. A staging
+    area without one belongs to a build that never finished: it is dropped.
+    """
     for previous in sorted(build_dir.glob("previous-*")):
+        staging = build_dir / previous.name.replace("previous-", "staging-", 1)
         for name in PUBLISHED:
-            if not (root / name).exists() and (previous / name).exists():
+            if (staging / name).exists():
+                if (root / name).exists() and not (previous / name).exists():
+                    os.replace(root / name, previous / name)
+                if not (root / name).exists():
+                    os.replace(staging / name, root / name)
+            elif not (root / name).exists() and (previous / name).exists():
                 os.replace(previous / name, root / name)
         shutil.rmtree(previous, ignore_errors=True)
     for staging in build_dir.glob("staging-*"):

@@ -47,6 +47,10 @@ def run_build(check: bool = False, quiet: bool = False, jobs: int | None = None,
     except BuildBusy as error:
         _say(f"build not started: {error}")
         return EXIT_BUSY
+    except Exception as error:  # anything unforeseen: still one clear message, and nothing published changed
+        _say(f"build failed: {type(error).__name__}: {error}")
+        _say("the published report was left unchanged")
+        return EXIT_FAILED
 
 
 def _report_check(plan) -> int:
@@ -107,8 +111,7 @@ def _validation_problems() -> list[str]:
     result = subprocess.run([sys.executable, "-m", "dprk_report", "validate"], capture_output=True, text=True)
     if result.returncode == 0:
         return []
-    return [line for line in result.stderr.splitlines() if line and not line.startswith("warning: ")][:-1] \
-        or [result.stderr.strip() or f"validation exited with status {result.returncode}"]
+    return result.stderr.strip().splitlines() or [f"validation exited with status {result.returncode}"]
 
 
 def _jobs(jobs: int | None, pages: int) -> int:
@@ -140,7 +143,7 @@ def _execute(pool, warming, runners, plan, progress: Progress):
     for future in warming:
         try:
             future.result()
-        except Exception as error:  # a kernel that cannot start: the pages will report it too
+        except Exception as error:  # a kernel that cannot start: its pages then fail with the cause
             progress.log("kernel_warm_up_failed", error=str(error).splitlines()[0] if str(error) else type(error).__name__)
     built, failures = {}, []
     futures = [pool.submit(lambda page=page: runners.mine().build(page)) for page, _ in plan.stale]
@@ -150,6 +153,9 @@ def _execute(pool, warming, runners, plan, progress: Progress):
                 result = future.result()
             except PageFailed as error:
                 failures.append(str(error))
+                continue
+            except Exception as error:  # e.g. a kernel that would not start
+                failures.append(f"{type(error).__name__}: {error}")
                 continue
             built[result["key"]] = result["entry"]
             progress.page_done(result["key"], result["seconds"])

@@ -1,1 +1,1 @@
-"""The curation assistant: register an archived article, propose candidate rows, accept reviewed ones."""
+"""Curation commands: register an archived article, propose candidate rows, accept reviewed ones."""

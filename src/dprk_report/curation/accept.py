@@ -51,10 +51,10 @@ def accept(candidates_file: Path, data_dir: Path | None = None, archive_dir: Pat
     data_dir = Path(data_dir or paths.data_dir())
     archive_dir = Path(archive_dir or paths.archive_dir())
     candidate_header, candidates = read_rows(candidates_file)
-    missing = [name for name in ("candidate_id", "source_id", "accept", "kind", "links_to", "quote")
-               if name not in candidate_header]
+    missing = [name for name in FIELDS if name not in candidate_header]
     if missing:
         raise CurationError(f"{paths.shown(candidates_file)}: not a candidates file (no column {missing[0]})")
+    candidates = [{name: value or "" for name, value in row.items()} for row in candidates]  # short rows
     chosen = [c for c in candidates if c["accept"].strip().lower() in ACCEPTED]
     if not chosen:
         return [f"{paths.shown(candidates_file)}: no candidate is marked 'yes' under accept; nothing to do"]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from .. import paths
+from ..dates import parse_partial_date
 from . import article as articles
 from .candidates import Existing, propose, write
 from .tables_io import CurationError, commit_if_valid, read_rows
@@ -68,6 +68,10 @@ def add_source(path: Path, given: Given, data_dir: Path | None = None, archive_d
     if path.resolve().parent != archive_dir.resolve():
         raise CurationError(f"{path} is not in the archive ({archive_dir}); place the text there first")
     found = articles.read(path)
+    candidates_file = data_dir / "candidates" / f"{found.source_id}.csv"
+    if candidates_file.exists():
+        raise CurationError(f"{paths.shown(candidates_file)} exists and may hold your review; accept it, or move it "
+                            "away to propose the candidates again")
     header, rows = read_rows(data_dir / "sources.csv")
     registered = next((row for row in rows if row["source_id"] == found.source_id), None)
     if registered and registered["sha256"] != found.sha256:
@@ -79,8 +83,7 @@ def add_source(path: Path, given: Given, data_dir: Path | None = None, archive_d
         row, lines = source_row(found, given)
         commit_if_valid(data_dir, archive_dir, {"sources": (header, rows + [row])})
         lines.append(f"added {found.source_id} to data/sources.csv")
-    candidates_file = data_dir / "candidates" / f"{found.source_id}.csv"
-    proposed = propose(found.body, found.source_id, date.fromisoformat(row["published_date"][:10]),
+    proposed = propose(found.body, found.source_id, parse_partial_date(row["published_date"]).start,
                        _existing(data_dir))
     write(proposed, candidates_file)
     repeats = sum(1 for candidate in proposed if candidate.links_to)
