@@ -24,7 +24,7 @@ from .textdates import resolve
 
 
 @dataclass(frozen=True)
-class Warning:
+class ConsistencyWarning:
     file: str
     row: int | None
     field: str | None
@@ -67,7 +67,7 @@ class Consistency:
 
     def __init__(self, frames: dict[str, pd.DataFrame], names: dict[str, str]):
         self.names = names
-        self.warnings: list[Warning] = []
+        self.warnings: list[ConsistencyWarning] = []
         self.rows = {table: _records(frame) for table, frame in frames.items()}
         self.by_id = {
             table: {row[column]: (line, row) for line, row in self.rows[table]}
@@ -78,12 +78,12 @@ class Consistency:
         self.exact_date = {row["source_id"]: row["published_precision"] == "day" for row in sources}
 
     def warn(self, table: str, line: int, column: str | None, message: str) -> None:
-        self.warnings.append(Warning(self.names[table], line, column, message))
+        self.warnings.append(ConsistencyWarning(self.names[table], line, column, message))
 
     def citations_of(self, prefix: str) -> list[tuple[int, Record]]:
         return [(line, row) for line, row in self.rows["citations"] if row["record_id"].startswith(prefix)]
 
-    def run(self) -> list[Warning]:
+    def run(self) -> list[ConsistencyWarning]:
         self.statement_dates()
         self.estimate_wording()
         self.superseded_repeats()
@@ -201,6 +201,6 @@ def _kind(qualifier: str) -> str:
     return vocab.QUALIFIER_KINDS.get(qualifier, "exact") if qualifier else "exact"
 
 
-def check(frames: dict[str, pd.DataFrame], names: dict[str, str]) -> list[Warning]:
+def check(frames: dict[str, pd.DataFrame], names: dict[str, str]) -> list[ConsistencyWarning]:
     """Every consistency warning for a dataset that passed validation."""
     return Consistency(frames, names).run()

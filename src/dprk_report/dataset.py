@@ -32,7 +32,7 @@ class Dataset:
     statements: pd.DataFrame
     estimates: pd.DataFrame
     citations: pd.DataFrame
-    #: Where sources disagree (``consistency.Warning``); they do not make the data invalid.
+    #: Where sources disagree (``consistency.ConsistencyWarning``); they do not make the data invalid.
     warnings: tuple = ()
 
 

@@ -71,8 +71,8 @@ def show_figure(fig: Figure, name: str, selection: Selection) -> Path:
 
 
 def _figure_title(fig: Figure) -> str:
-    if fig._suptitle is not None:
-        return fig._suptitle.get_text()
+    if fig.get_suptitle():
+        return fig.get_suptitle()
     titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left")]
     return titles[0] if titles else ""
 

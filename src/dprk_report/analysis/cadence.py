@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..dataset import Dataset
 from ..selection import Selection
-from .common import cited_sources, first_reported, in_window, overlaps_window
+from .common import cited_sources, first_reported, overlaps_window
 
 #: How a statement's date is drawn, from most to least certain.
 MARKER_DAY = "day"  # the article gives the day

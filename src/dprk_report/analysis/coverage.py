@@ -29,15 +29,6 @@ def select_sources(contributions: pd.DataFrame, selection: Selection) -> pd.Data
     return contributions[in_window(contributions["published_date_start"], selection)].reset_index(drop=True)
 
 
-def table_counts(dataset: Dataset) -> dict[str, int]:
-    return {
-        "sources": len(dataset.sources),
-        "statements": len(dataset.statements),
-        "estimates": len(dataset.estimates),
-        "citations": len(dataset.citations),
-    }
-
-
 def date_certainty(dataset: Dataset) -> pd.DataFrame:
     """How every statement and estimate was dated: precision by basis, with counts."""
     statements = dataset.statements.assign(table="statements", precision=dataset.statements["date_precision"].astype(str),

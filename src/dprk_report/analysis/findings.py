@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..vocab import METRIC_LABELS
+from .thresholds import OLD_AFTER_DAYS
 from . import cadence
 
 
@@ -49,8 +50,8 @@ def coverage_findings(contributions: pd.DataFrame, timeline: pd.DataFrame, estim
         f"{plural(contributions['outlet'].nunique(), 'outlet')}, published between "
         f"{day(contributions['published_date_start'].min())} and {day(contributions['published_date_start'].max())}; "
         f"{excerpts} of them are excerpts.",
-        f"{plural(int(wired), 'article')} carry a named wire agency's story, so they are not independent of "
-        "other copies of the same story.",
+        f"{int(wired)} of the {len(contributions)} articles carry a named wire agency's story; copies of one "
+        "agency's story are not independent confirmation of each other.",
     ]
     if len(timeline):
         findings.append(
@@ -120,7 +121,7 @@ def estimate_findings(estimates: pd.DataFrame, lineage: pd.DataFrame, stale: pd.
     if not stale.empty:
         oldest = stale.iloc[0]
         findings.append(
-            f"**{plural(len(stale), 'repeat')}** carried a figure that was old (90 days or more) or already replaced by "
+            f"**{plural(len(stale), 'repeat')}** carried a figure that was old ({OLD_AFTER_DAYS} days or more) or already replaced by "
             f"its own estimator; the oldest: {oldest['estimate_id']} ({oldest['estimator']}) repeated by "
             f"{oldest['outlet']} on {day(oldest['published'])}, {int(oldest['age_days'])} days after it was made public."
         )
@@ -177,6 +178,6 @@ def estimates_title(estimates: pd.DataFrame) -> str:
 
 def repeats_title(lineage: pd.DataFrame) -> str:
     repeats = lineage[lineage["appearance"] > 1]
-    old = int((repeats["age_days"] >= 90).sum())
-    return (f"{plural(old, 'repeat')} of {len(repeats)} carried a figure 90 days old or more; "
+    old = int((repeats["age_days"] >= OLD_AFTER_DAYS).sum())
+    return (f"{plural(old, 'repeat')} of {len(repeats)} carried a figure {OLD_AFTER_DAYS} days old or more; "
             f"the oldest was {int(repeats['age_days'].max())} days old")

@@ -9,9 +9,8 @@ from .. import vocab
 from ..selection import Selection
 from .common import cited_sources, in_window, independent_reports
 from .findings import figure_text
+from .thresholds import OLD_AFTER_DAYS
 
-#: A repeat this many days after the figure was made public is called old in the findings.
-OLD_AFTER_DAYS = 90
 
 
 def estimate_table(dataset: Dataset) -> pd.DataFrame:
