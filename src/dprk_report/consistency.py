@@ -19,7 +19,7 @@ from datetime import date
 import pandas as pd
 
 from . import vocab
-from .dates import Period, parse_partial_date
+from .dates import Period, parse_partial_date, period_or_none
 from .textdates import resolve
 
 
@@ -35,13 +35,6 @@ class ConsistencyWarning:
         return f"warning: {where}: {self.field + ': ' if self.field else ''}{self.message}"
 
 
-def _period(text) -> Period | None:
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        return parse_partial_date(text)
-    except ValueError:
-        return None
 
 
 def _overlap(a: Period, b: Period) -> bool:
@@ -74,7 +67,7 @@ class Consistency:
             for table, column in (("statements", "statement_id"), ("estimates", "estimate_id"))
         }
         sources = [row for _, row in self.rows["sources"]]
-        self.published = {row["source_id"]: _period(row["published_date"]) for row in sources}
+        self.published = {row["source_id"]: period_or_none(row["published_date"]) for row in sources}
         self.exact_date = {row["source_id"]: row["published_precision"] == "day" for row in sources}
 
     def warn(self, table: str, line: int, column: str | None, message: str) -> None:
@@ -100,7 +93,7 @@ class Consistency:
                 continue
             cited = parse_partial_date(resolved.text)
             own_line, statement = self.by_id["statements"][cite["record_id"]]
-            own = _period(statement["event_date"])
+            own = period_or_none(statement["event_date"])
             if own is not None and not _overlap(own, cited):
                 self.warn("citations", line, "date_as_written",
                           f"{source} dates {cite['record_id']} '{phrase}' ({_describe(cited)}), but "
@@ -163,13 +156,13 @@ class Consistency:
                 first_seen[record] = min(first_seen.get(record, published.start), published.start)
         public = {}
         for record, (_, row) in self.by_id["estimates"].items():
-            announced = _period(row["announced_date"])
+            announced = period_or_none(row["announced_date"])
             public[record] = announced.start if announced and announced.precision == "day" else first_seen.get(record)
         return public
 
     def state_media_order(self) -> None:
         for line, row in self.rows["statements"]:
-            event, reported = _period(row["event_date"]), _period(row["state_media_report_date"])
+            event, reported = period_or_none(row["event_date"]), period_or_none(row["state_media_report_date"])
             if event is not None and reported is not None and reported.end < event.start:
                 self.warn("statements", line, "state_media_report_date",
                           f"state media reported {row['statement_id']} on {row['state_media_report_date']}, "

@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 import pandas as pd
 
 from . import vocab
-from .dates import Period, parse_partial_date, precision_problem, resolve_weekday, weekday_named_in
+from .dates import Period, parse_partial_date, period_or_none, precision_problem, resolve_weekday, weekday_named_in
 from .quotes import quote_in_text, read_article
 
 #: (table, date column, precision column, basis column or None)
@@ -83,7 +83,7 @@ class Tables:
         """Each source's publication period and precision, where the date is readable."""
         periods = {}
         for _, row in self.rows("sources"):
-            period = _period(row["published_date"])
+            period = period_or_none(row["published_date"])
             if row["source_id"] and period is not None:
                 periods[row["source_id"]] = (period, row["published_precision"])
         return periods
@@ -99,14 +99,6 @@ class Tables:
         return self._texts[archive_file]
 
 
-def _period(text: str | None) -> Period | None:
-    """The period of a date cell; ``None`` when empty or unreadable (reported by the schema)."""
-    if not text:
-        return None
-    try:
-        return parse_partial_date(text)
-    except ValueError:
-        return None
 
 
 def check_date_precision(t: Tables) -> None:
@@ -115,7 +107,7 @@ def check_date_precision(t: Tables) -> None:
         if not t.has(table, date_column, precision_column):
             continue
         for line, row in t.rows(table):
-            if row[date_column] and _period(row[date_column]) is None:
+            if row[date_column] and period_or_none(row[date_column]) is None:
                 continue
             message = precision_problem(row[date_column], row[precision_column])
             if message:
@@ -188,7 +180,7 @@ def _weekday_mismatch(
     row: Row, written: str | None, published: dict[str, tuple[Period, str]], citations: list[Row]
 ) -> str | None:
     """Why a weekday-based date is not the weekday its citing article names, if it is not."""
-    period = _period(written)
+    period = period_or_none(written)
     named = row["date_resolved_against"]
     if period is None or named not in published:
         return None
@@ -293,7 +285,7 @@ def check_events_not_after_articles(t: Tables) -> None:
         if not t.has(table, id_column, date_column):
             continue
         for line, row in t.rows(table):
-            event = _period(row[date_column])
+            event = period_or_none(row[date_column])
             if event is None:
                 continue
             for cite in citing.get(row[id_column], []):

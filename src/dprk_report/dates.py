@@ -47,6 +47,16 @@ def parse_partial_date(text: str) -> Period:
     return Period(exact, exact, "day")
 
 
+def period_or_none(text: str | None) -> Period | None:
+    """The period of a date cell; ``None`` when empty or unreadable (the schema reports those)."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return parse_partial_date(text)
+    except ValueError:
+        return None
+
+
 def precision_problem(text: str | None, precision: str | None) -> str | None:
     """Why a written date and its precision column disagree, or ``None`` when they agree.
 
