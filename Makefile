@@ -28,8 +28,12 @@ venv: $(VENV_STAMP) ## Create or update the project environment in .venv/ from u
 validate: $(VENV_STAMP) ## Check the curated dataset against its codebook and the source archive
 	$(PYTHON) -m dprk_report validate
 
+.PHONY: browser
+browser: ## Install Debian's Chromium for the browser tests when missing (as root), else say how
+	@bash scripts/ensure-chromium
+
 .PHONY: test
-test: $(VENV_STAMP) ## Run the whole test suite (sets up .venv/ first when missing)
+test: browser $(VENV_STAMP) ## Run the whole test suite (sets up .venv/ and Chromium first when missing)
 	$(PYTHON) -m dprk_report validate
 	$(PYTHON) -m pytest tests report --nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
 

@@ -51,3 +51,10 @@ def test_cli_module_does_not_import_pandas():
     code = "import sys, dprk_report.cli; print('pandas' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False"
+
+
+def test_validate_warns_about_unregistered_articles_and_still_exits_0(fake):
+    (fake.archive / "009_waiting.txt").write_text("A new article nobody has curated yet.\n", encoding="utf-8")
+    result = run("validate", "--data", str(fake.data), "--archive", str(fake.archive))
+    assert result.returncode == 0, result.stderr
+    assert "1 archived article is not registered yet (add them with add-source): 009_waiting.txt" in result.stderr

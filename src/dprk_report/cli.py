@@ -16,16 +16,17 @@ from . import vocab
 def _validate(args: argparse.Namespace) -> int:
     """Print every problem and their number to stderr (exit 1), or the summary (exit 0)."""
     from . import paths
-    from .validation import validate
+    from .validation import unregistered_articles, validate
 
     try:
         report = validate(data_dir=args.data, archive_dir=args.archive)
+        waiting = unregistered_articles(report, args.archive or paths.archive_dir())
     except paths.ArchiveNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if report.ok:
         print(report.summary())
-        for warning in report.warnings:
+        for warning in report.warnings + waiting:
             print(warning, file=sys.stderr)
         if report.warnings:
             print(f"{len(report.warnings)} consistency warnings (sources disagree; see data/README.md)",

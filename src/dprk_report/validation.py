@@ -40,6 +40,7 @@ class ValidationReport:
     problems: list[Problem]
     counts: dict[str, int]
     frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    data_dir: Path = Path("data")
     #: Consistency warnings between sources (only computed for a valid dataset).
     warnings: list = field(default_factory=list)
 
@@ -81,7 +82,22 @@ def validate(data_dir: Path | None = None, archive_dir: Path | None = None) -> V
     problems.sort(key=lambda problem: (order.get(problem.file, len(order)), problem.row or 0))
     counts = {table: len(frame) for table, frame in frames.items()}
     warnings = [] if problems else consistency.check(frames, names)
-    return ValidationReport(problems, counts, frames, warnings)
+    return ValidationReport(problems, counts, frames, data_dir, warnings)
+
+
+def unregistered_articles(report: "ValidationReport", archive: Path) -> list:
+    """A warning naming the archived articles that ``sources.csv`` does not register yet (none when all are)."""
+    if "sources" not in report.frames:
+        return []
+    registered = set(report.frames["sources"]["archive_file"].dropna())
+    waiting = sorted(path.name for path in archive.glob("[0-9][0-9][0-9]*_*.txt") if path.name not in registered)
+    if not waiting:
+        return []
+    # Not a disagreement between sources (the report does not list it): a reminder for the curator.
+    shown = ", ".join(waiting[:5]) + (f" and {len(waiting) - 5} more" if len(waiting) > 5 else "")
+    count = f"{len(waiting)} archived article{'s are' if len(waiting) > 1 else ' is'}"
+    return [consistency.ConsistencyWarning(display_name(table_path(report.data_dir, "sources")), None, None,
+                                           f"{count} not registered yet (add them with add-source): {shown}")]
 
 
 def _existing_archive(archive_dir: Path | None) -> Path:
