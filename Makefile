@@ -14,7 +14,7 @@ VENV_STAMP := .venv/.synced
 
 $(VENV_STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --quiet
-	$(PYTHON) -m dprk_report.kernel > /dev/null
+	$(PYTHON) -m dprk_report.pipeline.kernel > /dev/null
 	@touch $@
 
 .PHONY: help
@@ -32,8 +32,13 @@ validate: $(VENV_STAMP) ## Check the curated dataset against its codebook and th
 browser: ## Install Debian's Chromium for the browser tests when missing (as root), else say how
 	@bash scripts/ensure-chromium
 
+.PHONY: lint
+lint: $(VENV_STAMP) ## Check code style and common mistakes with ruff (lint and format)
+	$(PYTHON) -m ruff check src tests bench conftest.py
+	$(PYTHON) -m ruff format --check src tests bench conftest.py
+
 .PHONY: test
-test: browser $(VENV_STAMP) ## Run the whole test suite (sets up .venv/ and Chromium first when missing)
+test: browser lint ## Run the whole test suite (sets up .venv/ and Chromium first when missing)
 	$(PYTHON) -m dprk_report validate
 	$(PYTHON) -m pytest tests report --nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
 

@@ -10,6 +10,7 @@ table on stdout. Targets are checked here, never in the test suite.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -24,9 +25,10 @@ from pathlib import Path
 
 import psutil
 
-from dprk_report import paths, synthetic
-from dprk_report.build.config import load_config
-from dprk_report.sandbox import ProjectCopy, make_copy
+from dprk_report import paths
+from dprk_report.pipeline.config import load_config
+from dprk_report.testing import synthetic
+from dprk_report.testing.sandbox import ProjectCopy, make_copy
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 SCALE_REPEATS = int(os.environ.get("BENCH_SCALE_REPEATS", "2"))
@@ -58,10 +60,8 @@ class PeakMemory:
                 processes = [self.root] + self.root.children(recursive=True)
                 sizes = []
                 for process in processes:
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         sizes.append(process.memory_info().rss / 2**20)
-                    except psutil.Error:
-                        pass
                 if sizes:
                     self.total_mb = max(self.total_mb, sum(sizes))
                     self.largest_mb = max(self.largest_mb, max(sizes))
@@ -74,12 +74,14 @@ class PeakMemory:
         self._thread.join()
 
 
-def timed(command: list[str], project: ProjectCopy, env_extra: dict | None = None,
-          memory: bool = False) -> tuple[float, PeakMemory | None]:
+def timed(
+    command: list[str], project: ProjectCopy, env_extra: dict | None = None, memory: bool = False
+) -> tuple[float, PeakMemory | None]:
     env = project.env() | (env_extra or {})
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=project.root, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        command, cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     meter = PeakMemory(process.pid) if memory else None
     output, _ = process.communicate()
     elapsed = time.perf_counter() - started
@@ -112,8 +114,20 @@ def naive_chain(project: ProjectCopy, scratch: Path) -> float:
         executed = scratch / page.variant / f"{page.notebook}.ipynb"
         executed.parent.mkdir(exist_ok=True)
         source = project.root / "notebooks" / f"{page.notebook}.ipynb"
-        seconds, _ = timed([str(BIN / "papermill"), str(source), str(executed), "-k", "dprk-report",
-                            "-f", str(parameters), "--no-progress-bar"], project, env)
+        seconds, _ = timed(
+            [
+                str(BIN / "papermill"),
+                str(source),
+                str(executed),
+                "-k",
+                "dprk-report",
+                "-f",
+                str(parameters),
+                "--no-progress-bar",
+            ],
+            project,
+            env,
+        )
         total += seconds
         seconds, _ = timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed)], project, env)
         total += seconds
@@ -129,15 +143,29 @@ def edit_notebook(project: ProjectCopy, round_number: int) -> None:
 
 
 def summary(values: list[float]) -> dict:
-    return {"min": round(min(values), 3), "median": round(statistics.median(values), 3),
-            "runs": [round(v, 3) for v in values]}
+    return {
+        "min": round(min(values), 3),
+        "median": round(statistics.median(values), 3),
+        "runs": [round(v, 3) for v in values],
+    }
 
 
 def machine() -> dict:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    return {"cpu": model, "cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
-            "python": platform.python_version(), "system": platform.platform()}
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+    }
 
 
 def main() -> int:
@@ -175,16 +203,25 @@ def main() -> int:
         "naive_chain": summary(naive),
         "cold_build": summary(cold) | {"ratio_to_naive": round(statistics.median(cold) / naive_median, 3)},
         "noop_build": summary(noop) | {"ratio_to_naive": round(statistics.median(noop) / naive_median, 3)},
-        "one_notebook_changed": summary(changed) | {
-            "ratio_to_naive": round(statistics.median(changed) / naive_median, 3)},
-        "scale_100x": summary(scale) | {
+        "one_notebook_changed": summary(changed)
+        | {"ratio_to_naive": round(statistics.median(changed) / naive_median, 3)},
+        "scale_100x": summary(scale)
+        | {
             "ratio_to_naive": round(statistics.median(scale) / naive_median, 3),
             "ratio_to_real_cold_build": round(statistics.median(scale) / statistics.median(cold), 3),
-            "records": {"sources": counts.sources, "statements": counts.statements,
-                        "estimates": counts.estimates, "citations": counts.citations}},
-        "peak_rss_mb": {"real_total": round(real_memory.total_mb), "real_largest_process": round(real_memory.largest_mb),
-                        "scale_total": round(scale_memory.total_mb),
-                        "scale_largest_process": round(scale_memory.largest_mb)},
+            "records": {
+                "sources": counts.sources,
+                "statements": counts.statements,
+                "estimates": counts.estimates,
+                "citations": counts.citations,
+            },
+        },
+        "peak_rss_mb": {
+            "real_total": round(real_memory.total_mb),
+            "real_largest_process": round(real_memory.largest_mb),
+            "scale_total": round(scale_memory.total_mb),
+            "scale_largest_process": round(scale_memory.largest_mb),
+        },
         "targets": TARGETS,
     }
     results["targets_met"] = {
@@ -200,20 +237,28 @@ def main() -> int:
 
 
 def print_table(results: dict) -> None:
-    rows = [("naive chain (papermill + nbconvert CLIs)", "naive_chain", "baseline"),
-            ("cold build", "cold_build", f"<= {TARGETS['cold_build_ratio']} x naive"),
-            ("no-op build", "noop_build", f"<= {TARGETS['noop_build_seconds']} s and <= {TARGETS['noop_build_ratio']} x naive"),
-            ("one notebook changed", "one_notebook_changed", "-"),
-            ("100x synthetic data, cold", "scale_100x", f"<= {TARGETS['scale_over_real']} x real cold build")]
+    rows = [
+        ("naive chain (papermill + nbconvert CLIs)", "naive_chain", "baseline"),
+        ("cold build", "cold_build", f"<= {TARGETS['cold_build_ratio']} x naive"),
+        (
+            "no-op build",
+            "noop_build",
+            f"<= {TARGETS['noop_build_seconds']} s and <= {TARGETS['noop_build_ratio']} x naive",
+        ),
+        ("one notebook changed", "one_notebook_changed", "-"),
+        ("100x synthetic data, cold", "scale_100x", f"<= {TARGETS['scale_over_real']} x real cold build"),
+    ]
     print(f"{'measurement':44} {'min s':>8} {'median s':>9} {'x naive':>8}  target")
     for label, key, target in rows:
         entry = results[key]
         ratio = entry.get("ratio_to_naive", 1.0)
         print(f"{label:44} {entry['min']:8.2f} {entry['median']:9.2f} {ratio:8.3f}  {target}")
     memory = results["peak_rss_mb"]
-    print(f"peak RSS (build + workers + kernels): real {memory['real_total']} MB, 100x {memory['scale_total']} MB; "
-          f"largest single process {max(memory['real_largest_process'], memory['scale_largest_process'])} MB "
-          f"(target <= {TARGETS['peak_rss_mb']} MB)")
+    print(
+        f"peak RSS (build + workers + kernels): real {memory['real_total']} MB, 100x {memory['scale_total']} MB; "
+        f"largest single process {max(memory['real_largest_process'], memory['scale_largest_process'])} MB "
+        f"(target <= {TARGETS['peak_rss_mb']} MB)"
+    )
     print("targets met: " + ", ".join(f"{k}={'yes' if v else 'NO'}" for k, v in results["targets_met"].items()))
 
 

@@ -5,28 +5,42 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dprk_report.analysis import cadence, common, findings, lineage
-from dprk_report.dataset import Dataset
-from dprk_report.selection import validate_parameters
+from dprk_report.analysis import cadence, common, lineage
+from dprk_report.analysis.selection import validate_parameters
+from dprk_report.data.dataset import Dataset
+from dprk_report.report import findings
 
 T = pd.Timestamp
 
 
 def _sources() -> pd.DataFrame:
-    return pd.DataFrame({
-        "source_id": ["S1", "S2", "S3", "S4"],
-        "outlet": ["Daily A", "Daily B", "Daily C", "Daily D"],
-        "wire_agency": ["Reuters", "Reuters", None, None],
-        "published_date_start": [T("2025-01-13"), T("2025-05-14"), T("2025-03-05"), T("2025-08-15")],
-        "published_precision": ["day"] * 4,
-    })
+    return pd.DataFrame(
+        {
+            "source_id": ["S1", "S2", "S3", "S4"],
+            "outlet": ["Daily A", "Daily B", "Daily C", "Daily D"],
+            "wire_agency": ["Reuters", "Reuters", None, None],
+            "published_date_start": [T("2025-01-13"), T("2025-05-14"), T("2025-03-05"), T("2025-08-15")],
+            "published_precision": ["day"] * 4,
+        }
+    )
 
 
 def _statement(sid, side, precision, basis, start, end=None, act="assessment", sm_date=None):
-    return {"statement_id": sid, "side": side, "speaker": f"speaker {sid}", "channel": "letter", "act": act,
-            "occasion": None, "summary": "", "date_precision": precision, "date_basis": basis,
-            "event_date_start": start, "event_date_end": end if end is not None else start,
-            "state_media": "KCNA" if sm_date is not None else None, "state_media_report_date_start": sm_date}
+    return {
+        "statement_id": sid,
+        "side": side,
+        "speaker": f"speaker {sid}",
+        "channel": "letter",
+        "act": act,
+        "occasion": None,
+        "summary": "",
+        "date_precision": precision,
+        "date_basis": basis,
+        "event_date_start": start,
+        "event_date_end": end if end is not None else start,
+        "state_media": "KCNA" if sm_date is not None else None,
+        "state_media_report_date_start": sm_date,
+    }
 
 
 def _statements() -> pd.DataFrame:
@@ -42,27 +56,57 @@ def _statements() -> pd.DataFrame:
 
 
 def _estimate(eid, best, start, precision="day", metric="killed", estimator="NIS", scope="total"):
-    return {"estimate_id": eid, "metric": metric, "estimator": estimator, "estimator_side": "South Korea",
-            "best": best, "low": pd.NA, "high": pd.NA, "qualifier": "over", "qualifier_kind": "lower_bound",
-            "scope": scope, "announced_date_start": start, "announced_precision": precision,
-            "disclosure_channel": "closed_door_briefing"}
+    return {
+        "estimate_id": eid,
+        "metric": metric,
+        "estimator": estimator,
+        "estimator_side": "South Korea",
+        "best": best,
+        "low": pd.NA,
+        "high": pd.NA,
+        "qualifier": "over",
+        "qualifier_kind": "lower_bound",
+        "scope": scope,
+        "announced_date_start": start,
+        "announced_precision": precision,
+        "disclosure_channel": "closed_door_briefing",
+    }
 
 
 def _estimates() -> pd.DataFrame:
-    frame = pd.DataFrame([
-        _estimate("ESX", 300, T("2025-01-13")),
-        _estimate("ESY", 600, T("2025-04-30")),
-        _estimate("ESZ", 10000, pd.NaT, precision="unknown", metric="troops_deployed"),
-    ])
+    frame = pd.DataFrame(
+        [
+            _estimate("ESX", 300, T("2025-01-13")),
+            _estimate("ESY", 600, T("2025-04-30")),
+            _estimate("ESZ", 10000, pd.NaT, precision="unknown", metric="troops_deployed"),
+        ]
+    )
     frame[["best", "low", "high"]] = frame[["best", "low", "high"]].astype("Int64")
     return frame
 
 
 def _citations() -> pd.DataFrame:
-    pairs = [("STA", "S1"), ("STB", "S1"), ("STC", "S3"), ("STD", "S3"), ("STD", "S2"), ("STE", "S3"),
-             ("STF", "S2"), ("ESX", "S1"), ("ESX", "S2"), ("ESY", "S2"), ("ESZ", "S4")]
-    return pd.DataFrame({"citation_id": [f"C{i}" for i in range(len(pairs))],
-                         "record_id": [p[0] for p in pairs], "source_id": [p[1] for p in pairs], "quote": ""})
+    pairs = [
+        ("STA", "S1"),
+        ("STB", "S1"),
+        ("STC", "S3"),
+        ("STD", "S3"),
+        ("STD", "S2"),
+        ("STE", "S3"),
+        ("STF", "S2"),
+        ("ESX", "S1"),
+        ("ESX", "S2"),
+        ("ESY", "S2"),
+        ("ESZ", "S4"),
+    ]
+    return pd.DataFrame(
+        {
+            "citation_id": [f"C{i}" for i in range(len(pairs))],
+            "record_id": [p[0] for p in pairs],
+            "source_id": [p[1] for p in pairs],
+            "quote": "",
+        }
+    )
 
 
 @pytest.fixture
@@ -77,7 +121,12 @@ def timeline(dataset) -> pd.DataFrame:
 
 def test_date_markers_follow_precision_and_basis(timeline):
     assert timeline["date_marker"].to_dict() == {
-        "STA": "day", "STB": "inferred", "STC": "span", "STD": "no_later_than", "STE": "day", "STF": "day",
+        "STA": "day",
+        "STB": "inferred",
+        "STC": "span",
+        "STD": "no_later_than",
+        "STE": "day",
+        "STF": "day",
     }
 
 
@@ -90,7 +139,9 @@ def test_intervals_skip_statements_not_dated_to_the_day(timeline):
     gaps = cadence.intervals(timeline.reset_index())
     # A (1 Jan) -> B (11 Jan) = 10; B -> E (1 Feb) = 21; E -> F (10 Apr) = 68. C and D are left out.
     assert gaps[["previous_id", "statement_id", "gap_days"]].values.tolist() == [
-        ["STA", "STB", 10], ["STB", "STE", 21], ["STE", "STF", 68],
+        ["STA", "STB", 10],
+        ["STB", "STE", 21],
+        ["STE", "STF", 68],
     ]
 
 
@@ -161,17 +212,26 @@ def test_select_estimates_by_metric_and_window(dataset):
 
 
 def test_independent_reports_counts_outlets_without_wire_separately():
-    citations = pd.DataFrame({"record_id": ["R"] * 3, "source_id": ["a", "b", "c"],
-                              "wire_agency": ["AFP", None, None], "outlet": ["X", "Y", "Z"]})
+    citations = pd.DataFrame(
+        {
+            "record_id": ["R"] * 3,
+            "source_id": ["a", "b", "c"],
+            "wire_agency": ["AFP", None, None],
+            "outlet": ["X", "Y", "Z"],
+        }
+    )
     assert common.independent_reports(citations)["R"] == 3
 
 
-@pytest.mark.parametrize("low, best, high, qualifier, expected", [
-    (10000, pd.NA, 12000, "between", "10,000 to 12,000"),
-    (pd.NA, 3000, pd.NA, "more than", "more than 3,000"),
-    (pd.NA, pd.NA, pd.NA, "thousands", "thousands"),
-    (pd.NA, 2, pd.NA, pd.NA, "2"),
-])
+@pytest.mark.parametrize(
+    "low, best, high, qualifier, expected",
+    [
+        (10000, pd.NA, 12000, "between", "10,000 to 12,000"),
+        (pd.NA, 3000, pd.NA, "more than", "more than 3,000"),
+        (pd.NA, pd.NA, pd.NA, "thousands", "thousands"),
+        (pd.NA, 2, pd.NA, pd.NA, "2"),
+    ],
+)
 def test_figure_text_keeps_the_qualifier(low, best, high, qualifier, expected):
     row = pd.Series({"low": low, "best": best, "high": high, "qualifier": qualifier})
     assert findings.figure_text(row) == expected
@@ -185,11 +245,13 @@ def test_findings_say_so_when_nothing_is_selected():
 
 
 def test_quoted_figure_prefers_dated_totals_over_increments_and_undated_repeats():
-    rows = pd.DataFrame({
-        "estimate_id": ["old", "increment", "undated"],
-        "scope": ["total", "additional", "total"],
-        "public_date_basis": ["announced", "announced", "first_seen"],
-    })
+    rows = pd.DataFrame(
+        {
+            "estimate_id": ["old", "increment", "undated"],
+            "scope": ["total", "additional", "total"],
+            "public_date_basis": ["announced", "announced", "first_seen"],
+        }
+    )
     assert findings.totals_first(rows)["estimate_id"].tolist() == ["old"]
     only_undated = rows[rows["estimate_id"] != "old"]
     assert findings.totals_first(only_undated)["estimate_id"].tolist() == ["undated"]
@@ -207,7 +269,7 @@ def test_statement_table_quotes_the_earliest_report(dataset, timeline):
 
 
 def test_a_loaded_dataset_changed_in_place_does_not_change_the_next_load():
-    from dprk_report.dataset import load_dataset
+    from dprk_report.data.dataset import load_dataset
 
     first = load_dataset()
     original = first.statements.loc[0, "speaker"]
@@ -218,7 +280,10 @@ def test_a_loaded_dataset_changed_in_place_does_not_change_the_next_load():
 def test_metrics_to_chart_keeps_the_selection_order_and_empty_means_all(dataset):
     table = lineage.estimate_table(dataset)
     # The hand-made estimates have killed (ESX, ESY) and troops_deployed (ESZ).
-    assert lineage.metrics_to_chart(table, validate_parameters("2024-01-01", "2025-12-31", [], [])) == \
-        ["troops_deployed", "killed"]
-    assert lineage.metrics_to_chart(table, validate_parameters("2024-01-01", "2025-12-31", [], ["killed", "wounded"])) \
-        == ["killed"]
+    assert lineage.metrics_to_chart(table, validate_parameters("2024-01-01", "2025-12-31", [], [])) == [
+        "troops_deployed",
+        "killed",
+    ]
+    assert lineage.metrics_to_chart(
+        table, validate_parameters("2024-01-01", "2025-12-31", [], ["killed", "wounded"])
+    ) == ["killed"]

@@ -19,8 +19,7 @@ from playwright.sync_api import sync_playwright
 from dprk_report import paths
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update"]
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 ARTIFACTS = paths.PROJECT_ROOT / "test-artifacts"
 REPORT = paths.REPORT_DIR
 
@@ -31,7 +30,9 @@ def browser(tmp_path_factory):
         pytest.fail("Chromium is missing: install Debian's package (apt-get install -y chromium); .ci/run does")
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, args=ARGS,
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=CHROMIUM,
+            args=ARGS,
             viewport={"width": 1280, "height": 900},
         )
         yield context
@@ -54,10 +55,13 @@ class Visit:
         return self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
 
     def images(self) -> list[dict]:
-        return self.page.eval_on_selector_all("img", """images => images.map(img => {
+        return self.page.eval_on_selector_all(
+            "img",
+            """images => images.map(img => {
             const box = img.getBoundingClientRect();
             return {src: img.currentSrc, natural: img.naturalWidth, width: box.width, height: box.height};
-        })""")
+        })""",
+        )
 
 
 def _local_file(url: str) -> Path | None:
@@ -79,8 +83,11 @@ def index(browser):
 
 
 def test_index_lists_every_page(index):
-    linked = {_local_file(url).relative_to(paths.PROJECT_ROOT).as_posix()
-              for url in index.hrefs() if _local_file(url) and url.endswith(".html")}
+    linked = {
+        _local_file(url).relative_to(paths.PROJECT_ROOT).as_posix()
+        for url in index.hrefs()
+        if _local_file(url) and url.endswith(".html")
+    }
     assert linked == _pages_in_manifest()
 
 

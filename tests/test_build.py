@@ -12,10 +12,10 @@ import signal
 import time
 
 import pytest
-from dprk_report.sandbox import make_copy
 
-PAGES = ["all-sides/01-describe-sources", "all-sides/02-chart-statement-cadence",
-         "all-sides/03-chart-estimate-timing"]
+from dprk_report.testing.sandbox import make_copy
+
+PAGES = ["all-sides/01-describe-sources", "all-sides/02-chart-statement-cadence", "all-sides/03-chart-estimate-timing"]
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +110,11 @@ def test_corrupted_csv_stops_before_any_notebook(project):
 def test_quote_missing_from_its_source_stops_the_build(project):
     citations = project.root / "data/citations.csv"
     text = citations.read_text()
-    citations.write_text(text.replace("warned of the danger of such a development if true",
-                                      "warned of the danger of such a deployment if true"))
+    citations.write_text(
+        text.replace(
+            "warned of the danger of such a development if true", "warned of the danger of such a deployment if true"
+        )
+    )
     before = project.published()
     result = project.run("build", "--quiet")
     assert result.returncode == 1
@@ -125,8 +128,9 @@ def test_bad_parameter_set_in_the_config_is_named(project):
     before = project.published()
     result = project.run("build", "--quiet")
     assert result.returncode == 1
-    assert "report.toml: variant all-sides, notebook 01-describe-sources: sides has unknown value 'Mars'" \
-        in result.stderr
+    assert (
+        "report.toml: variant all-sides, notebook 01-describe-sources: sides has unknown value 'Mars'" in result.stderr
+    )
     assert project.published() == before
 
 
@@ -143,8 +147,17 @@ def _insert_cell(project, notebook: str, source: str) -> None:
     path = project.root / f"notebooks/{notebook}.ipynb"
     document = json.loads(path.read_text())
     position = next(i for i, c in enumerate(document["cells"]) if "Findings" in "".join(c["source"]))
-    document["cells"].insert(position, {"cell_type": "code", "execution_count": None, "id": "inserted",
-                                        "metadata": {}, "outputs": [], "source": source})
+    document["cells"].insert(
+        position,
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "inserted",
+            "metadata": {},
+            "outputs": [],
+            "source": source,
+        },
+    )
     path.write_text(json.dumps(document, indent=1))
 
 
@@ -221,8 +234,12 @@ def test_the_committed_report_matches_current_code_data_and_parameters():
 
     from dprk_report import paths
 
-    result = subprocess.run([sys.executable, "-m", "dprk_report", "build", "--check"], cwd=paths.PROJECT_ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "dprk_report", "build", "--check"],
+        cwd=paths.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout
 
 
@@ -235,8 +252,12 @@ def test_text_from_the_dataset_is_escaped_in_every_page(project):
     text = sources.read_text()
     old_sha = next(line.split(",")[2] for line in text.splitlines() if line.startswith("S005,"))
     new_sha = hashlib.sha256(article.read_bytes()).hexdigest()
-    sources.write_text(text.replace(old_sha, new_sha).replace("S005,005_pravda-com-ua.txt," + new_sha + ",Ukrainska Pravda",
-                                                              "S005,005_pravda-com-ua.txt," + new_sha + ",Ukrainska <b>Pravda</b>"))
+    sources.write_text(
+        text.replace(old_sha, new_sha).replace(
+            "S005,005_pravda-com-ua.txt," + new_sha + ",Ukrainska Pravda",
+            "S005,005_pravda-com-ua.txt," + new_sha + ",Ukrainska <b>Pravda</b>",
+        )
+    )
     citations = project.root / "data/citations.csv"
     lines = citations.read_text().splitlines(keepends=True)
     index = next(i for i, line in enumerate(lines) if ",ST002,S005," in line)
@@ -256,7 +277,7 @@ def test_text_from_the_dataset_is_escaped_in_every_page(project):
 
 
 def test_a_publication_cut_between_its_two_swaps_is_completed_by_the_next_build(tmp_path):
-    from dprk_report.build.publish import recover
+    from dprk_report.pipeline.publish import recover
 
     root, build = tmp_path / "root", tmp_path / "build"
     for name, text in (("report", "old report"), ("figures", "old figures")):

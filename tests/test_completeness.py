@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from dprk_report import paths
-from dprk_report.dataset import load_dataset
-from dprk_report.quotes import quote_in_text, read_article
+from dprk_report.data.dataset import load_dataset
+from dprk_report.text.quotes import quote_in_text, read_article
 
 ANNOTATION = paths.PROJECT_ROOT / "tests" / "fixtures" / "independent_annotation.csv"
 EXCUSED = "not curated: "
@@ -47,8 +47,9 @@ def _problem(item: dict, dataset) -> str | None:
     record = item["curated_as"]
     if record.startswith(EXCUSED):
         return None if len(record) > len(EXCUSED) + 10 else "exclusion has no reason"
-    cited = dataset.citations[(dataset.citations["source_id"] == item["source_id"])
-                              & (dataset.citations["record_id"] == record)]
+    cited = dataset.citations[
+        (dataset.citations["source_id"] == item["source_id"]) & (dataset.citations["record_id"] == record)
+    ]
     if cited.empty:
         return f"{record} is not cited from {item['source_id']}"
     if item["kind"] == "estimate":
@@ -67,16 +68,21 @@ def test_every_annotated_item_is_curated_or_excused(dataset, annotation):
         if (problem := _problem(item, dataset))
     ]
     covered = sum(not item["curated_as"].startswith(EXCUSED) for item in annotation)
-    print(f"annotation coverage: {covered} of {len(annotation)} items curated, "
-          f"{len(annotation) - covered} excused with a reason")
+    print(
+        f"annotation coverage: {covered} of {len(annotation)} items curated, "
+        f"{len(annotation) - covered} excused with a reason"
+    )
     assert problems == [], "\n".join(problems)
 
 
 def test_annotation_quotes_are_in_the_archive(annotation):
     archive = paths.archive_dir()
     texts = {path.name[:3]: read_article(path) for path in archive.glob("[0-9][0-9][0-9]_*.txt")}
-    missing = [f"{item['source_id']}: {item['quote']}" for item in annotation
-               if not quote_in_text(item["quote"], texts[item["source_id"][1:]])]
+    missing = [
+        f"{item['source_id']}: {item['quote']}"
+        for item in annotation
+        if not quote_in_text(item["quote"], texts[item["source_id"][1:]])
+    ]
     assert missing == []
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dprk_report.consistency import _figures_in
+from dprk_report.analysis import consistency
+from dprk_report.data.dataset import typed_dataset
+from dprk_report.text.numbers import figures_in as _figures_in
 
 
 def _warnings(fake) -> list[str]:
     report = fake.write().validate()
     assert report.problems == []
-    return [str(warning) for warning in report.warnings]
+    return [str(warning) for warning in consistency.check(typed_dataset(report.frames, report.names))]
 
 
 def test_the_tiny_dataset_is_consistent(fake):
@@ -42,13 +44,21 @@ def test_an_estimate_repeated_after_a_newer_one_from_the_same_estimator(fake):
     # ES003 (20 August) becomes the NIS's newer troop figure; S001 then also repeats ES001 (13 August).
     fake.set("estimates", "ES003", "estimator", "South Korea National Intelligence Service")
     fake.set("estimates", "ES003", "scope", "total")
-    fake.rows["citations"].append({"citation_id": "C0006", "record_id": "ES001", "source_id": "S001",
-                                   "quote": "Between 10,000 and 12,000 soldiers are in the Kursk region"})
+    fake.rows["citations"].append(
+        {
+            "citation_id": "C0006",
+            "record_id": "ES001",
+            "source_id": "S001",
+            "quote": "Between 10,000 and 12,000 soldiers are in the Kursk region",
+        }
+    )
     warnings = _warnings(fake)
     repeats = [w for w in warnings if "repeats" in w]
     (repeat,) = repeats
-    assert "citations.csv:7: record_id: S001 (2025-08-20) repeats ES001 of 2025-08-13 from South Korea " \
-           "National Intelligence Service although ES003 (2025-08-20, " in repeat
+    assert (
+        "citations.csv:7: record_id: S001 (2025-08-20) repeats ES001 of 2025-08-13 from South Korea "
+        "National Intelligence Service although ES003 (2025-08-20, " in repeat
+    )
     assert "estimates.csv:4) was already public" in repeat
 
 

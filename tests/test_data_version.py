@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dprk_report.build.fingerprint import data_version
+from dprk_report.data.version import data_version
 
 UNREGISTERED = "009_waiting.txt"
 
@@ -26,4 +26,3 @@ def test_a_table_edit_changes_the_version(fake):
     fake.rows["statements"][0]["summary"] = "Another summary."
     fake.write()
     assert data_version(fake.data, fake.archive) != before
-

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dprk_report.dates import Period, parse_partial_date, precision_problem, resolve_weekday, weekday_named_in
+from dprk_report.text.dates import Period, parse_partial_date, precision_problem, resolve_weekday, weekday_named_in
 
 
 @pytest.mark.parametrize(

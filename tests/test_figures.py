@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from dprk_report import charts, synthetic
 from dprk_report.analysis import cadence, lineage
-from dprk_report.dataset import load_dataset
-from dprk_report.style import save_figure
+from dprk_report.data.dataset import load_dataset
+from dprk_report.report import charts
+from dprk_report.report.style import save_figure
+from dprk_report.testing import synthetic
 
 
 def _figure():
@@ -50,8 +49,9 @@ def test_synthetic_generator_is_deterministic(tmp_path):
     synthetic.generate(tmp_path / "a" / "data", tmp_path / "a" / "archive", scale=1, seed=3)
     synthetic.generate(tmp_path / "b" / "data", tmp_path / "b" / "archive", scale=1, seed=3)
     for table in ("sources", "statements", "estimates", "citations"):
-        assert (tmp_path / "a" / "data" / f"{table}.csv").read_bytes() == \
-               (tmp_path / "b" / "data" / f"{table}.csv").read_bytes()
+        assert (tmp_path / "a" / "data" / f"{table}.csv").read_bytes() == (
+            tmp_path / "b" / "data" / f"{table}.csv"
+        ).read_bytes()
 
 
 def test_timeline_aggregates_thousands_of_statements(large):
@@ -67,8 +67,9 @@ def test_estimates_chart_summarises_crowded_panels(large):
     _, dataset = large
     table = lineage.estimate_table(dataset)
     history = lineage.estimate_lineage(dataset, table)
-    fig = charts.estimates_over_time(table, history, ["killed"], cadence.confirmation_milestones(
-        cadence.statement_timeline(dataset)), "t")
+    fig = charts.estimates_over_time(
+        table, history, ["killed"], cadence.confirmation_milestones(cadence.statement_timeline(dataset)), "t"
+    )
     panel = fig.axes[0]
     # A median line (one Line2D) and milestone lines, not one marker per estimate.
     assert len(panel.lines) < 20

@@ -19,7 +19,7 @@ import pytest
 from jupyter_client import BlockingKernelClient
 
 from dprk_report import paths
-from dprk_report.kernel import KERNEL_NAME
+from dprk_report.pipeline.kernel import KERNEL_NAME
 
 
 def _free_port() -> int:
@@ -32,22 +32,40 @@ class Lab:
     def __init__(self, root: Path, scratch: Path):
         self.port, self.token = _free_port(), secrets.token_hex(16)
         self.runtime = scratch / "runtime"
-        env = {**os.environ,
-               # Keep the test away from the user's own Jupyter folders.
-               "JUPYTER_CONFIG_DIR": str(scratch / "config"), "JUPYTER_DATA_DIR": str(scratch / "data"),
-               "JUPYTER_RUNTIME_DIR": str(self.runtime), paths.OUTPUT_ENV: str(scratch / "outputs")}
+        env = {
+            **os.environ,
+            # Keep the test away from the user's own Jupyter folders.
+            "JUPYTER_CONFIG_DIR": str(scratch / "config"),
+            "JUPYTER_DATA_DIR": str(scratch / "data"),
+            "JUPYTER_RUNTIME_DIR": str(self.runtime),
+            paths.OUTPUT_ENV: str(scratch / "outputs"),
+        }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-             f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
-             f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={root}"]
+            [
+                sys.executable,
+                "-m",
+                "jupyterlab",
+                "--no-browser",
+                "--ServerApp.ip=127.0.0.1",
+                f"--ServerApp.port={self.port}",
+                "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={self.token}",
+                f"--ServerApp.root_dir={root}",
+            ]
             + (["--allow-root"] if os.geteuid() == 0 else []),
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     def api(self, path: str, method: str = "GET", body: dict | None = None):
         request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/api/{path}", method=method,
+            f"http://127.0.0.1:{self.port}/api/{path}",
+            method=method,
             data=json.dumps(body).encode() if body is not None else None,
-            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             payload = response.read()
         return json.loads(payload) if payload else None
@@ -77,8 +95,7 @@ def lab(tmp_path_factory):
 
 def test_server_lists_the_notebooks(lab):
     listed = {item["name"] for item in lab.api("contents")["content"]}
-    assert {"01-describe-sources.ipynb", "02-chart-statement-cadence.ipynb",
-            "03-chart-estimate-timing.ipynb"} <= listed
+    assert {"01-describe-sources.ipynb", "02-chart-statement-cadence.ipynb", "03-chart-estimate-timing.ipynb"} <= listed
 
 
 def test_project_kernel_is_available(lab):
@@ -88,8 +105,11 @@ def test_project_kernel_is_available(lab):
 
 
 def test_a_notebook_runs_top_to_bottom_in_a_server_kernel(lab):
-    session = lab.api("sessions", "POST", {"path": "02-chart-statement-cadence.ipynb", "type": "notebook",
-                                           "kernel": {"name": KERNEL_NAME}})
+    session = lab.api(
+        "sessions",
+        "POST",
+        {"path": "02-chart-statement-cadence.ipynb", "type": "notebook", "kernel": {"name": KERNEL_NAME}},
+    )
     kernel_id = session["kernel"]["id"]
     client = BlockingKernelClient(connection_file=str(lab.runtime / f"kernel-{kernel_id}.json"))
     client.load_connection_file()
@@ -103,8 +123,10 @@ def test_a_notebook_runs_top_to_bottom_in_a_server_kernel(lab):
         shown = []
         for cell in (c for c in notebook.cells if c.cell_type == "code"):
             reply = client.execute_interactive(
-                cell.source, timeout=120,
-                output_hook=lambda m: shown.append(m["content"].get("data", {}).get("text/plain", "")))
+                cell.source,
+                timeout=120,
+                output_hook=lambda m: shown.append(m["content"].get("data", {}).get("text/plain", "")),
+            )
             assert reply["content"]["status"] == "ok", reply["content"]
         assert any("Selection: 2024-06-01 to 2025-12-31, all sides." in text for text in shown)
     finally:

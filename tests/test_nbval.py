@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import pytest
-from dprk_report.sandbox import make_copy
 
 from dprk_report import paths
+from dprk_report.testing.sandbox import make_copy
 
 SANITIZE = paths.PROJECT_ROOT / "tests" / "nbval-sanitize.cfg"
 
@@ -23,12 +23,15 @@ def _sanitize(text: str) -> str:
     return text
 
 
-@pytest.mark.parametrize("volatile, stable", [
-    ("<Figure at 0x7f3a2c1b9e50>", "<Figure at 0xADDRESS>"),
-    ("wrote /tmp/pytest-of-root/x/figures/a.png", "wrote TMP-PATH"),
-    ("File /home/u/proj/src/dprk_report/charts.py:12", "File PACKAGE/charts.py:12"),
-    ("took 5.2s", "took DURATION"),
-])
+@pytest.mark.parametrize(
+    "volatile, stable",
+    [
+        ("<Figure at 0x7f3a2c1b9e50>", "<Figure at 0xADDRESS>"),
+        ("wrote /tmp/pytest-of-root/x/figures/a.png", "wrote TMP-PATH"),
+        ("File /home/u/proj/src/dprk_report/charts.py:12", "File PACKAGE/charts.py:12"),
+        ("took 5.2s", "took DURATION"),
+    ],
+)
 def test_sanitize_file_normalises_volatile_text(volatile, stable):
     assert _sanitize(volatile) == stable
 
@@ -46,9 +49,23 @@ def test_nbval_fails_when_the_data_no_longer_match_the_published_report(tmp_path
     assert ",15000," in text
     estimates.write_text(text.replace(",15000,", ",15500,", 1))
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nbval", "-q",
-         "--nbval-sanitize-with", str(SANITIZE), "report/all-sides/03-chart-estimate-timing.ipynb"],
-        cwd=project.root, env=project.env(), capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--nbval",
+            "-q",
+            "--nbval-sanitize-with",
+            str(SANITIZE),
+            "report/all-sides/03-chart-estimate-timing.ipynb",
+        ],
+        cwd=project.root,
+        env=project.env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 1, result.stdout[-2000:]
     assert "Cell outputs differ" in result.stdout

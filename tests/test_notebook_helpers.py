@@ -6,7 +6,7 @@ import ast
 
 import pandas as pd
 
-from dprk_report import notebook
+from dprk_report.report import display as notebook
 
 
 def _shown(capsys) -> list[dict]:

@@ -7,7 +7,8 @@ import papermill
 import pytest
 
 from dprk_report import paths
-from dprk_report.kernel import KERNEL_NAME as KERNEL
+from dprk_report.pipeline.kernel import KERNEL_NAME as KERNEL
+
 NOTEBOOKS = sorted(path.name for path in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 
 
@@ -15,8 +16,12 @@ def _run(tmp_path, notebook: str, **parameters) -> nbformat.NotebookNode:
     parameters.setdefault("figures_dir", str(tmp_path / "figures"))
     output = tmp_path / notebook
     papermill.execute_notebook(
-        paths.NOTEBOOKS_DIR / notebook, output, parameters=parameters, kernel_name=KERNEL,
-        progress_bar=False, cwd=str(paths.NOTEBOOKS_DIR),
+        paths.NOTEBOOKS_DIR / notebook,
+        output,
+        parameters=parameters,
+        kernel_name=KERNEL,
+        progress_bar=False,
+        cwd=str(paths.NOTEBOOKS_DIR),
     )
     return nbformat.read(output, as_version=4)
 
@@ -24,13 +29,18 @@ def _run(tmp_path, notebook: str, **parameters) -> nbformat.NotebookNode:
 def _text(notebook: nbformat.NotebookNode) -> str:
     return "\n".join(
         output.get("data", {}).get("text/plain", "") + output.get("text", "")
-        for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", [])
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
     )
 
 
 def test_three_notebooks_in_run_order():
-    assert NOTEBOOKS == ["01-describe-sources.ipynb", "02-chart-statement-cadence.ipynb",
-                         "03-chart-estimate-timing.ipynb"]
+    assert NOTEBOOKS == [
+        "01-describe-sources.ipynb",
+        "02-chart-statement-cadence.ipynb",
+        "03-chart-estimate-timing.ipynb",
+    ]
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
@@ -52,8 +62,15 @@ def test_defaults_run_and_write_figures(tmp_path, notebook):
 
 
 def test_one_side_and_a_narrow_window(tmp_path):
-    text = _text(_run(tmp_path, "02-chart-statement-cadence.ipynb", start_date="2025-04-01",
-                      end_date="2025-05-31", sides=["Russia"]))
+    text = _text(
+        _run(
+            tmp_path,
+            "02-chart-statement-cadence.ipynb",
+            start_date="2025-04-01",
+            end_date="2025-05-31",
+            sides=["Russia"],
+        )
+    )
     # Gerasimov (26 Apr), Putin (28 Apr) and the year-long span of Lavrov's 2025 remark; Zakharova is undated.
     assert "Russia" in text and "Ukraine" not in text.split("Findings")[-1]
 
@@ -69,31 +86,44 @@ def test_one_metric_for_one_estimator_side(tmp_path):
     assert "Latest killed figure: around 2,000, from South Korea National Intelligence Service" in text
 
 
-@pytest.mark.parametrize("notebook, message", [
-    ("01-describe-sources.ipynb", "No archived article was published in this window."),
-    ("02-chart-statement-cadence.ipynb", "No statement in the dataset falls in this window for the selected sides."),
-    ("03-chart-estimate-timing.ipynb", "No estimate of the selected metrics was made public in this window."),
-])
+@pytest.mark.parametrize(
+    "notebook, message",
+    [
+        ("01-describe-sources.ipynb", "No archived article was published in this window."),
+        (
+            "02-chart-statement-cadence.ipynb",
+            "No statement in the dataset falls in this window for the selected sides.",
+        ),
+        ("03-chart-estimate-timing.ipynb", "No estimate of the selected metrics was made public in this window."),
+    ],
+)
 def test_empty_window_runs_to_the_end_and_says_so(tmp_path, notebook, message):
     text = _text(_run(tmp_path, notebook, start_date="2023-01-01", end_date="2023-12-31"))
     assert message in text
     assert not list((tmp_path / "figures").glob("*.png"))
 
 
-@pytest.mark.parametrize("notebook, parameters, message", [
-    ("01-describe-sources.ipynb", {"start_date": "2025-13-01"}, "start_date '2025-13-01' is not a valid date"),
-    ("02-chart-statement-cadence.ipynb", {"start_date": "2025-12-31", "end_date": "2025-01-01"},
-     "start_date 2025-12-31 is after end_date 2025-01-01"),
-    ("03-chart-estimate-timing.ipynb", {"sides": ["Atlantis"]}, "sides has unknown value 'Atlantis'"),
-])
+@pytest.mark.parametrize(
+    "notebook, parameters, message",
+    [
+        ("01-describe-sources.ipynb", {"start_date": "2025-13-01"}, "start_date '2025-13-01' is not a valid date"),
+        (
+            "02-chart-statement-cadence.ipynb",
+            {"start_date": "2025-12-31", "end_date": "2025-01-01"},
+            "start_date 2025-12-31 is after end_date 2025-01-01",
+        ),
+        ("03-chart-estimate-timing.ipynb", {"sides": ["Atlantis"]}, "sides has unknown value 'Atlantis'"),
+    ],
+)
 def test_bad_parameters_fail_in_the_cell_after_the_parameters(tmp_path, notebook, parameters, message):
     with pytest.raises(papermill.PapermillExecutionError) as error:
         _run(tmp_path, notebook, **parameters)
     assert message in str(error.value)
     code = [cell for cell in nbformat.read(tmp_path / notebook, as_version=4).cells if cell.cell_type == "code"]
     injected = next(i for i, cell in enumerate(code) if "injected-parameters" in cell.metadata.get("tags", []))
-    failed = next(i for i, cell in enumerate(code)
-                  if any(o.get("output_type") == "error" for o in cell.get("outputs", [])))
+    failed = next(
+        i for i, cell in enumerate(code) if any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+    )
     assert failed == injected + 1
 
 
@@ -101,6 +131,9 @@ def test_bad_parameters_fail_in_the_cell_after_the_parameters(tmp_path, notebook
 def test_committed_notebooks_are_clean_and_name_the_project_kernel(notebook):
     source = nbformat.read(paths.NOTEBOOKS_DIR / notebook, as_version=4)
     assert source.metadata.kernelspec.name == KERNEL
-    assert all(not cell.get("outputs") and cell.get("execution_count") is None
-               for cell in source.cells if cell.cell_type == "code")
+    assert all(
+        not cell.get("outputs") and cell.get("execution_count") is None
+        for cell in source.cells
+        if cell.cell_type == "code"
+    )
     assert source.cells[0].source.startswith("# ") and "Reads " in source.cells[0].source

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dprk_report.quotes import normalise, quote_in_text, read_article, word_count
+from dprk_report.text.quotes import normalise, quote_in_text, read_article, word_count
 
 
 def test_normalise_typography():
-    assert normalise("\u201cWe\u2019re here,\u201d he said \u2014 twice") == "\"We're here,\" he said - twice"
+    assert normalise("\u201cWe\u2019re here,\u201d he said \u2014 twice") == '"We\'re here," he said - twice'
     assert normalise("Kim\u2013Putin \u2012 \u2212 \u2011") == "Kim-Putin - - -"
 
 

@@ -6,11 +6,12 @@ import hashlib
 
 import pandas as pd
 import pytest
-from conftest import ARTICLE_000, problem_at
 
+from conftest import ARTICLE_000, problem_at
 from dprk_report import paths
-from dprk_report.dataset import DatasetError, load_dataset
-from dprk_report.validation import Problem, display_name, validate
+from dprk_report.data.dataset import DatasetError, load_dataset
+from dprk_report.data.findings import Finding as Problem
+from dprk_report.data.validation import validate
 
 
 def test_valid_fixture_has_no_problems(fake):
@@ -26,7 +27,7 @@ def test_problem_renders_file_line_field_message():
 
 
 def test_project_files_are_shown_relative_to_the_project():
-    assert display_name(paths.PROJECT_ROOT / "data" / "statements.csv") == "data/statements.csv"
+    assert paths.shown(paths.PROJECT_ROOT / "data" / "statements.csv") == "data/statements.csv"
 
 
 def test_missing_file(fake):
@@ -238,8 +239,12 @@ def test_every_problem_is_reported_at_once(fake):
     fake.set("citations", "C0004", "quote", "fewer than 300")
     problems = fake.write().problems()
     assert len(problems) == 4
-    for table, line, column in [("sources", 3, "sha256"), ("statements", 2, "side"),
-                                ("estimates", 4, "low"), ("citations", 5, "quote")]:
+    for table, line, column in [
+        ("sources", 3, "sha256"),
+        ("statements", 2, "side"),
+        ("estimates", 4, "low"),
+        ("citations", 5, "quote"),
+    ]:
         problem_at(problems, table, line, column)
 
 
@@ -276,7 +281,10 @@ def test_archive_missing(fake):
 def test_load_dataset_types(fake):
     dataset = load_dataset(fake.data, fake.archive)
     sources, statements, estimates, citations = (
-        dataset.sources, dataset.statements, dataset.estimates, dataset.citations
+        dataset.sources,
+        dataset.statements,
+        dataset.estimates,
+        dataset.citations,
     )
     assert list(citations["citation_id"]) == ["C0001", "C0002", "C0003", "C0004", "C0005"]
     assert pd.api.types.is_string_dtype(citations["record_id"])
@@ -287,8 +295,13 @@ def test_load_dataset_types(fake):
     assert estimates.loc[2, "as_of_date_start"] == pd.Timestamp("2025-08-01")
     assert estimates.loc[2, "as_of_date_end"] == pd.Timestamp("2025-08-31")
     assert estimates["as_of_date_start"].isna().tolist() == [True, True, False]
-    for frame, column in [(statements, "date_precision"), (statements, "side"), (statements, "channel"),
-                          (estimates, "metric"), (sources, "published_precision")]:
+    for frame, column in [
+        (statements, "date_precision"),
+        (statements, "side"),
+        (statements, "channel"),
+        (estimates, "metric"),
+        (sources, "published_precision"),
+    ]:
         assert isinstance(frame[column].dtype, pd.CategoricalDtype), column
     assert "troops_planned" in estimates["metric"].cat.categories
     for column in ("low", "best", "high"):

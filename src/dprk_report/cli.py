@@ -10,13 +10,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import vocab
+from dprk_report import vocab
 
 
 def _validate(args: argparse.Namespace) -> int:
     """Print every problem and their number to stderr (exit 1), or the summary (exit 0)."""
-    from . import paths
-    from .validation import unregistered_articles, validate
+    from dprk_report import paths
+    from dprk_report.data.validation import unregistered_articles, validate
 
     try:
         report = validate(data_dir=args.data, archive_dir=args.archive)
@@ -25,12 +25,15 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if report.ok:
+        from dprk_report.analysis import consistency
+        from dprk_report.data.dataset import typed_dataset
+
         print(report.summary())
-        for warning in report.warnings + waiting:
+        warnings = consistency.check(typed_dataset(report.frames, report.names))
+        for warning in warnings + waiting:
             print(warning, file=sys.stderr)
-        if report.warnings:
-            print(f"{len(report.warnings)} consistency warnings (sources disagree; see data/README.md)",
-                  file=sys.stderr)
+        if warnings:
+            print(f"{len(warnings)} consistency warnings (sources disagree; see data/README.md)", file=sys.stderr)
         return 0
     for problem in report.problems:
         print(problem, file=sys.stderr)
@@ -40,18 +43,24 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     """Rebuild what is stale and publish it atomically; with --check only report staleness."""
-    from .build.runner import run_build
+    from dprk_report.pipeline.runner import run_build
 
     return run_build(check=args.check, quiet=args.quiet, jobs=args.jobs, force=args.force, wait=not args.no_wait)
 
 
 def _add_source(args: argparse.Namespace) -> int:
     """Register an archived article and propose its candidate rows."""
-    from .curation.register import Given, add_source
-    from .curation.tables_io import CurationError
+    from dprk_report.curation.commit import CurationError
+    from dprk_report.curation.register import Given, add_source
 
-    given = Given(outlet=args.outlet or "", title=args.title or "", date=args.date or "",
-                  precision=args.precision, wire=args.wire or "", excerpt=args.excerpt)
+    given = Given(
+        outlet=args.outlet or "",
+        title=args.title or "",
+        date=args.date or "",
+        precision=args.precision,
+        wire=args.wire or "",
+        excerpt=args.excerpt,
+    )
     try:
         for line in add_source(args.path, given):
             print(line)
@@ -63,8 +72,8 @@ def _add_source(args: argparse.Namespace) -> int:
 
 def _accept(args: argparse.Namespace) -> int:
     """Move the candidates marked 'yes' into the curated tables."""
-    from .curation.accept import accept
-    from .curation.tables_io import CurationError
+    from dprk_report.curation.accept import accept
+    from dprk_report.curation.commit import CurationError
 
     try:
         for line in accept(args.candidates):
@@ -83,9 +92,7 @@ or with --check the report is stale; 3 another build is running and --no-wait wa
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dprk_report", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    validate = commands.add_parser(
-        "validate", help="check the dataset against its codebook and the source archive"
-    )
+    validate = commands.add_parser("validate", help="check the dataset against its codebook and the source archive")
     validate.add_argument(
         "--data", type=Path, metavar="DIR", help="data directory (default: data/ or $DPRK_REPORT_DATA)"
     )
@@ -97,27 +104,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.set_defaults(run=_validate)
     build = commands.add_parser(
-        "build", help="execute the notebooks of report.toml and publish report/ and figures/",
-        epilog=BUILD_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "build",
+        help="execute the notebooks of report.toml and publish report/ and figures/",
+        epilog=BUILD_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    build.add_argument("--check", action="store_true",
-                       help="only say whether the published report matches code, data and parameters")
+    build.add_argument(
+        "--check", action="store_true", help="only say whether the published report matches code, data and parameters"
+    )
     build.add_argument("--quiet", action="store_true", help="log lines only (the default when not on a terminal)")
     build.add_argument("--jobs", type=int, metavar="N", help="notebooks run at once (default: number of cores)")
     build.add_argument("--force", action="store_true", help="rebuild every page even when up to date")
-    build.add_argument("--no-wait", action="store_true",
-                       help="exit with status 3 instead of waiting when another build is running")
+    build.add_argument(
+        "--no-wait", action="store_true", help="exit with status 3 instead of waiting when another build is running"
+    )
     build.set_defaults(run=_build)
     add = commands.add_parser("add-source", help="register an archived article and propose candidate rows")
     add.add_argument("path", type=Path, help="the article's text file, already placed in the archive")
     add.add_argument("--outlet", help="the publication, when the text does not name it")
     add.add_argument("--title", help="the headline, when the first line is not it")
     add.add_argument("--date", help="publication date (YYYY-MM-DD, YYYY-MM or YYYY) when the text shows none")
-    add.add_argument("--precision", default="day", choices=vocab.PUBLISHED_PRECISIONS,
-                     help="precision of --date (default: day)")
+    add.add_argument(
+        "--precision", default="day", choices=vocab.PUBLISHED_PRECISIONS, help="precision of --date (default: day)"
+    )
     add.add_argument("--wire", choices=vocab.WIRE_AGENCIES, help="wire agency of the story")
-    add.add_argument("--excerpt", action=argparse.BooleanOptionalAction, default=None,
-                     help="whether the copy is an excerpt (default: yes when it has a url/date header)")
+    add.add_argument(
+        "--excerpt",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="whether the copy is an excerpt (default: yes when it has a url/date header)",
+    )
     add.set_defaults(run=_add_source)
     accept = commands.add_parser("accept", help="move candidates marked 'yes' into the curated tables")
     accept.add_argument("candidates", type=Path, help="a file data/candidates/SNNN.csv")

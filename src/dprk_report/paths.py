@@ -48,12 +48,16 @@ def output_root() -> Path:
     return Path(os.environ.get(OUTPUT_ENV) or PROJECT_ROOT)
 
 
-def archive_dir(must_exist: bool = True) -> Path:
-    """The read-only article archive (``../shared/sources`` unless ``DPRK_REPORT_ARCHIVE`` is set)."""
-    configured = os.environ.get(ARCHIVE_ENV)
+def archive_dir(given: Path | None = None, must_exist: bool = True) -> Path:
+    """The read-only article archive: ``given``, else ``$DPRK_REPORT_ARCHIVE``, else ``../shared/sources``."""
+    configured = str(given) if given is not None else os.environ.get(ARCHIVE_ENV)
     path = Path(configured) if configured else DEFAULT_ARCHIVE_DIR
     if must_exist and not path.is_dir():
-        how = f"${ARCHIVE_ENV}" if configured else f"the default (set ${ARCHIVE_ENV} to change it)"
+        how = (
+            ("as given" if given is not None else f"${ARCHIVE_ENV}")
+            if configured
+            else f"the default (set ${ARCHIVE_ENV} to change it)"
+        )
         raise ArchiveNotFoundError(
             f"source archive not found: looked in {path} ({how}); "
             "place the archived article texts there or point the variable at them"

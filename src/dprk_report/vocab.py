@@ -12,6 +12,7 @@ SIDES = (
     "South Korea",
     "United States",
     "Ukraine",
+    "United Kingdom",
     "Multinational",
     "Non-governmental",
 )
@@ -101,7 +102,8 @@ RESOLVED_BASES = ("weekday", "relative", "other_source")
 
 PUBLISHED_BASES = ("dateline", "url", "date_on_page", "text")
 
-WIRE_AGENCIES = ("AFP", "Reuters", "AP", "UPI", "Yonhap")
+#: ``APP`` is the Associated Press of Pakistan, not ``AP``.
+WIRE_AGENCIES = ("AFP", "Reuters", "AP", "UPI", "Yonhap", "APP")
 
 BOOLEANS = ("true", "false")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..dataset import Dataset
-from ..selection import Selection
-from .common import cited_sources, first_reported, overlaps_window
+from dprk_report.analysis.common import cited_sources, first_reported, overlaps_window
+from dprk_report.analysis.selection import Selection
+from dprk_report.data.dataset import Dataset
 
 #: How a statement's date is drawn, from most to least certain.
 MARKER_DAY = "day"  # the article gives the day
@@ -63,24 +63,26 @@ def statement_timeline(dataset: Dataset) -> pd.DataFrame:
     frame = dataset.statements
     reported = frame["statement_id"].map(first_reported(dataset))
     markers = [date_marker(p, b) for p, b in zip(frame["date_precision"], frame["date_basis"])]
-    timeline = pd.DataFrame({
-        "statement_id": frame["statement_id"],
-        "side": frame["side"].astype(str),
-        "speaker": frame["speaker"],
-        "channel": frame["channel"].astype(str),
-        "channel_group": frame["channel"].astype(str).map(CHANNEL_GROUPS).fillna("Other or unspecified"),
-        "act": frame["act"].astype(str),
-        "occasion": frame["occasion"],
-        "summary": frame["summary"],
-        "date_precision": frame["date_precision"].astype(str),
-        "date_basis": frame["date_basis"].astype(str),
-        "date_marker": markers,
-        "date_start": frame["event_date_start"],
-        "date_end": frame["event_date_end"],
-        "first_reported": reported,
-        "state_media": frame["state_media"],
-        "state_media_date": frame["state_media_report_date_start"],
-    })
+    timeline = pd.DataFrame(
+        {
+            "statement_id": frame["statement_id"],
+            "side": frame["side"].astype(str),
+            "speaker": frame["speaker"],
+            "channel": frame["channel"].astype(str),
+            "channel_group": frame["channel"].astype(str).map(CHANNEL_GROUPS).fillna("Other or unspecified"),
+            "act": frame["act"].astype(str),
+            "occasion": frame["occasion"],
+            "summary": frame["summary"],
+            "date_precision": frame["date_precision"].astype(str),
+            "date_basis": frame["date_basis"].astype(str),
+            "date_marker": markers,
+            "date_start": frame["event_date_start"],
+            "date_end": frame["event_date_end"],
+            "first_reported": reported,
+            "state_media": frame["state_media"],
+            "state_media_date": frame["state_media_report_date_start"],
+        }
+    )
     undated = timeline["date_marker"] == MARKER_NO_LATER_THAN
     timeline["timeline_date"] = timeline["date_start"].where(~undated, timeline["first_reported"])
     timeline["timeline_end"] = timeline["date_end"].where(~undated, timeline["first_reported"])
@@ -103,13 +105,15 @@ def intervals(timeline: pd.DataFrame) -> pd.DataFrame:
     """
     dated = timeline[timeline["date_marker"].isin([MARKER_DAY, MARKER_INFERRED])]
     dated = dated.sort_values(["date_start", "statement_id"], kind="stable")
-    gaps = pd.DataFrame({
-        "previous_id": dated["statement_id"].shift(),
-        "previous_date": dated["date_start"].shift(),
-        "statement_id": dated["statement_id"],
-        "date": dated["date_start"],
-        "side": dated["side"],
-    })
+    gaps = pd.DataFrame(
+        {
+            "previous_id": dated["statement_id"].shift(),
+            "previous_date": dated["date_start"].shift(),
+            "statement_id": dated["statement_id"],
+            "date": dated["date_start"],
+            "side": dated["side"],
+        }
+    )
     gaps["gap_days"] = (gaps["date"] - gaps["previous_date"]).dt.days.astype("Int64")
     return gaps.dropna(subset=["previous_id"]).reset_index(drop=True)
 
@@ -132,26 +136,38 @@ def monthly_counts(timeline: pd.DataFrame) -> pd.DataFrame:
 def state_media_lags(timeline: pd.DataFrame) -> pd.DataFrame:
     """Days from an act to its state-media report, where both are known to the day."""
     known = timeline[
-        timeline["state_media_date"].notna()
-        & timeline["date_marker"].isin([MARKER_DAY, MARKER_INFERRED])
+        timeline["state_media_date"].notna() & timeline["date_marker"].isin([MARKER_DAY, MARKER_INFERRED])
     ].copy()
     known["lag_days"] = (known["state_media_date"] - known["date_start"]).dt.days.astype("Int64")
-    return known[["statement_id", "side", "speaker", "channel", "occasion", "date_start",
-                  "state_media", "state_media_date", "lag_days"]].reset_index(drop=True)
+    return known[
+        [
+            "statement_id",
+            "side",
+            "speaker",
+            "channel",
+            "occasion",
+            "date_start",
+            "state_media",
+            "state_media_date",
+            "lag_days",
+        ]
+    ].reset_index(drop=True)
 
 
 def marked_occasions(timeline: pd.DataFrame) -> pd.DataFrame:
     """Statements the data tie to an occasion (anniversary, New Year, summit)."""
     tied = timeline[timeline["occasion"].notna()]
-    return pd.DataFrame({
-        "id": tied["statement_id"],
-        "date": tied["timeline_date"].dt.strftime("%Y-%m-%d"),
-        "date is": tied["date_marker"].map(MARKER_WORDS),
-        "side": tied["side"],
-        "speaker": tied["speaker"],
-        "channel": tied["channel"].str.replace("_", " "),
-        "occasion": tied["occasion"],
-    })
+    return pd.DataFrame(
+        {
+            "id": tied["statement_id"],
+            "date": tied["timeline_date"].dt.strftime("%Y-%m-%d"),
+            "date is": tied["date_marker"].map(MARKER_WORDS),
+            "side": tied["side"],
+            "speaker": tied["speaker"],
+            "channel": tied["channel"].str.replace("_", " "),
+            "occasion": tied["occasion"],
+        }
+    )
 
 
 #: Sides whose own confirmation of the deployment is a milestone on the estimate charts.
@@ -163,41 +179,52 @@ def confirmation_milestones(timeline: pd.DataFrame) -> pd.DataFrame:
     confirmations = timeline[(timeline["act"] == "confirmation") & timeline["side"].isin(DEPLOYING_SIDES)]
     confirmations = confirmations.dropna(subset=["timeline_date"])
     first = confirmations.sort_values("timeline_date", kind="stable").groupby("side", observed=True).head(1)
-    return pd.DataFrame({
-        "side": first["side"],
-        "date": first["timeline_date"],
-        "statement_id": first["statement_id"],
-        "label": [f"{side} confirms ({day:%d %b %Y})" for side, day in zip(first["side"], first["timeline_date"])],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "side": first["side"],
+            "date": first["timeline_date"],
+            "statement_id": first["statement_id"],
+            "label": [f"{side} confirms ({day:%d %b %Y})" for side, day in zip(first["side"], first["timeline_date"])],
+        }
+    ).reset_index(drop=True)
 
 
 def longest_gaps(gaps: pd.DataFrame, timeline: pd.DataFrame, count: int = 5) -> pd.DataFrame:
     """The ``count`` longest silences, with who spoke before and after, for a table."""
     speakers = timeline.set_index("statement_id")["speaker"]
     longest = gaps.nlargest(count, "gap_days")
-    return pd.DataFrame({
-        "from": longest["previous_date"].dt.strftime("%Y-%m-%d"),
-        "spoke before": longest["previous_id"].map(speakers),
-        "to": longest["date"].dt.strftime("%Y-%m-%d"),
-        "spoke after": longest["statement_id"].map(speakers),
-        "days": longest["gap_days"],
-    })
+    return pd.DataFrame(
+        {
+            "from": longest["previous_date"].dt.strftime("%Y-%m-%d"),
+            "spoke before": longest["previous_id"].map(speakers),
+            "to": longest["date"].dt.strftime("%Y-%m-%d"),
+            "spoke after": longest["statement_id"].map(speakers),
+            "days": longest["gap_days"],
+        }
+    )
 
 
 def statement_table(timeline: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     """Every selected statement with its first report and that report's quote, for reading."""
-    first = (cited_sources(dataset).sort_values(["published", "source_id"], kind="stable")
-             .drop_duplicates("record_id").set_index("record_id"))
+    first = (
+        cited_sources(dataset)
+        .sort_values(["published", "source_id"], kind="stable")
+        .drop_duplicates("record_id")
+        .set_index("record_id")
+    )
     ids = timeline["statement_id"]
-    return pd.DataFrame({
-        "id": ids,
-        "date": timeline["timeline_date"].dt.strftime("%Y-%m-%d"),
-        "date is": timeline["date_marker"].map(MARKER_WORDS),
-        "side": timeline["side"],
-        "speaker": timeline["speaker"],
-        "channel": timeline["channel"].str.replace("_", " "),
-        "summary": timeline["summary"],
-        "first reported by": ids.map(first["outlet"]).fillna("Unnamed outlet") + ", "
-        + ids.map(first["published"]).dt.strftime("%Y-%m-%d"),
-        "quote": ids.map(first["quote"]),
-    })
+    return pd.DataFrame(
+        {
+            "id": ids,
+            "date": timeline["timeline_date"].dt.strftime("%Y-%m-%d"),
+            "date is": timeline["date_marker"].map(MARKER_WORDS),
+            "side": timeline["side"],
+            "speaker": timeline["speaker"],
+            "channel": timeline["channel"].str.replace("_", " "),
+            "summary": timeline["summary"],
+            "first reported by": ids.map(first["outlet"]).fillna("Unnamed outlet")
+            + ", "
+            + ids.map(first["published"]).dt.strftime("%Y-%m-%d"),
+            "quote": ids.map(first["quote"]),
+        }
+    )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..dataset import Dataset
-from ..selection import Selection
+from dprk_report.analysis.selection import Selection
+from dprk_report.data.dataset import Dataset
 
 
 def cited_sources(dataset: Dataset) -> pd.DataFrame:
@@ -27,7 +27,11 @@ def independent_reports(citations: pd.DataFrame) -> pd.Series:
     report, not confirmation of each other. Articles with no named wire count
     once per outlet.
     """
-    origin = citations["wire_agency"].astype("string").fillna("outlet: " + citations["outlet"].fillna(citations["source_id"]))
+    origin = (
+        citations["wire_agency"]
+        .astype("string")
+        .fillna("outlet: " + citations["outlet"].fillna(citations["source_id"]))
+    )
     return citations.assign(origin=origin).groupby("record_id")["origin"].nunique()
 
 

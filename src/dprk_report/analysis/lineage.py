@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..dataset import Dataset
-from .. import vocab
-from ..selection import Selection
-from .common import cited_sources, in_window, independent_reports
-from .findings import figure_text
-from .thresholds import OLD_AFTER_DAYS
-
+from dprk_report import vocab
+from dprk_report.analysis.common import cited_sources, first_reported, in_window, independent_reports
+from dprk_report.analysis.selection import Selection
+from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
+from dprk_report.data.dataset import Dataset
+from dprk_report.text.wording import figure_text
 
 
 def estimate_table(dataset: Dataset) -> pd.DataFrame:
@@ -20,9 +19,8 @@ def estimate_table(dataset: Dataset) -> pd.DataFrame:
     otherwise the first article citing it (``public_date_basis`` says which).
     """
     citations = cited_sources(dataset)
-    first_seen = citations.groupby("record_id")["published"].min()
     estimates = dataset.estimates.copy()
-    estimates["first_seen"] = estimates["estimate_id"].map(first_seen)
+    estimates["first_seen"] = estimates["estimate_id"].map(first_reported(dataset))
     announced_day = estimates["announced_date_start"].where(estimates["announced_precision"] == "day")
     estimates["public_date"] = announced_day.fillna(estimates["first_seen"])
     estimates["public_date_basis"] = announced_day.notna().map({True: "announced", False: "first_seen"})
@@ -51,12 +49,27 @@ def estimate_lineage(dataset: Dataset, estimates: pd.DataFrame) -> pd.DataFrame:
     same estimator that was already public when the article repeated this one.
     """
     citations = cited_sources(dataset)
-    columns = ["estimate_id", "metric", "scope", "estimator", "estimator_side", "best", "low", "high",
-               "qualifier", "public_date"]
-    lineage = estimates[columns].merge(
-        citations[["record_id", "source_id", "outlet", "wire_agency", "published"]],
-        left_on="estimate_id", right_on="record_id",
-    ).drop(columns="record_id")
+    columns = [
+        "estimate_id",
+        "metric",
+        "scope",
+        "estimator",
+        "estimator_side",
+        "best",
+        "low",
+        "high",
+        "qualifier",
+        "public_date",
+    ]
+    lineage = (
+        estimates[columns]
+        .merge(
+            citations[["record_id", "source_id", "outlet", "wire_agency", "published"]],
+            left_on="estimate_id",
+            right_on="record_id",
+        )
+        .drop(columns="record_id")
+    )
     lineage["age_days"] = (lineage["published"] - lineage["public_date"]).dt.days.astype("Int64")
     lineage = lineage.sort_values(["estimate_id", "published", "source_id"], kind="stable")
     lineage["appearance"] = lineage.groupby("estimate_id").cumcount() + 1
@@ -68,8 +81,10 @@ def _newer_estimates(estimates: pd.DataFrame, lineage: pd.DataFrame) -> list[str
     """For each repeat, the latest estimate of the same metric, estimator and scope that became public
     after the repeated one and by the repeating article's date (``None`` when there is none)."""
     ordered = estimates.dropna(subset=["public_date"]).sort_values(["public_date", "estimate_id"], kind="stable")
-    series = {key: (group["public_date"].to_numpy(), group["estimate_id"].to_numpy())
-              for key, group in ordered.groupby(["metric", "estimator", "scope"], sort=False)}
+    series = {
+        key: (group["public_date"].to_numpy(), group["estimate_id"].to_numpy())
+        for key, group in ordered.groupby(["metric", "estimator", "scope"], sort=False)
+    }
     newer = []
     for row in lineage.itertuples(index=False):
         dates, ids = series.get((row.metric, row.estimator, row.scope), (None, None))
@@ -97,30 +112,34 @@ def repeats(lineage: pd.DataFrame) -> pd.DataFrame:
 
 def estimate_summary(estimates: pd.DataFrame) -> pd.DataFrame:
     """The estimates as a reader's table: figure as written, who, how it became public, reach."""
-    return pd.DataFrame({
-        "id": estimates["estimate_id"],
-        "public": estimates["public_date"].dt.strftime("%Y-%m-%d"),
-        "metric": estimates["metric"],
-        "figure": [figure_text(row) for row in estimates.itertuples()],
-        "scope": estimates["scope"],
-        "estimator": estimates["estimator"],
-        "made public through": estimates["disclosure_channel"].astype(str).str.replace("_", " "),
-        "articles": estimates["n_citations"],
-        "independent reports": estimates["n_independent"],
-    })
+    return pd.DataFrame(
+        {
+            "id": estimates["estimate_id"],
+            "public": estimates["public_date"].dt.strftime("%Y-%m-%d"),
+            "metric": estimates["metric"],
+            "figure": [figure_text(row) for row in estimates.itertuples()],
+            "scope": estimates["scope"],
+            "estimator": estimates["estimator"],
+            "made public through": estimates["disclosure_channel"].astype(str).str.replace("_", " "),
+            "articles": estimates["n_citations"],
+            "independent reports": estimates["n_independent"],
+        }
+    )
 
 
 def repeat_summary(stale: pd.DataFrame) -> pd.DataFrame:
     """Old or superseded repeats as a reader's table."""
-    return pd.DataFrame({
-        "id": stale["estimate_id"],
-        "estimator": stale["estimator"],
-        "metric": stale["metric"],
-        "repeated by": stale["outlet"],
-        "on": stale["published"].dt.strftime("%Y-%m-%d"),
-        "age (days)": stale["age_days"],
-        "newer figure already public": stale["superseded_by"],
-    })
+    return pd.DataFrame(
+        {
+            "id": stale["estimate_id"],
+            "estimator": stale["estimator"],
+            "metric": stale["metric"],
+            "repeated by": stale["outlet"],
+            "on": stale["published"].dt.strftime("%Y-%m-%d"),
+            "age (days)": stale["age_days"],
+            "newer figure already public": stale["superseded_by"],
+        }
+    )
 
 
 def metrics_to_chart(estimates: pd.DataFrame, selection: Selection) -> list[str]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import paths, vocab
-from .candidates import FIELDS
-from .tables_io import CurationError, commit_if_valid, next_id, read_rows, write_rows
+from dprk_report import paths, vocab
+from dprk_report.curation.candidates import FIELDS
+from dprk_report.curation.commit import CurationError, commit_if_valid
+from dprk_report.data.tables import next_id, read_rows, table_path, write_rows
 
 ACCEPTED = {"yes", "y", "x", "true", "accept"}
 
@@ -28,22 +29,42 @@ def _date_fields(candidate: dict) -> dict:
 
 def _statement(candidate: dict, new_id: str) -> dict:
     dated = _date_fields(candidate)
-    return {"statement_id": new_id, "event_date": candidate["resolved_date"], "date_precision": dated["precision"],
-            "date_basis": dated["basis"], "date_resolved_against": dated["resolved_against"],
-            "date_note": dated["note"], "speaker": candidate["speaker"], "speaker_role": candidate["speaker_role"],
-            "side": candidate["side"], "channel": candidate["channel"], "act": candidate["act"],
-            "summary": candidate["summary"]}
+    return {
+        "statement_id": new_id,
+        "event_date": candidate["resolved_date"],
+        "date_precision": dated["precision"],
+        "date_basis": dated["basis"],
+        "date_resolved_against": dated["resolved_against"],
+        "date_note": dated["note"],
+        "speaker": candidate["speaker"],
+        "speaker_role": candidate["speaker_role"],
+        "side": candidate["side"],
+        "channel": candidate["channel"],
+        "act": candidate["act"],
+        "summary": candidate["summary"],
+    }
 
 
 def _estimate(candidate: dict, new_id: str) -> dict:
     dated = _date_fields(candidate)
-    return {"estimate_id": new_id, "metric": candidate["metric"], "low": candidate["low"], "best": candidate["best"],
-            "high": candidate["high"], "scope": candidate["scope"], "qualifier": candidate["qualifier"],
-            "estimator": candidate["estimator"], "estimator_side": candidate["estimator_side"],
-            "disclosure_channel": candidate["disclosure_channel"], "announced_date": candidate["resolved_date"],
-            "announced_precision": dated["precision"], "announced_basis": dated["basis"],
-            "date_resolved_against": dated["resolved_against"], "date_note": dated["note"],
-            "summary": candidate["summary"]}
+    return {
+        "estimate_id": new_id,
+        "metric": candidate["metric"],
+        "low": candidate["low"],
+        "best": candidate["best"],
+        "high": candidate["high"],
+        "scope": candidate["scope"],
+        "qualifier": candidate["qualifier"],
+        "estimator": candidate["estimator"],
+        "estimator_side": candidate["estimator_side"],
+        "disclosure_channel": candidate["disclosure_channel"],
+        "announced_date": candidate["resolved_date"],
+        "announced_precision": dated["precision"],
+        "announced_basis": dated["basis"],
+        "date_resolved_against": dated["resolved_against"],
+        "date_note": dated["note"],
+        "summary": candidate["summary"],
+    }
 
 
 def accept(candidates_file: Path, data_dir: Path | None = None, archive_dir: Path | None = None) -> list[str]:
@@ -58,17 +79,26 @@ def accept(candidates_file: Path, data_dir: Path | None = None, archive_dir: Pat
     chosen = [c for c in candidates if c["accept"].strip().lower() in ACCEPTED]
     if not chosen:
         return [f"{paths.shown(candidates_file)}: no candidate is marked 'yes' under accept; nothing to do"]
-    tables = {name: read_rows(data_dir / f"{name}.csv") for name in ("statements", "estimates", "citations")}
+    tables = {name: read_rows(table_path(data_dir, name)) for name in ("statements", "estimates", "citations")}
     outcome = []
     for candidate in chosen:
         record = candidate["links_to"] or _new_record(candidate, tables)
         citations = tables["citations"][1]
-        citations.append({"citation_id": next_id(citations, "citation_id", "C", 4), "record_id": record,
-                          "source_id": candidate["source_id"], "quote": candidate["quote"],
-                          "date_as_written": candidate["date_as_written"], "notes": ""})
+        citations.append(
+            {
+                "citation_id": next_id(citations, "citation_id", "C", 4),
+                "record_id": record,
+                "source_id": candidate["source_id"],
+                "quote": candidate["quote"],
+                "date_as_written": candidate["date_as_written"],
+                "notes": "",
+            }
+        )
         candidate["accept"] = f"done: {record}"
-        outcome.append(f"{candidate['candidate_id']} -> {record}" + (" (citation of an existing record)"
-                                                                     if candidate["links_to"] else " (new)"))
+        outcome.append(
+            f"{candidate['candidate_id']} -> {record}"
+            + (" (citation of an existing record)" if candidate["links_to"] else " (new)")
+        )
     commit_if_valid(data_dir, archive_dir, tables)
     write_rows(candidates_file, candidate_header or FIELDS, candidates)
     return outcome + [f"accepted {len(chosen)} candidates; data/ validated and written"]
@@ -78,8 +108,11 @@ def _new_record(candidate: dict, tables: dict) -> str:
     kind = candidate["kind"]
     if kind not in ("statement", "estimate"):
         raise CurationError(f"{candidate['candidate_id']}: kind {kind!r} must be statement or estimate")
-    table, column, prefix, build = (("statements", "statement_id", "ST", _statement) if kind == "statement"
-                                    else ("estimates", "estimate_id", "ES", _estimate))
+    table, column, prefix, build = (
+        ("statements", "statement_id", "ST", _statement)
+        if kind == "statement"
+        else ("estimates", "estimate_id", "ES", _estimate)
+    )
     rows = tables[table][1]
     new_id = next_id(rows, column, prefix, 3)
     rows.append(build(candidate, new_id))

@@ -14,12 +14,17 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
-from ..quotes import read_article
+from dprk_report.text.quotes import read_article
 
 _HEADER = re.compile(r"^(url|date-on-page):\s*(\S.*)$")
 _URL_DATE = re.compile(r"(20\d\d)[/-]?(\d\d)[/-]?(\d\d)(?=[/_-]|$)")
-_WIRES = {"AFP": r"\(AFP\)|\bBy AFP\b|\[AFP\]", "Reuters": r"\(Reuters\)|\bSources?: Reuters\b|\bReuters was unable",
-          "AP": r"\(AP\)|\bAssociated Press\b", "UPI": r"\(UPI\)", "Yonhap": r"\(Yonhap\)|^Yonhap$|\breports Yonhap\b"}
+_WIRES = {
+    "AFP": r"\(AFP\)|\bBy AFP\b|\[AFP\]",
+    "Reuters": r"\(Reuters\)|\bSources?: Reuters\b|\bReuters was unable",
+    "AP": r"\(AP\)|\bAssociated Press\b",
+    "UPI": r"\(UPI\)",
+    "Yonhap": r"\(Yonhap\)|^Yonhap$|\breports Yonhap\b",
+}
 _DATELINE = re.compile(r"^[A-Z][A-Z .,]+,\s+([A-Z][a-z]{2,9}\.?\s+\d{1,2})(?:,\s+(\d{4}))?\s+\((\w+)\)", re.MULTILINE)
 
 
@@ -71,7 +76,9 @@ class Article:
         """Publication date and its precision, from the page date, the URL or a dateline with a year."""
         if "date-on-page" in self.header:
             return Found(self.header["date-on-page"], "date_on_page"), "day"
-        printed = re.search(r"^\s*(?:Published:?|date)\s+(.{6,30}?)(?:,\s*\d\d:\d\d|\s+\d{3}$|$)", self.body, re.MULTILINE)
+        printed = re.search(
+            r"^\s*(?:Published:?|date)\s+(.{6,30}?)(?:,\s*\d\d:\d\d|\s+\d{3}$|$)", self.body, re.MULTILINE
+        )
         if printed:
             resolved = _resolve_printed(printed.group(1))
             if resolved:
@@ -96,7 +103,7 @@ def _resolve_printed(text: str) -> str:
     """A full date printed on the page ('17 Aug. 2025', '2025-05-04'), or '' when it is not one."""
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
         return text.strip()
-    from ..textdates import resolve
+    from dprk_report.text.phrases import resolve
 
     found = resolve(text, date(2100, 1, 1))
     return found.text if found and found.precision == "day" and re.search(r"\d{4}", text) else ""
@@ -115,5 +122,11 @@ def read(path: Path) -> Article:
         header[found.group(1)] = found.group(2).strip()
         lines.pop(0)
     body_lines = lines
-    return Article(path, match.group(1), hashlib.sha256(path.read_bytes()).hexdigest(), text,
-                   "\n".join(body_lines).strip("\n"), header)
+    return Article(
+        path,
+        match.group(1),
+        hashlib.sha256(path.read_bytes()).hexdigest(),
+        text,
+        "\n".join(body_lines).strip("\n"),
+        header,
+    )

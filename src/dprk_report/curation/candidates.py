@@ -9,7 +9,6 @@ that record's id, so that accepting it adds a citation instead of a duplicate.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import asdict, dataclass, fields
 from datetime import date
@@ -17,9 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..consistency import _figures_in
-from ..schema import MAX_QUOTE_WORDS
-from ..textdates import resolve
+from dprk_report.data.schema import MAX_QUOTE_WORDS
+from dprk_report.data.tables import write_rows
+from dprk_report.text.numbers import figures_in
+from dprk_report.text.phrases import resolve
 
 REPORTING = re.compile(
     r"\b(said|says|told|tells|stated|confirmed|announced|denied|condemned|praised|thanked|hailed|warned|"
@@ -27,11 +27,14 @@ REPORTING = re.compile(
     r"responded|commented|signed|signing|pledged|vowed|urged|criticized|estimated|estimates?|assessed|"
     r"believes?|put the number|"
     r"letter|message|phone call|called|briefing|briefed|ceremony|statement|speech|address|interview|"
-    r"press conference|news conference|talks)\b", re.IGNORECASE)
+    r"press conference|news conference|talks)\b",
+    re.IGNORECASE,
+)
 OFFICIAL = re.compile(
     r"\b(president|minister|ministry|spokes(man|woman|person)|secretary|agency|intelligence|NIS|Pentagon|"
     r"Kremlin|KCNA|state media|lawmaker|MP|Rep\.|government|military|chief|general|leader|White House|"
-    r"Joint Chiefs|Defen[cs]e|Seoul|Moscow|Pyongyang|Kyiv|Washington|Kim|Putin|Zelensk\w*|Gerasimov)\b")
+    r"Joint Chiefs|Defen[cs]e|Seoul|Moscow|Pyongyang|Kyiv|Washington|Kim|Putin|Zelensk\w*|Gerasimov)\b"
+)
 METRIC_WORDS = [
     ("killed", r"\b(killed|dead|deaths|died|war dead|lives)\b"),
     ("wounded", r"\b(wounded|injured)\b"),
@@ -41,8 +44,11 @@ METRIC_WORDS = [
     ("troops_planned", r"\b(plan\w*|aims? to|could deploy|will be deployed|intend\w*|additional deployment)\b"),
     ("troops_deployed", r"\b(troops|soldiers|personnel|servicemen|forces|infantry|engineers)\b"),
 ]
-NOT_PEOPLE = re.compile(r"\b(containers?|shells?|rounds?|missiles?|rockets?|percent|%|square miles|km|miles|"
-                        r"years?|days?|hours?|weeks?|months?)\b", re.IGNORECASE)
+NOT_PEOPLE = re.compile(
+    r"\b(containers?|shells?|rounds?|missiles?|rockets?|percent|%|square miles|km|miles|"
+    r"years?|days?|hours?|weeks?|months?)\b",
+    re.IGNORECASE,
+)
 VAGUE = re.compile(r"\b(several hundred|several thousand|thousands|hundreds|many)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?\"”])\s+(?=[A-Z“\"])|\n\s*\n")
 
@@ -90,8 +96,11 @@ def _paragraphs(body: str) -> list[str]:
             paragraphs.append("")
             continue
         previous = paragraphs[-1] if paragraphs else ""
-        wrapped = previous and not re.search(r"[.!?:\"”]$", previous) \
+        wrapped = (
+            previous
+            and not re.search(r"[.!?:\"”]$", previous)
             and (re.match(r"[a-z“\"(]", line) or len(previous.split("\n")[-1]) >= 60)
+        )
         if wrapped:
             paragraphs[-1] += " " + line
         else:
@@ -101,8 +110,12 @@ def _paragraphs(body: str) -> list[str]:
 
 def sentences(body: str) -> list[str]:
     """The text's sentences, each on one line."""
-    return [" ".join(part.split()) for paragraph in _paragraphs(body)
-            for part in _SENTENCE.split(paragraph) if part and part.strip()]
+    return [
+        " ".join(part.split())
+        for paragraph in _paragraphs(body)
+        for part in _SENTENCE.split(paragraph)
+        if part and part.strip()
+    ]
 
 
 def quote_around(sentence: str, anchor: int | None = None) -> str:
@@ -112,7 +125,7 @@ def quote_around(sentence: str, anchor: int | None = None) -> str:
         return sentence
     position = len(sentence[:anchor].split()) if anchor is not None else 0
     start = max(0, min(position - MAX_QUOTE_WORDS // 2, len(words) - MAX_QUOTE_WORDS))
-    return " ".join(words[start:start + MAX_QUOTE_WORDS])
+    return " ".join(words[start : start + MAX_QUOTE_WORDS])
 
 
 #: How far (in characters) after and before a figure its metric words may stand.
@@ -141,9 +154,12 @@ def _metric(sentence: str, start: int, end: int) -> str:
 
 def _scope(sentence: str, end: int) -> str:
     """'additional' when the figure is an increment ('2,000 more', 'another 1,500'), else 'total'."""
-    around = sentence[max(0, end - 30): end + 12].lower()
-    return "additional" if re.search(r"\b(?:another|additional|more troops|more soldiers)\b|\d more\b", around) \
+    around = sentence[max(0, end - 30) : end + 12].lower()
+    return (
+        "additional"
+        if re.search(r"\b(?:another|additional|more troops|more soldiers)\b|\d more\b", around)
         else "total"
+    )
 
 
 def _date_fields(sentence: str, article_date: date) -> tuple[str, str, str, str, str]:
@@ -155,13 +171,13 @@ def _date_fields(sentence: str, article_date: date) -> tuple[str, str, str, str,
     return (written.group(0) if written else phrase), found.text, found.precision, found.basis, found.note
 
 
-def propose(body: str, source_id: str, article_date: date, existing: "Existing") -> list[Candidate]:
+def propose(body: str, source_id: str, article_date: date, existing: Existing) -> list[Candidate]:
     """Statement and estimate candidates for one article's text."""
     candidates: list[Candidate] = []
     for sentence in sentences(body):
         dates = _date_fields(sentence, article_date)
 
-        def new(kind: str, link: str, anchor: int, **figure) -> Candidate:
+        def new(kind: str, link: str, anchor: int, sentence=sentence, dates=dates, **figure) -> Candidate:
             return Candidate("", source_id, "", kind, link, quote_around(sentence, anchor), *dates, **figure)
 
         candidates += _figures(sentence, existing, new) + _vague_figures(sentence, existing, new)
@@ -174,39 +190,60 @@ def propose(body: str, source_id: str, article_date: date, existing: "Existing")
     return candidates
 
 
-def _figures(sentence: str, existing: "Existing", new) -> list[Candidate]:
+def _figures(sentence: str, existing: Existing, new) -> list[Candidate]:
     found = []
     for number, qualifier, start, end in _figures_with_spans(sentence):
         metric = _metric(sentence, start, end)
-        if not metric or NOT_PEOPLE.search(sentence[end:end + 25]) or _in_a_date(sentence, start) \
-                or _in_an_address(sentence, start):
+        if (
+            not metric
+            or NOT_PEOPLE.search(sentence[end : end + 25])
+            or _in_a_date(sentence, start)
+            or _in_an_address(sentence, start)
+        ):
             continue
         scope = _scope(sentence, end)
-        found.append(new("estimate", existing.estimate_for(metric, number, scope, sentence), start, metric=metric,
-                         best=str(number), qualifier=qualifier, scope=scope))
+        found.append(
+            new(
+                "estimate",
+                existing.estimate_for(metric, number, scope, sentence),
+                start,
+                metric=metric,
+                best=str(number),
+                qualifier=qualifier,
+                scope=scope,
+            )
+        )
     return found
 
 
-def _vague_figures(sentence: str, existing: "Existing", new) -> list[Candidate]:
+def _vague_figures(sentence: str, existing: Existing, new) -> list[Candidate]:
     found = []
     for match in VAGUE.finditer(sentence):
         metric, qualifier = _metric(sentence, match.start(), match.end()), match.group(1).lower()
         if metric:
-            found.append(new("estimate", existing.vague_estimate_for(metric, qualifier, sentence), match.start(),
-                             metric=metric, qualifier=qualifier))
+            found.append(
+                new(
+                    "estimate",
+                    existing.vague_estimate_for(metric, qualifier, sentence),
+                    match.start(),
+                    metric=metric,
+                    qualifier=qualifier,
+                )
+            )
     return found
 
 
 def _in_a_date(sentence: str, start: int) -> bool:
     """A number right after a month name ('Jan. 11', 'October 24') is a day, not a figure."""
-    return bool(re.search(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$",
-                          sentence[:start].lower()))
+    return bool(
+        re.search(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", sentence[:start].lower())
+    )
 
 
 def _in_an_address(sentence: str, start: int) -> bool:
     """A number inside a web address is not a figure."""
     token = sentence[:start].split()[-1:] or [""]
-    return "/" in token[0] or "://" in sentence[max(0, start - 80):start]
+    return "/" in token[0] or "://" in sentence[max(0, start - 80) : start]
 
 
 def _without_repeats(candidates: list[Candidate]) -> list[Candidate]:
@@ -216,15 +253,18 @@ def _without_repeats(candidates: list[Candidate]) -> list[Candidate]:
     """
     kept: dict[tuple, Candidate] = {}
     for candidate in candidates:
-        key = (candidate.kind, candidate.metric, candidate.best, candidate.qualifier) if candidate.kind == "estimate" \
+        key = (
+            (candidate.kind, candidate.metric, candidate.best, candidate.qualifier)
+            if candidate.kind == "estimate"
             else (candidate.kind, candidate.quote)
+        )
         if key not in kept or (candidate.resolved_date and not kept[key].resolved_date):
             kept[key] = candidate
     return list(kept.values())
 
 
 def _figures_with_spans(sentence: str):
-    for value, qualifier in _figures_in(sentence):
+    for value, qualifier in figures_in(sentence):
         for match in re.finditer(r"(?<![\w.])" + _figure_pattern(value), sentence):
             yield value, qualifier, match.start(), match.end()
             break
@@ -235,8 +275,20 @@ def _figure_pattern(value: int) -> str:
     if len(digits) > 3:
         grouped = f"{value:,}"
         return "(?:" + "|".join(re.escape(v) for v in (grouped, grouped.replace(",", " "), digits)) + r")(?![\d,])"
-    words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",
-             10: "ten", 100: "a hundred", 1000: "a thousand"}
+    words = {
+        1: "one",
+        2: "two",
+        3: "three",
+        4: "four",
+        5: "five",
+        6: "six",
+        7: "seven",
+        8: "eight",
+        9: "nine",
+        10: "ten",
+        100: "a hundred",
+        1000: "a thousand",
+    }
     options = [re.escape(digits)] + ([words[value]] if value in words else [])
     return "(?:" + "|".join(options) + r")(?![\d,])"
 
@@ -251,14 +303,21 @@ class Existing:
     def estimate_for(self, metric: str, number: int, scope: str, sentence: str) -> str:
         """The latest estimate with this metric, figure and scope whose estimator the sentence names."""
         figures = self.estimates
-        same = figures[(figures["metric"] == metric) & (figures["scope"] == scope)
-                       & ((figures["best"] == str(number)) | (figures["high"] == str(number)))]
+        same = figures[
+            (figures["metric"] == metric)
+            & (figures["scope"] == scope)
+            & ((figures["best"] == str(number)) | (figures["high"] == str(number)))
+        ]
         return self._named_in(same, sentence)
 
     def vague_estimate_for(self, metric: str, qualifier: str, sentence: str) -> str:
         figures = self.estimates
-        same = figures[(figures["metric"] == metric) & (figures["qualifier"] == qualifier)
-                       & figures["best"].isna() & figures["low"].isna()]
+        same = figures[
+            (figures["metric"] == metric)
+            & (figures["qualifier"] == qualifier)
+            & figures["best"].isna()
+            & figures["low"].isna()
+        ]
         return self._named_in(same, sentence)
 
     @staticmethod
@@ -281,8 +340,9 @@ class Existing:
             speaker = row.speaker if isinstance(row.speaker, str) else ""
             last = speaker.split()[-1] if speaker else ""
             surname = last.lower() if last[:1].isupper() else ""
-            dated = isinstance(row.event_date, str) and (row.event_date.startswith(resolved_date)
-                                                          or resolved_date.startswith(row.event_date))
+            dated = isinstance(row.event_date, str) and (
+                row.event_date.startswith(resolved_date) or resolved_date.startswith(row.event_date)
+            )
             if surname and len(surname) > 3 and surname in lower and dated:
                 return row.statement_id
         return ""
@@ -290,7 +350,4 @@ class Existing:
 
 def write(candidates: list[Candidate], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(asdict(candidate) for candidate in candidates)
+    write_rows(path, FIELDS, [asdict(candidate) for candidate in candidates])

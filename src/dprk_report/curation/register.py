@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import paths
-from ..dates import parse_partial_date
-from . import article as articles
-from .candidates import Existing, propose, write
-from .tables_io import CurationError, commit_if_valid, read_rows
+from dprk_report import paths
+from dprk_report.curation import article as articles
+from dprk_report.curation.candidates import Existing, propose, write
+from dprk_report.curation.commit import CurationError, commit_if_valid
+from dprk_report.data.tables import read_rows, table_path
+from dprk_report.text.dates import parse_partial_date
 
 
 @dataclass
@@ -44,7 +45,9 @@ def source_row(found: articles.Article, given: Given) -> tuple[dict, list[str]]:
 
     published, precision = found.published()
     row = {
-        "source_id": found.source_id, "archive_file": found.path.name, "sha256": found.sha256,
+        "source_id": found.source_id,
+        "archive_file": found.path.name,
+        "sha256": found.sha256,
         "outlet": pick("outlet", given.outlet, found.outlet_from_url(), required=True),
         "title": pick("title", given.title, found.title(), required=False),
         "url": pick("url", "", found.url(), required=False),
@@ -70,9 +73,11 @@ def add_source(path: Path, given: Given, data_dir: Path | None = None, archive_d
     found = articles.read(path)
     candidates_file = data_dir / "candidates" / f"{found.source_id}.csv"
     if candidates_file.exists():
-        raise CurationError(f"{paths.shown(candidates_file)} exists and may hold your review; accept it, or move it "
-                            "away to propose the candidates again")
-    header, rows = read_rows(data_dir / "sources.csv")
+        raise CurationError(
+            f"{paths.shown(candidates_file)} exists and may hold your review; accept it, or move it "
+            "away to propose the candidates again"
+        )
+    header, rows = read_rows(table_path(data_dir, "sources"))
     registered = next((row for row in rows if row["source_id"] == found.source_id), None)
     if registered and registered["sha256"] != found.sha256:
         raise CurationError(f"{found.source_id} is already registered with another sha256; archive files never change")
@@ -83,19 +88,23 @@ def add_source(path: Path, given: Given, data_dir: Path | None = None, archive_d
         row, lines = source_row(found, given)
         commit_if_valid(data_dir, archive_dir, {"sources": (header, rows + [row])})
         lines.append(f"added {found.source_id} to data/sources.csv")
-    proposed = propose(found.body, found.source_id, parse_partial_date(row["published_date"]).start,
-                       _existing(data_dir))
+    proposed = propose(
+        found.body, found.source_id, parse_partial_date(row["published_date"]).start, _existing(data_dir)
+    )
     write(proposed, candidates_file)
     repeats = sum(1 for candidate in proposed if candidate.links_to)
-    lines.append(f"wrote {len(proposed)} candidates to {paths.shown(candidates_file)} "
-                 f"({sum(c.kind == 'statement' for c in proposed)} statements, "
-                 f"{sum(c.kind == 'estimate' for c in proposed)} estimates; {repeats} repeat a record already "
-                 "curated and would become citations). Review them, write 'yes' under accept, then run accept.")
+    lines.append(
+        f"wrote {len(proposed)} candidates to {paths.shown(candidates_file)} "
+        f"({sum(c.kind == 'statement' for c in proposed)} statements, "
+        f"{sum(c.kind == 'estimate' for c in proposed)} estimates; {repeats} repeat a record already "
+        "curated and would become citations). Review them, write 'yes' under accept, then run accept."
+    )
     return lines
 
 
 def _existing(data_dir: Path) -> Existing:
     def read(table: str) -> pd.DataFrame:
-        return pd.read_csv(data_dir / f"{table}.csv", dtype=str, keep_default_na=False).replace("", None)
+        header, rows = read_rows(table_path(data_dir, table))
+        return pd.DataFrame(rows, columns=header)
 
     return Existing(read("statements"), read("estimates"))

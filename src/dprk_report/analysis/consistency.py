@@ -1,0 +1,166 @@
+"""Cross-source consistency: disagreements worth a curator's look, reported as warnings.
+
+Unlike validation problems these do not make the dataset invalid: sources do
+disagree, and the dataset records that. Each warning names the rows (file and
+line) and the sources involved:
+
+- a statement that an article dates differently from the statement's own date;
+- an estimate whose figure or qualifier an article gives differently;
+- an estimate repeated after the same estimator had published a newer one;
+- an act that state media reported before it happened.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dprk_report import vocab
+from dprk_report.analysis import lineage
+from dprk_report.data.dataset import Dataset
+from dprk_report.data.findings import WARNING, Finding
+from dprk_report.text.dates import Period, parse_partial_date, period_or_none
+from dprk_report.text.numbers import figures_in
+from dprk_report.text.phrases import resolve
+
+
+def _overlap(a: Period, b: Period) -> bool:
+    return a.start <= b.end and b.start <= a.end
+
+
+def _describe(period: Period) -> str:
+    return (
+        period.start.isoformat()
+        if period.precision == "day"
+        else f"{period.start:%Y-%m}"
+        if period.precision == "month"
+        else str(period.start.year)
+    )
+
+
+Record = dict[str, str]
+
+
+def _records(frame: pd.DataFrame) -> list[tuple[int, Record]]:
+    """``(line, row)`` pairs with empty cells as ''."""
+    filled = frame.astype(object).where(frame.notna(), "")
+    return [(int(line), row) for line, row in zip(filled.index, filled.to_dict("records"))]
+
+
+class Consistency:
+    """Runs every consistency check over the frames of a valid dataset (indexed by line number)."""
+
+    def __init__(self, dataset: Dataset):
+        self.dataset, self.names = dataset, dataset.names
+        self.warnings: list[Finding] = []
+        self.rows = {table: _records(frame) for table, frame in dataset.raw.items()}
+        self.by_id = {
+            table: {row[column]: (line, row) for line, row in self.rows[table]}
+            for table, column in (("statements", "statement_id"), ("estimates", "estimate_id"))
+        }
+        sources = [row for _, row in self.rows["sources"]]
+        self.published = {row["source_id"]: period_or_none(row["published_date"]) for row in sources}
+        self.exact_date = {row["source_id"]: row["published_precision"] == "day" for row in sources}
+
+    def warn(self, table: str, line: int, column: str | None, message: str) -> None:
+        self.warnings.append(Finding(self.names[table], line, column, message, WARNING))
+
+    def citations_of(self, prefix: str) -> list[tuple[int, Record]]:
+        return [(line, row) for line, row in self.rows["citations"] if row["record_id"].startswith(prefix)]
+
+    def run(self) -> list[Finding]:
+        self.statement_dates()
+        self.estimate_wording()
+        self.superseded_repeats()
+        self.state_media_order()
+        return sorted(self.warnings, key=lambda w: (w.file, w.row or 0))
+
+    def statement_dates(self) -> None:
+        for line, cite in self.citations_of("ST"):
+            phrase, source = cite["date_as_written"], cite["source_id"]
+            if not phrase or self.published.get(source) is None:
+                continue
+            resolved = resolve(phrase, self.published[source].start)
+            if resolved is None or (resolved.basis == "weekday" and not self.exact_date[source]):
+                continue
+            cited = parse_partial_date(resolved.text)
+            own_line, statement = self.by_id["statements"][cite["record_id"]]
+            own = period_or_none(statement["event_date"])
+            if own is not None and not _overlap(own, cited):
+                self.warn(
+                    "citations",
+                    line,
+                    "date_as_written",
+                    f"{source} dates {cite['record_id']} '{phrase}' ({_describe(cited)}), but "
+                    f"{self.names['statements']}:{own_line} dates it {_describe(own)}",
+                )
+
+    def estimate_wording(self) -> None:
+        for line, cite in self.citations_of("ES"):
+            own_line, estimate = self.by_id["estimates"][cite["record_id"]]
+            wanted = [int(estimate[column]) for column in ("best", "low", "high") if estimate[column]]
+            if not wanted:
+                continue
+            given = figures_in(cite["quote"])
+            matches = [(number, qualifier) for number, qualifier in given if number in wanted]
+            where = f"({self.names['estimates']}:{own_line})"
+            if not matches:
+                shown = ", ".join(f"{n:,}" for n, _ in given) or "no figure"
+                self.warn(
+                    "citations",
+                    line,
+                    "quote",
+                    f"{cite['source_id']} gives {shown} for {cite['record_id']}, "
+                    f"recorded as {'-'.join(f'{n:,}' for n in wanted)} {where}",
+                )
+                continue
+            if len(wanted) > 1:
+                continue  # a range: its words ("11 to 12,000") qualify the pair, not each end
+            recorded = estimate["qualifier"]
+            number, qualifier = matches[0]
+            if _kind(qualifier) != _kind(recorded):
+                self.warn(
+                    "citations",
+                    line,
+                    "quote",
+                    f"{cite['source_id']} gives {cite['record_id']} as '{(qualifier + ' ').lstrip()}{number:,}', "
+                    f"recorded as '{(recorded + ' ').lstrip()}{number:,}' {where}",
+                )
+
+    def superseded_repeats(self) -> None:
+        """Repeats that the lineage finds superseded: a newer figure of the same estimator was already public."""
+        estimates = self.by_id["estimates"]
+        citation_line = {(row["record_id"], row["source_id"]): line for line, row in self.citations_of("ES")}
+        table = lineage.estimate_table(self.dataset)
+        public = table.set_index("estimate_id")["public_date"]
+        history = lineage.estimate_lineage(self.dataset, table)
+        for repeat in history[history["superseded_by"].notna()].itertuples(index=False):
+            record, latest = repeat.estimate_id, repeat.superseded_by
+            self.warn(
+                "citations",
+                citation_line[(record, repeat.source_id)],
+                "record_id",
+                f"{repeat.source_id} ({repeat.published.date()}) repeats {record} of "
+                f"{public[record].date()} from {repeat.estimator} although {latest} "
+                f"({public[latest].date()}, {self.names['estimates']}:{estimates[latest][0]}) was already public",
+            )
+
+    def state_media_order(self) -> None:
+        for line, row in self.rows["statements"]:
+            event, reported = period_or_none(row["event_date"]), period_or_none(row["state_media_report_date"])
+            if event is not None and reported is not None and reported.end < event.start:
+                self.warn(
+                    "statements",
+                    line,
+                    "state_media_report_date",
+                    f"state media reported {row['statement_id']} on {row['state_media_report_date']}, "
+                    f"before its event date {row['event_date']}",
+                )
+
+
+def _kind(qualifier: str) -> str:
+    return vocab.QUALIFIER_KINDS.get(qualifier, "exact") if qualifier else "exact"
+
+
+def check(dataset: Dataset) -> list[Finding]:
+    """Every consistency warning for a dataset that passed validation."""
+    return Consistency(dataset).run()

@@ -1,0 +1,156 @@
+"""Load the validated dataset as typed pandas frames.
+
+The analysis never sees unvalidated data: ``load_dataset`` validates first and
+refuses to return anything when a problem is found.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from dprk_report import paths, vocab
+from dprk_report.data.tables import TABLES, complete_replace, read_table, table_path
+from dprk_report.data.validation import table_names, validate
+from dprk_report.data.version import data_version
+from dprk_report.text.dates import parse_partial_date
+
+#: Typed datasets already loaded in this process, by (data dir, archive dir, data version).
+_LOADED: dict[tuple[str, str, str], Dataset] = {}
+
+
+class DatasetError(ValueError):
+    """The dataset failed validation; the message lists every problem, one a line."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The four tables, typed (see ``load_dataset``)."""
+
+    sources: pd.DataFrame
+    statements: pd.DataFrame
+    estimates: pd.DataFrame
+    citations: pd.DataFrame
+    #: The tables as read (text, indexed by line number), for checks that name a file and line.
+    raw: dict = field(default_factory=dict, repr=False, compare=False)
+    #: Each table's file as findings name it (``data/statements.csv``).
+    names: dict = field(default_factory=dict, repr=False, compare=False)
+
+
+#: Date columns; each gains ``<name>_start`` and ``<name>_end`` beside the written form.
+DATE_COLUMNS = {
+    "sources": ("published_date",),
+    "statements": ("event_date", "state_media_report_date"),
+    "estimates": ("announced_date", "as_of_date"),
+    "citations": (),
+}
+
+CATEGORIES = {
+    "sources": {
+        "published_precision": vocab.PUBLISHED_PRECISIONS,
+        "published_basis": vocab.PUBLISHED_BASES,
+        "wire_agency": vocab.WIRE_AGENCIES,
+    },
+    "statements": {
+        "date_precision": vocab.DATE_PRECISIONS,
+        "date_basis": vocab.DATE_BASES,
+        "side": vocab.SIDES,
+        "channel": vocab.CHANNELS,
+        "act": vocab.ACTS,
+        "state_media_date_basis": vocab.DATE_BASES,
+    },
+    "estimates": {
+        "metric": vocab.METRICS,
+        "qualifier_kind": vocab.QUALIFIER_KIND_NAMES,
+        "estimator_side": vocab.SIDES,
+        "disclosure_channel": vocab.DISCLOSURE_CHANNELS,
+        "announced_precision": vocab.DATE_PRECISIONS,
+        "announced_basis": vocab.DATE_BASES,
+        "as_of_precision": vocab.AS_OF_PRECISIONS,
+    },
+    "citations": {},
+}
+
+FIGURES = ("low", "best", "high")
+
+
+def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) -> Dataset:
+    """Validate the dataset, then return its tables typed.
+
+    Ids and free text stay strings; every date column keeps its written form and
+    gains ``_start``/``_end`` datetime columns for the period it covers (the end of
+    a ``not_before`` publication date is missing: it is open); vocabulary columns
+    are categoricals over the whole vocabulary; ``low``/``best``/``high`` are
+    nullable ``Int64``; ``is_excerpt`` is boolean; estimates gain
+    ``qualifier_kind``. Raises ``DatasetError`` listing every problem when the
+    data are invalid.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
+    archive_dir = paths.archive_dir(archive_dir)
+    complete_replace(data_dir)  # a change of several tables cut off by a crash is finished first
+    key = (str(data_dir), str(archive_dir), data_version(data_dir, archive_dir))
+    if key not in _LOADED:
+        if os.environ.get(paths.TRUSTED_ENV) == key[2]:
+            # The build validated exactly this version and told its kernels so (paths.TRUSTED_ENV).
+            frames, names = (
+                {table: read_table(table_path(data_dir, table)).frame for table in TABLES},
+                table_names(data_dir),
+            )
+        else:
+            report = validate(data_dir, archive_dir)
+            if not report.ok:
+                raise DatasetError("\n".join(str(problem) for problem in report.problems))
+            frames, names = report.frames, report.names
+        _LOADED[key] = typed_dataset(frames, names)
+    cached = _LOADED[key]
+    # New frame objects over the same data: with pandas' copy-on-write, a caller changing a frame
+    # in place gets its own copy of what it changes, and the next caller still gets the original.
+    return replace(cached, **{table: getattr(cached, table).copy(deep=False) for table in TABLES})
+
+
+def typed_dataset(frames: dict[str, pd.DataFrame], names: dict[str, str]) -> Dataset:
+    """The typed dataset from tables that passed validation (as ``validate`` read them)."""
+    typed = {table: _typed(table, frame.reset_index(drop=True)) for table, frame in frames.items()}
+    return Dataset(**typed, raw=frames, names=names)
+
+
+def _typed(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    if table == "estimates":
+        frame = _with_qualifier_kind(frame)
+        for column in FIGURES:
+            frame[column] = pd.to_numeric(frame[column]).astype("Int64")
+    if table == "sources":
+        frame["is_excerpt"] = frame["is_excerpt"].map({"true": True, "false": False}).astype("boolean")
+    for column in DATE_COLUMNS[table]:
+        frame = _with_period(frame, column, open_ended=_not_before(frame, table))
+    for column, categories in CATEGORIES[table].items():
+        frame[column] = pd.Categorical(frame[column], categories=list(categories))
+    return frame
+
+
+def _with_qualifier_kind(frame: pd.DataFrame) -> pd.DataFrame:
+    kinds = [vocab.qualifier_kind(None if pd.isna(q) else q) for q in frame["qualifier"]]
+    frame.insert(frame.columns.get_loc("qualifier") + 1, "qualifier_kind", kinds)
+    return frame
+
+
+def _not_before(frame: pd.DataFrame, table: str) -> pd.Series:
+    """Rows whose date gives only the earliest possible day."""
+    if table != "sources":
+        return pd.Series(False, index=frame.index)
+    return frame["published_precision"] == "not_before"
+
+
+def _with_period(frame: pd.DataFrame, column: str, open_ended: pd.Series) -> pd.DataFrame:
+    """Insert ``<column>_start`` and ``<column>_end`` right after ``column``."""
+    periods = [None if pd.isna(text) else parse_partial_date(text) for text in frame[column]]
+    starts = [period.start if period else None for period in periods]
+    ends = [period.end if period and not is_open else None for period, is_open in zip(periods, open_ended)]
+    position = frame.columns.get_loc(column) + 1
+    frame.insert(position, f"{column}_start", pd.to_datetime(pd.Series(starts, index=frame.index, dtype=object)))
+    frame.insert(position + 1, f"{column}_end", pd.to_datetime(pd.Series(ends, index=frame.index, dtype=object)))
+    return frame

@@ -1,0 +1,159 @@
+"""The only reader and writer of the four tables: string frames indexed by line number, rows as dicts,
+and an all-or-nothing replacement of several tables.
+
+Read the dataset's CSV files into string frames indexed by line number.
+
+Problems must name the line a curator sees in an editor. A quoted cell may span
+several lines, so the line of each record is taken from the CSV reader itself
+rather than computed from the row position.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+#: The four tables, in the order problems are reported.
+TABLES = ("sources", "statements", "estimates", "citations")
+
+
+def table_path(data_dir: Path, table: str) -> Path:
+    """Where ``table`` lives inside the data directory."""
+    return Path(data_dir) / f"{table}.csv"
+
+
+@dataclass
+class RawTable:
+    """A table as text: every cell a string, empty cells missing, index = line number.
+
+    ``frame`` is ``None`` when the file could not be read at all; ``problems`` holds
+    ``(line, message)`` pairs for what was wrong with the file's structure.
+    """
+
+    frame: pd.DataFrame | None
+    problems: list[tuple[int | None, str]] = field(default_factory=list)
+
+
+def read_table(path: Path) -> RawTable:
+    """Read one CSV file (UTF-8 with or without BOM, CRLF or LF line ends)."""
+    if not path.is_file():
+        return RawTable(None, [(None, "file not found")])
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            records = _records_with_lines(csv.reader(handle))
+    except UnicodeDecodeError as error:
+        return RawTable(None, [(None, f"not valid UTF-8 ({error.reason} at byte {error.start})")])
+    except csv.Error as error:
+        return RawTable(None, [(None, f"not readable as CSV ({error})")])
+    if not records:
+        return RawTable(None, [(None, "file is empty (no header row)")])
+    return _frame_from_records(records)
+
+
+def _records_with_lines(reader) -> list[tuple[int, list[str]]]:
+    """Each non-blank record with the line it starts on."""
+    records = []
+    next_line = 1
+    for cells in reader:
+        if cells:
+            records.append((next_line, cells))
+        next_line = reader.line_num + 1
+    return records
+
+
+def _frame_from_records(records: list[tuple[int, list[str]]]) -> RawTable:
+    (_, header), body = records[0], records[1:]
+    problems: list[tuple[int | None, str]] = []
+    for name in sorted({name for name in header if header.count(name) > 1}):
+        problems.append((1, f"column {name!r} appears more than once in the header"))
+    if problems:
+        return RawTable(None, problems)
+    rows, lines = [], []
+    for line, cells in body:
+        if len(cells) != len(header):
+            problems.append((line, f"has {len(cells)} fields but the header has {len(header)}"))
+            cells = (cells + [""] * len(header))[: len(header)]
+        rows.append([cell if cell != "" else None for cell in cells])
+        lines.append(line)
+    index = pd.Index(lines, name="line", dtype="int64")
+    frame = pd.DataFrame(rows, columns=header, index=index, dtype=str)
+    return RawTable(frame, problems)
+
+
+# --- Rows as dicts, for the commands that edit the tables -------------------------------------------
+
+Row = dict[str, str | None]
+#: Written in ``data/`` while a change of several tables is being swapped in; see ``replace_tables``.
+JOURNAL = ".replacing"
+
+
+def read_rows(path: Path) -> tuple[list[str], list[Row]]:
+    """A CSV file's header and rows; an empty cell is ``None``, as in every other reader of the tables."""
+    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = [{key: value if value != "" else None for key, value in row.items()} for row in reader]
+        return list(reader.fieldnames or []), rows
+
+
+def write_rows(path: Path, header: list[str], rows: list[Row]) -> None:
+    """Write rows under ``header`` (``None`` as an empty cell; keys not in the header are left out)."""
+    with Path(path).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def next_id(rows: list[Row], column: str, prefix: str, width: int) -> str:
+    """The next free id: one more than the highest ``prefix``-number in ``column``."""
+    numbers = [
+        int(value[len(prefix) :])
+        for row in rows
+        if (value := row.get(column) or "").startswith(prefix) and value[len(prefix) :].isdigit()
+    ]
+    return f"{prefix}{(max(numbers) + 1 if numbers else 1):0{width}d}"
+
+
+def replace_tables(data_dir: Path, new_files: dict[str, Path], between_swaps=None) -> None:
+    """Swap several complete table files into ``data_dir`` so that a crash leaves the old or the new dataset.
+
+    Every new file is first copied beside its table (``.NAME.csv.new``) and flushed; then a journal
+    naming them is written in one rename; then each is renamed over its table; then the journal goes.
+    A crash before the journal leaves the old dataset (and stray ``.new`` files, dropped later); a crash
+    after it is completed by :func:`complete_replace`, which every command that reads the tables runs
+    first. ``between_swaps`` is called after each rename (tests kill the process there).
+    """
+    data_dir = Path(data_dir)
+    staged = {}
+    for table, source in new_files.items():
+        target = data_dir / f".{table}.csv.new"
+        with open(source, "rb") as src, open(target, "wb") as dst:
+            dst.write(src.read())
+            dst.flush()
+            os.fsync(dst.fileno())
+        staged[table] = target
+    journal = data_dir / JOURNAL
+    (data_dir / f"{JOURNAL}.tmp").write_text("\n".join(sorted(staged)) + "\n", encoding="utf-8")
+    os.replace(data_dir / f"{JOURNAL}.tmp", journal)
+    for table in sorted(staged):
+        os.replace(staged[table], table_path(data_dir, table))
+        if between_swaps is not None:
+            between_swaps()
+    journal.unlink()
+
+
+def complete_replace(data_dir: Path) -> None:
+    """Finish a ``replace_tables`` that was cut off after its journal, or drop one cut off before it."""
+    data_dir = Path(data_dir)
+    journal = data_dir / JOURNAL
+    if journal.is_file():
+        for table in journal.read_text(encoding="utf-8").split():
+            staged = data_dir / f".{table}.csv.new"
+            if staged.is_file():
+                os.replace(staged, table_path(data_dir, table))
+        journal.unlink()
+    for stray in data_dir.glob(".*.csv.new"):
+        stray.unlink()

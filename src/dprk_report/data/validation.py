@@ -1,0 +1,128 @@
+"""Check the dataset against its codebook and the source archive.
+
+``validate`` never stops at the first problem: a curator fixing the data wants
+the whole list at once, each problem pointing at a file, a line and a column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from dprk_report import paths
+from dprk_report.data.checks import CROSS_CHECKS, Tables
+from dprk_report.data.findings import WARNING, Finding
+from dprk_report.data.schema import SCHEMAS
+from dprk_report.data.tables import TABLES, complete_replace, read_table, table_path
+
+
+@dataclass
+class ValidationReport:
+    """Every problem found (findings of severity error), how many rows each table has, and the frames as read."""
+
+    problems: list[Finding]
+    counts: dict[str, int]
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    data_dir: Path = Path("data")
+    #: Each table's name as a curator knows it (``data/statements.csv``).
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line: the table sizes when valid, else the number of problems."""
+        if not self.ok:
+            count = len(self.problems)
+            return f"{count} problem{'s' if count != 1 else ''}"
+        sizes = ", ".join(f"{self.counts.get(name, 0)} {name}" for name in TABLES)
+        return f"{len(TABLES)} tables valid: {sizes}"
+
+
+def validate(data_dir: Path | None = None, archive_dir: Path | None = None) -> ValidationReport:
+    """Validate the four tables in ``data_dir`` against the archive in ``archive_dir``.
+
+    Both default to ``paths``. Raises ``paths.ArchiveNotFoundError`` when the
+    archive is missing, since no source could then be checked at all.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
+    archive = paths.archive_dir(archive_dir)
+    complete_replace(data_dir)  # a change of several tables cut off by a crash is finished first
+    names = table_names(data_dir)
+    problems: list[Finding] = []
+    frames: dict[str, pd.DataFrame] = {}
+    for table in TABLES:
+        raw = read_table(table_path(data_dir, table))
+        problems += [Finding(names[table], line, None, message) for line, message in raw.problems]
+        if raw.frame is not None:
+            frames[table] = raw.frame
+            problems += schema_problems(table, raw.frame, names[table])
+    tables = Tables(frames, names, archive)
+    for check in CROSS_CHECKS:
+        check(tables)
+    problems += [Finding(*found) for found in tables.problems]
+    order = {name: position for position, name in enumerate(names.values())}
+    problems.sort(key=lambda problem: (order.get(problem.file, len(order)), problem.row or 0))
+    counts = {table: len(frame) for table, frame in frames.items()}
+    return ValidationReport(problems, counts, frames, data_dir, names)
+
+
+def table_names(data_dir: Path) -> dict[str, str]:
+    """Each table's file as problems name it: ``data/NAME.csv`` for the project's own, else the full path."""
+    return {table: paths.shown(table_path(data_dir, table)) for table in TABLES}
+
+
+def unregistered_articles(report: ValidationReport, archive: Path) -> list[Finding]:
+    """A warning naming the archived articles that ``sources.csv`` does not register yet (none when all are)."""
+    if "sources" not in report.frames:
+        return []
+    registered = set(report.frames["sources"]["archive_file"].dropna())
+    waiting = sorted(path.name for path in archive.glob("[0-9][0-9][0-9]*_*.txt") if path.name not in registered)
+    if not waiting:
+        return []
+    # Not a disagreement between sources (the report does not list it): a reminder for the curator.
+    shown = ", ".join(waiting[:5]) + (f" and {len(waiting) - 5} more" if len(waiting) > 5 else "")
+    count = f"{len(waiting)} archived article{'s are' if len(waiting) > 1 else ' is'}"
+    return [
+        Finding(
+            paths.shown(table_path(report.data_dir, "sources")),
+            None,
+            None,
+            f"{count} not registered yet (add them with add-source): {shown}",
+            WARNING,
+        )
+    ]
+
+
+def schema_problems(table: str, frame: pd.DataFrame, file: str) -> list[Finding]:
+    """The table's pandera schema run lazily, each failure turned into a Finding."""
+    try:
+        SCHEMAS[table].validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        return [_problem_from_case(case, file) for case in cases.itertuples(index=False)]
+    return []
+
+
+def _problem_from_case(case, file: str) -> Finding:
+    """Translate one row of pandera's ``failure_cases`` into the codebook's words."""
+    check, value = str(case.check), case.failure_case
+    if check == "column_in_dataframe":
+        return Finding(file, 1, str(value), "column missing from the header")
+    if check == "column_in_schema":
+        return Finding(file, 1, str(value), "column is not in the codebook")
+    row = None if pd.isna(case.index) else int(case.index)
+    if check == "not_nullable":
+        return Finding(file, row, case.column, "required but empty")
+    if check == "field_uniqueness":
+        return Finding(file, row, case.column, f"{value!r} appears on more than one row")
+    return Finding(file, row, case.column, f"{_shorten(value)!r} {check}")
+
+
+def _shorten(value, limit: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,176 @@
+"""``report.toml``: which notebooks to publish, with which parameter sets."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dprk_report import paths
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+class ConfigError(ValueError):
+    """``report.toml`` asks for something the report cannot build."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One notebook run with one parameter set: an executed notebook, an HTML page and its figures."""
+
+    variant: str
+    variant_title: str
+    notebook: str
+    parameters: dict
+
+    @property
+    def key(self) -> str:
+        return f"{self.variant}/{self.notebook}"
+
+    @property
+    def source(self) -> Path:
+        return paths.NOTEBOOKS_DIR / f"{self.notebook}.ipynb"
+
+    @property
+    def record(self) -> str:
+        """Executed notebook, relative to the output root."""
+        return f"report/{self.variant}/{self.notebook}.ipynb"
+
+    @property
+    def html(self) -> str:
+        return f"report/{self.variant}/{self.notebook}.html"
+
+    @property
+    def figures_dir(self) -> str:
+        return f"figures/{self.variant}"
+
+    @property
+    def figure_prefix(self) -> str:
+        return f"{self.figures_dir}/{self.notebook[:2]}-"
+
+    def parameters_json(self) -> str:
+        return json.dumps(self.parameters, sort_keys=True, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    title: str
+    description: str
+    cell_timeout: int
+    pages: list[Page] = field(default_factory=list)
+    limitations: tuple[str, ...] = ()
+    path: Path = paths.REPORT_CONFIG
+
+    @property
+    def variants(self) -> dict[str, str]:
+        """Variant names and titles, in config order."""
+        return {page.variant: page.variant_title for page in self.pages}
+
+
+def declared_parameters(notebook: Path) -> dict[str, object]:
+    """The names and default values assigned in the notebook's ``parameters`` cell.
+
+    Read from the JSON directly: planning a build must not import papermill.
+    """
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            return _defaults("".join(cell["source"]), notebook.name)
+    raise ConfigError(f"{notebook.name}: no cell tagged 'parameters'")
+
+
+def _defaults(source: str, name: str) -> dict[str, object]:
+    try:
+        tree = ast.parse(source)
+        return {
+            node.target.id if isinstance(node, ast.AnnAssign) else node.targets[0].id: ast.literal_eval(node.value)
+            for node in tree.body
+            if isinstance(node, (ast.Assign, ast.AnnAssign))
+        }
+    except (SyntaxError, ValueError, AttributeError) as error:
+        raise ConfigError(f"{name}: the parameters cell must hold plain values only ({error})") from None
+
+
+def load_config(path: Path | None = None) -> ReportConfig:
+    """Read and check ``report.toml``; every problem raises :class:`ConfigError` naming the setting."""
+    path = Path(path or paths.REPORT_CONFIG)
+    where = path.name
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{where}: not found at {path}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{where}: not valid TOML ({error})") from None
+    notebooks = _notebooks(raw, where)
+    variants = raw.get("variant") or []
+    if not variants:
+        raise ConfigError(f"{where}: no [[variant]] parameter set is listed")
+    pages: list[Page] = []
+    seen: set[str] = set()
+    for number, variant in enumerate(variants, 1):
+        pages += _variant_pages(variant, number, notebooks, seen, where)
+    timeout = raw.get("cell_timeout_seconds", 600)
+    if not isinstance(timeout, int) or timeout <= 0:
+        raise ConfigError(f"{where}: cell_timeout_seconds {timeout!r} must be a positive whole number")
+    return ReportConfig(
+        str(raw.get("title", "Report")),
+        str(raw.get("description", "")).strip(),
+        timeout,
+        pages,
+        tuple(str(item) for item in raw.get("limitations", [])),
+        path,
+    )
+
+
+def _notebooks(raw: dict, where: str) -> dict[str, dict[str, str]]:
+    names = raw.get("notebooks")
+    if not isinstance(names, list) or not names:
+        raise ConfigError(f"{where}: notebooks must list at least one notebook name")
+    found = {}
+    for name in names:
+        source = paths.NOTEBOOKS_DIR / f"{name}.ipynb"
+        if not source.is_file():
+            raise ConfigError(f"{where}: notebooks: {name!r} has no file {source.relative_to(paths.PROJECT_ROOT)}")
+        found[name] = declared_parameters(source)
+    return found
+
+
+def _variant_pages(variant: dict, number: int, notebooks: dict, seen: set, where: str) -> list[Page]:
+    name = variant.get("name")
+    label = f"{where}: variant {name or number}"
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise ConfigError(f"{label}: name {name!r} must be lower-case letters, digits and dashes")
+    if name in seen:
+        raise ConfigError(f"{label}: name is used twice")
+    seen.add(name)
+    parameters = variant.get("parameters", {})
+    if not isinstance(parameters, dict):
+        raise ConfigError(f"{label}: parameters must be a table")
+    if "figures_dir" in parameters:
+        raise ConfigError(f"{label}: figures_dir is set by the build (figures/{name})")
+    declared = set().union(*notebooks.values())
+    unknown = sorted(set(parameters) - declared)
+    if unknown:
+        raise ConfigError(f"{label}: parameter {unknown[0]!r} is not declared by any notebook")
+    pages = []
+    for notebook, defaults in notebooks.items():
+        given = {k: v for k, v in parameters.items() if k in defaults} | {"figures_dir": f"figures/{name}"}
+        _check_values(defaults | given, f"{label}, notebook {notebook}")
+        pages.append(Page(name, str(variant.get("title", name)), notebook, given))
+    return pages
+
+
+def _check_values(parameters: dict, label: str) -> None:
+    """Run the notebooks' own parameter check on what the notebook will get (its defaults plus the
+    variant's values), so that a bad value fails before any notebook starts."""
+    from dprk_report.analysis.selection import ParameterError, validate_parameters
+
+    checked = ("start_date", "end_date", "sides", "metrics")
+    try:
+        validate_parameters(**{k: v for k, v in parameters.items() if k in checked})
+    except ParameterError as error:
+        raise ConfigError(f"{label}: {error}") from None

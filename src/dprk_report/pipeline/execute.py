@@ -1,0 +1,174 @@
+"""Build pages in the staging area: execute each notebook, make it a stable record, export HTML.
+
+A :class:`PageRunner` owns one kernel and builds pages one after another in
+it, clearing the namespace between notebooks (``%reset``) so that imported
+modules stay loaded while no variable survives from the previous notebook.
+The build runs one runner per core, each in its own thread of the build
+process: papermill and nbconvert are then loaded once, and only the kernels
+are separate processes. The heavy imports happen here, never on the planning path.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import nbformat
+import papermill
+from jupyter_client import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbconvert import HTMLExporter
+
+from dprk_report import paths
+from dprk_report.data.version import file_hash
+from dprk_report.pipeline.config import Page
+from dprk_report.pipeline.kernel import KERNEL_NAME
+from dprk_report.pipeline.records import first_finding, normalise_record, page_title
+
+TEMPLATES = paths.PACKAGE_DIR / "templates"
+#: The shared stylesheet of the HTML pages, relative to the output root.
+NOTEBOOK_CSS = "report/notebook.css"
+
+
+class PageFailed(Exception):
+    """A page could not be built; the message names the notebook, parameter set and cause."""
+
+
+class PageRunner:
+    """One kernel, reused for every page this runner builds; a runner belongs to one thread.
+
+    The kernel manager is asynchronous because papermill's client is: its cell
+    timeout only fires while the client's event loop can run.
+    """
+
+    def __init__(self, staging: Path, cell_timeout: int, failed_dir: Path):
+        self.staging, self.cell_timeout, self.failed_dir = staging, cell_timeout, failed_dir
+        self.kernel: AsyncKernelManager | None = None
+        self.exporter = HTMLExporter(
+            template_name="dprk-report",
+            extra_template_basedirs=[str(TEMPLATES)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )
+
+    def warm_up(self) -> None:
+        """Start the kernel (while the build validates the data); imports come with the first page.
+
+        Loading pandas and matplotlib into the kernels now would overlap with the
+        validation process and raise the build's peak memory beyond its budget.
+        """
+        self._kernel()
+
+    def close(self) -> None:
+        if self.kernel is not None:
+            run_sync(self.kernel.shutdown_kernel)(now=True)
+            self.kernel = None
+
+    def _kernel(self) -> AsyncKernelManager:
+        if self.kernel is None or not run_sync(self.kernel.is_alive)():
+            # The kernel inherits the build's environment: figures go to staging, data trusted once validated.
+            self.kernel = AsyncKernelManager(kernel_name=KERNEL_NAME)
+            run_sync(self.kernel.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+        return self.kernel
+
+    def _run(self, code: str) -> None:
+        client = self._kernel().blocking_client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=120)
+            reply = client.execute_interactive(code, timeout=120, output_hook=lambda message: None)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"kernel set-up failed: {reply['content'].get('evalue', '')}")
+        finally:
+            client.stop_channels()
+
+    def build(self, page: Page) -> dict:
+        """Build ``page`` and return its manifest entry (outputs with their sha256)."""
+        started = time.monotonic()
+        self._run("%reset -f")
+        record = self.staging / page.record
+        record.parent.mkdir(parents=True, exist_ok=True)
+        for old in self.staging.glob(page.figure_prefix + "*"):
+            old.unlink()
+        self._execute(page, record)
+        notebook = nbformat.read(record, as_version=4)
+        normalise_record(notebook, f"notebooks/{page.source.name}", page.record)
+        nbformat.write(notebook, record)
+        (self.staging / page.html).write_text(self._html(notebook, page), encoding="utf-8")
+        outputs = [page.record, page.html] + sorted(
+            p.relative_to(self.staging).as_posix() for p in self.staging.glob(page.figure_prefix + "*")
+        )
+        return {
+            "key": page.key,
+            "seconds": round(time.monotonic() - started, 2),
+            "entry": {
+                "notebook": f"notebooks/{page.source.name}",
+                "variant": page.variant,
+                "parameters": page.parameters,
+                "title": page_title(notebook),
+                "finding": first_finding(notebook),
+                "outputs": {name: file_hash(self.staging / name) for name in outputs},
+            },
+        }
+
+    def _execute(self, page: Page, record: Path) -> None:
+        try:
+            papermill.execute_notebook(
+                page.source,
+                record,
+                parameters=page.parameters,
+                kernel_name=KERNEL_NAME,
+                cwd=str(paths.NOTEBOOKS_DIR),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=self.cell_timeout,
+                start_timeout=120,
+                km=self._kernel(),
+            )
+        except papermill.PapermillExecutionError as error:
+            self.close()  # the next page gets a fresh kernel
+            raise PageFailed(
+                f"notebook {page.notebook}, parameter set '{page.variant}': cell {error.cell_index} "
+                f"(execution count {error.exec_count}) raised {error.ename}: {error.evalue}; "
+                f"executed notebook kept at {self._keep_failed(page, record)}"
+            ) from None
+        except Exception as error:  # a timeout, a dead kernel: anything else that stops the run
+            self.close()  # the kernel may still be busy with the cell that timed out
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise PageFailed(
+                f"notebook {page.notebook}, parameter set '{page.variant}': {type(error).__name__}: {first_line}; "
+                f"executed notebook kept at {self._keep_failed(page, record)}"
+            ) from None
+
+    def _keep_failed(self, page: Page, record: Path) -> str:
+        target = self.failed_dir / page.variant / f"{page.notebook}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if record.is_file():
+            shutil.copyfile(record, target)
+            return paths.shown(target)
+        return f"(none: the notebook did not start; would be {paths.shown(target)})"
+
+    def _html(self, notebook, page: Page) -> str:
+        notebook.metadata["dprk_report"] = {"variant_title": page.variant_title, "record": Path(page.record).name}
+        notebook.metadata["title"] = page_title(notebook)
+        body, _ = self.exporter.from_notebook_node(notebook)
+        return body
+
+
+def write_notebook_css(staging: Path) -> None:
+    """Write JupyterLab's light-theme stylesheet once for all pages (they link to it)."""
+    from jupyter_core.paths import jupyter_path
+
+    for base in map(Path, jupyter_path("nbconvert", "templates")):
+        static = base / "lab" / "static"
+        if (static / "index.css").is_file():
+            css = (
+                (static / "index.css").read_text(encoding="utf-8")
+                + "\n"
+                + (static / "theme-light.css").read_text(encoding="utf-8")
+            )
+            (staging / NOTEBOOK_CSS).write_text(css, encoding="utf-8")
+            return
+    raise FileNotFoundError("nbconvert's lab template stylesheet was not found")

@@ -1,0 +1,44 @@
+"""The inputs of one build, hashed once: data version, package code, locked environment, config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dprk_report import paths
+from dprk_report.data.version import data_version, file_hash, text_hash, tree_hash
+
+PACKAGE_SUFFIXES = (".py", ".j2", ".css", ".json")
+#: Parts of the package a page never runs: editing them leaves the published pages current.
+NOT_RUN_BY_PAGES = ("curation", "testing", "cli.py", "__main__.py")
+
+
+def package_hash() -> str:
+    """Hash of the package code the pages run (everything but the curation commands, test helpers and CLI)."""
+    files = [
+        p
+        for p in paths.PACKAGE_DIR.rglob("*")
+        if p.suffix in PACKAGE_SUFFIXES
+        and p.is_file()
+        and "__pycache__" not in p.parts
+        and p.relative_to(paths.PACKAGE_DIR).parts[0] not in NOT_RUN_BY_PAGES
+    ]
+    return tree_hash(files, paths.PACKAGE_DIR)
+
+
+class Fingerprints:
+    """The shared inputs of one build, hashed once."""
+
+    def __init__(self, config_path: Path):
+        self.data = data_version()
+        self.package = package_hash()
+        self.lock = file_hash(paths.LOCK_FILE)
+        self.config = file_hash(config_path)
+
+    def page_inputs(self, page) -> dict[str, str]:
+        return {
+            "notebook": file_hash(page.source),
+            "parameters": text_hash(page.parameters_json()),
+            "data": self.data,
+            "package": self.package,
+            "lock": self.lock,
+        }

@@ -1,0 +1,118 @@
+"""What is stale: compare the current inputs with those recorded in ``report/manifest.json``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dprk_report.data.version import file_hash, text_hash
+from dprk_report.pipeline.config import Page, ReportConfig
+from dprk_report.pipeline.fingerprint import Fingerprints
+
+MANIFEST = "report/manifest.json"
+INDEX = "report/index.html"
+
+INPUT_NAMES = {
+    "notebook": "the notebook changed",
+    "parameters": "its parameters changed",
+    "data": "the data or the archive changed",
+    "package": "the package code changed",
+    "lock": "the locked environment changed",
+}
+
+
+def read_manifest(root: Path) -> dict:
+    """The published manifest, or an empty one when there is none (or it is unreadable)."""
+    try:
+        manifest = json.loads((Path(root) / MANIFEST).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {"pages": {}, "index": {}}
+    manifest.setdefault("pages", {})
+    manifest.setdefault("index", {})
+    return manifest
+
+
+def output_problem(outputs: dict[str, str], root: Path) -> str | None:
+    """Why the recorded outputs are not what is on disk, or ``None`` when they all match."""
+    for relative, digest in sorted(outputs.items()):
+        path = Path(root) / relative
+        if not path.is_file():
+            return f"{relative} is missing"
+        if file_hash(path) != digest:
+            return f"{relative} was modified after the build"
+    return None
+
+
+def page_reason(page: Page, inputs: dict[str, str], recorded: dict | None, root: Path) -> str | None:
+    """Why ``page`` must be rebuilt, or ``None`` when its published outputs are current."""
+    if recorded is None:
+        return "not built yet"
+    changed = [INPUT_NAMES[name] for name in INPUT_NAMES if recorded.get("inputs", {}).get(name) != inputs[name]]
+    if changed:
+        return ", ".join(changed)
+    return output_problem(recorded.get("outputs", {}), root)
+
+
+def index_inputs(config: ReportConfig, fingerprints: Fingerprints, pages: dict[str, dict]) -> dict[str, str]:
+    """The index shows the config, the data and each page's title and finding."""
+    summary = json.dumps(
+        {key: [entry.get("title"), entry.get("finding")] for key, entry in sorted(pages.items())},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    return {
+        "config": fingerprints.config,
+        "data": fingerprints.data,
+        "package": fingerprints.package,
+        "pages": text_hash(summary),
+    }
+
+
+@dataclass
+class Plan:
+    """Pages to rebuild (with the reason), pages to drop, and whether the index is stale."""
+
+    stale: list[tuple[Page, str]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    index_reason: str | None = None
+    inputs: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def up_to_date(self) -> bool:
+        return not self.stale and not self.removed and self.index_reason is None
+
+    def reasons(self) -> list[str]:
+        lines = [f"{page.key}: {reason}" for page, reason in self.stale]
+        lines += [f"{key}: no longer in report.toml" for key in self.removed]
+        if self.index_reason:
+            lines.append(f"index: {self.index_reason}")
+        return lines
+
+
+def make_plan(
+    config: ReportConfig, fingerprints: Fingerprints, manifest: dict, root: Path, force: bool = False
+) -> Plan:
+    plan = Plan()
+    recorded_pages = manifest.get("pages", {})
+    for page in config.pages:
+        inputs = fingerprints.page_inputs(page)
+        plan.inputs[page.key] = inputs
+        reason = "rebuild forced" if force else page_reason(page, inputs, recorded_pages.get(page.key), root)
+        if reason:
+            plan.stale.append((page, reason))
+    configured = {page.key for page in config.pages}
+    plan.removed = sorted(set(recorded_pages) - configured)
+    plan.index_reason = _index_reason(config, fingerprints, manifest, root, plan)
+    return plan
+
+
+def _index_reason(config, fingerprints, manifest, root, plan: Plan) -> str | None:
+    if plan.stale or plan.removed:
+        return None  # rebuilt anyway once the pages are
+    recorded = manifest.get("index", {})
+    if not recorded:
+        return "not built yet"
+    if recorded.get("inputs") != index_inputs(config, fingerprints, manifest.get("pages", {})):
+        return "report.toml, the data or the package changed"
+    return output_problem(recorded.get("outputs", {}), root)

@@ -1,0 +1,208 @@
+"""``python -m dprk_report build``: plan, validate, execute stale pages in parallel, publish."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from dprk_report import paths
+from dprk_report.data.version import file_hash
+from dprk_report.pipeline.config import ConfigError, load_config
+from dprk_report.pipeline.fingerprint import Fingerprints
+from dprk_report.pipeline.plan import INDEX, MANIFEST, index_inputs, make_plan, read_manifest
+from dprk_report.pipeline.progress import Progress
+from dprk_report.pipeline.publish import BuildBusy, build_lock, prepare_staging, publish, recover, staging_dir
+
+EXIT_OK, EXIT_FAILED, EXIT_BUSY = 0, 1, 3
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_build(
+    check: bool = False,
+    quiet: bool = False,
+    jobs: int | None = None,
+    force: bool = False,
+    wait: bool = True,
+    root: Path | None = None,
+) -> int:
+    """Bring the published report up to date (or, with ``check``, only say whether it is). Returns the exit code."""
+    root = Path(root or paths.PROJECT_ROOT)
+    try:
+        config = load_config()
+        plan = make_plan(config, Fingerprints(config.path), read_manifest(root), root, force)
+    except (ConfigError, paths.ArchiveNotFoundError) as error:
+        _say(f"build stopped: {error}")
+        return EXIT_FAILED
+    if check:
+        return _report_check(plan)
+    if plan.up_to_date:
+        if not quiet:
+            _say("report is up to date; nothing to build")
+        return EXIT_OK
+    try:
+        with build_lock(paths.BUILD_DIR, wait=wait, notify=_say):
+            return _build_locked(config, root, quiet, jobs, force)
+    except BuildBusy as error:
+        _say(f"build not started: {error}")
+        return EXIT_BUSY
+    except Exception as error:  # anything unforeseen: still one clear message, and nothing published changed
+        _say(f"build failed: {type(error).__name__}: {error}")
+        _say("the published report was left unchanged")
+        return EXIT_FAILED
+
+
+def _report_check(plan) -> int:
+    if plan.up_to_date:
+        print("report is up to date")
+        return EXIT_OK
+    print("report is stale:")
+    for line in plan.reasons():
+        print(f"  {line}")
+    return EXIT_FAILED
+
+
+def _build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool) -> int:
+    recover(root, paths.BUILD_DIR)
+    fingerprints = Fingerprints(config.path)
+    manifest = read_manifest(root)
+    plan = make_plan(config, fingerprints, manifest, root, force)  # another build may have just finished
+    if plan.up_to_date:
+        return EXIT_OK
+    staging = staging_dir(paths.BUILD_DIR)
+    # Kernels inherit these: figures go to staging; this data version is validated below, once.
+    os.environ[paths.OUTPUT_ENV] = str(staging)
+    os.environ[paths.TRUSTED_ENV] = fingerprints.data
+    from dprk_report.pipeline.execute import PageRunner
+
+    workers = _jobs(jobs, len(plan.stale))
+    runners = ThreadRunners(lambda: PageRunner(staging, config.cell_timeout, paths.BUILD_DIR / "failed"))
+    progress = Progress(len(plan.stale), quiet)
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            # Kernels start while the data are validated in a subprocess.
+            warming = [pool.submit(lambda: runners.mine().warm_up()) for _ in range(workers)]
+            problems = _validation_problems()
+            if problems:
+                _say("build stopped: the dataset is invalid, no notebook was run:")
+                for line in problems:
+                    _say(f"  {line}")
+                return EXIT_FAILED
+            prepare_staging(root, paths.BUILD_DIR)
+            progress.log("build_started", pages=len(plan.stale), jobs=workers)
+            pages, failures = _execute(pool, warming, runners, plan, progress)
+    finally:
+        runners.close()
+        progress.close()
+    if failures:
+        for message in failures:
+            _say(f"build failed: {message}")
+        _say("the published report was left unchanged")
+        return EXIT_FAILED
+    _finish(config, fingerprints, manifest, plan, pages, staging)
+    publish(staging, root, paths.BUILD_DIR)
+    progress.log("build_published", pages=len(plan.stale), seconds=f"{time.monotonic() - progress.started:.1f}")
+    return EXIT_OK
+
+
+def _validation_problems() -> list[str]:
+    """Validate in a separate process: its memory (pandas, pandera, the tables) is returned when it ends.
+
+    The child returns the findings themselves; a fresh interpreter (spawn) keeps it clear of the
+    build's threads and kernels.
+    """
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as child:
+        problems = child.submit(_problems_of_current_data).result()
+    return [str(problem) for problem in problems]
+
+
+def _problems_of_current_data() -> list:
+    from dprk_report.data.validation import validate
+
+    return validate().problems
+
+
+def _jobs(jobs: int | None, pages: int) -> int:
+    return max(1, min(jobs or os.cpu_count() or 1, pages))
+
+
+class ThreadRunners:
+    """One page runner (and so one kernel) per thread of the pool, made on first use."""
+
+    def __init__(self, make):
+        self.make, self.local, self.all = make, threading.local(), []
+        self.lock = threading.Lock()
+
+    def mine(self):
+        if not hasattr(self.local, "runner"):
+            self.local.runner = self.make()
+            with self.lock:
+                self.all.append(self.local.runner)
+        return self.local.runner
+
+    def close(self) -> None:
+        for runner in self.all:
+            runner.close()
+
+
+def _execute(pool, warming, runners, plan, progress: Progress):
+    from dprk_report.pipeline.execute import PageFailed
+
+    for future in warming:
+        try:
+            future.result()
+        except Exception as error:  # a kernel that cannot start: its pages then fail with the cause
+            progress.log(
+                "kernel_warm_up_failed", error=str(error).splitlines()[0] if str(error) else type(error).__name__
+            )
+    built, failures = {}, []
+    futures = [pool.submit(lambda page=page: runners.mine().build(page)) for page, _ in plan.stale]
+    try:
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except PageFailed as error:
+                failures.append(str(error))
+                continue
+            except Exception as error:  # e.g. a kernel that would not start
+                failures.append(f"{type(error).__name__}: {error}")
+                continue
+            built[result["key"]] = result["entry"]
+            progress.page_done(result["key"], result["seconds"])
+    except KeyboardInterrupt:
+        for future in futures:
+            future.cancel()
+        raise
+    return built, failures
+
+
+def _finish(config, fingerprints, manifest, plan, built: dict, staging: Path) -> None:
+    """Drop removed pages, then write the index and the manifest into the staging area."""
+    pages = {key: entry for key, entry in manifest.get("pages", {}).items() if key not in plan.removed}
+    for key in plan.removed:
+        for output in manifest["pages"][key].get("outputs", {}):
+            (staging / output).unlink(missing_ok=True)
+    for key, entry in built.items():
+        pages[key] = entry | {"inputs": plan.inputs[key]}
+    from dprk_report.pipeline.execute import NOTEBOOK_CSS, write_notebook_css
+    from dprk_report.pipeline.index import render_index
+
+    write_notebook_css(staging)
+    (staging / INDEX).write_text(render_index(config, pages, fingerprints.data), encoding="utf-8")
+    index = {
+        "inputs": index_inputs(config, fingerprints, pages),
+        "outputs": {name: file_hash(staging / name) for name in (INDEX, NOTEBOOK_CSS)},
+    }
+    document = {"data_version": fingerprints.data, "pages": pages, "index": index}
+    (staging / MANIFEST).write_text(
+        json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )

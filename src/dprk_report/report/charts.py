@@ -1,0 +1,363 @@
+"""The report's charts. Each function takes a tidy frame and returns a figure.
+
+Charts switch to aggregated views when there are too many records to draw
+one by one, so they stay legible when the dataset grows a hundredfold.
+"""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from dprk_report import vocab
+from dprk_report.report import style
+from dprk_report.analysis import cadence
+from dprk_report.text.wording import short_figure
+
+#: Above this many statements the timeline shows weekly counts instead of single events.
+TIMELINE_EVENT_LIMIT = 250
+#: Above this many estimates in one panel, repeats are not drawn and markers shrink.
+ESTIMATE_DETAIL_LIMIT = 120
+
+GROUP_MARKERS = {
+    "Letter or message": "s",
+    "Call, talks or meeting": "D",
+    "Briefing or press event": "^",
+    "Speech, address or ceremony": "*",
+    "Written statement or post": "P",
+    "Other or unspecified": "h",
+}
+KIND_MARKERS = {"exact": "o", "approximate": "o", "lower_bound": "^", "upper_bound": "v", "range": "_", "vague": "x"}
+
+
+def _new_figure(width: float, height: float, rows: int = 1, sharex: bool = True):
+    style.apply_style()
+    fig = Figure(figsize=(width, height))
+    axes = fig.subplots(rows, 1, sharex=sharex, squeeze=False)[:, 0]
+    return fig, axes
+
+
+def _date_axis(ax) -> None:
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def _sides_in(frame: pd.DataFrame, column: str = "side") -> list[str]:
+    present = set(frame[column])
+    return [side for side in style.SIDE_COLOURS if side in present]
+
+
+def statement_timeline(timeline: pd.DataFrame, title: str) -> Figure:
+    """Statements by side over time, marked by channel and by how certain their date is."""
+    if len(timeline) > TIMELINE_EVENT_LIMIT:
+        return _statement_density(timeline, title)
+    sides = _sides_in(timeline)
+    fig, (ax,) = _new_figure(11, 1.2 + 0.55 * len(sides))
+    rows = {side: i for i, side in enumerate(reversed(sides))}
+    for row in timeline.itertuples(index=False):
+        _draw_statement(ax, row, rows[row.side])
+    ax.set_yticks(list(rows.values()), list(rows.keys()))
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("Date of the statement")
+    _date_axis(ax)
+    ax.set_title(title)
+    _timeline_legend(ax, timeline)
+    return fig
+
+
+def _draw_statement(ax, row, y: int) -> None:
+    colour = style.side_colour(row.side)
+    marker = GROUP_MARKERS.get(row.channel_group, "o")
+    if row.date_marker == cadence.MARKER_SPAN:
+        ax.plot([row.date_start, row.date_end], [y, y], color=colour, linewidth=5, alpha=0.45, solid_capstyle="butt")
+        return
+    filled = row.date_marker == cadence.MARKER_DAY
+    alpha = 0.45 if row.date_marker == cadence.MARKER_NO_LATER_THAN else 0.95
+    ax.plot(row.timeline_date, y, marker=marker, markersize=8, linestyle="none", alpha=alpha,
+            markerfacecolor=colour if filled else "white", markeredgecolor=colour, markeredgewidth=1.4)
+    if row.date_marker == cadence.MARKER_NO_LATER_THAN:
+        ax.annotate("", xy=(row.timeline_date - pd.Timedelta(days=12), y), xytext=(row.timeline_date, y),
+                    arrowprops={"arrowstyle": "->", "color": colour, "alpha": 0.6, "lw": 1})
+
+
+def _timeline_legend(ax, timeline: pd.DataFrame) -> None:
+    groups = [g for g in GROUP_MARKERS if g in set(timeline["channel_group"])]
+    handles = [Line2D([], [], marker=GROUP_MARKERS[g], linestyle="none", color="#444444", label=g) for g in groups]
+    handles += [
+        Line2D([], [], marker="o", linestyle="none", color="#444444", label="Day given in the text"),
+        Line2D([], [], marker="o", linestyle="none", markerfacecolor="white", markeredgecolor="#444444",
+               label="Day worked out (weekday, 'the following day')"),
+        Line2D([], [], color="#444444", linewidth=5, alpha=0.45, label="Only the month or year known"),
+        Line2D([], [], marker="o", linestyle="none", markerfacecolor="white", markeredgecolor="#444444",
+               alpha=0.45, label="Undated: drawn at first report (no later than)"),
+    ]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+
+
+def _statement_density(timeline: pd.DataFrame, title: str) -> Figure:
+    """Weekly counts per side as a heat strip, for datasets too large to draw event by event."""
+    sides = _sides_in(timeline)
+    weeks = timeline["timeline_date"].dt.to_period("W").dt.start_time
+    counts = pd.crosstab(timeline["side"], weeks).reindex(sides)
+    fig, (ax,) = _new_figure(11, 1.2 + 0.5 * len(sides))
+    x = mdates.date2num(counts.columns.to_pydatetime())
+    extent = [x[0], x[-1] + 7, len(sides) - 0.5, -0.5]
+    image = ax.imshow(counts.to_numpy(), aspect="auto", cmap="Greys", extent=extent, interpolation="nearest")
+    ax.set_yticks(range(len(sides)), sides)
+    ax.grid(False)
+    ax.xaxis_date()
+    _date_axis(ax)
+    ax.set_xlabel("Week (by date of statement, or first report when undated)")
+    fig.colorbar(image, ax=ax, label="Statements per week", pad=0.01)
+    ax.set_title(title)
+    return fig
+
+
+def monthly_counts(counts: pd.DataFrame, title: str) -> Figure:
+    """Stacked bars of statements per month by side."""
+    fig, (ax,) = _new_figure(11, 3.6)
+    months = counts.index.to_timestamp()
+    bottom = np.zeros(len(counts))
+    for side in [s for s in style.SIDE_COLOURS if s in counts.columns]:
+        values = counts[side].to_numpy()
+        ax.bar(months, values, width=24, bottom=bottom, color=style.side_colour(side), label=side, align="edge")
+        bottom += values
+    ax.set_ylabel("Statements per month")
+    ax.set_xlabel("Month of the statement (statements dated at least to the month)")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    _date_axis(ax)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.set_title(title)
+    return fig
+
+
+#: Above this many intervals or lags, charts show distributions instead of single bars.
+DISTRIBUTION_LIMIT = 60
+
+
+def intervals(gaps: pd.DataFrame, title: str) -> Figure:
+    """Days since the previous statement, for every statement dated to the day (monthly when many)."""
+    fig, (ax,) = _new_figure(11, 3.4)
+    if len(gaps) > DISTRIBUTION_LIMIT:
+        monthly = gaps.groupby(gaps["date"].dt.to_period("M"))["gap_days"].agg(["median", "max"]).astype(float)
+        months = monthly.index.to_timestamp() + pd.Timedelta(days=14)
+        ax.plot(months, monthly["max"], color="#999999", marker="^", markersize=4, linewidth=1, label="Longest gap")
+        ax.plot(months, monthly["median"], color="#2F4B7C", marker="o", markersize=4, linewidth=1.5, label="Median gap")
+        ax.set_ylabel("Days since the previous statement")
+        ax.set_xlabel("Month of the statement")
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        _date_axis(ax)
+        ax.set_title(title)
+        return fig
+    colours = [style.side_colour(s) for s in gaps["side"]]
+    ax.vlines(gaps["date"], 0, gaps["gap_days"].astype(float), colors=colours, linewidth=1.5)
+    ax.scatter(gaps["date"], gaps["gap_days"].astype(float), c=colours, s=18, zorder=3)
+    ax.set_ylabel("Days since the previous statement")
+    ax.set_xlabel("Date of the statement")
+    ax.set_ylim(bottom=0)
+    _date_axis(ax)
+    ax.set_title(title)
+    return fig
+
+
+def state_media_lags(lags: pd.DataFrame, title: str) -> Figure:
+    """Days between an act and its state-media report, one bar per act (a histogram when many)."""
+    if len(lags) > DISTRIBUTION_LIMIT:
+        fig, (ax,) = _new_figure(9, 3.4)
+        days = lags["lag_days"].astype(int)
+        ax.hist(days, bins=np.arange(days.min(), days.max() + 2) - 0.5, color=style.side_colour("North Korea"))
+        ax.set_xlabel("Days from the act to its state-media report")
+        ax.set_ylabel("Acts")
+        ax.set_title(title)
+        return fig
+    fig, (ax,) = _new_figure(9, 1.4 + 0.45 * len(lags))
+    labels = [f"{r.speaker}, {r.channel.replace('_', ' ')} of {r.date_start:%d %b %Y}" for r in lags.itertuples()]
+    positions = np.arange(len(lags))[::-1]
+    ax.barh(positions, lags["lag_days"].astype(float), color=[style.side_colour(s) for s in lags["side"]], height=0.6)
+    for y, days in zip(positions, lags["lag_days"]):
+        ax.text(float(days) + 0.1, y, f"{int(days)} day{'' if int(days) == 1 else 's'}", va="center", fontsize=9)
+    ax.set_yticks(positions, labels)
+    ax.set_xlabel("Days from the act to its state-media report")
+    ax.set_xlim(0, max(float(lags["lag_days"].max()) * 1.25, 1))
+    ax.grid(axis="y", visible=False)
+    ax.set_title(title)
+    return fig
+
+
+def estimates_over_time(estimates: pd.DataFrame, lineage: pd.DataFrame, metrics: list[str],
+                        milestones: pd.DataFrame, title: str) -> Figure:
+    """Each figure at the date it became public, one panel per metric.
+
+    Marker shape says how to read the number (▲ at least, ▼ at most, ● about
+    or exact, a bar for a range); a thin line runs to the last article that
+    repeated it, with a tick at each repeat.
+    """
+    fig, axes = _new_figure(11, 0.8 + 2.6 * len(metrics), rows=len(metrics))
+    for ax, metric in zip(axes, metrics):
+        panel = estimates[estimates["metric"] == metric]
+        if len(panel) > ESTIMATE_DETAIL_LIMIT:
+            _draw_monthly_spread(ax, panel)
+        else:
+            _draw_repeats(ax, lineage[lineage["metric"] == metric])
+            for row in panel.itertuples(index=False):
+                _draw_estimate(ax, row)
+        for milestone in milestones.itertuples(index=False):
+            ax.axvline(milestone.date, color="#999999", linestyle=":", linewidth=1)
+        ax.set_ylabel("People")
+        ax.set_title(vocab.METRIC_LABELS.get(metric, metric), fontsize=10, loc="left")
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")
+    _label_milestones(axes[0], milestones)
+    axes[-1].set_xlabel("Date the figure became public (announcement day, or first article when undated)")
+    _date_axis(axes[-1])
+    fig.suptitle(title, x=0.01, y=1 - 0.25 / fig.get_figheight(), ha="left", fontsize=12, fontweight="bold")
+    dense = [len(estimates[estimates["metric"] == m]) > ESTIMATE_DETAIL_LIMIT for m in metrics]
+    if not all(dense):
+        _estimate_legend(axes[0], estimates)
+    if any(dense):
+        axes[dense.index(True)].legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    fig.subplots_adjust(hspace=0.45, top=1 - 0.75 / fig.get_figheight())
+    return fig
+
+
+def _draw_monthly_spread(ax, panel: pd.DataFrame) -> None:
+    """Median and middle half of the figures made public each month, for panels too full to draw point by point."""
+    value = panel["best"].astype("Float64").fillna((panel["low"] + panel["high"]).astype("Float64") / 2)
+    monthly = value.groupby(panel["public_date"].dt.to_period("M")).describe()
+    months = monthly.index.to_timestamp() + pd.Timedelta(days=14)
+    ax.fill_between(months, monthly["25%"].astype(float), monthly["75%"].astype(float), color="#9DB4CF",
+                    alpha=0.6, linewidth=0, label="Middle half of the month's figures")
+    ax.plot(months, monthly["50%"].astype(float), color="#2F4B7C", marker="o", markersize=3, linewidth=1.2,
+            label="Median figure of the month")
+    ax.annotate(f"{len(panel):,} estimates, summarised by month", (0.99, 0.96), xycoords="axes fraction",
+                ha="right", va="top", fontsize=8, color=style.MUTED_COLOUR)
+
+
+def _draw_estimate(ax, row) -> None:
+    colour = style.side_colour(row.estimator_side)
+    size = 8
+    if pd.notna(row.low) and pd.notna(row.high):
+        ax.vlines(row.public_date, float(row.low), float(row.high), color=colour, linewidth=3,
+                  alpha=0.45 if row.scope != "total" else 1)
+        return
+    if pd.isna(row.best):
+        ax.annotate(row.qualifier, (mdates.date2num(row.public_date), 1.0), xycoords=("data", "axes fraction"),
+                    ha="center", va="top", fontsize=8, color=colour, rotation=90)
+        return
+    kind = row.qualifier_kind
+    filled = kind != "approximate"
+    part = row.scope != "total"  # an increment or a part of the force: drawn smaller and faint
+    ax.plot(row.public_date, float(row.best), marker=KIND_MARKERS.get(kind, "o"), markersize=size * (0.7 if part else 1),
+            linestyle="none", alpha=0.45 if part else 1, markerfacecolor=colour if filled else "white",
+            markeredgecolor=colour, markeredgewidth=1.4)
+
+
+def _draw_repeats(ax, lineage: pd.DataFrame) -> None:
+    for _, repeats in lineage.groupby("estimate_id"):
+        value = repeats["best"].fillna(repeats["high"]).iloc[0]
+        if pd.isna(value) or len(repeats) < 2:
+            continue
+        colour = style.side_colour(repeats["estimator_side"].iloc[0])
+        ax.plot([repeats["public_date"].iloc[0], repeats["published"].max()], [float(value)] * 2,
+                color=colour, linewidth=0.8, alpha=0.6)
+        ax.plot(repeats["published"].iloc[1:], [float(value)] * (len(repeats) - 1), marker="|", markersize=9,
+                linestyle="none", color=colour, alpha=0.8)
+
+
+#: Milestones closer than this share one label, so their texts do not overprint.
+MILESTONE_MERGE_DAYS = 30
+
+
+def _label_milestones(ax, milestones: pd.DataFrame) -> None:
+    """Label the dotted milestone lines inside the top panel, merging near neighbours."""
+    groups: list[list] = []
+    for milestone in milestones.sort_values("date").itertuples(index=False):
+        if groups and (milestone.date - groups[-1][-1].date).days <= MILESTONE_MERGE_DAYS:
+            groups[-1].append(milestone)
+        else:
+            groups.append([milestone])
+    for group in groups:
+        label = "\n".join(m.label for m in group)
+        ax.annotate(label, (mdates.date2num(group[-1].date), 0.04), xycoords=("data", "axes fraction"),
+                    xytext=(4, 0), textcoords="offset points", fontsize=8, color="#555555", va="bottom")
+
+
+def _estimate_legend(ax, estimates: pd.DataFrame) -> None:
+    handles = [Line2D([], [], marker="s", linestyle="none", color=style.side_colour(s), label=s)
+               for s in _sides_in(estimates, "estimator_side")]
+    handles += [
+        Line2D([], [], marker="o", linestyle="none", color="#444444", label="Figure as given"),
+        Line2D([], [], marker="o", linestyle="none", markerfacecolor="white", markeredgecolor="#444444",
+               label="About / around"),
+        Line2D([], [], marker="^", linestyle="none", color="#444444", label="More than / at least"),
+        Line2D([], [], marker="v", linestyle="none", color="#444444", label="Up to / as high as"),
+        Line2D([], [], color="#444444", linewidth=3, label="Range (low to high)"),
+        Line2D([], [], marker="o", markersize=5, alpha=0.45, linestyle="none", color="#444444",
+               label="Increment or part (e.g. 'another 1,500', one region)"),
+        Line2D([], [], marker="|", color="#444444", linewidth=0.8, markersize=9, label="Repeated by a later article"),
+    ]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+
+
+#: How many of the oldest repeats get a label on the age chart.
+REPEAT_LABELS = 3
+
+
+def repeat_ages(repeats: pd.DataFrame, title: str) -> Figure:
+    """How old each figure was when an article repeated it (``repeats``: ``lineage.repeats``)."""
+    fig, (ax,) = _new_figure(11, 3.8)
+    for side in _sides_in(repeats, "estimator_side"):
+        rows = repeats[repeats["estimator_side"] == side]
+        dense = len(repeats) > ESTIMATE_DETAIL_LIMIT
+        ax.scatter(rows["published"], rows["age_days"].astype(float), s=6 if dense else 28,
+                   color=style.side_colour(side), label=side, alpha=0.4 if dense else 0.85,
+                   edgecolors="white", linewidths=0 if dense else 0.5)
+    for row in repeats.nlargest(REPEAT_LABELS, "age_days").itertuples(index=False):
+        ax.annotate(f"{row.estimate_id}: {short_figure(row)} {row.metric.replace('_', ' ')}",
+                    (row.published, float(row.age_days)), xytext=(-6, 0), textcoords="offset points",
+                    ha="right", va="center", fontsize=8, color="#444444")
+    ax.set_ylabel("Age of the figure when repeated (days)")
+    ax.set_xlabel("Date of the article repeating the figure")
+    ax.set_ylim(bottom=0)
+    _date_axis(ax)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="Estimator")
+    ax.set_title(title)
+    return fig
+
+
+#: Above this many articles the contribution chart shows months instead of single articles.
+SOURCE_DETAIL_LIMIT = 60
+
+
+def source_contributions(contributions: pd.DataFrame, title: str) -> Figure:
+    """Statements and estimates each article supports (per month when there are many articles)."""
+    if len(contributions) > SOURCE_DETAIL_LIMIT:
+        grouped = contributions.groupby(contributions["published_date_start"].dt.to_period("M"))
+        table = grouped[["statements", "estimates"]].sum()
+        labels = [month.strftime("%b %Y") for month in table.index]
+        ylabel = "Month of publication"
+    else:
+        table = contributions.set_index("source_id")[["statements", "estimates"]]
+        labels = [f"{r.outlet if pd.notna(r.outlet) else 'Unnamed outlet'}, {r.published_date_start:%d %b %Y}" +
+                  (" or later" if r.published_precision == "not_before" else "")
+                  for r in contributions.itertuples()]
+        ylabel = "Article (outlet, publication date)"
+    fig, (ax,) = _new_figure(9, 1.2 + 0.3 * len(table))
+    positions = np.arange(len(table))[::-1]
+    ax.barh(positions, table["statements"], color="#4C72B0", height=0.7, label="Statements cited")
+    ax.barh(positions, table["estimates"], left=table["statements"], color="#DD8452", height=0.7,
+            label="Estimates cited")
+    ax.set_yticks(positions, labels, fontsize=8)
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("Records supported (citations)")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right")
+    ax.set_title(title)
+    return fig

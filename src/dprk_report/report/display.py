@@ -1,0 +1,87 @@
+"""Display helpers for the notebooks: figures, tables and findings.
+
+Every output carries a ``text/plain`` form that states its content (a finding,
+a table, a figure's title), so nbval compares what the report says, and a
+``text/html`` form for readers in which all text from the dataset is escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import display
+from matplotlib.figure import Figure
+
+from dprk_report.report.style import save_figure
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def _html_text(text: str) -> str:
+    """Escape ``text`` and turn ``**bold**`` into <strong>."""
+    return _BOLD.sub(r"<strong>\1</strong>", html.escape(text))
+
+
+def say(*sentences: str) -> None:
+    """Show sentences as one paragraph."""
+    text = " ".join(sentences)
+    display({"text/plain": text.replace("**", ""), "text/html": f"<p>{_html_text(text)}</p>"}, raw=True)
+
+
+def bullets(items: list[str]) -> None:
+    """Show a bulleted list (findings, flags); an empty list shows nothing."""
+    if not items:
+        return
+    plain = "\n".join(f"- {item.replace('**', '')}" for item in items)
+    rows = "".join(f"<li>{_html_text(item)}</li>" for item in items)
+    display({"text/plain": plain, "text/html": f"<ul>{rows}</ul>"}, raw=True)
+
+
+#: Tables longer than this show their first rows and say how many were left out.
+MAX_TABLE_ROWS = 60
+
+
+def show_table(frame: pd.DataFrame, caption: str = "", empty_message: str = "") -> None:
+    """Show a table without its index (cells escaped), or ``empty_message`` when it has no rows."""
+    if frame.empty and empty_message:
+        say(empty_message)
+        return
+    if len(frame) > MAX_TABLE_ROWS:
+        caption = f"{caption} (first {MAX_TABLE_ROWS} of {len(frame):,} rows)"
+        frame = frame.head(MAX_TABLE_ROWS)
+    shown = frame.astype(object).where(frame.notna(), "")
+    table = shown.to_html(index=False, escape=True, border=0, classes="report-table")
+    heading = f"<p class='table-caption'>{html.escape(caption)}</p>" if caption else ""
+    plain = (caption + "\n" if caption else "") + shown.to_string(index=False)
+    display({"text/plain": plain, "text/html": heading + table}, raw=True)
+
+
+def show_figure(fig: Figure, name: str, folder: Path) -> Path:
+    """Save ``fig`` as SVG and PNG in ``folder`` and show the PNG."""
+    title = _figure_title(fig)
+    svg_path, png_path = save_figure(fig, name, folder)
+    encoded = base64.b64encode(png_path.read_bytes()).decode("ascii")
+    display({"text/plain": f"Figure {name}: {title}", "image/png": encoded}, raw=True)
+    return png_path
+
+
+def _figure_title(fig: Figure) -> str:
+    if fig.get_suptitle():
+        return fig.get_suptitle()
+    titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left")]
+    return titles[0] if titles else ""
+
+
+def chart(frame: pd.DataFrame, draw, name: str, folder: Path, empty_message: str) -> None:
+    """Draw ``draw(frame)`` and show it (saved in ``folder``), or say ``empty_message`` when ``frame`` is empty.
+
+    ``draw`` is called only for a non-empty frame: titles computed from the frame need rows.
+    """
+    if frame is None or len(frame) == 0:
+        say(empty_message)
+        return
+    show_figure(draw(frame), name, folder)

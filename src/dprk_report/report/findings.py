@@ -1,0 +1,172 @@
+"""Findings in plain words, computed from the analysis frames (no typed-in numbers)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dprk_report.text.wording import figure_text
+from dprk_report.vocab import METRIC_LABELS
+from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
+from dprk_report.analysis import cadence
+
+
+def day(value: pd.Timestamp) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def totals_first(rows: pd.DataFrame) -> pd.DataFrame:
+    """The figures to quote for a metric: totals over increments and parts, and among them those
+    whose announcement day is known over undated ones seen only when an article repeated them."""
+    for column, wanted in (("scope", "total"), ("public_date_basis", "announced")):
+        preferred = rows[rows[column] == wanted]
+        rows = preferred if not preferred.empty else rows
+    return rows
+
+
+def coverage_findings(contributions: pd.DataFrame, timeline: pd.DataFrame, estimates: pd.DataFrame) -> list[str]:
+    if contributions.empty:
+        return ["No archived article was published in this window."]
+    wired = contributions["wire_agency"].notna().sum()
+    excerpts = int(contributions["is_excerpt"].sum())
+    single = (estimates["n_independent"] == 1).sum() if not estimates.empty else 0
+    undated = (timeline["date_marker"] == cadence.MARKER_NO_LATER_THAN).sum()
+    findings = [
+        f"The evidence is **{plural(len(contributions), 'article')}** from "
+        f"{plural(contributions['outlet'].nunique(), 'outlet')}, published between "
+        f"{day(contributions['published_date_start'].min())} and {day(contributions['published_date_start'].max())}; "
+        f"{excerpts} of them are excerpts.",
+        f"{int(wired)} of the {len(contributions)} articles carry a named wire agency's story; copies of one "
+        "agency's story are not independent confirmation of each other.",
+    ]
+    if len(timeline):
+        findings.append(
+            f"{plural(int(undated), 'statement')} of {len(timeline)} have no date in any article and can only be "
+            "placed no later than their first report."
+        )
+    if len(estimates):
+        findings.append(
+            f"{single} of {len(estimates)} estimates rest on a single independent report."
+        )
+    return findings
+
+
+def disagreement_summary(warnings) -> str:
+    if not warnings:
+        return "The sources agree everywhere the checks look."
+    return f"{plural(len(warnings), 'place')} where the sources disagree:"
+
+
+def cadence_findings(timeline: pd.DataFrame, gaps: pd.DataFrame, counts: pd.DataFrame,
+                     lags: pd.DataFrame) -> list[str]:
+    if timeline.empty:
+        return ["No statement in the dataset falls in this window for the selected sides."]
+    by_side = timeline["side"].value_counts()
+    findings = [
+        f"**{plural(len(timeline), 'statement')}** by {plural(len(by_side), 'side')}; the most frequent speaker side "
+        f"is {by_side.index[0]} ({by_side.iloc[0]})."
+    ]
+    if not counts.empty:
+        totals = counts.sum(axis=1)
+        busiest = totals.idxmax()
+        findings.append(f"The busiest month was {busiest.strftime('%B %Y')} with {plural(int(totals.max()), 'statement')}.")
+    if not gaps.empty:
+        longest = gaps.loc[gaps["gap_days"].astype(float).idxmax()]
+        findings.append(
+            f"Between statements dated to the day the median gap is {int(gaps['gap_days'].median())} days; the longest "
+            f"silence is {int(longest['gap_days'])} days, from {day(longest['previous_date'])} "
+            f"({longest['previous_id']}) to {day(longest['date'])} ({longest['statement_id']})."
+        )
+    if not lags.empty:
+        slowest = lags.loc[lags["lag_days"].astype(float).idxmax()]
+        findings.append(
+            f"State media's longest delay: {slowest['state_media']} reported {slowest['speaker']}'s "
+            f"{slowest['channel'].replace('_', ' ')} of {day(slowest['date_start'])} "
+            f"{plural(int(slowest['lag_days']), 'day')} later."
+        )
+    return findings
+
+
+def estimate_findings(estimates: pd.DataFrame, lineage: pd.DataFrame, stale: pd.DataFrame,
+                      milestones: pd.DataFrame) -> list[str]:
+    if estimates.empty:
+        return ["No estimate of the selected metrics was made public in this window."]
+    findings = []
+    for milestone in milestones.itertuples(index=False):
+        before = (estimates["public_date"] < milestone.date).sum()
+        findings.append(
+            f"{milestone.side} first confirmed the deployment on {day(milestone.date)}, after "
+            f"{plural(int(before), 'estimate')} in this selection had been published."
+        )
+    for metric, rows in estimates.groupby("metric", sort=False):
+        latest = totals_first(rows).iloc[-1]
+        findings.append(
+            f"Latest {METRIC_LABELS[metric].lower()} figure: {figure_text(latest)}, from {latest['estimator']} "
+            f"({day(latest['public_date'])})."
+        )
+    if not stale.empty:
+        oldest = stale.iloc[0]
+        findings.append(
+            f"**{plural(len(stale), 'repeat')}** carried a figure that was old ({OLD_AFTER_DAYS} days or more) or already replaced by "
+            f"its own estimator; the oldest: {oldest['estimate_id']} ({oldest['estimator']}) repeated by "
+            f"{oldest['outlet']} on {day(oldest['published'])}, {int(oldest['age_days'])} days after it was made public."
+        )
+    first = estimates.iloc[0]
+    findings.append(
+        f"The first figure in the window is {figure_text(first)} ({METRIC_LABELS[first['metric']].lower()}) "
+        f"from {first['estimator']}, public on {day(first['public_date'])}."
+    )
+    return findings
+
+
+def contributions_title(contributions: pd.DataFrame) -> str:
+    totals = contributions["statements"] + contributions["estimates"]
+    top = contributions.loc[totals.idxmax()]
+    outlet = top["outlet"] if pd.notna(top["outlet"]) else "an unnamed outlet"
+    return (f"{len(contributions)} articles support the dataset; the richest, {outlet} "
+            f"({day(top['published_date_start'])}), supports {int(totals.max())} records")
+
+
+def timeline_title(timeline: pd.DataFrame) -> str:
+    months = timeline["timeline_date"].dt.to_period("M").value_counts()
+    busiest, count = months.index[0], int(months.iloc[0])
+    return f"Statements cluster in {busiest.strftime('%B %Y')} ({count:,} of {len(timeline):,})"
+
+
+def monthly_title(counts: pd.DataFrame) -> str:
+    totals = counts.sum(axis=1)
+    quiet = int((totals == 0).sum())
+    return (f"{totals.idxmax().strftime('%B %Y')} was the busiest month ({int(totals.max())} statements); "
+            f"{plural(quiet, 'month')} had none")
+
+
+def intervals_title(gaps: pd.DataFrame) -> str:
+    longest = gaps.loc[gaps["gap_days"].astype(float).idxmax()]
+    return (f"Median gap {int(gaps['gap_days'].median())} days; the longest silence, "
+            f"{int(longest['gap_days'])} days, ended on {day(longest['date'])}")
+
+
+def lags_title(lags: pd.DataFrame) -> str:
+    slowest = lags.loc[lags["lag_days"].astype(float).idxmax()]
+    return (f"State media reported within {plural(int(lags['lag_days'].min()), 'day')} at best and "
+            f"{plural(int(slowest['lag_days']), 'day')} at worst ({slowest['speaker']}'s "
+            f"{slowest['channel'].replace('_', ' ')})")
+
+
+def estimates_title(estimates: pd.DataFrame) -> str:
+    """The change in the metric with the most estimates, from its first to its latest figure."""
+    metric = estimates["metric"].value_counts().index[0]
+    rows = totals_first(estimates[estimates["metric"] == metric])
+    first, latest = rows.iloc[0], rows.iloc[-1]
+    return (f"{METRIC_LABELS[metric]}: from {figure_text(first)} ({first['public_date']:%b %Y}) "
+            f"to {figure_text(latest)} ({latest['public_date']:%b %Y}), across {len(rows)} estimates")
+
+
+def repeats_title(repeats: pd.DataFrame) -> str:
+    """Title of the repeat-age chart, from the repeats (``lineage.repeats``)."""
+    old = int((repeats["age_days"] >= OLD_AFTER_DAYS).sum())
+    return (f"{plural(old, 'repeat')} of {len(repeats)} carried a figure {OLD_AFTER_DAYS} days old or more; "
+            f"the oldest was {int(repeats['age_days'].max())} days old")

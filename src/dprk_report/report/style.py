@@ -1,0 +1,100 @@
+"""One look for every chart: colours per side, fonts, source lines, and saving.
+
+Every figure goes through :func:`save_figure`, which writes SVG and PNG with
+deterministic bytes (no dates, fixed SVG ids), so regenerating the report with
+unchanged data leaves ``figures/`` unchanged in git.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless: the build and the tests have no display
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+#: Colour of each side, used by every chart (colour-blind-safe Okabe-Ito hues).
+SIDE_COLOURS = {
+    "North Korea": "#D55E00",
+    "Russia": "#CC79A7",
+    "South Korea": "#0072B2",
+    "United States": "#009E73",
+    "Ukraine": "#E69F00",
+    "United Kingdom": "#332288",
+    "Multinational": "#56B4E9",
+    "Non-governmental": "#7F7F7F",
+}
+UNKNOWN_COLOUR = "#BBBBBB"
+TEXT_COLOUR = "#222222"
+MUTED_COLOUR = "#666666"
+
+SOURCE_LINE = "Source: dprk-report curated dataset of archived news articles"
+
+RC = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.color": "#E5E5E5",
+    "grid.linewidth": 0.6,
+    "legend.frameon": False,
+    "legend.fontsize": 9,
+    "figure.dpi": 100,
+    "savefig.dpi": 120,
+    "svg.hashsalt": "dprk-report",
+    "svg.fonttype": "none",
+}
+
+
+def apply_style() -> None:
+    """Set the shared matplotlib style for the current process."""
+    plt.rcParams.update(RC)
+
+
+def side_colour(side: str) -> str:
+    return SIDE_COLOURS.get(side, UNKNOWN_COLOUR)
+
+
+def add_source_line(fig: Figure, note: str = "") -> None:
+    """Write the source line (and an optional note) under everything else in the chart.
+
+    It hangs below the lowest axes' labels, aligned with the figure's left-most
+    drawn element, as an annotation so that ``bbox_inches="tight"`` keeps it in view.
+    """
+    text = SOURCE_LINE + (f". {note}" if note else "")
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    renderer = canvas.get_renderer()
+    lowest = min(fig.axes, key=lambda ax: ax.get_position().y0)
+    frame, drawn = lowest.get_window_extent(renderer), lowest.get_tightbbox(renderer)
+    left = min(ax.get_tightbbox(renderer).x0 for ax in fig.axes)
+    points = 72 / fig.dpi
+    lowest.annotate(text, xy=(0, 0), xycoords="axes fraction", annotation_clip=False,
+                    xytext=((left - frame.x0) * points, (drawn.y0 - frame.y0) * points - 6),
+                    textcoords="offset points", ha="left", va="top", fontsize=8, color=MUTED_COLOUR)
+
+
+def save_figure(fig: Figure, name: str, out_dir: Path, note: str = "") -> list[Path]:
+    """Save ``fig`` as ``name.svg`` and ``name.png`` in ``out_dir`` with stable bytes.
+
+    Returns the written paths. The figure is closed afterwards so notebooks
+    that draw many charts do not accumulate memory.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    add_source_line(fig, note)
+    paths = [out_dir / f"{name}.svg", out_dir / f"{name}.png"]
+    with plt.rc_context(RC):
+        fig.savefig(paths[0], format="svg", metadata={"Date": None}, bbox_inches="tight", pad_inches=0.15)
+        fig.savefig(paths[1], format="png", metadata={"Software": None}, bbox_inches="tight", pad_inches=0.15)
+    plt.close(fig)
+    return paths

@@ -1,0 +1,124 @@
+"""Dates written in article text ("on Wednesday", "Dec. 27", "in April", "last month"), resolved
+against the article's own date, with the basis recorded.
+
+Only what the words determine is returned: a weekday gives a day, "in April"
+a month, "earlier this year" a year. Phrases that depend on another event
+("the following day", "days before") or span an unclear period ("last week")
+resolve to nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dprk_report.text.dates import WEEKDAYS, resolve_weekday
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        1,
+    )
+    for name in names
+}
+_MONTH = (
+    r"(january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?!\d)(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
+_MONTH_ONLY = re.compile(
+    rf"\b(?:in|since|by|from)\s+(?:early\s+|mid-|late\s+)?{_MONTH}(?:\s+(\d{{4}}))?\b", re.IGNORECASE
+)
+_YEAR = re.compile(r"\bin\s+(\d{4})\b", re.IGNORECASE)
+_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    """A date as far as the words determine it: ``text`` is YYYY, YYYY-MM or YYYY-MM-DD."""
+
+    text: str
+    precision: str
+    basis: str
+    note: str
+
+
+def _year_for(month: int, day: int | None, article: date) -> int:
+    """The year that puts a month (and day) on or before the article's date."""
+    candidate = date(article.year, month, day or 1)
+    return article.year if candidate <= article else article.year - 1
+
+
+def resolve(phrase: str, article: date) -> ResolvedDate | None:
+    """Resolve a date phrase against the date of the article it appears in."""
+    text = phrase.strip()
+    lower = text.lower()
+    for pattern, day_group, month_group, year_group in ((_DAY_MONTH, 1, 2, 3), (_MONTH_DAY, 2, 1, 3)):
+        match = pattern.search(text)
+        if match:
+            return _full_date(match, day_group, month_group, year_group, article)
+    match = _WEEKDAY.search(lower)
+    if match and not re.search(r"\b(last|next)\s+" + match.group(1), lower):
+        day = resolve_weekday(match.group(1), article)
+        return ResolvedDate(
+            day.isoformat(),
+            "day",
+            "weekday",
+            f"'{match.group(1)}': the latest {match.group(1).title()} on or before {article}",
+        )
+    match = _MONTH_ONLY.search(text)
+    if match:
+        month = MONTHS[match.group(1).lower()]
+        year = int(match.group(2)) if match.group(2) else _year_for(month, None, article)
+        basis = "stated" if match.group(2) else "relative"
+        return ResolvedDate(f"{year}-{month:02d}", "month", basis, f"'{match.group(0)}'")
+    return _relative(lower, article)
+
+
+def _full_date(match, day_group, month_group, year_group, article: date) -> ResolvedDate | None:
+    month = MONTHS[match.group(month_group).lower().rstrip(".")]
+    day = int(match.group(day_group))
+    year = int(match.group(year_group)) if match.group(year_group) else _year_for(month, day, article)
+    try:
+        resolved = date(year, month, day)
+    except ValueError:
+        return None
+    note = f"'{match.group(0)}'" + ("" if match.group(year_group) else f", year from the article ({article.year})")
+    return ResolvedDate(resolved.isoformat(), "day", "stated", note)
+
+
+def _relative(lower: str, article: date) -> ResolvedDate | None:
+    if re.search(r"\btoday\b", lower):
+        return ResolvedDate(article.isoformat(), "day", "article_date", "'today': the article's date")
+    if re.search(r"\byesterday\b", lower):
+        return ResolvedDate((article - timedelta(days=1)).isoformat(), "day", "relative", "'yesterday'")
+    if re.search(r"\blast month\b", lower):
+        previous = article.replace(day=1) - timedelta(days=1)
+        return ResolvedDate(previous.strftime("%Y-%m"), "month", "relative", "'last month'")
+    if re.search(r"\b(earlier )?this year\b", lower):
+        return ResolvedDate(str(article.year), "year", "relative", "'this year'")
+    if re.search(r"\blast year\b", lower):
+        return ResolvedDate(str(article.year - 1), "year", "relative", "'last year'")
+    match = _YEAR.search(lower)
+    if match:
+        return ResolvedDate(match.group(1), "year", "stated", f"'{match.group(0)}'")
+    return None
+
+
+__all__ = ["ResolvedDate", "resolve", "WEEKDAYS"]

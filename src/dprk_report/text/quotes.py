@@ -1,0 +1,64 @@
+"""Find a citation's quote in its archived article.
+
+Archived pages differ from a curator's typing only in typography: curly versus
+straight quotes, en/em dashes versus hyphens, non-breaking spaces and line
+breaks in the middle of a sentence. Both sides are normalised the same way
+before comparing, and the comparison stays case-sensitive because a quote is
+verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+_QUOTES = {
+    "\u2018": "'",  # left single quotation mark
+    "\u2019": "'",  # right single quotation mark, also the typographic apostrophe
+    "\u201a": "'",  # single low-9 quotation mark
+    "\u201b": "'",  # single high-reversed-9 quotation mark
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u00ab": '"',  # guillemets, used by some Ukrainian outlets' English pages
+    "\u00bb": '"',
+}
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+#: Invisible characters that would split a word in two without showing.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+
+_TRANSLATION = str.maketrans({**_QUOTES, **{dash: "-" for dash in _DASHES}, **{char: None for char in _INVISIBLE}})
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Text reduced to the form quotes are compared in (case kept).
+
+    NFKC folds compatibility forms (non-breaking space, the ellipsis character,
+    full-width letters); quotes and dashes become their ASCII forms; any run of
+    whitespace, line breaks included, becomes one space.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATION)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def read_article(path: Path) -> str:
+    """An archived article's text, with or without a UTF-8 BOM, CRLF or LF line ends.
+
+    Raises ``UnicodeDecodeError`` when the file is not UTF-8.
+    """
+    text = path.read_bytes().decode("utf-8-sig")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def quote_in_text(quote: str, text: str) -> bool:
+    """Whether ``quote`` occurs in ``text`` once both are normalised."""
+    wanted = normalise(quote)
+    return bool(wanted) and wanted in normalise(text)
+
+
+def word_count(quote: str) -> int:
+    """Words in a quote as the 30-word limit counts them (runs separated by whitespace)."""
+    return len(normalise(quote).split())
