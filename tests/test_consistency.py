@@ -72,3 +72,53 @@ def test_figures_in_a_quote_carry_their_qualifier():
     assert _figures_in("over 300 dead and approximately 2,700 injured") == [(300, "over"), (2700, "approximately")]
     assert _figures_in("There are approximately 12 000 soldiers") == [(12000, "approximately")]
     assert _figures_in("Two soldiers were captured in 2025") == [(2, "")]
+
+
+WORDING = ("metric_as_written", "figure_as_written", "qualifier_as_written")
+
+
+def _worded(fake, citation_id: str, metric: str, figure: str, qualifier: str = ""):
+    """The fake dataset with the wording columns, one citation worded as its article words the figure."""
+    fake.headers["citations"][5:5] = [column for column in WORDING if column not in fake.headers["citations"]]
+    fake.set("citations", citation_id, "metric_as_written", metric)
+    fake.set("citations", citation_id, "figure_as_written", figure)
+    fake.set("citations", citation_id, "qualifier_as_written", qualifier)
+    return _warnings(fake)
+
+
+def test_the_same_figure_in_other_words_of_the_same_kind_is_no_drift(fake):
+    # ES001 is "about 15,000" troops deployed; "nearly" and "around" read the same way, and
+    # "soldiers" only names the people counted.
+    assert _worded(fake, "C0003", "soldiers", "15,000", "nearly") == []
+
+
+def test_a_casualty_figure_repeated_as_killed_is_metric_drift(fake):
+    # ES002 is "more than 300" killed; an article that calls the same figure casualties has drifted.
+    (warning,) = _worded(fake, "C0004", "casualties", "300", "more than")
+    assert warning.startswith("warning: ") and "citations.csv:5: metric_as_written: metric drift: " in warning
+    assert "S000 words ES002 'more than 300 casualties', recorded as 'more than 300' (killed)" in warning
+
+
+def test_another_number_is_number_drift(fake):
+    (warning,) = _worded(fake, "C0004", "killed", "350", "more than")
+    assert "citations.csv:5: figure_as_written: number drift: S000 words ES002 'more than 350 killed'" in warning
+
+
+def test_another_kind_of_qualifier_is_qualifier_drift(fake):
+    (warning,) = _worded(fake, "C0003", "troops", "15,000", "more than")
+    assert (
+        "citations.csv:4: qualifier_as_written: qualifier drift: S000 words ES001 'more than 15,000 troops', "
+        "recorded as 'about 15,000' (troops deployed)" in warning
+    )
+
+
+def test_a_range_is_not_checked_end_by_end(fake):
+    # ES003 is 10,000 to 12,000: "11 to 12,000" names one end of it, with no qualifier of its own.
+    assert _worded(fake, "C0005", "soldiers", "11 to 12,000") == []
+
+
+def test_a_share_is_not_a_figure_of_its_own(fake):
+    fake.headers["estimates"][fake.headers["estimates"].index("location") + 1 : 0] = ["share_as_written", "share_of"]
+    fake.set("estimates", "ES002", "share_as_written", "nearly half")
+    fake.set("estimates", "ES002", "share_of", "ES001")
+    assert _worded(fake, "C0004", "killed", "nearly half") == []

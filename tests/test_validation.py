@@ -268,9 +268,13 @@ def test_bom_and_crlf_are_read(fake):
 def test_typography_and_line_breaks_do_not_hide_a_quote(fake):
     # The fixture's quotes are typed straight; the article has curly quotes, an em dash and
     # a line break inside the quoted passage, so a plain substring search would miss them.
-    quotes = [row["quote"] for row in fake.rows["citations"] if row["source_id"] == "S000"]
-    assert not any(quote in ARTICLE_000 for quote in quotes[:2])
-    assert fake.problems() == []
+    cited = [(line, row) for line, row in enumerate(fake.rows["citations"], 2) if row["source_id"] == "S000"]
+    assert not any(row["quote"] in ARTICLE_000 for _, row in cited[:2])
+    assert [problem for problem in fake.problems() if "quote" in problem] == []
+    # The same comparison still refuses a quote whose words differ from the article's.
+    line, row = cited[0]
+    fake.set("citations", row["citation_id"], "quote", row["quote"].replace("foreign minister", "defence minister"))
+    problem_at(fake.write().problems(), "citations", line, "quote", "not found in 000_example-news.txt")
 
 
 def test_archive_missing(fake):

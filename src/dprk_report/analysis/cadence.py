@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dprk_report import vocab
 from dprk_report.analysis.common import cited_sources, first_reported, overlaps_window
 from dprk_report.analysis.selection import Selection
 from dprk_report.data.dataset import Dataset
@@ -14,7 +15,6 @@ MARKER_INFERRED = "inferred"  # day worked out from a weekday or a relative phra
 MARKER_SPAN = "span"  # only the month or year is known
 MARKER_NO_LATER_THAN = "no_later_than"  # undated: drawn at its first report
 
-INFERRED_BASES = ("weekday", "relative", "other_source")
 
 #: How each marker reads in a table.
 MARKER_WORDS = {
@@ -50,7 +50,7 @@ def date_marker(precision: str, basis: str) -> str:
         return MARKER_NO_LATER_THAN
     if precision in ("month", "year"):
         return MARKER_SPAN
-    return MARKER_INFERRED if basis in INFERRED_BASES else MARKER_DAY
+    return MARKER_INFERRED if basis in vocab.RESOLVED_BASES else MARKER_DAY
 
 
 def statement_timeline(dataset: Dataset) -> pd.DataFrame:
@@ -154,17 +154,24 @@ def state_media_lags(timeline: pd.DataFrame) -> pd.DataFrame:
     ].reset_index(drop=True)
 
 
+def _who_and_when(timeline: pd.DataFrame) -> dict[str, pd.Series]:
+    """The columns every statement table opens with: id, date, how sure the date is, side, speaker, channel."""
+    return {
+        "id": timeline["statement_id"],
+        "date": timeline["timeline_date"].dt.strftime("%Y-%m-%d"),
+        "date is": timeline["date_marker"].map(MARKER_WORDS),
+        "side": timeline["side"],
+        "speaker": timeline["speaker"],
+        "channel": timeline["channel"].str.replace("_", " "),
+    }
+
+
 def marked_occasions(timeline: pd.DataFrame) -> pd.DataFrame:
     """Statements the data tie to an occasion (anniversary, New Year, summit)."""
     tied = timeline[timeline["occasion"].notna()]
     return pd.DataFrame(
         {
-            "id": tied["statement_id"],
-            "date": tied["timeline_date"].dt.strftime("%Y-%m-%d"),
-            "date is": tied["date_marker"].map(MARKER_WORDS),
-            "side": tied["side"],
-            "speaker": tied["speaker"],
-            "channel": tied["channel"].str.replace("_", " "),
+            **_who_and_when(tied),
             "occasion": tied["occasion"],
         }
     )
@@ -215,12 +222,7 @@ def statement_table(timeline: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     ids = timeline["statement_id"]
     return pd.DataFrame(
         {
-            "id": ids,
-            "date": timeline["timeline_date"].dt.strftime("%Y-%m-%d"),
-            "date is": timeline["date_marker"].map(MARKER_WORDS),
-            "side": timeline["side"],
-            "speaker": timeline["speaker"],
-            "channel": timeline["channel"].str.replace("_", " "),
+            **_who_and_when(timeline),
             "summary": timeline["summary"],
             "first reported by": ids.map(first["outlet"]).fillna("Unnamed outlet")
             + ", "

@@ -5,7 +5,8 @@ disagree, and the dataset records that. Each warning names the rows (file and
 line) and the sources involved:
 
 - a statement that an article dates differently from the statement's own date;
-- an estimate whose figure or qualifier an article gives differently;
+- an estimate that an article words differently: another metric ("casualties" repeated as "killed"),
+  another number, or another kind of qualifier ("around" repeated as "more than");
 - an estimate repeated after the same estimator had published a newer one;
 - an act that state media reported before it happened.
 """
@@ -19,6 +20,7 @@ from dprk_report.analysis import lineage
 from dprk_report.data.dataset import Dataset
 from dprk_report.data.findings import WARNING, Finding
 from dprk_report.text.dates import Period, parse_partial_date, period_or_none
+from dprk_report.text.metrics import TROOP_METRICS, metric_named, same_kind_of_count
 from dprk_report.text.numbers import figures_in
 from dprk_report.text.phrases import resolve
 
@@ -95,36 +97,68 @@ class Consistency:
                 )
 
     def estimate_wording(self) -> None:
+        """Citations whose article words a figure otherwise than its record: another metric, number or qualifier.
+
+        The article's own wording is read from the citation's ``*_as_written`` cells where the curator
+        filled them, else from its quote.
+        """
         for line, cite in self.citations_of("ES"):
             own_line, estimate = self.by_id["estimates"][cite["record_id"]]
-            wanted = [int(estimate[column]) for column in ("best", "low", "high") if estimate[column]]
-            if not wanted:
-                continue
-            given = figures_in(cite["quote"])
-            matches = [(number, qualifier) for number, qualifier in given if number in wanted]
+            if estimate.get("share_of"):
+                continue  # a share's words ("nearly half") are not a figure of their own
             where = f"({self.names['estimates']}:{own_line})"
-            if not matches:
-                shown = ", ".join(f"{n:,}" for n, _ in given) or "no figure"
-                self.warn(
-                    "citations",
-                    line,
-                    "quote",
-                    f"{cite['source_id']} gives {shown} for {cite['record_id']}, "
-                    f"recorded as {'-'.join(f'{n:,}' for n in wanted)} {where}",
-                )
-                continue
-            if len(wanted) > 1:
-                continue  # a range: its words ("11 to 12,000") qualify the pair, not each end
-            recorded = estimate["qualifier"]
-            number, qualifier = matches[0]
-            if _kind(qualifier) != _kind(recorded):
-                self.warn(
-                    "citations",
-                    line,
-                    "quote",
-                    f"{cite['source_id']} gives {cite['record_id']} as '{(qualifier + ' ').lstrip()}{number:,}', "
-                    f"recorded as '{(recorded + ' ').lstrip()}{number:,}' {where}",
-                )
+            if cite.get("figure_as_written"):
+                self._wording_drift(line, cite, estimate, where)
+            else:
+                self._quote_drift(line, cite, estimate, where)
+
+    def _wording_drift(self, line: int, cite: Record, estimate: Record, where: str) -> None:
+        written = " ".join(
+            filter(None, (cite.get("qualifier_as_written"), cite["figure_as_written"], cite.get("metric_as_written")))
+        )
+        recorded = f"'{_recorded_figure(estimate)}' ({estimate['metric'].replace('_', ' ')})"
+        said = f"{cite['source_id']} words {cite['record_id']} '{written}', recorded as {recorded} {where}"
+        named = metric_named(cite.get("metric_as_written"))
+        # "soldiers" or "troops" only names the people counted; drift is a casualty word that changed.
+        if named is not None and named not in TROOP_METRICS and not same_kind_of_count(named, estimate["metric"]):
+            self.warn("citations", line, "metric_as_written", f"metric drift: {said}")
+        wanted = _recorded_numbers(estimate)
+        given = [number for number, _ in figures_in(cite["figure_as_written"])]
+        if wanted and given and not set(given) & set(wanted):
+            self.warn("citations", line, "figure_as_written", f"number drift: {said}")
+        elif (
+            len(wanted) == 1 and given and _kind(cite.get("qualifier_as_written") or "") != _kind(estimate["qualifier"])
+        ):
+            self.warn("citations", line, "qualifier_as_written", f"qualifier drift: {said}")
+
+    def _quote_drift(self, line: int, cite: Record, estimate: Record, where: str) -> None:
+        wanted = _recorded_numbers(estimate)
+        if not wanted:
+            return
+        given = figures_in(cite["quote"])
+        matches = [(number, qualifier) for number, qualifier in given if number in wanted]
+        if not matches:
+            shown = ", ".join(f"{n:,}" for n, _ in given) or "no figure"
+            self.warn(
+                "citations",
+                line,
+                "quote",
+                f"{cite['source_id']} gives {shown} for {cite['record_id']}, "
+                f"recorded as {'-'.join(f'{n:,}' for n in wanted)} {where}",
+            )
+            return
+        if len(wanted) > 1:
+            return  # a range: its words ("11 to 12,000") qualify the pair, not each end
+        recorded = estimate["qualifier"]
+        number, qualifier = matches[0]
+        if _kind(qualifier) != _kind(recorded):
+            self.warn(
+                "citations",
+                line,
+                "quote",
+                f"{cite['source_id']} gives {cite['record_id']} as '{(qualifier + ' ').lstrip()}{number:,}', "
+                f"recorded as '{(recorded + ' ').lstrip()}{number:,}' {where}",
+            )
 
     def superseded_repeats(self) -> None:
         """Repeats that the lineage finds superseded: a newer figure of the same estimator was already public."""
@@ -155,6 +189,19 @@ class Consistency:
                     f"state media reported {row['statement_id']} on {row['state_media_report_date']}, "
                     f"before its event date {row['event_date']}",
                 )
+
+
+def _recorded_numbers(estimate: Record) -> list[int]:
+    return [int(estimate[column]) for column in ("best", "low", "high") if estimate[column]]
+
+
+def _recorded_figure(estimate: Record) -> str:
+    """The record's figure in the words the codebook stores: qualifier, then number or range."""
+    if estimate["low"] and estimate["high"]:
+        number = f"{int(estimate['low']):,} to {int(estimate['high']):,}"
+    else:
+        number = f"{int(estimate['best']):,}" if estimate["best"] else ""
+    return " ".join(filter(None, (estimate["qualifier"], number)))
 
 
 def _kind(qualifier: str) -> str:

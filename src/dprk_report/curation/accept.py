@@ -17,54 +17,39 @@ from dprk_report.data.tables import next_id, read_rows, table_path, write_rows
 ACCEPTED = {"yes", "y", "x", "true", "accept"}
 
 
-def _date_fields(candidate: dict) -> dict:
+#: Record columns filled from the candidate column of the same name.
+STATEMENT_FIELDS = ("speaker", "speaker_role", "side", "channel", "act", "summary")
+ESTIMATE_FIELDS = (
+    "metric",
+    "low",
+    "best",
+    "high",
+    "scope",
+    "qualifier",
+    "estimator",
+    "estimator_side",
+    "disclosure_channel",
+    "summary",
+)
+#: Each table's id column and the names of its date columns (date, precision, basis).
+TABLE_DATES = {
+    "statements": ("statement_id", "event_date", "date_precision", "date_basis", STATEMENT_FIELDS),
+    "estimates": ("estimate_id", "announced_date", "announced_precision", "announced_basis", ESTIMATE_FIELDS),
+}
+
+
+def _record(table: str, candidate: dict, new_id: str) -> dict:
+    """The new statement or estimate row a candidate becomes, with its date as the candidate resolved it."""
+    id_column, date, precision, basis_column, fields = TABLE_DATES[table]
     basis = candidate["date_basis"] or "not_stated"
     return {
-        "precision": candidate["date_precision"] or "unknown",
-        "basis": basis,
-        "resolved_against": candidate["source_id"] if basis in vocab.RESOLVED_BASES else "",
-        "note": candidate["date_note"],
-    }
-
-
-def _statement(candidate: dict, new_id: str) -> dict:
-    dated = _date_fields(candidate)
-    return {
-        "statement_id": new_id,
-        "event_date": candidate["resolved_date"],
-        "date_precision": dated["precision"],
-        "date_basis": dated["basis"],
-        "date_resolved_against": dated["resolved_against"],
-        "date_note": dated["note"],
-        "speaker": candidate["speaker"],
-        "speaker_role": candidate["speaker_role"],
-        "side": candidate["side"],
-        "channel": candidate["channel"],
-        "act": candidate["act"],
-        "summary": candidate["summary"],
-    }
-
-
-def _estimate(candidate: dict, new_id: str) -> dict:
-    dated = _date_fields(candidate)
-    return {
-        "estimate_id": new_id,
-        "metric": candidate["metric"],
-        "low": candidate["low"],
-        "best": candidate["best"],
-        "high": candidate["high"],
-        "scope": candidate["scope"],
-        "qualifier": candidate["qualifier"],
-        "estimator": candidate["estimator"],
-        "estimator_side": candidate["estimator_side"],
-        "disclosure_channel": candidate["disclosure_channel"],
-        "announced_date": candidate["resolved_date"],
-        "announced_precision": dated["precision"],
-        "announced_basis": dated["basis"],
-        "date_resolved_against": dated["resolved_against"],
-        "date_note": dated["note"],
-        "summary": candidate["summary"],
-    }
+        id_column: new_id,
+        date: candidate["resolved_date"],
+        precision: candidate["date_precision"] or "unknown",
+        basis_column: basis,
+        "date_resolved_against": candidate["source_id"] if basis in vocab.RESOLVED_BASES else "",
+        "date_note": candidate["date_note"],
+    } | {name: candidate[name] for name in fields}
 
 
 def accept(candidates_file: Path, data_dir: Path | None = None, archive_dir: Path | None = None) -> list[str]:
@@ -108,12 +93,8 @@ def _new_record(candidate: dict, tables: dict) -> str:
     kind = candidate["kind"]
     if kind not in ("statement", "estimate"):
         raise CurationError(f"{candidate['candidate_id']}: kind {kind!r} must be statement or estimate")
-    table, column, prefix, build = (
-        ("statements", "statement_id", "ST", _statement)
-        if kind == "statement"
-        else ("estimates", "estimate_id", "ES", _estimate)
-    )
+    table, prefix = ("statements", "ST") if kind == "statement" else ("estimates", "ES")
     rows = tables[table][1]
-    new_id = next_id(rows, column, prefix, 3)
-    rows.append(build(candidate, new_id))
+    new_id = next_id(rows, TABLE_DATES[table][0], prefix, 3)
+    rows.append(_record(table, candidate, new_id))
     return new_id

@@ -25,7 +25,6 @@ _WIRES = {
     "UPI": r"\(UPI\)",
     "Yonhap": r"\(Yonhap\)|^Yonhap$|\breports Yonhap\b",
 }
-_DATELINE = re.compile(r"^[A-Z][A-Z .,]+,\s+([A-Z][a-z]{2,9}\.?\s+\d{1,2})(?:,\s+(\d{4}))?\s+\((\w+)\)", re.MULTILINE)
 
 
 @dataclass

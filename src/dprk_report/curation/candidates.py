@@ -18,6 +18,7 @@ import pandas as pd
 
 from dprk_report.data.schema import MAX_QUOTE_WORDS
 from dprk_report.data.tables import write_rows
+from dprk_report.text.metrics import METRIC_WORDS
 from dprk_report.text.numbers import figures_in
 from dprk_report.text.phrases import resolve
 
@@ -35,15 +36,6 @@ OFFICIAL = re.compile(
     r"Kremlin|KCNA|state media|lawmaker|MP|Rep\.|government|military|chief|general|leader|White House|"
     r"Joint Chiefs|Defen[cs]e|Seoul|Moscow|Pyongyang|Kyiv|Washington|Kim|Putin|Zelensk\w*|Gerasimov)\b"
 )
-METRIC_WORDS = [
-    ("killed", r"\b(killed|dead|deaths|died|war dead|lives)\b"),
-    ("wounded", r"\b(wounded|injured)\b"),
-    ("casualties", r"\bcasualt\w*\b|killed or wounded|killed and wounded"),
-    ("captured", r"\b(captured|prisoners?)\b"),
-    ("repatriated", r"\brepatriated\b"),
-    ("troops_planned", r"\b(plan\w*|aims? to|could deploy|will be deployed|intend\w*|additional deployment)\b"),
-    ("troops_deployed", r"\b(troops|soldiers|personnel|servicemen|forces|infantry|engineers)\b"),
-]
 NOT_PEOPLE = re.compile(
     r"\b(containers?|shells?|rounds?|missiles?|rockets?|percent|%|square miles|km|miles|"
     r"years?|days?|hours?|weeks?|months?)\b",

@@ -32,10 +32,13 @@ def run_build(
     jobs: int | None = None,
     force: bool = False,
     wait: bool = True,
-    root: Path | None = None,
 ) -> int:
-    """Bring the published report up to date (or, with ``check``, only say whether it is). Returns the exit code."""
-    root = Path(root or paths.PROJECT_ROOT)
+    """Bring the published report up to date (or, with ``check``, only say whether it is). Returns the exit code.
+
+    The project is the one this package belongs to (``paths.PROJECT_ROOT``): its ``report.toml``, data,
+    notebooks and outputs. To build another copy, run that copy's own package (as ``testing.sandbox`` does).
+    """
+    root = paths.PROJECT_ROOT
     try:
         config = load_config()
         plan = make_plan(config, Fingerprints(config.path), read_manifest(root), root, force)

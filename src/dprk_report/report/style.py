@@ -29,7 +29,6 @@ SIDE_COLOURS = {
     "Non-governmental": "#7F7F7F",
 }
 UNKNOWN_COLOUR = "#BBBBBB"
-TEXT_COLOUR = "#222222"
 MUTED_COLOUR = "#666666"
 
 SOURCE_LINE = "Source: dprk-report curated dataset of archived news articles"

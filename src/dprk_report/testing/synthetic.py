@@ -18,10 +18,11 @@ from dprk_report import vocab
 from dprk_report.data.schema import COLUMNS
 from dprk_report.data.tables import table_path, write_rows
 
-#: Size of the curated dataset this generator scales from (sources, statements, estimates).
+#: The unit the generator scales (sources, statements, estimates): the curated dataset's size when the
+#: benchmark's 100x target was set. Kept so that "100x" means the same data from one benchmark to the next.
 BASE_COUNTS = (22, 50, 49)
 FIRST_DAY = date(2024, 6, 1)
-DAYS = 580  # to the end of December 2025
+DAYS = 580  # events fall from 1 June 2024 to 2 January 2026
 
 SPEAKERS = {
     "North Korea": ["Kim Jong Un", "Choe Son-hui", "Central Military Commission"],

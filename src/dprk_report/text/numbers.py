@@ -21,7 +21,8 @@ NUMBER_WORDS = {
     "a thousand": 1000,
 }
 _FIGURE = re.compile(
-    r"(?<![\w.])(\d{1,3}(?:[, ]\d{3})+|\d+)(?![\w.]*\d)|\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE
+    r"(?<![\w.])(\d{1,3}(?:[, ]\d{3})+|\d+)(?![\w.]*\d)|\b(" + "|".join(NUMBER_WORDS) + r")(?:[- ](thousand))?\b",
+    re.IGNORECASE,
 )
 QUALIFIERS = sorted(vocab.QUALIFIER_KINDS, key=len, reverse=True)
 
@@ -32,6 +33,8 @@ def figures_in(text: str) -> list[tuple[int, str | None]]:
     for match in _FIGURE.finditer(text):
         raw = match.group(1) or match.group(2)
         value = NUMBER_WORDS.get(raw.lower()) or int(re.sub(r"[, ]", "", raw))
+        if match.group(3):  # "three-thousand", "two thousand"
+            value *= 1000
         if 1900 <= value <= 2100 and match.group(1) and len(raw) == 4:
             continue  # a year, not a figure
         before = text[: match.start()].lower().rstrip()
