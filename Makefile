@@ -7,6 +7,10 @@ UV_VERSION := 0.13.9
 UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 PYTHON := .venv/bin/python
 VENV_STAMP := .venv/.synced
+# FILE and ARGS reach the CLI through the environment (make exports command-line variables), never through
+# the shell: ARGS is split like shell words
+# (quotes group, nothing is run), and the CLI's exit status is make's.
+RUN_CLI = $(PYTHON) -m dprk_report.cli_from_make
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -58,14 +62,19 @@ report-check: $(VENV_STAMP) ## Exit 1 and say what is stale when report/ does no
 bench: $(VENV_STAMP) ## Benchmark the build against the naive papermill chain (writes bench/results.json)
 	$(PYTHON) bench/run.py
 
+.PHONY: bench-curation
+bench-curation: $(VENV_STAMP) ## Measure the curation assistant's recall and precision on the curated articles
+	$(PYTHON) bench/curation.py
+
 .PHONY: lab
 lab: $(VENV_STAMP) ## Start JupyterLab on localhost at notebooks/, with the project's dprk-report kernel
 	$(PYTHON) -m jupyterlab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: add-source
-add-source: $(VENV_STAMP) ## Register an archived article: make add-source FILE=../shared/sources/022_x.txt [ARGS="--outlet X"]
-	$(PYTHON) -m dprk_report add-source $(FILE) $(ARGS)
+add-source: $(VENV_STAMP) ## Register an archived article: make add-source FILE=../shared/sources/070_x.txt [ARGS='--date 2026-01-05 --basis url']
+	@$(RUN_CLI) add-source
 
 .PHONY: accept
-accept: $(VENV_STAMP) ## Move reviewed candidates into data/: make accept FILE=data/candidates/S022.csv
-	$(PYTHON) -m dprk_report accept $(FILE)
+accept: $(VENV_STAMP) ## Move reviewed candidates into data/: make accept FILE=data/candidates/S070.csv
+	@$(RUN_CLI) accept
+

@@ -58,6 +58,7 @@ def _add_source(args: argparse.Namespace) -> int:
         title=args.title or "",
         date=args.date or "",
         precision=args.precision,
+        basis=args.basis,
         wire=args.wire or "",
         excerpt=args.excerpt,
     )
@@ -126,6 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--date", help="publication date (YYYY-MM-DD, YYYY-MM or YYYY) when the text shows none")
     add.add_argument(
         "--precision", default="day", choices=vocab.PUBLISHED_PRECISIONS, help="precision of --date (default: day)"
+    )
+    add.add_argument(
+        "--basis",
+        default="text",
+        choices=vocab.PUBLISHED_BASES,
+        help="how you know --date: text (reasoned from the text; the default), url, dateline or date_on_page",
     )
     add.add_argument("--wire", choices=vocab.WIRE_AGENCIES, help="wire agency of the story")
     add.add_argument(

@@ -18,7 +18,17 @@ ACCEPTED = {"yes", "y", "x", "true", "accept"}
 
 
 #: Record columns filled from the candidate column of the same name.
-STATEMENT_FIELDS = ("speaker", "speaker_role", "side", "channel", "act", "summary")
+STATEMENT_FIELDS = (
+    "speaker",
+    "speaker_role",
+    "side",
+    "addressee",
+    "channel",
+    "act",
+    "state_media",
+    "state_media_report_date",
+    "summary",
+)
 ESTIMATE_FIELDS = (
     "metric",
     "low",
@@ -29,6 +39,9 @@ ESTIMATE_FIELDS = (
     "estimator",
     "estimator_side",
     "disclosure_channel",
+    "disclosed_by",
+    "period_note",
+    "location",
     "summary",
 )
 #: Each table's id column and the names of its date columns (date, precision, basis).

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 from dprk_report.text.quotes import read_article
 
 _HEADER = re.compile(r"^(url|date-on-page):\s*(\S.*)$")
-_URL_DATE = re.compile(r"(20\d\d)[/-]?(\d\d)[/-]?(\d\d)(?=[/_-]|$)")
+_URL_DATE = re.compile(r"(20\d\d)[/-]?(\d\d)[/-]?(\d\d)(?=[/_.-]|$)")  # .../2025/06/18/..., ...-20250618.htm
 _WIRES = {
     "AFP": r"\(AFP\)|\bBy AFP\b|\[AFP\]",
     "Reuters": r"\(Reuters\)|\bSources?: Reuters\b|\bReuters was unable",
@@ -66,10 +66,16 @@ class Article:
                 return Found(line, "first line") if len(line) <= 160 and not line.endswith(".") else Found()
         return Found()
 
-    def outlet_from_url(self) -> Found:
-        url = self.url().value
-        host = urlparse(url).hostname or ""
-        return Found(host.removeprefix("www."), "url host") if host else Found()
+    def host(self) -> str:
+        """The address's host without ``www.`` ('' when there is no address)."""
+        return (urlparse(self.url().value).hostname or "").removeprefix("www.")
+
+    def outlet_from_url(self, known: dict[str, str] | None = None) -> Found:
+        """The outlet an earlier registered article from the same host names, else the host itself."""
+        host = self.host()
+        if host and known and host in known:
+            return Found(known[host], "outlet of an earlier article from the same address")
+        return Found(host, "url host") if host else Found()
 
     def published(self) -> tuple[Found, str]:
         """Publication date and its precision, from the page date, the URL or a dateline with a year."""

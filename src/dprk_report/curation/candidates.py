@@ -26,7 +26,9 @@ REPORTING = re.compile(
     r"\b(said|says|told|tells|stated|confirmed|announced|denied|condemned|praised|thanked|hailed|warned|"
     r"accused|acknowledged|claimed|reported|revealed|disclosed|emphasized|stressed|noted|added|concluded|"
     r"responded|commented|signed|signing|pledged|vowed|urged|criticized|estimated|estimates?|assessed|"
-    r"believes?|put the number|"
+    r"believes?|put the number|summoned|dismissed|declined|predicts?|predicted|agreed|released|congratulated|"
+    r"visited|paid a visit|unveiled|reports|documented|posted|inaugurated?|denounced|welcomed|condemns?|"
+    r"hails?|says?|"
     r"letter|message|phone call|called|briefing|briefed|ceremony|statement|speech|address|interview|"
     r"press conference|news conference|talks)\b",
     re.IGNORECASE,
@@ -34,7 +36,9 @@ REPORTING = re.compile(
 OFFICIAL = re.compile(
     r"\b(president|minister|ministry|spokes(man|woman|person)|secretary|agency|intelligence|NIS|Pentagon|"
     r"Kremlin|KCNA|state media|lawmaker|MP|Rep\.|government|military|chief|general|leader|White House|"
-    r"Joint Chiefs|Defen[cs]e|Seoul|Moscow|Pyongyang|Kyiv|Washington|Kim|Putin|Zelensk\w*|Gerasimov)\b"
+    r"Joint Chiefs|Defen[cs]e|Seoul|Moscow|Pyongyang|Kyiv|Washington|Kim|Putin|Zelensk\w*|Gerasimov|"
+    r"ambassador|envoy|officials?|Lavrov|Shoigu|Choe|Peskov|Zakharova|NATO|UN|United Nations|Security Service|"
+    r"SBU|Kremlin|commission|committee|army|forces)\b"
 )
 NOT_PEOPLE = re.compile(
     r"\b(containers?|shells?|rounds?|missiles?|rockets?|percent|%|square miles|km|miles|"
@@ -75,6 +79,12 @@ class Candidate:
     channel: str = ""
     act: str = ""
     summary: str = ""
+    addressee: str = ""
+    disclosed_by: str = ""
+    location: str = ""
+    period_note: str = ""
+    state_media: str = ""
+    state_media_report_date: str = ""
 
 
 FIELDS = [f.name for f in fields(Candidate)]
@@ -127,7 +137,7 @@ CASUALTY_METRICS = ("killed", "wounded", "casualties", "captured", "repatriated"
 
 def _metric(sentence: str, start: int, end: int) -> str:
     """The metric of a figure: the nearest casualty word if one is in reach, else troops planned or deployed."""
-    nearest: dict[str, int] = {}
+    nearest: dict[str, tuple[int, int]] = {}
     for metric, pattern in METRIC_WORDS:
         for match in re.finditer(pattern, sentence, re.IGNORECASE):
             if end <= match.start() <= end + REACH_AFTER:
@@ -136,7 +146,9 @@ def _metric(sentence: str, start: int, end: int) -> str:
                 distance = start - match.end() + 10  # words before a figure describe it less often
             else:
                 continue
-            nearest[metric] = min(distance, nearest.get(metric, distance))
+            # At one distance the longer words win: "killed or wounded" names casualties, not the killed.
+            found = (distance, -len(match.group(0)))
+            nearest[metric] = min(found, nearest.get(metric, found))
     for group in (CASUALTY_METRICS, ("troops_planned", "troops_deployed")):
         found = {metric: distance for metric, distance in nearest.items() if metric in group}
         if found:
@@ -155,8 +167,10 @@ def _scope(sentence: str, end: int) -> str:
 
 
 def _date_fields(sentence: str, article_date: date) -> tuple[str, str, str, str, str]:
+    """The date phrase of a sentence resolved against the article's date; nothing for a period's start
+    ('since September', 'from March') or a bare year ('last year'), which date what the act is about."""
     found = resolve(sentence, article_date)
-    if found is None:
+    if found is None or found.precision == "year" or re.match(r"'(since|from)\b", found.note, re.IGNORECASE):
         return "", "", "", "", ""
     phrase = found.note.split("'")[1] if "'" in found.note else ""
     written = re.search(re.escape(phrase), sentence, re.IGNORECASE) if phrase else None
@@ -172,9 +186,10 @@ def propose(body: str, source_id: str, article_date: date, existing: Existing) -
         def new(kind: str, link: str, anchor: int, sentence=sentence, dates=dates, **figure) -> Candidate:
             return Candidate("", source_id, "", kind, link, quote_around(sentence, anchor), *dates, **figure)
 
-        candidates += _figures(sentence, existing, new) + _vague_figures(sentence, existing, new)
+        figures = _figures(sentence, existing, new) + _vague_figures(sentence, existing, new)
+        candidates += figures
         verb = REPORTING.search(sentence)
-        if verb and OFFICIAL.search(sentence):
+        if verb and OFFICIAL.search(sentence) and _says_something(sentence) and not _continues_a_statement(sentence):
             candidates.append(new("statement", existing.statement_for(sentence, dates[1]), verb.start()))
     candidates = _without_repeats(candidates)
     for number, candidate in enumerate(candidates, 1):
@@ -189,8 +204,10 @@ def _figures(sentence: str, existing: Existing, new) -> list[Candidate]:
         if (
             not metric
             or NOT_PEOPLE.search(sentence[end : end + 25])
-            or _in_a_date(sentence, start)
+            or _in_a_date(sentence, start, end)
             or _in_an_address(sentence, start)
+            or _not_a_count(sentence, start, end)
+            or _of_another_army(sentence, end)
         ):
             continue
         scope = _scope(sentence, end)
@@ -225,10 +242,56 @@ def _vague_figures(sentence: str, existing: Existing, new) -> list[Candidate]:
     return found
 
 
-def _in_a_date(sentence: str, start: int) -> bool:
-    """A number right after a month name ('Jan. 11', 'October 24') is a day, not a figure."""
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+
+
+def _in_a_date(sentence: str, start: int, end: int) -> bool:
+    """A number next to a month name ('Jan. 11', '26 December') or in a time ('15:48') is not a figure."""
+    before, after = sentence[:start].lower(), sentence[end:].lower()
     return bool(
-        re.search(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", sentence[:start].lower())
+        re.search(rf"\b{_MONTH}\s*$", before)
+        or re.match(rf"\s*{_MONTH}(\W|$)", after)
+        or re.match(r":\d\d", after)
+        or re.search(r"\d:$", before)
+    )
+
+
+def _not_a_count(sentence: str, start: int, end: int) -> bool:
+    """A unit's number ('Group No. 84', 'the 11th'), a fraction ('two-thirds') or 'one of the' counts nobody."""
+    before, after = sentence[:start].lower(), sentence[end:].lower()
+    return bool(
+        re.search(r"\b(no\.|number|group|brigade|regiment|division|unit|published:?)\s*$", before)
+        or re.match(r"-?(thirds?|halves|quarters?|fifths?)\b|(st|nd|rd|th)\b|\s+of\s+the\b", after)
+    )
+
+
+def _of_another_army(sentence: str, end: int) -> bool:
+    """A figure of Russian or Ukrainian soldiers ('600,000 Russian soldiers') is not the North's."""
+    following = sentence[end : end + 40].lower()
+    return bool(re.match(r"\s+(more\s+)?(russian|ukrainian|american|u\.s\.)\b", following))
+
+
+#: Fewer words than this cannot hold a speaker, an act and what was said ("KCNA news agency said.").
+MIN_STATEMENT_WORDS = 8
+
+
+def _says_something(sentence: str) -> bool:
+    """Not an attribution tail, a headline or page furniture: a sentence that can report an act."""
+    words = sentence.split()
+    if len(words) < MIN_STATEMENT_WORDS or sentence.rstrip().endswith(":"):
+        return False
+    capitalised = sum(word[:1].isupper() for word in words)
+    headline = not re.search(r"[.!?\"”']$", sentence.strip()) and capitalised >= 0.6 * len(words)
+    return not headline
+
+
+def _continues_a_statement(sentence: str) -> bool:
+    """A quotation that goes on with the speaker of the one before ('"...," it said.', 'He said in a post.')."""
+    return bool(
+        re.search(
+            r"[,.!?][\"”’']?\s+(he|she|it|they)\s+(said|says|continued|stressed|noted)\.?$", sentence, re.IGNORECASE
+        )
+        or re.fullmatch(r"(he|she|it|they) said\b.{0,40}", sentence, re.IGNORECASE)
     )
 
 
@@ -245,11 +308,10 @@ def _without_repeats(candidates: list[Candidate]) -> list[Candidate]:
     """
     kept: dict[tuple, Candidate] = {}
     for candidate in candidates:
-        key = (
-            (candidate.kind, candidate.metric, candidate.best, candidate.qualifier)
-            if candidate.kind == "estimate"
-            else (candidate.kind, candidate.quote)
-        )
+        if candidate.kind == "estimate":
+            key = (candidate.kind, candidate.metric, candidate.best, candidate.qualifier)
+        else:
+            key = (candidate.kind, candidate.quote)
         if key not in kept or (candidate.resolved_date and not kept[key].resolved_date):
             kept[key] = candidate
     return list(kept.values())

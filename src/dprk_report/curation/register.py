@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pandas as pd
 
@@ -23,12 +24,19 @@ class Given:
     title: str = ""
     date: str = ""
     precision: str = "day"
+    #: How the curator knows ``date``: ``text`` (reasoned from the text), ``url``, ``dateline`` or ``date_on_page``.
+    basis: str = "text"
     wire: str = ""
     excerpt: bool | None = None
 
 
-def source_row(found: articles.Article, given: Given) -> tuple[dict, list[str]]:
-    """The sources.csv row, and one line per field saying where its value came from."""
+def source_row(
+    found: articles.Article, given: Given, known_outlets: dict[str, str] | None = None
+) -> tuple[dict, list[str]]:
+    """The sources.csv row, and one line per field saying where its value came from.
+
+    ``known_outlets`` maps the hosts of registered articles to the outlet they were registered under.
+    """
     lines = []
 
     def pick(name: str, stated: str, read: articles.Found, required: bool) -> str:
@@ -48,18 +56,18 @@ def source_row(found: articles.Article, given: Given) -> tuple[dict, list[str]]:
         "source_id": found.source_id,
         "archive_file": found.path.name,
         "sha256": found.sha256,
-        "outlet": pick("outlet", given.outlet, found.outlet_from_url(), required=True),
+        "outlet": pick("outlet", given.outlet, found.outlet_from_url(known_outlets), required=True),
         "title": pick("title", given.title, found.title(), required=False),
         "url": pick("url", "", found.url(), required=False),
         "published_date": pick("date", given.date, published, required=True),
         "published_precision": given.precision if given.date else precision,
-        "published_basis": "text" if given.date else published.basis,
+        "published_basis": given.basis if given.date else published.basis,
         "wire_agency": pick("wire", given.wire, found.wire_agency(), required=False),
         "is_excerpt": str(found.is_excerpt if given.excerpt is None else given.excerpt).lower(),
         "notes": "",
     }
     if given.date:
-        row["notes"] = "Publication date given by the curator."
+        row["notes"] = f"Publication date given by the curator (basis: {given.basis})."
     return row, lines
 
 
@@ -85,7 +93,7 @@ def add_source(path: Path, given: Given, data_dir: Path | None = None, archive_d
         lines = [f"{found.source_id} is already in data/sources.csv; proposing its candidates again"]
         row = registered
     else:
-        row, lines = source_row(found, given)
+        row, lines = source_row(found, given, _outlets_by_host(rows))
         commit_if_valid(data_dir, archive_dir, {"sources": (header, rows + [row])})
         lines.append(f"added {found.source_id} to data/sources.csv")
     proposed = propose(
@@ -100,6 +108,16 @@ def add_source(path: Path, given: Given, data_dir: Path | None = None, archive_d
         "curated and would become citations). Review them, write 'yes' under accept, then run accept."
     )
     return lines
+
+
+def _outlets_by_host(sources: list[dict]) -> dict[str, str]:
+    """Each registered address host and the outlet its articles were registered under (the latest one)."""
+    known = {}
+    for row in sources:
+        host = (urlparse(row["url"] or "").hostname or "").removeprefix("www.")
+        if host and row["outlet"]:
+            known[host] = row["outlet"]
+    return known
 
 
 def _existing(data_dir: Path) -> Existing:

@@ -7,7 +7,7 @@ import re
 #: Each metric and the words that name it, in the order they are tried: "killed or wounded" names
 #: casualties before "killed" alone can claim it.
 METRIC_WORDS = [
-    ("casualties", r"\bcasualt\w*\b|killed or wounded|killed and wounded|dead or wounded|dead and wounded"),
+    ("casualties", r"\bcasualt\w*\b|(?:killed|dead) (?:or|and) (?:wounded|injured)|losses"),
     ("killed", r"\b(killed|dead|deaths|died|war dead|lives|fallen)\b"),
     ("wounded", r"\b(wounded|injured)\b"),
     ("captured", r"\b(captured|prisoners?)\b"),
