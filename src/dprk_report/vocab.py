@@ -124,6 +124,7 @@ QUALIFIER_KINDS: dict[str, str] = {
     "nearly": "approximate",
     "close to": "approximate",
     "closer to around": "approximate",
+    "approaching": "approximate",
     "estimated": "approximate",
     "up to": "upper_bound",
     "as high as": "upper_bound",
