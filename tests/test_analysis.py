@@ -287,3 +287,23 @@ def test_metrics_to_chart_keeps_the_selection_order_and_empty_means_all(dataset)
     assert lineage.metrics_to_chart(
         table, validate_parameters("2024-01-01", "2025-12-31", [], ["killed", "wounded"])
     ) == ["killed"]
+
+
+def test_citation_chains_carry_each_repeat_s_wording_age_and_drift(dataset):
+    # ESX ("over 300" killed, public 13 Jan) is cited by S1 (13 Jan) and repeated by S2 (14 May), which
+    # words it "about 300 casualties": another metric and another kind of qualifier, the same number.
+    wording = {"C7": ("killed", "300", "over"), "C8": ("casualties", "300", "about")}
+    citations = dataset.citations.assign(
+        metric_as_written=[wording.get(c, ("", "", ""))[0] for c in dataset.citations["citation_id"]],
+        figure_as_written=[wording.get(c, ("", "", ""))[1] for c in dataset.citations["citation_id"]],
+        qualifier_as_written=[wording.get(c, ("", "", ""))[2] for c in dataset.citations["citation_id"]],
+    )
+    worded = Dataset(dataset.sources, dataset.statements, dataset.estimates, citations)
+    chain = lineage.citation_chains(worded, lineage.estimate_table(worded)).set_index(["estimate_id", "source_id"])
+    first, repeat = chain.loc[("ESX", "S1")], chain.loc[("ESX", "S2")]
+    assert (first["wording"], first["age_days"]) == ("over 300 killed", 0)
+    assert (repeat["wording"], repeat["age_days"]) == ("about 300 casualties", (T("2025-05-14") - T("2025-01-13")).days)
+    assert (repeat["metric_drift"], repeat["number_drift"], repeat["qualifier_drift"]) == (True, False, True)
+    assert not (first["metric_drift"] or first["number_drift"] or first["qualifier_drift"])
+    # A citation without wording shows no drift: missing words are no evidence.
+    assert not chain.loc[("ESY", "S2")][["metric_drift", "number_drift", "qualifier_drift"]].any()

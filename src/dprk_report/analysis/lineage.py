@@ -9,6 +9,8 @@ from dprk_report.analysis.common import cited_sources, first_reported, in_window
 from dprk_report.analysis.selection import Selection
 from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
 from dprk_report.data.dataset import Dataset
+from dprk_report.text.metrics import metric_named
+from dprk_report.text.numbers import figures_in
 from dprk_report.text.wording import figure_text
 
 
@@ -75,6 +77,55 @@ def estimate_lineage(dataset: Dataset, estimates: pd.DataFrame) -> pd.DataFrame:
     lineage["appearance"] = lineage.groupby("estimate_id").cumcount() + 1
     lineage["superseded_by"] = _newer_estimates(estimates, lineage)
     return lineage.reset_index(drop=True)
+
+
+#: The citation's own wording of a figure (empty columns where a table predates them).
+WORDING = ("metric_as_written", "figure_as_written", "qualifier_as_written")
+
+
+def citation_chains(dataset: Dataset, estimates: pd.DataFrame) -> pd.DataFrame:
+    """Per estimate, its citations in date order: who repeated it, when, how old it was, in what words.
+
+    One row per (estimate, citing article), as ``estimate_lineage``, with the article's own wording
+    (``wording``: qualifier, figure and metric word as printed) and whether that wording drifted from
+    the figure's first appearance: ``metric_drift``, ``number_drift``, ``qualifier_drift``.
+    """
+    lineage = estimate_lineage(dataset, estimates)
+    words = dataset.citations.reindex(columns=["record_id", "source_id", *WORDING]).fillna("")
+    chain = lineage.merge(words, left_on=["estimate_id", "source_id"], right_on=["record_id", "source_id"], how="left")
+    chain = chain.drop(columns="record_id")
+    chain[list(WORDING)] = chain[list(WORDING)].fillna("")
+    chain["wording"] = [
+        " ".join(part for part in (q, f, m) if part)
+        for q, f, m in zip(chain["qualifier_as_written"], chain["figure_as_written"], chain["metric_as_written"])
+    ]
+    first = chain.groupby("estimate_id")[list(WORDING)].transform("first")
+    chain["metric_drift"] = _changed(
+        chain["metric_as_written"].map(metric_named), first["metric_as_written"].map(metric_named)
+    )
+    chain["number_drift"] = _changed(chain["figure_as_written"].map(_numbers), first["figure_as_written"].map(_numbers))
+    chain["qualifier_drift"] = _changed(
+        chain["qualifier_as_written"].map(_qualifier_kind), first["qualifier_as_written"].map(_qualifier_kind)
+    )
+    return chain
+
+
+def _changed(now: pd.Series, first: pd.Series) -> pd.Series:
+    """True where both are known and differ (a missing wording is no evidence of drift)."""
+    known = now.map(_given) & first.map(_given)
+    return known & (now.astype(str) != first.astype(str))
+
+
+def _given(value) -> bool:
+    return isinstance(value, (str, tuple)) and len(value) > 0
+
+
+def _numbers(figure: str) -> tuple[int, ...]:
+    return tuple(sorted(number for number, _ in figures_in(figure))) if figure else ()
+
+
+def _qualifier_kind(qualifier: str) -> str:
+    return vocab.QUALIFIER_KINDS.get(qualifier, qualifier) if qualifier else "exact"
 
 
 def _newer_estimates(estimates: pd.DataFrame, lineage: pd.DataFrame) -> list[str | None]:
