@@ -112,3 +112,23 @@ def test_a_file_name_with_a_semicolon_runs_nothing_and_fails(tmp_path):
     )
     assert result.returncode == 1 and "is not in the archive" in result.stderr
     assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize("cell", ['=HYPERLINK("x")', "+1", "-2 soldiers", "@SUM(A1)"])
+def test_a_formula_is_neutralised_for_spreadsheets_and_read_back_as_written(cell):
+    from dprk_report.text.quotes import from_spreadsheet_safe, spreadsheet_safe
+
+    assert spreadsheet_safe(cell) == "'" + cell
+    assert from_spreadsheet_safe(spreadsheet_safe(cell)) == cell
+    assert spreadsheet_safe("Kim said") == "Kim said" and from_spreadsheet_safe("'quoted'") == "'quoted'"
+
+
+def test_the_candidates_file_holds_no_formula(tmp_path):
+    from dprk_report.curation.candidates import write
+    from dprk_report.data.tables import read_rows
+
+    (candidate,) = _estimates("Officials said 300 North Korean soldiers were killed, the agency said.")
+    candidate.summary = "=cmd|' /C calc'!A0"
+    write([candidate], tmp_path / "S900.csv")
+    (row,) = read_rows(tmp_path / "S900.csv")[1]
+    assert row["summary"] == "'=cmd|' /C calc'!A0"

@@ -58,3 +58,11 @@ def test_validate_warns_about_unregistered_articles_and_still_exits_0(fake):
     result = run("validate", "--data", str(fake.data), "--archive", str(fake.archive))
     assert result.returncode == 0, result.stderr
     assert "1 archived article is not registered yet (add them with add-source): 009_waiting.txt" in result.stderr
+
+
+def test_validate_warns_about_a_cell_a_spreadsheet_would_run(fake):
+    fake.set("statements", "ST001", "summary", '=HYPERLINK("http://x.test")')
+    fake.write()
+    result = run("validate", "--data", str(fake.data), "--archive", str(fake.archive))
+    assert result.returncode == 0, result.stderr
+    assert "statements.csv:2: summary: begins with '=': a spreadsheet opening this file would run it" in result.stderr

@@ -215,3 +215,58 @@ def test_candidates_cover_most_of_each_articles_curated_rows():
     assert covered / total >= OVERALL_RECALL_FLOOR
     below_half = sorted(score.source_id for score in scores if score.covered / score.curated < 0.5)
     assert len(below_half) <= ARTICLES_BELOW_HALF_MAX, below_half
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty"),
+        (b"   \n\n", "the file is empty"),
+        ("Caf\xe9 officials said 500 soldiers arrived.\n".encode("latin-1"), "not UTF-8 text"),
+    ],
+)
+def test_add_source_refuses_an_empty_or_non_utf8_article_naming_it(workspace, content, message):
+    archive, data, _ = workspace
+    bad = workspace.file(1, "bad")
+    bad.write_bytes(content)
+    before = (data / "sources.csv").read_bytes()
+    with pytest.raises(ValueError, match=f"{bad.name}: {message}"):
+        add_source(bad, Given(outlet="Bad", date="2026-02-03"), data, archive)
+    assert (data / "sources.csv").read_bytes() == before
+
+
+def test_add_source_takes_a_file_name_with_spaces(workspace):
+    archive, data, _ = workspace
+    spaced = workspace.file(1, "with spaces in the name")
+    spaced.write_text(NEW_ARTICLE, encoding="utf-8")
+    add_source(spaced, Given(outlet="Example News"), data, archive)
+    assert _rows(data / "sources.csv")[-1]["archive_file"] == spaced.name
+
+
+def test_accept_refuses_a_quote_that_is_not_in_its_article(workspace):
+    archive, data, _ = workspace
+    add_source(workspace.file(), Given(outlet="Example News"), data, archive)
+    path = _review(workspace, {"estimate:2000": {"accept": "yes", "quote": "A sentence the article never printed."}})
+    before = {name: (data / f"{name}.csv").read_bytes() for name in ("statements", "estimates", "citations")}
+    with pytest.raises(CurationError) as error:
+        accept(path, data, archive)
+    assert "quote: not found in " + workspace.file().name in str(error.value)
+    assert {name: (data / f"{name}.csv").read_bytes() for name in before} == before
+
+
+def test_an_article_registered_again_links_its_candidates_and_accepting_adds_nothing_twice(workspace):
+    archive, data, _ = workspace
+    add_source(workspace.file(), Given(outlet="Example News"), data, archive)
+    review = {"estimate:2000": {"accept": "yes"}}
+    accept(_review(workspace, review), data, archive)
+    before = {name: (data / f"{name}.csv").read_bytes() for name in ("statements", "estimates", "citations")}
+    candidates = data / "candidates" / f"{workspace.source_id()}.csv"
+    candidates.rename(candidates.with_suffix(".reviewed"))
+    lines = add_source(workspace.file(), Given(), data, archive)
+    assert any("already in data/sources.csv" in line for line in lines)
+    cited = {row["record_id"] for row in _rows(data / "citations.csv") if row["source_id"] == workspace.source_id()}
+    again = next(c for c in _rows(candidates) if c["kind"] == "estimate" and c["best"] == "2000")
+    assert again["links_to"] in cited
+    lines = accept(_review(workspace, review), data, archive)
+    assert any("(already cited; nothing added)" in line for line in lines)
+    assert {name: (data / f"{name}.csv").read_bytes() for name in before} == before

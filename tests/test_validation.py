@@ -359,3 +359,33 @@ def test_table_not_utf8(fake):
     (fake.data / "sources.csv").write_bytes("source_id,outlet\nS000,Caf\xe9\n".encode("latin-1"))
     problem = problem_at(fake.problems(), "sources", None, None)
     assert "not valid UTF-8" in problem
+
+
+def test_table_that_is_empty(fake):
+    (fake.data / "estimates.csv").write_bytes(b"")
+    problem = problem_at(fake.problems(), "estimates", None, None)
+    assert problem.endswith("estimates.csv: file is empty (no header row)")
+
+
+def test_table_with_a_header_and_no_rows(fake):
+    header = (fake.data / "statements.csv").read_text(encoding="utf-8").splitlines()[0]
+    (fake.data / "statements.csv").write_text(header + "\n", encoding="utf-8")
+    problems = fake.problems()
+    assert problem_at(problems, "statements", None, None).endswith("statements.csv: has a header but no rows")
+    # ... and the citations of the statements it lost are named too, each at its line and field
+    assert problem_at(problems, "citations", 2, "record_id", "'ST001' is not in statements.csv")
+
+
+def test_a_renamed_column_is_named_twice_missing_and_unknown(fake):
+    fake.headers["estimates"][fake.headers["estimates"].index("best")] = "figure"
+    for row in fake.rows["estimates"]:
+        row["figure"] = row.pop("best", "")
+    problems = fake.write().problems()
+    assert problem_at(problems, "estimates", 1, "best", "column missing from the header")
+    assert problem_at(problems, "estimates", 1, "figure", "column is not in the codebook")
+
+
+def test_a_figure_written_as_words(fake):
+    fake.set("estimates", "ES001", "best", "fifteen thousand")
+    problem = problem_at(fake.write().problems(), "estimates", 2, "best")
+    assert "'fifteen thousand'" in problem and "whole number" in problem

@@ -16,11 +16,11 @@ from dprk_report import vocab
 def _validate(args: argparse.Namespace) -> int:
     """Print every problem and their number to stderr (exit 1), or the summary (exit 0)."""
     from dprk_report import paths
-    from dprk_report.data.validation import unregistered_articles, validate
+    from dprk_report.data.validation import spreadsheet_formulas, unregistered_articles, validate
 
     try:
         report = validate(data_dir=args.data, archive_dir=args.archive)
-        waiting = unregistered_articles(report, args.archive or paths.archive_dir())
+        reminders = unregistered_articles(report, args.archive or paths.archive_dir()) + spreadsheet_formulas(report)
     except paths.ArchiveNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -30,7 +30,7 @@ def _validate(args: argparse.Namespace) -> int:
 
         print(report.summary())
         warnings = consistency.check(typed_dataset(report.frames, report.names))
-        for warning in warnings + waiting:
+        for warning in warnings + reminders:
             print(warning, file=sys.stderr)
         if warnings:
             print(f"{len(warnings)} consistency warnings (sources disagree; see data/README.md)", file=sys.stderr)

@@ -13,6 +13,7 @@ from dprk_report import paths, vocab
 from dprk_report.curation.candidates import FIELDS
 from dprk_report.curation.commit import CurationError, commit_if_valid
 from dprk_report.data.tables import next_id, read_rows, table_path, write_rows
+from dprk_report.text.quotes import from_spreadsheet_safe
 
 ACCEPTED = {"yes", "y", "x", "true", "accept"}
 
@@ -73,15 +74,22 @@ def accept(candidates_file: Path, data_dir: Path | None = None, archive_dir: Pat
     missing = [name for name in FIELDS if name not in candidate_header]
     if missing:
         raise CurationError(f"{paths.shown(candidates_file)}: not a candidates file (no column {missing[0]})")
-    candidates = [{name: value or "" for name, value in row.items()} for row in candidates]  # short rows
+    # Empty cells of short rows as '', and text back as written (add-source guards formulas for spreadsheets).
+    candidates = [{name: from_spreadsheet_safe(value or "") for name, value in row.items()} for row in candidates]
     chosen = [c for c in candidates if c["accept"].strip().lower() in ACCEPTED]
     if not chosen:
         return [f"{paths.shown(candidates_file)}: no candidate is marked 'yes' under accept; nothing to do"]
     tables = {name: read_rows(table_path(data_dir, name)) for name in ("statements", "estimates", "citations")}
     outcome = []
     for candidate in chosen:
-        record = candidate["links_to"] or _new_record(candidate, tables)
         citations = tables["citations"][1]
+        already = {(row["record_id"], row["source_id"]) for row in citations}
+        if (candidate["links_to"], candidate["source_id"]) in already:
+            # The article is already cited for this record (add-source was run on it again): nothing to add.
+            candidate["accept"] = f"done: {candidate['links_to']}"
+            outcome.append(f"{candidate['candidate_id']} -> {candidate['links_to']} (already cited; nothing added)")
+            continue
+        record = candidate["links_to"] or _new_record(candidate, tables)
         citations.append(
             {
                 "citation_id": next_id(citations, "citation_id", "C", 4),

@@ -120,7 +120,14 @@ def read(path: Path) -> Article:
     match = re.fullmatch(r"(\d{3,})_.+\.txt", path.name)
     if match is None:
         raise ValueError(f"{path.name}: archive files are named NNN_outlet.txt (a number, an underscore, a name)")
-    text = read_article(path)
+    try:
+        text = read_article(path)
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"{path.name}: not UTF-8 text ({error.reason} at byte {error.start}); save the article as UTF-8"
+        ) from None
+    if not text.strip():
+        raise ValueError(f"{path.name}: the file is empty; archive the article's text before registering it")
     lines = text.splitlines()
     header: dict[str, str] = {}
     while lines and (found := _HEADER.match(lines[0])):

@@ -21,6 +21,7 @@ from dprk_report.data.tables import write_rows
 from dprk_report.text.metrics import METRIC_WORDS
 from dprk_report.text.numbers import figures_in
 from dprk_report.text.phrases import resolve
+from dprk_report.text.quotes import spreadsheet_safe
 
 REPORTING = re.compile(
     r"\b(said|says|told|tells|stated|confirmed|announced|denied|condemned|praised|thanked|hailed|warned|"
@@ -403,5 +404,7 @@ class Existing:
 
 
 def write(candidates: list[Candidate], path: Path) -> None:
+    """Write the candidates file; text a spreadsheet would run as a formula gets a leading apostrophe."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_rows(path, FIELDS, [asdict(candidate) for candidate in candidates])
+    rows = [{key: spreadsheet_safe(value) for key, value in asdict(candidate).items()} for candidate in candidates]
+    write_rows(path, FIELDS, rows)

@@ -8,7 +8,6 @@ with the citation's quote, or (for a figure) gives the record's metric and numbe
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from dprk_report.curation import article as articles
 from dprk_report.curation.candidates import Candidate, Existing, propose
 from dprk_report.data.tables import read_rows, table_path
 from dprk_report.text.dates import parse_partial_date
-from dprk_report.text.quotes import normalise
+from dprk_report.text.quotes import share_a_run
 
 #: Words two passages must share in a row to count as the same passage.
 SHARED_RUN = 5
@@ -40,21 +39,10 @@ def _frame(data_dir: Path, table: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=header)
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"[\w'-]+", normalise(text).lower())
-
-
-def overlaps(first: str, second: str, run: int = SHARED_RUN) -> bool:
-    """Whether two passages share ``run`` consecutive words."""
-    a, b = _words(first), _words(second)
-    grams = {tuple(a[i : i + run]) for i in range(len(a) - run + 1)}
-    return any(tuple(b[i : i + run]) in grams for i in range(len(b) - run + 1))
-
-
 def _matches(candidate: Candidate, cite, estimates: pd.DataFrame) -> bool:
     if candidate.kind != ("statement" if cite.record_id.startswith("ST") else "estimate"):
         return False
-    if candidate.links_to == cite.record_id or overlaps(candidate.quote, cite.quote):
+    if candidate.links_to == cite.record_id or share_a_run(candidate.quote, cite.quote, SHARED_RUN):
         return True
     if candidate.kind != "estimate" or not candidate.best:
         return False

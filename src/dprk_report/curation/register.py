@@ -14,6 +14,7 @@ from dprk_report.curation.candidates import Existing, propose, write
 from dprk_report.curation.commit import CurationError, commit_if_valid
 from dprk_report.data.tables import read_rows, table_path
 from dprk_report.text.dates import parse_partial_date
+from dprk_report.text.quotes import share_a_run
 
 
 @dataclass
@@ -99,6 +100,8 @@ def add_source(path: Path, given: Given, data_dir: Path | None = None, archive_d
     proposed = propose(
         found.body, found.source_id, parse_partial_date(row["published_date"]).start, _existing(data_dir)
     )
+    if registered:
+        _link_to_own_citations(proposed, found.source_id, data_dir)
     write(proposed, candidates_file)
     repeats = sum(1 for candidate in proposed if candidate.links_to)
     lines.append(
@@ -108,6 +111,20 @@ def add_source(path: Path, given: Given, data_dir: Path | None = None, archive_d
         "curated and would become citations). Review them, write 'yes' under accept, then run accept."
     )
     return lines
+
+
+def _link_to_own_citations(proposed: list, source_id: str, data_dir: Path) -> None:
+    """For an article proposed again, link each candidate to the record this article is already cited for
+    with the same passage: accepting it then adds nothing twice."""
+    cited = [row for row in read_rows(table_path(data_dir, "citations"))[1] if row["source_id"] == source_id]
+    for candidate in proposed:
+        kind = "ST" if candidate.kind == "statement" else "ES"
+        same = next(
+            (row for row in cited if row["record_id"].startswith(kind) and share_a_run(candidate.quote, row["quote"])),
+            None,
+        )
+        if same is not None:
+            candidate.links_to = same["record_id"]
 
 
 def _outlets_by_host(sources: list[dict]) -> dict[str, str]:

@@ -79,6 +79,9 @@ def _frame_from_records(records: list[tuple[int, list[str]]]) -> RawTable:
             cells = (cells + [""] * len(header))[: len(header)]
         rows.append([cell if cell != "" else None for cell in cells])
         lines.append(line)
+    if not body:
+        # Every table of the dataset has rows; an empty one is a file cut short or overwritten.
+        problems.append((None, "has a header but no rows"))
     index = pd.Index(lines, name="line", dtype="int64")
     frame = pd.DataFrame(rows, columns=header, index=index, dtype=str)
     return RawTable(frame, problems)

@@ -17,6 +17,7 @@ from dprk_report.data.checks import CROSS_CHECKS, Tables
 from dprk_report.data.findings import WARNING, Finding
 from dprk_report.data.schema import SCHEMAS
 from dprk_report.data.tables import TABLES, complete_replace, read_table, table_path
+from dprk_report.text.quotes import FORMULA_STARTS
 
 
 @dataclass
@@ -126,3 +127,22 @@ def _problem_from_case(case, file: str) -> Finding:
 def _shorten(value, limit: int = 60) -> str:
     text = str(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def spreadsheet_formulas(report: ValidationReport) -> list[Finding]:
+    """Warnings for cells a spreadsheet would run as a formula (they begin with =, +, - or @)."""
+    found = []
+    for table, frame in report.frames.items():
+        for column in frame.columns:
+            for line, value in frame[column].items():
+                if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                    found.append(
+                        Finding(
+                            report.names[table],
+                            int(line),
+                            column,
+                            f"begins with {value[0]!r}: a spreadsheet opening this file would run it as a formula",
+                            WARNING,
+                        )
+                    )
+    return found

@@ -12,6 +12,11 @@ from pathlib import Path
 from dprk_report import paths
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+#: A notebook is named by its file name in notebooks/ without ".ipynb" ("02-chart-statement-cadence").
+_NOTEBOOK = re.compile(r"[0-9]{2}-[a-z0-9][a-z0-9-]*")
+#: The settings report.toml may hold, at the top and in each [[variant]]; any other key is a mistake.
+TOP_KEYS = {"title", "description", "notebooks", "cell_timeout_seconds", "limitations", "variant"}
+VARIANT_KEYS = {"name", "title", "parameters"}
 
 
 class ConfigError(ValueError):
@@ -105,6 +110,11 @@ def load_config(path: Path | None = None) -> ReportConfig:
         raise ConfigError(f"{where}: not found at {path}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{where}: not valid TOML ({error})") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{where}: not valid UTF-8 ({error.reason} at byte {error.start})") from None
+    unknown = sorted(set(raw) - TOP_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(TOP_KEYS))})")
     notebooks = _notebooks(raw, where)
     variants = raw.get("variant") or []
     if not variants:
@@ -121,9 +131,20 @@ def load_config(path: Path | None = None) -> ReportConfig:
         str(raw.get("description", "")).strip(),
         timeout,
         pages,
-        tuple(str(item) for item in raw.get("limitations", [])),
+        _limitations(raw, where),
         path,
     )
+
+
+def _limitations(raw: dict, where: str) -> tuple[str, ...]:
+    """The index's limitations: a non-empty list of non-empty texts (a report without them misleads)."""
+    items = raw.get("limitations")
+    if not isinstance(items, list) or not items or not all(isinstance(i, str) and i.strip() for i in items):
+        raise ConfigError(
+            f"{where}: limitations must be a non-empty list of texts, set at the top of the file "
+            "(before the first [[variant]], or TOML files it under that variant)"
+        )
+    return tuple(item.strip() for item in items)
 
 
 def _notebooks(raw: dict, where: str) -> dict[str, dict[str, str]]:
@@ -132,6 +153,11 @@ def _notebooks(raw: dict, where: str) -> dict[str, dict[str, str]]:
         raise ConfigError(f"{where}: notebooks must list at least one notebook name")
     found = {}
     for name in names:
+        if not isinstance(name, str) or not _NOTEBOOK.fullmatch(name):
+            raise ConfigError(
+                f"{where}: notebooks: {name!r} is not a notebook name: give the file name of a notebook in "
+                "notebooks/ without .ipynb, such as '02-chart-statement-cadence' (no folders, no paths)"
+            )
         source = paths.NOTEBOOKS_DIR / f"{name}.ipynb"
         if not source.is_file():
             raise ConfigError(f"{where}: notebooks: {name!r} has no file {source.relative_to(paths.PROJECT_ROOT)}")
@@ -142,6 +168,12 @@ def _notebooks(raw: dict, where: str) -> dict[str, dict[str, str]]:
 def _variant_pages(variant: dict, number: int, notebooks: dict, seen: set, where: str) -> list[Page]:
     name = variant.get("name")
     label = f"{where}: variant {name or number}"
+    unknown = sorted(set(variant) - VARIANT_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{label}: unknown setting {unknown[0]!r} (a variant holds {', '.join(sorted(VARIANT_KEYS))}; "
+            "a setting written after a [[variant]] header belongs to that variant in TOML)"
+        )
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise ConfigError(f"{label}: name {name!r} must be lower-case letters, digits and dashes")
     if name in seen:

@@ -62,3 +62,24 @@ def quote_in_text(quote: str, text: str) -> bool:
 def word_count(quote: str) -> int:
     """Words in a quote as the 30-word limit counts them (runs separated by whitespace)."""
     return len(normalise(quote).split())
+
+
+def share_a_run(first: str, second: str, run: int = 5) -> bool:
+    """Whether two passages share ``run`` consecutive words (compared normalised and in lower case)."""
+    a, b = (re.findall(r"[\w'-]+", normalise(text).lower()) for text in (first, second))
+    grams = {tuple(a[i : i + run]) for i in range(len(a) - run + 1)}
+    return any(tuple(b[i : i + run]) in grams for i in range(len(b) - run + 1))
+
+
+#: A cell starting with one of these is run as a formula by spreadsheets ("CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` with a leading apostrophe when a spreadsheet would read it as a formula."""
+    return "'" + cell if cell and cell.startswith(FORMULA_STARTS) else cell
+
+
+def from_spreadsheet_safe(cell: str) -> str:
+    """The text ``spreadsheet_safe`` was given (the apostrophe it added taken off)."""
+    return cell[1:] if cell and cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
