@@ -44,7 +44,7 @@ lint: $(VENV_STAMP) ## Check code style and common mistakes with ruff (lint and 
 .PHONY: test
 test: browser lint ## Run the whole test suite (sets up .venv/ and Chromium first when missing)
 	$(PYTHON) -m dprk_report validate
-	$(PYTHON) -m pytest tests report --nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
+	$(PYTHON) -m pytest -n auto --dist loadscope tests report --nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
 
 .PHONY: clean
 clean: ## Remove the environment and caches (not the published report)

@@ -261,11 +261,16 @@ def test_statement_table_quotes_the_earliest_report(dataset, timeline):
     citations = dataset.citations.copy()
     citations["quote"] = citations["source_id"] + " words"
     with_quotes = Dataset(dataset.sources, dataset.statements, dataset.estimates, citations)
-    table = cadence.statement_table(timeline.reset_index(), with_quotes).set_index("id")
-    # STD is cited by S3 (5 March) and S2 (14 May): the first report is S3's.
-    assert table.loc["STD", "first reported by"] == "Daily C, 2025-03-05"
-    assert table.loc["STD", "quote"] == "S3 words"
-    assert table.loc["STD", "date is"] == "no later than"
+    table = cadence.statement_table(timeline.reset_index(), with_quotes).set_index("Speaker")
+    # STD is cited by S3 (5 March) and S2 (14 May): the first report is S3's, and STD has no date of its own.
+    assert table.loc["speaker STD", "First reported by"] == "Daily C, 5 Mar 2025"
+    assert table.loc["speaker STD", "In its words"] == "S3 words"
+    assert table.loc["speaker STD", "Date"] == "no later than 5 Mar 2025"
+    # STC is known only to the month: it is shown as the month, never as its first day.
+    assert table.loc["speaker STC", "Date"] == "Feb 2025"
+    # Readers see names and dates, never a record id.
+    ids = set(timeline.index)
+    assert not table.reset_index().isin(ids).any().any()
 
 
 def test_a_loaded_dataset_changed_in_place_does_not_change_the_next_load():

@@ -25,18 +25,23 @@ REPORT = paths.REPORT_DIR
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
+def playwright():
     if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: install Debian's package (apt-get install -y chromium); .ci/run does")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=CHROMIUM,
-            args=ARGS,
-            viewport={"width": 1280, "height": 900},
-        )
-        yield context
-        context.close()
+        pytest.fail("Chromium is missing: install Debian's package (apt-get install -y chromium); make test does")
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="module")
+def browser(playwright, tmp_path_factory):
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path_factory.mktemp("chromium-profile")),
+        executable_path=CHROMIUM,
+        args=ARGS,
+        viewport={"width": 1280, "height": 900},
+    )
+    yield context
+    context.close()
 
 
 class Visit:
@@ -101,7 +106,7 @@ def _check_page(visit: Visit) -> None:
             assert target.is_file(), f"broken link {url}"
             assert REPORT in target.parents, f"link leaves the report: {url}"
         else:
-            assert url.startswith("https://"), f"unexpected link {url}"
+            assert url.startswith(("https://", "http://")), f"unexpected link {url}"
     for image in visit.images():
         assert image["natural"] > 0, f"image did not load: {image['src'][:80]}"
         assert image["width"] > 0 and image["height"] > 0, f"image not visible: {image['src'][:80]}"
@@ -118,4 +123,51 @@ def test_every_page_loads_cleanly_with_visible_figures(browser, page):
     assert len(visit.images()) >= 1, "a page without figures"
     name = page.removeprefix("report/").replace("/", "--").removesuffix(".html")
     visit.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    visit.page.close()
+
+
+#: The widths a reader uses: a laptop and a phone.
+WIDTHS = (1280, 390)
+#: A record id or a codebook value in snake_case, as a reader must never see them.
+_CODE = r"\b(?:ST|ES|C)\d{3,}\b|\b[a-z]+_[a-z_]+\b"
+
+
+@pytest.fixture(scope="module", params=WIDTHS, ids=lambda width: f"{width}px")
+def sized(request, browser):
+    return request.param, _SizedContext(browser, request.param)
+
+
+class _SizedContext:
+    """New pages of the shared browser context at one viewport width."""
+
+    def __init__(self, context, width: int):
+        self.context, self.width = context, width
+
+    def new_page(self):
+        page = self.context.new_page()
+        page.set_viewport_size({"width": self.width, "height": 900})
+        return page
+
+
+@pytest.mark.parametrize("page", ["report/index.html", *sorted(_pages_in_manifest())])
+def test_a_reader_sees_no_code_and_nothing_overflows_at_each_width(sized, page):
+    width, context = sized
+    visit = Visit(context, paths.PROJECT_ROOT / page)
+    overflow = visit.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{page} is {overflow}px wider than a {width}px screen"
+    # Web addresses are shown as they are (they may hold snake_case); everything else is prose.
+    text = visit.page.evaluate(
+        "() => { const body = document.body.cloneNode(true);"
+        " body.querySelectorAll('td.url').forEach(cell => cell.remove());"
+        " document.documentElement.appendChild(body); const text = body.innerText; body.remove(); return text; }"
+    )
+    import re
+
+    codes = sorted(set(re.findall(_CODE, text)))
+    assert codes == [], f"{page} shows record ids or snake_case to readers: {codes[:10]}"
+    alts = visit.page.eval_on_selector_all("img", "images => images.map(img => img.alt)")
+    assert all(alt.startswith("Chart: ") and len(alt) > 20 for alt in alts), f"{page}: an image without alt text"
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = page.removeprefix("report/").replace("/", "--").removesuffix(".html")
+    visit.page.screenshot(path=str(ARTIFACTS / f"{name}-{width}px.png"), full_page=True)
     visit.page.close()

@@ -21,10 +21,11 @@ def test_say_escapes_dataset_text_and_keeps_bold(capsys):
 
 
 def test_long_tables_are_capped_and_say_so(capsys):
-    notebook.show_table(pd.DataFrame({"n": range(100)}), caption="Numbers")
+    rows = notebook.MAX_TABLE_ROWS + 40
+    notebook.show_table(pd.DataFrame({"n": range(rows)}), caption="Numbers")
     (output,) = _shown(capsys)
-    assert output["text/plain"].startswith("Numbers (first 60 of 100 rows)")
-    assert output["text/html"].count("<tr>") == 60
+    assert output["text/plain"].startswith(f"Numbers (first {notebook.MAX_TABLE_ROWS} of {rows} rows)")
+    assert output["text/html"].count("<tr>") == notebook.MAX_TABLE_ROWS
 
 
 def test_an_empty_table_says_its_message(capsys):

@@ -6,8 +6,10 @@ import pandas as pd
 
 from dprk_report import vocab
 from dprk_report.analysis.common import cited_sources, first_reported, overlaps_window
+from dprk_report.analysis.lineage import estimate_table
 from dprk_report.analysis.selection import Selection
 from dprk_report.data.dataset import Dataset
+from dprk_report.text.wording import date_at_precision, day_text, words
 
 #: How a statement's date is drawn, from most to least certain.
 MARKER_DAY = "day"  # the article gives the day
@@ -15,14 +17,6 @@ MARKER_INFERRED = "inferred"  # day worked out from a weekday or a relative phra
 MARKER_SPAN = "span"  # only the month or year is known
 MARKER_NO_LATER_THAN = "no_later_than"  # undated: drawn at its first report
 
-
-#: How each marker reads in a table.
-MARKER_WORDS = {
-    MARKER_DAY: "given",
-    MARKER_INFERRED: "worked out",
-    MARKER_SPAN: "month or year only",
-    MARKER_NO_LATER_THAN: "no later than",
-}
 
 #: Channels grouped for charting: fifteen marker shapes would be unreadable.
 CHANNEL_GROUPS = {
@@ -97,13 +91,16 @@ def select_statements(timeline: pd.DataFrame, selection: Selection) -> pd.DataFr
     return timeline[keep].reset_index(drop=True)
 
 
-def intervals(timeline: pd.DataFrame) -> pd.DataFrame:
-    """Days between consecutive statements known to the day.
+def intervals(timeline: pd.DataFrame, since: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Days between consecutive statements known to the day, from ``since`` on (all when ``None``).
 
     Month-, year- and undated statements are left out: an interval to a date
-    we do not know would be invented precision.
+    we do not know would be invented precision. ``since`` is the first report of the
+    deployment: before it there was nothing to be silent about.
     """
     dated = timeline[timeline["date_marker"].isin([MARKER_DAY, MARKER_INFERRED])]
+    if since is not None and pd.notna(since):
+        dated = dated[dated["date_start"] >= since]
     dated = dated.sort_values(["date_start", "statement_id"], kind="stable")
     gaps = pd.DataFrame(
         {
@@ -116,6 +113,12 @@ def intervals(timeline: pd.DataFrame) -> pd.DataFrame:
     )
     gaps["gap_days"] = (gaps["date"] - gaps["previous_date"]).dt.days.astype("Int64")
     return gaps.dropna(subset=["previous_id"]).reset_index(drop=True)
+
+
+def deployment_first_reported(dataset: Dataset) -> pd.Timestamp:
+    """The day the deployment was first reported: the earliest troops-deployed figure made public."""
+    estimates = estimate_table(dataset)
+    return estimates.loc[estimates["metric"] == "troops_deployed", "public_date"].min()
 
 
 def monthly_counts(timeline: pd.DataFrame) -> pd.DataFrame:
@@ -155,26 +158,27 @@ def state_media_lags(timeline: pd.DataFrame) -> pd.DataFrame:
 
 
 def _who_and_when(timeline: pd.DataFrame) -> dict[str, pd.Series]:
-    """The columns every statement table opens with: id, date, how sure the date is, side, speaker, channel."""
+    """The columns every statement table opens with: the date as precisely as known, side, speaker, channel."""
     return {
-        "id": timeline["statement_id"],
-        "date": timeline["timeline_date"].dt.strftime("%Y-%m-%d"),
-        "date is": timeline["date_marker"].map(MARKER_WORDS),
-        "side": timeline["side"],
-        "speaker": timeline["speaker"],
-        "channel": timeline["channel"].str.replace("_", " "),
+        "Date": pd.Series(
+            [
+                date_at_precision(start, precision, first)
+                for start, precision, first in zip(
+                    timeline["date_start"], timeline["date_precision"], timeline["first_reported"]
+                )
+            ],
+            index=timeline.index,
+        ),
+        "Side": timeline["side"],
+        "Speaker": timeline["speaker"].fillna("Not named"),
+        "Channel": timeline["channel"].map(words).str.capitalize(),
     }
 
 
 def marked_occasions(timeline: pd.DataFrame) -> pd.DataFrame:
     """Statements the data tie to an occasion (anniversary, New Year, summit)."""
     tied = timeline[timeline["occasion"].notna()]
-    return pd.DataFrame(
-        {
-            **_who_and_when(tied),
-            "occasion": tied["occasion"],
-        }
-    )
+    return pd.DataFrame({**_who_and_when(tied), "Occasion": tied["occasion"]})
 
 
 #: Sides whose own confirmation of the deployment is a milestone on the estimate charts.
@@ -198,15 +202,15 @@ def confirmation_milestones(timeline: pd.DataFrame) -> pd.DataFrame:
 
 def longest_gaps(gaps: pd.DataFrame, timeline: pd.DataFrame, count: int = 5) -> pd.DataFrame:
     """The ``count`` longest silences, with who spoke before and after, for a table."""
-    speakers = timeline.set_index("statement_id")["speaker"]
+    speakers = timeline.set_index("statement_id")["speaker"].fillna("Not named")
     longest = gaps.nlargest(count, "gap_days")
     return pd.DataFrame(
         {
-            "from": longest["previous_date"].dt.strftime("%Y-%m-%d"),
-            "spoke before": longest["previous_id"].map(speakers),
-            "to": longest["date"].dt.strftime("%Y-%m-%d"),
-            "spoke after": longest["statement_id"].map(speakers),
-            "days": longest["gap_days"],
+            "From": longest["previous_date"].map(day_text),
+            "Spoke before": longest["previous_id"].map(speakers),
+            "To": longest["date"].map(day_text),
+            "Spoke after": longest["statement_id"].map(speakers),
+            "Days": longest["gap_days"],
         }
     )
 
@@ -223,10 +227,10 @@ def statement_table(timeline: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     return pd.DataFrame(
         {
             **_who_and_when(timeline),
-            "summary": timeline["summary"],
-            "first reported by": ids.map(first["outlet"]).fillna("Unnamed outlet")
+            "What was said or done": timeline["summary"],
+            "First reported by": ids.map(first["outlet"]).fillna("Unnamed outlet")
             + ", "
-            + ids.map(first["published"]).dt.strftime("%Y-%m-%d"),
-            "quote": ids.map(first["quote"]),
+            + ids.map(first["published"]).map(day_text),
+            "In its words": ids.map(first["quote"]),
         }
     )

@@ -11,7 +11,7 @@ from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
 from dprk_report.data.dataset import Dataset
 from dprk_report.text.metrics import metric_named
 from dprk_report.text.numbers import figures_in
-from dprk_report.text.wording import figure_text
+from dprk_report.text.wording import day_text, figure_text, words
 
 
 def estimate_table(dataset: Dataset) -> pd.DataFrame:
@@ -161,34 +161,52 @@ def repeats(lineage: pd.DataFrame) -> pd.DataFrame:
     return lineage[lineage["appearance"] > 1].reset_index(drop=True)
 
 
+def public_date_text(estimates: pd.DataFrame) -> pd.Series:
+    """When each figure became public, as precisely as known ('17 Dec 2024', 'no later than 3 Jan 2025')."""
+    return pd.Series(
+        [
+            day_text(day) if basis == "announced" else f"no later than {day_text(day)}" if pd.notna(day) else "unknown"
+            for day, basis in zip(estimates["public_date"], estimates["public_date_basis"])
+        ],
+        index=estimates.index,
+    )
+
+
 def estimate_summary(estimates: pd.DataFrame) -> pd.DataFrame:
     """The estimates as a reader's table: figure as written, who, how it became public, reach."""
     return pd.DataFrame(
         {
-            "id": estimates["estimate_id"],
-            "public": estimates["public_date"].dt.strftime("%Y-%m-%d"),
-            "metric": estimates["metric"],
-            "figure": [figure_text(row) for row in estimates.itertuples()],
-            "scope": estimates["scope"],
-            "estimator": estimates["estimator"],
-            "made public through": estimates["disclosure_channel"].astype(str).str.replace("_", " "),
-            "articles": estimates["n_citations"],
-            "independent reports": estimates["n_independent"],
+            "Made public": public_date_text(estimates),
+            "Measure": estimates["metric"].map(vocab.METRIC_LABELS),
+            "Figure": [figure_text(row) for row in estimates.itertuples()],
+            "Counts": estimates["scope"].map(SCOPE_WORDS),
+            "Estimated by": estimates["estimator"].fillna("Not named"),
+            "Made public through": estimates["disclosure_channel"].map(words),
+            "Articles": estimates["n_citations"],
+            "Independent reports": estimates["n_independent"],
         }
     )
 
 
-def repeat_summary(stale: pd.DataFrame) -> pd.DataFrame:
-    """Old or superseded repeats as a reader's table."""
+#: How a figure's scope reads in a table.
+SCOPE_WORDS = {"total": "all so far", "additional": "an increment", "subset": "a part"}
+
+
+def repeat_summary(stale: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame:
+    """Old or superseded repeats as a reader's table (``estimates``: to word the newer figure)."""
+    newer = estimates.set_index("estimate_id")
+    newer_text = {
+        eid: f"{figure_text(row)} ({day_text(row.public_date)})" for eid, row in zip(newer.index, newer.itertuples())
+    }
     return pd.DataFrame(
         {
-            "id": stale["estimate_id"],
-            "estimator": stale["estimator"],
-            "metric": stale["metric"],
-            "repeated by": stale["outlet"],
-            "on": stale["published"].dt.strftime("%Y-%m-%d"),
-            "age (days)": stale["age_days"],
-            "newer figure already public": stale["superseded_by"],
+            "Estimated by": stale["estimator"],
+            "Measure": stale["metric"].map(vocab.METRIC_LABELS),
+            "Figure": [figure_text(row) for row in stale.itertuples()],
+            "Repeated by": stale["outlet"].fillna("Unnamed outlet"),
+            "On": stale["published"].map(day_text),
+            "Age (days)": stale["age_days"],
+            "Newer figure already public": stale["superseded_by"].map(newer_text).fillna(""),
         }
     )
 

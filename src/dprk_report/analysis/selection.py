@@ -26,8 +26,9 @@ class Selection:
     metrics: tuple[str, ...]
 
     def describe(self) -> str:
+        """The selection in a reader's words: '1 June 2024 to 31 March 2026, all sides'."""
         sides = ", ".join(self.sides) if self.sides else "all sides"
-        return f"{self.start.isoformat()} to {self.end.isoformat()}, {sides}"
+        return f"{self.start.day} {self.start:%B %Y} to {self.end.day} {self.end:%B %Y}, {sides}"
 
 
 def _parse_day(name: str, value: object) -> date:

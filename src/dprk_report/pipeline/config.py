@@ -31,6 +31,9 @@ class Page:
     variant_title: str
     notebook: str
     parameters: dict
+    #: The pages before and after this one in the same parameter set: (notebook name, its heading).
+    previous: tuple[str, str] | None = None
+    next: tuple[str, str] | None = None
 
     @property
     def key(self) -> str:
@@ -189,11 +192,27 @@ def _variant_pages(variant: dict, number: int, notebooks: dict, seen: set, where
     if unknown:
         raise ConfigError(f"{label}: parameter {unknown[0]!r} is not declared by any notebook")
     pages = []
-    for notebook, defaults in notebooks.items():
+    order = list(notebooks)
+    for position, (notebook, defaults) in enumerate(notebooks.items()):
         given = {k: v for k, v in parameters.items() if k in defaults} | {"figures_dir": f"figures/{name}"}
         _check_values(defaults | given, f"{label}, notebook {notebook}")
-        pages.append(Page(name, str(variant.get("title", name)), notebook, given))
+        neighbours = (_neighbour(order, position - 1), _neighbour(order, position + 1))
+        pages.append(Page(name, str(variant.get("title", name)), notebook, given, *neighbours))
     return pages
+
+
+def _neighbour(order: list[str], index: int) -> tuple[str, str] | None:
+    """The notebook at ``index`` of ``order`` with its heading, or ``None`` past either end."""
+    if not 0 <= index < len(order):
+        return None
+    return order[index], notebook_heading(paths.NOTEBOOKS_DIR / f"{order[index]}.ipynb")
+
+
+def notebook_heading(notebook: Path) -> str:
+    """The notebook's title: the first line of its first cell, without the '# ' (read from the JSON)."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    first = "".join(cells[0]["source"]).splitlines()[0] if cells and cells[0]["source"] else notebook.stem
+    return first.lstrip("# ").strip()
 
 
 def _check_values(parameters: dict, label: str) -> None:

@@ -19,6 +19,7 @@ import papermill
 from jupyter_client import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
 
 from dprk_report import paths
 from dprk_report.data.version import file_hash
@@ -27,6 +28,8 @@ from dprk_report.pipeline.kernel import KERNEL_NAME
 from dprk_report.pipeline.records import first_finding, normalise_record, page_title
 
 TEMPLATES = paths.PACKAGE_DIR / "templates"
+#: Cells with this tag are for maintainers: kept in the executed notebook, left out of the HTML page.
+MAINTAINER_TAG = "maintainer"
 #: The shared stylesheet of the HTML pages, relative to the output root.
 NOTEBOOK_CSS = "report/notebook.css"
 
@@ -52,6 +55,9 @@ class PageRunner:
             exclude_input_prompt=True,
             exclude_output_prompt=True,
         )
+        # Cells tagged for maintainers (what the notebook reads and writes, its parameters, lint-style
+        # lines) stay in the executed notebook and never reach the reader's page.
+        self.exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={MAINTAINER_TAG}), enabled=True)
 
     def warm_up(self) -> None:
         """Start the kernel (while the build validates the data); imports come with the first page.
@@ -151,7 +157,12 @@ class PageRunner:
         return f"(none: the notebook did not start; would be {paths.shown(target)})"
 
     def _html(self, notebook, page: Page) -> str:
-        notebook.metadata["dprk_report"] = {"variant_title": page.variant_title, "record": Path(page.record).name}
+        notebook.metadata["dprk_report"] = {
+            "variant_title": page.variant_title,
+            "record": Path(page.record).name,
+            "previous": {"href": f"{page.previous[0]}.html", "title": page.previous[1]} if page.previous else None,
+            "next": {"href": f"{page.next[0]}.html", "title": page.next[1]} if page.next else None,
+        }
         notebook.metadata["title"] = page_title(notebook)
         body, _ = self.exporter.from_notebook_node(notebook)
         return body

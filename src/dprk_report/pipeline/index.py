@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from dprk_report import paths
+from dprk_report import paths, vocab
 from dprk_report.data.tables import TABLES, read_rows, table_path
 from dprk_report.pipeline.config import ReportConfig
 
@@ -24,6 +24,9 @@ ul.pages a.page { font-weight: 600; } .finding { display: block; color: #333; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #eee; vertical-align: top; }
 td.url { word-break: break-all; color: #555; }
+.scroll { overflow-x: auto; max-width: 100%; }
+.glance { background: #f6f8fa; border: 1px solid #e1e4e8; border-radius: 6px; padding: .6rem 1rem; }
+.glance li { margin: .2rem 0; } blockquote.cite { border-left: 3px solid #ccc; margin: .5rem 0; padding: .2rem .8rem; }
 a { color: #1a5fb4; }
 """
 
@@ -32,11 +35,27 @@ def _e(value) -> str:
     return html.escape(str(value), quote=True)
 
 
+#: The order a reader expects the parameters in (the window first, its start before its end).
+PARAMETER_ORDER = ("start_date", "end_date", "sides", "metrics")
+
+
 def _parameters(parameters: dict) -> str:
-    shown = {k: v for k, v in parameters.items() if k != "figures_dir"}
-    if not shown:
-        return "defaults of each notebook"
-    return "; ".join(f"{k} = {', '.join(v) if isinstance(v, list) else v}" for k, v in sorted(shown.items()))
+    """A parameter set in a reader's words: 'from 1 June 2024 to 31 March 2026; sides: South Korea'."""
+    from datetime import date
+
+    shown = []
+    for name in PARAMETER_ORDER:
+        value = parameters.get(name)
+        if name in ("start_date", "end_date") and value:
+            day = date.fromisoformat(value)
+            shown.append(f"{'from' if name == 'start_date' else 'to'} {day.day} {day:%B %Y}")
+        elif value:
+            shown.append(f"{name}: {', '.join(word.replace('_', ' ') for word in value)}")
+    return (
+        " ".join(shown[:2]) + ("; " if len(shown) > 2 else "") + "; ".join(shown[2:])
+        if shown
+        else "the notebooks' own defaults"
+    )
 
 
 def _counts(data_dir: Path) -> str:
@@ -57,8 +76,7 @@ def _pages_section(config: ReportConfig, pages: dict[str, dict]) -> str:
             )
         parameters = _parameters(next(p.parameters for p in config.pages if p.variant == variant))
         parts.append(
-            f'<h3>{_e(title)}</h3><p class="params">Parameters: {_e(parameters)}</p>'
-            f'<ul class="pages">{"".join(items)}</ul>'
+            f'<h3>{_e(title)}</h3><p class="params">Covers {_e(parameters)}.</p><ul class="pages">{"".join(items)}</ul>'
         )
     return "".join(parts)
 
@@ -67,16 +85,55 @@ def _sources_section(data_dir: Path) -> str:
     rows = []
     for source in read_rows(table_path(data_dir, "sources"))[1]:
         source = {column: value or "" for column, value in source.items()}
-        date = source["published_date"] + (" or later" if source["published_precision"] == "not_before" else "")
+        date = _date_text(source["published_date"], source["published_precision"])
         url = source["url"]
-        link = f'<a href="{_e(url)}" rel="noreferrer">{_e(url)}</a>' if url.startswith("https://") else _e(url)
+        # Only web addresses become links; anything else (javascript:, file:) is shown as text.
+        link = (
+            f'<a href="{_e(url)}" rel="noreferrer">{_e(url)}</a>'
+            if url.startswith(("https://", "http://"))
+            else _e(url)
+        )
         rows.append(
-            f"<tr><td>{_e(source['source_id'])}</td><td>{_e(source['outlet'] or 'Unnamed outlet')}</td>"
+            f"<tr><td>{_e(source['outlet'] or 'Unnamed outlet')}</td>"
             f"<td>{_e(date)}</td><td>{_e(source['wire_agency'])}</td><td>{_e(source['title'])}</td>"
             f'<td class="url">{link}</td></tr>'
         )
-    head = "<tr><th>Id</th><th>Outlet</th><th>Published</th><th>Wire</th><th>Title</th><th>Address</th></tr>"
-    return f"<table>{head}{''.join(rows)}</table>"
+    head = "<tr><th>Outlet</th><th>Published</th><th>Wire</th><th>Title</th><th>Address</th></tr>"
+    return f'<div class="scroll"><table>{head}{"".join(rows)}</table></div>'
+
+
+def _date_text(written: str, precision: str) -> str:
+    """A publication date as precisely as known ('17 Aug 2025', 'Aug 2025', '3 Sep 2025 or later')."""
+    from datetime import date
+
+    if len(written) == 10:
+        day = date.fromisoformat(written)
+        text = f"{day.day} {day:%b %Y}"
+    elif len(written) == 7:
+        text = date.fromisoformat(written + "-01").strftime("%b %Y")
+    else:
+        text = written
+    return text + (" or later" if precision == "not_before" else "")
+
+
+def _glance(data_dir: Path) -> str:
+    """The headline: the latest figure of each measure (the estimates page's rule) and how fresh the data are."""
+    from dprk_report.analysis import lineage
+    from dprk_report.data.dataset import load_dataset
+    from dprk_report.report.findings import latest_figures
+
+    dataset = load_dataset(data_dir)
+    estimates = lineage.estimate_table(dataset)
+    order = {metric: position for position, metric in enumerate(vocab.METRICS)}
+    estimates = estimates.sort_values(
+        ["metric", "public_date"], key=lambda c: c.map(order) if c.name == "metric" else c, kind="stable"
+    )
+    lines = "".join(f"<li>Latest {_e(line)}.</li>" for line in latest_figures(estimates))
+    newest = dataset.sources["published_date_start"].max()
+    return (
+        f'<div class="glance"><p><strong>At a glance.</strong> Last updated with an article of '
+        f"{newest.day} {newest:%B %Y}; {len(dataset.sources)} archived articles.</p><ul>{lines}</ul></div>"
+    )
 
 
 def render_index(config: ReportConfig, pages: dict[str, dict], data_version: str, data_dir: Path | None = None) -> str:
@@ -94,15 +151,26 @@ def render_index(config: ReportConfig, pages: dict[str, dict], data_version: str
 <body>
 <h1>{_e(config.title)}</h1>
 <p>{_e(config.description)}</p>
+{_glance(data_dir)}
 <p class="meta">Data version <code title="{_e(data_version)}">{_e(data_version[:12])}</code>
-(a hash of the curated tables and the archived articles): {_e(_counts(data_dir))}.</p>
+(a hash of the curated tables and the archived articles they cite): {_e(_counts(data_dir))}.</p>
 <h2>Pages</h2>
 {_pages_section(config, pages)}
 <h2>Sources</h2>
 <p class="meta">Copies of one wire agency's story (the Wire column) are one report, not independent confirmation.</p>
 {_sources_section(data_dir)}
+<h2>Method</h2>
+<p>Each official statement about the deployment and each figure of North Korean troops deployed, planned,
+killed, wounded, captured or repatriated was curated by hand from archived news articles, with a short
+verbatim quote from every article that reports it. Dates are kept at the precision the articles give;
+qualifiers ("more than", "around") are kept as written; a figure repeated by later articles is one record
+with several citations, so the report can show how old a figure was when it was repeated and how its
+wording changed. Where articles disagree, both are recorded and the choice is explained in the data.</p>
 <h2>Limitations</h2>
 <ul>{limitations}</ul>
+<h2>How to cite</h2>
+<blockquote class="cite">{_e(config.title)}. Curated dataset and report,
+data version {_e(data_version[:12])}.</blockquote>
 </body>
 </html>
 """

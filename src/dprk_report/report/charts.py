@@ -319,7 +319,7 @@ def repeat_ages(repeats: pd.DataFrame, title: str) -> Figure:
                    color=style.side_colour(side), label=side, alpha=0.4 if dense else 0.85,
                    edgecolors="white", linewidths=0 if dense else 0.5)
     for row in repeats.nlargest(REPEAT_LABELS, "age_days").itertuples(index=False):
-        ax.annotate(f"{row.estimate_id}: {short_figure(row)} {row.metric.replace('_', ' ')}",
+        ax.annotate(f"{row.estimator}: {short_figure(row)} {row.metric.replace('_', ' ')}",
                     (row.published, float(row.age_days)), xytext=(-6, 0), textcoords="offset points",
                     ha="right", va="center", fontsize=8, color="#444444")
     ax.set_ylabel("Age of the figure when repeated (days)")

@@ -42,7 +42,7 @@ def bullets(items: list[str]) -> None:
 
 
 #: Tables longer than this show their first rows and say how many were left out.
-MAX_TABLE_ROWS = 60
+MAX_TABLE_ROWS = 150
 
 
 def show_table(frame: pd.DataFrame, caption: str = "", empty_message: str = "") -> None:
@@ -61,11 +61,16 @@ def show_table(frame: pd.DataFrame, caption: str = "", empty_message: str = "") 
 
 
 def show_figure(fig: Figure, name: str, folder: Path) -> Path:
-    """Save ``fig`` as SVG and PNG in ``folder`` and show the PNG."""
+    """Save ``fig`` as SVG and PNG in ``folder`` and show it: the PNG in the notebook, and for the HTML page
+    a numbered figure whose alt text and caption state its finding (the chart's title)."""
     title = _figure_title(fig)
     svg_path, png_path = save_figure(fig, name, folder)
     encoded = base64.b64encode(png_path.read_bytes()).decode("ascii")
-    display({"text/plain": f"Figure {name}: {title}", "image/png": encoded}, raw=True)
+    figure = (
+        f'<figure class="report-figure"><img src="data:image/png;base64,{encoded}" '
+        f'alt="Chart: {html.escape(title, quote=True)}"><figcaption>{html.escape(title)}</figcaption></figure>'
+    )
+    display({"text/plain": f"Figure {name}: {title}", "text/html": figure, "image/png": encoded}, raw=True)
     return png_path
 
 

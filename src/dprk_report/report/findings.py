@@ -27,6 +27,17 @@ def totals_first(rows: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
+def latest_figures(estimates: pd.DataFrame) -> list[str]:
+    """The latest figure of each metric, by one rule (``totals_first``, then the latest made public):
+    'killed figure: around 2,000, from South Korea National Intelligence Service (2 Sep 2025)'."""
+    lines = []
+    for metric, rows in estimates.groupby("metric", sort=False):
+        latest = totals_first(rows).iloc[-1]
+        when = ("" if latest["public_date_basis"] == "announced" else "no later than ") + day(latest["public_date"])
+        lines.append(f"{METRIC_LABELS[metric].lower()} figure: {figure_text(latest)}, from {latest['estimator']} ({when})")
+    return lines
+
+
 def coverage_findings(contributions: pd.DataFrame, timeline: pd.DataFrame, estimates: pd.DataFrame) -> list[str]:
     if contributions.empty:
         return ["No archived article was published in this window."]
@@ -75,10 +86,12 @@ def cadence_findings(timeline: pd.DataFrame, gaps: pd.DataFrame, counts: pd.Data
         findings.append(f"The busiest month was {busiest.strftime('%B %Y')} with {plural(int(totals.max()), 'statement')}.")
     if not gaps.empty:
         longest = gaps.loc[gaps["gap_days"].astype(float).idxmax()]
+        speakers = timeline.set_index("statement_id")["speaker"].fillna("an unnamed speaker")
         findings.append(
-            f"Between statements dated to the day the median gap is {int(gaps['gap_days'].median())} days; the longest "
-            f"silence is {int(longest['gap_days'])} days, from {day(longest['previous_date'])} "
-            f"({longest['previous_id']}) to {day(longest['date'])} ({longest['statement_id']})."
+            f"Between statements dated to the day, from the first report of the deployment on, the median gap is "
+            f"{median_days(gaps['gap_days'])}; the longest silence is {plural(int(longest['gap_days']), 'day')}, "
+            f"from {day(longest['previous_date'])} ({speakers[longest['previous_id']]}) to {day(longest['date'])} "
+            f"({speakers[longest['statement_id']]})."
         )
     if not lags.empty:
         slowest = lags.loc[lags["lag_days"].astype(float).idxmax()]
@@ -101,18 +114,14 @@ def estimate_findings(estimates: pd.DataFrame, lineage: pd.DataFrame, stale: pd.
             f"{milestone.side} first confirmed the deployment on {day(milestone.date)}, after "
             f"{plural(int(before), 'estimate')} in this selection had been published."
         )
-    for metric, rows in estimates.groupby("metric", sort=False):
-        latest = totals_first(rows).iloc[-1]
-        findings.append(
-            f"Latest {METRIC_LABELS[metric].lower()} figure: {figure_text(latest)}, from {latest['estimator']} "
-            f"({day(latest['public_date'])})."
-        )
+    findings += [f"Latest {line}." for line in latest_figures(estimates)]
     if not stale.empty:
         oldest = stale.iloc[0]
         findings.append(
             f"**{plural(len(stale), 'repeat')}** carried a figure that was old ({OLD_AFTER_DAYS} days or more) or already replaced by "
-            f"its own estimator; the oldest: {oldest['estimate_id']} ({oldest['estimator']}) repeated by "
-            f"{oldest['outlet']} on {day(oldest['published'])}, {int(oldest['age_days'])} days after it was made public."
+            f"its own estimator; the oldest: {oldest['estimator']}'s {figure_text(oldest)} "
+            f"({METRIC_LABELS[oldest['metric']].lower()}), repeated by {oldest['outlet']} on "
+            f"{day(oldest['published'])}, {int(oldest['age_days'])} days after it was made public."
         )
     first = estimates.iloc[0]
     findings.append(
@@ -130,10 +139,19 @@ def contributions_title(contributions: pd.DataFrame) -> str:
             f"({day(top['published_date_start'])}), supports {int(totals.max())} records")
 
 
-def timeline_title(timeline: pd.DataFrame) -> str:
-    months = timeline["timeline_date"].dt.to_period("M").value_counts()
-    busiest, count = months.index[0], int(months.iloc[0])
-    return f"Statements cluster in {busiest.strftime('%B %Y')} ({count:,} of {len(timeline):,})"
+def median_days(days: pd.Series) -> str:
+    """A median number of days as measured: '4 days', '4.5 days' (never truncated)."""
+    value = float(days.astype(float).median())
+    return f"{value:g} day{'' if value == 1 else 's'}"
+
+
+def timeline_title(timeline: pd.DataFrame, counts: pd.DataFrame) -> str:
+    """The busiest month by the rule of the monthly chart (statements dated at least to the month)."""
+    if counts.empty:
+        return f"{plural(len(timeline), 'statement')}, none dated to the month"
+    totals = counts.sum(axis=1)
+    return (f"{plural(len(timeline), 'statement')}; the busiest month, {totals.idxmax().strftime('%B %Y')}, "
+            f"had {int(totals.max())} of the {int(totals.sum())} dated to the month")
 
 
 def monthly_title(counts: pd.DataFrame) -> str:
@@ -145,8 +163,8 @@ def monthly_title(counts: pd.DataFrame) -> str:
 
 def intervals_title(gaps: pd.DataFrame) -> str:
     longest = gaps.loc[gaps["gap_days"].astype(float).idxmax()]
-    return (f"Median gap {int(gaps['gap_days'].median())} days; the longest silence, "
-            f"{int(longest['gap_days'])} days, ended on {day(longest['date'])}")
+    return (f"Median gap {median_days(gaps['gap_days'])}; the longest silence, "
+            f"{plural(int(longest['gap_days']), 'day')}, ended on {day(longest['date'])}")
 
 
 def lags_title(lags: pd.DataFrame) -> str:
@@ -165,8 +183,8 @@ def estimates_title(estimates: pd.DataFrame) -> str:
             f"to {figure_text(latest)} ({latest['public_date']:%b %Y}), across {len(rows)} estimates")
 
 
-def repeats_title(repeats: pd.DataFrame) -> str:
-    """Title of the repeat-age chart, from the repeats (``lineage.repeats``)."""
-    old = int((repeats["age_days"] >= OLD_AFTER_DAYS).sum())
-    return (f"{plural(old, 'repeat')} of {len(repeats)} carried a figure {OLD_AFTER_DAYS} days old or more; "
-            f"the oldest was {int(repeats['age_days'].max())} days old")
+def repeats_title(repeats: pd.DataFrame, stale: pd.DataFrame) -> str:
+    """Title of the repeat-age chart: the repeats, and how many were stale by the findings' rule
+    (``lineage.old_repeats``: old, or already replaced by the estimator's newer figure)."""
+    return (f"{plural(len(stale), 'repeat')} of {len(repeats)} carried a figure {OLD_AFTER_DAYS} days old or more, "
+            f"or one its estimator had replaced; the oldest was {int(repeats['age_days'].max())} days old")

@@ -25,3 +25,34 @@ def short_figure(row) -> str:
     """The number alone, for a chart label: '10,000-12,000', '3,000', or the vague words ('thousands')."""
     number = _number(row, "-")
     return str(row.qualifier) if number is None else number
+
+
+def day_text(day) -> str:
+    """A day as a reader writes it: '17 Aug 2025'."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def date_at_precision(start, precision: str, first_report=None) -> str:
+    """A date at the precision it is known: '17 Aug 2025', 'Aug 2025', '2025', 'no later than 31 Mar 2025'.
+
+    ``precision`` is a codebook precision (``day``, ``month``, ``year``, ``unknown``, ``not_before``);
+    an undated record (``unknown``) is shown by the latest day it can have happened, its first report.
+    """
+    if precision == "unknown" or start is None or pd.isna(start):
+        return (
+            f"no later than {day_text(first_report)}"
+            if first_report is not None and pd.notna(first_report)
+            else "date unknown"
+        )
+    if precision == "month":
+        return f"{start:%b %Y}"
+    if precision == "year":
+        return f"{start:%Y}"
+    if precision == "not_before":
+        return f"{day_text(start)} or later"
+    return day_text(start)
+
+
+def words(code: str | None) -> str:
+    """A codebook value in plain words: 'phone_call' -> 'phone call', 'troops_deployed' -> 'troops deployed'."""
+    return "" if code is None or (not isinstance(code, str) and pd.isna(code)) else str(code).replace("_", " ")
