@@ -31,6 +31,20 @@ def project(built, tmp_path):
     return built.clone(tmp_path / "project")
 
 
+def _wait_until(condition, what: str, seconds: float = 120) -> None:
+    """Wait for ``condition()`` to hold, polling, with a generous deadline (never a fixed sleep)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def _holds_the_lock(project, process) -> bool:
+    lock = project.root / "build" / "build.lock"
+    return lock.is_file() and lock.read_text().strip() == str(process.pid)
+
+
 def _built_pages(stderr: str) -> list[str]:
     return sorted(line.split("page=")[1].split()[0] for line in stderr.splitlines() if "event=page_built" in line)
 
@@ -180,14 +194,38 @@ def test_a_notebook_that_never_finishes_times_out(project):
     before = project.published()
     result = project.run("build", "--quiet", timeout=300)
     assert result.returncode == 1
-    assert "notebook 01-describe-sources, parameter set 'all-sides'" in result.stderr
+    assert "notebook 01-describe-sources, parameter set 'all-sides': cell " in result.stderr
     assert "Timeout" in result.stderr
     assert project.published() == before
+    # The kept notebook does not call the cell that never finished "completed".
+    kept = json.loads((project.root / "build/failed/all-sides/01-describe-sources.ipynb").read_text())
+    (stopped,) = [c for c in kept["cells"] if c.get("id") == "inserted"]
+    assert stopped["metadata"]["papermill"]["status"] == "failed"
+
+
+def test_data_changed_while_the_build_runs_is_not_published(project):
+    statements = project.root / "data" / "statements.csv"
+    # A cell that edits the data the build validated (a blank line: still valid, another data version).
+    _insert_cell(project, "02-chart-statement-cadence", f"open({str(statements)!r}, 'a').write('\\n')")
+    before = project.published()
+    result = project.run("build", "--quiet")
+    assert result.returncode == 1
+    assert "the data or a cited article changed while the build ran; nothing was published" in result.stderr
+    assert project.published() == before
+
+
+def test_a_no_op_build_removes_what_a_killed_build_left(project):
+    leftover = project.root / "build" / "staging-999999"
+    (leftover / "report").mkdir(parents=True)
+    result = project.run("build")
+    assert result.returncode == 0
+    assert not leftover.exists()
+    assert "removed staging-999999, left by a build that did not finish" in result.stderr
 
 
 def test_two_builds_at_once_do_not_corrupt_the_report(project):
     first = project.start("build", "--force", "--quiet")
-    time.sleep(1)
+    _wait_until(lambda: _holds_the_lock(project, first), "the first build to take the lock")
     second = project.start("build", "--force", "--quiet")
     outputs = [process.communicate(timeout=600) for process in (first, second)]
     assert [first.returncode, second.returncode] == [0, 0], outputs
@@ -197,7 +235,7 @@ def test_two_builds_at_once_do_not_corrupt_the_report(project):
 
 def test_second_build_can_refuse_to_wait(project):
     first = project.start("build", "--force", "--quiet")
-    time.sleep(1)
+    _wait_until(lambda: _holds_the_lock(project, first), "the first build to take the lock")
     second = project.run("build", "--force", "--no-wait")
     first.communicate(timeout=600)
     assert second.returncode == 3
@@ -208,14 +246,15 @@ def test_second_build_can_refuse_to_wait(project):
 def test_an_interrupted_build_leaves_the_last_good_report(project, sig):
     before = project.published()
     process = project.start("build", "--force", "--quiet")
-    deadline = time.monotonic() + 60
-    while not list((project.root / "build").glob("staging-*")) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    time.sleep(2)
+    # Interrupt it while pages are being built: once the first page is done, the others still run.
+    _wait_until(lambda: any((project.root / "build").glob("staging-*/report/all-sides/*.ipynb")), "a page to be built")
     process.send_signal(sig) if sig == signal.SIGINT else _kill_group(process)
-    process.communicate(timeout=120)
+    _, stderr = process.communicate(timeout=120)
     assert process.returncode != 0
     assert project.published() == before
+    if sig == signal.SIGINT:
+        assert "build interrupted; the published report is unchanged" in stderr
+        assert "Traceback" not in stderr
     result = project.run("build", "--quiet")
     assert result.returncode == 0
     assert project.run("build", "--check").returncode == 0
@@ -290,7 +329,10 @@ def test_a_publication_cut_between_its_two_swaps_is_completed_by_the_next_build(
     (build / "staging-7" / "figures").mkdir(parents=True)
     (build / "staging-7" / "figures" / "f").write_text("new figures")
     (root / "report" / "f").write_text("new report")
-    recover(root, build)
+    done = recover(root, build)
+    assert done == [
+        "completed the publication that build 7 was cut off in (report/ and figures/ now come from that build)"
+    ]
     assert (root / "report" / "f").read_text() == "new report"
     assert (root / "figures" / "f").read_text() == "new figures"
     assert list(build.iterdir()) == []

@@ -143,9 +143,11 @@ class PageRunner:
         except Exception as error:  # a timeout, a dead kernel: anything else that stops the run
             self.close()  # the kernel may still be busy with the cell that timed out
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            cell = _mark_unfinished_cell(record, f"{type(error).__name__}: {first_line}")
+            where = f"cell {cell}: " if cell is not None else ""
             raise PageFailed(
-                f"notebook {page.notebook}, parameter set '{page.variant}': {type(error).__name__}: {first_line}; "
-                f"executed notebook kept at {self._keep_failed(page, record)}"
+                f"notebook {page.notebook}, parameter set '{page.variant}': {where}{type(error).__name__}: "
+                f"{first_line}; executed notebook kept at {self._keep_failed(page, record)}"
             ) from None
 
     def _keep_failed(self, page: Page, record: Path) -> str:
@@ -166,6 +168,30 @@ class PageRunner:
         notebook.metadata["title"] = page_title(notebook)
         body, _ = self.exporter.from_notebook_node(notebook)
         return body
+
+
+def _mark_unfinished_cell(record: Path, reason: str) -> int | None:
+    """The index of the cell that was running when the run stopped, marked failed (with ``reason`` as its
+    output) in the kept notebook; ``None`` when it cannot be told.
+
+    papermill marks every cell "completed" when a run stops on a timeout; the cell that stopped it is the
+    last one that started, when a code cell after it never did.
+    """
+    if not record.is_file():
+        return None
+    notebook = nbformat.read(record, as_version=4)
+    code = [(index, cell) for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
+    started = [(index, cell) for index, cell in code if cell.metadata.get("papermill", {}).get("start_time")]
+    if not started or started[-1][0] == code[-1][0]:
+        return None
+    index, cell = started[-1]
+    cell.metadata["papermill"].update(status="failed", exception=True)
+    cell.outputs = [
+        *cell.get("outputs", []),
+        nbformat.v4.new_output("error", ename="Stopped", evalue=reason, traceback=[reason]),
+    ]
+    nbformat.write(notebook, record)
+    return index
 
 
 def write_notebook_css(staging: Path) -> None:

@@ -58,14 +58,15 @@ def build_lock(build_dir: Path, wait: bool = True, notify=print, poll_seconds: f
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def recover(root: Path, build_dir: Path) -> None:
-    """Repair what an interrupted build left, then drop its scratch folders.
+def recover(root: Path, build_dir: Path) -> list[str]:
+    """Repair what an interrupted build left, then drop its scratch folders; return what was done, in words.
 
     A ``previous-<pid>`` folder means that build had succeeded and was swapping
     folders in: the swap is completed from its ``staging-<pid>``, so that
     ``report/`` and ``figures/`` always come from the same build. A staging
     area without one belongs to a build that never finished: it is dropped.
     """
+    done = []
     for previous in sorted(build_dir.glob("previous-*")):
         staging = build_dir / previous.name.replace("previous-", "staging-", 1)
         for name in PUBLISHED:
@@ -77,8 +78,19 @@ def recover(root: Path, build_dir: Path) -> None:
             elif not (root / name).exists() and (previous / name).exists():
                 os.replace(previous / name, root / name)
         shutil.rmtree(previous, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)  # what is left of the staging area it published from
+        done.append(
+            f"completed the publication that build {previous.name.removeprefix('previous-')} "
+            "was cut off in (report/ and figures/ now come from that build)"
+        )
     for staging in build_dir.glob("staging-*"):
         shutil.rmtree(staging, ignore_errors=True)
+        done.append(f"removed {staging.name}, left by a build that did not finish")
+    return done
+
+
+class PublishFailed(RuntimeError):
+    """Swapping the new report in failed; the message says what state the published report is in."""
 
 
 def staging_dir(build_dir: Path) -> Path:
@@ -100,17 +112,65 @@ def prepare_staging(root: Path, build_dir: Path) -> Path:
 
 
 def publish(staging: Path, root: Path, build_dir: Path) -> None:
-    """Swap the staged folders in for the published ones, with signals held off."""
+    """Swap the staged folders in for the published ones, with signals held off; all or nothing.
+
+    If any rename fails, the folders already swapped are swapped back and :class:`PublishFailed` says
+    that the published report is unchanged (or, if even that fails, exactly which folder is from where).
+    A staging area on another filesystem than ``root`` is first copied beside it, so that every swap is
+    a rename within one filesystem.
+    """
     previous = build_dir / f"previous-{os.getpid()}"
     previous.mkdir(parents=True, exist_ok=True)
+    source = _beside(staging, root)
     blocked = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
     old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    swapped: list[str] = []
     try:
         for name in PUBLISHED:
             if (root / name).exists():
                 os.replace(root / name, previous / name)
-            os.replace(staging / name, root / name)
+            os.replace(source / name, root / name)
+            swapped.append(name)
+    except OSError as error:
+        raise PublishFailed(_roll_back(swapped, source, root, previous, error)) from None
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
     shutil.rmtree(previous, ignore_errors=True)
     shutil.rmtree(staging, ignore_errors=True)
+    if source != staging:
+        shutil.rmtree(source, ignore_errors=True)
+
+
+def same_filesystem(first: Path, second: Path) -> bool:
+    """Whether a rename from ``first`` into ``second`` stays within one filesystem."""
+    return os.stat(first).st_dev == os.stat(second).st_dev
+
+
+def _beside(staging: Path, root: Path) -> Path:
+    """``staging``, or a copy of it next to ``root`` when the two are on different filesystems."""
+    if same_filesystem(staging, root):
+        return staging
+    copy = root / f".publishing-{os.getpid()}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(staging, copy)
+    return copy
+
+
+def _roll_back(swapped: list[str], source: Path, root: Path, previous: Path, error: OSError) -> str:
+    """Put the published folders back as they were; say what state the report is in."""
+    try:
+        for name in PUBLISHED:
+            if name in swapped:
+                os.replace(root / name, source / name)
+            if (previous / name).exists() and not (root / name).exists():
+                os.replace(previous / name, root / name)
+    except OSError as second:
+        state = ", ".join(
+            f"{name}/ is {'the new build' if name in swapped else 'the previous one'}" for name in PUBLISHED
+        )
+        return (
+            f"publishing failed ({error}) and so did putting the previous report back ({second}): {state}; "
+            f"the previous folders are kept in {previous}; run the build again to publish one consistent report"
+        )
+    shutil.rmtree(previous, ignore_errors=True)
+    return f"publishing failed ({error}); report/ and figures/ were put back as they were before this build"

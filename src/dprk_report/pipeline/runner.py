@@ -12,12 +12,20 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_compl
 from pathlib import Path
 
 from dprk_report import paths
-from dprk_report.data.version import file_hash
+from dprk_report.data.version import data_version, file_hash
 from dprk_report.pipeline.config import ConfigError, load_config
 from dprk_report.pipeline.fingerprint import Fingerprints
 from dprk_report.pipeline.plan import INDEX, MANIFEST, index_inputs, make_plan, read_manifest
 from dprk_report.pipeline.progress import Progress
-from dprk_report.pipeline.publish import BuildBusy, build_lock, prepare_staging, publish, recover, staging_dir
+from dprk_report.pipeline.publish import (
+    BuildBusy,
+    PublishFailed,
+    build_lock,
+    prepare_staging,
+    publish,
+    recover,
+    staging_dir,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_BUSY = 0, 1, 3
 
@@ -48,6 +56,7 @@ def run_build(
     if check:
         return _report_check(plan)
     if plan.up_to_date:
+        _tidy(root)
         if not quiet:
             _say("report is up to date; nothing to build")
         return EXIT_OK
@@ -63,6 +72,18 @@ def run_build(
         return EXIT_FAILED
 
 
+def _tidy(root: Path) -> None:
+    """Repair or remove what a killed build left (a no-op build too), unless another build is running."""
+    if not any(paths.BUILD_DIR.glob("staging-*")) and not any(paths.BUILD_DIR.glob("previous-*")):
+        return
+    try:
+        with build_lock(paths.BUILD_DIR, wait=False):
+            for line in recover(root, paths.BUILD_DIR):
+                _say(f"build: {line}")
+    except BuildBusy:
+        pass  # the running build owns them
+
+
 def _report_check(plan) -> int:
     if plan.up_to_date:
         print("report is up to date")
@@ -74,7 +95,8 @@ def _report_check(plan) -> int:
 
 
 def _build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool) -> int:
-    recover(root, paths.BUILD_DIR)
+    for line in recover(root, paths.BUILD_DIR):
+        _say(f"build: {line}")
     fingerprints = Fingerprints(config.path)
     manifest = read_manifest(root)
     plan = make_plan(config, fingerprints, manifest, root, force)  # another build may have just finished
@@ -110,8 +132,19 @@ def _build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool
             _say(f"build failed: {message}")
         _say("the published report was left unchanged")
         return EXIT_FAILED
+    if data_version() != fingerprints.data:
+        # Pages built from a dataset that changed under them would carry a data version they do not match.
+        _say(
+            "build stopped: the data or a cited article changed while the build ran; nothing was published; "
+            "run the build again"
+        )
+        return EXIT_FAILED
     _finish(config, fingerprints, manifest, plan, pages, staging)
-    publish(staging, root, paths.BUILD_DIR)
+    try:
+        publish(staging, root, paths.BUILD_DIR)
+    except PublishFailed as error:
+        _say(f"build failed: {error}")
+        return EXIT_FAILED
     progress.log("build_published", pages=len(plan.stale), seconds=f"{time.monotonic() - progress.started:.1f}")
     return EXIT_OK
 
