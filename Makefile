@@ -17,7 +17,7 @@ RUN_CLI = $(PYTHON) -m dprk_report.cli_from_make
 	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(VENV_STAMP): pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --quiet
+	$(UV) sync --locked --quiet --compile-bytecode
 	$(PYTHON) -m dprk_report.pipeline.kernel > /dev/null
 	@touch $@
 

@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_compl
 from pathlib import Path
 
 from dprk_report import paths
+from dprk_report.data.validated import known_valid, remember_valid, validation_key
 from dprk_report.data.version import data_version, file_hash
 from dprk_report.pipeline.config import ConfigError, load_config
 from dprk_report.pipeline.fingerprint import Fingerprints
@@ -155,9 +156,14 @@ def _validation_problems() -> list[str]:
     The child returns the findings themselves; a fresh interpreter (spawn) keeps it clear of the
     build's threads and kernels.
     """
+    key = validation_key()
+    if known_valid(key):
+        return []  # this very data passed these very rules before (data.validated)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as child:
         problems = child.submit(_problems_of_current_data).result()
+    if not problems:
+        remember_valid(key)
     return [str(problem) for problem in problems]
 
 

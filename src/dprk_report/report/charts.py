@@ -6,6 +6,8 @@ one by one, so they stay legible when the dataset grows a hundredfold.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
@@ -30,7 +32,6 @@ GROUP_MARKERS = {
     "Written statement or post": "P",
     "Other or unspecified": "h",
 }
-KIND_MARKERS = {"exact": "o", "approximate": "o", "lower_bound": "^", "upper_bound": "v", "range": "_", "vague": "x"}
 
 
 def _new_figure(width: float, height: float, rows: int = 1, sharex: bool = True):
@@ -190,40 +191,183 @@ def state_media_lags(lags: pd.DataFrame, title: str) -> Figure:
     return fig
 
 
-def estimates_over_time(estimates: pd.DataFrame, lineage: pd.DataFrame, metrics: list[str],
-                        milestones: pd.DataFrame, title: str) -> Figure:
-    """Each figure at the date it became public, one panel per metric.
+def estimates_over_time(
+    estimates: pd.DataFrame, lineage: pd.DataFrame, metrics: list[str], milestones: pd.DataFrame, title: str
+) -> Figure:
+    """The estimate tracker: one panel per metric, each estimator's figures as a step line over time.
 
-    Marker shape says how to read the number (▲ at least, ▼ at most, ● about
-    or exact, a bar for a range); a thin line runs to the last article that
-    repeated it, with a tick at each repeat.
+    A figure sits at the day it became public; one whose announcement day no article gives sits at its
+    first report and is drawn hollow with a "no later than" arrow. Ranges are shaded bands, "more than"
+    and "up to" open-ended arrows, vague figures ("thousands") and shares ("nearly half") are listed in
+    their own strip under the panel, never placed on the numeric axis. Each line is labelled with its
+    estimator at its latest figure, and the first confirmations by each deploying side are marked.
     """
-    fig, axes = _new_figure(11, 0.8 + 2.6 * len(metrics), rows=len(metrics))
+    fig, axes = _new_figure(11, 0.9 + 3.0 * len(metrics), rows=len(metrics))
     for ax, metric in zip(axes, metrics):
         panel = estimates[estimates["metric"] == metric]
         if len(panel) > ESTIMATE_DETAIL_LIMIT:
             _draw_monthly_spread(ax, panel)
         else:
-            _draw_repeats(ax, lineage[lineage["metric"] == metric])
-            for row in panel.itertuples(index=False):
-                _draw_estimate(ax, row)
+            _draw_tracker_panel(ax, panel, lineage[lineage["metric"] == metric], _last_day(estimates, lineage))
         for milestone in milestones.itertuples(index=False):
             ax.axvline(milestone.date, color="#999999", linestyle=":", linewidth=1)
-        ax.set_ylabel("People")
-        ax.set_title(vocab.METRIC_LABELS.get(metric, metric), fontsize=10, loc="left")
-        ax.set_ylim(bottom=0)
-        ax.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")
+        ax.set_ylabel("People", fontsize=12)
+        ax.set_title(f"{vocab.METRIC_LABELS.get(metric, metric)} ({_count(len(panel), 'figure')})", fontsize=13,
+                     loc="left")
+        ax.yaxis.get_major_locator().set_params(integer=True)  # people come whole: no tick at 0.5
+        ax.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}" if value >= 0 else "")
+        ax.tick_params(labelsize=11)
     _label_milestones(axes[0], milestones)
-    axes[-1].set_xlabel("Date the figure became public (announcement day, or first article when undated)")
+    axes[-1].set_xlabel("Date the figure became public (hollow: only known to be no later than its first report)",
+                        fontsize=11)
     _date_axis(axes[-1])
-    fig.suptitle(title, x=0.01, y=1 - 0.25 / fig.get_figheight(), ha="left", fontsize=12, fontweight="bold")
-    dense = [len(estimates[estimates["metric"] == m]) > ESTIMATE_DETAIL_LIMIT for m in metrics]
-    if not all(dense):
-        _estimate_legend(axes[0], estimates)
-    if any(dense):
-        axes[dense.index(True)].legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    fig.subplots_adjust(hspace=0.45, top=1 - 0.75 / fig.get_figheight())
+    fig.suptitle(title, x=0.01, y=1 - 0.25 / fig.get_figheight(), ha="left", fontsize=14, fontweight="bold")
+    if any(len(estimates[estimates["metric"] == m]) > ESTIMATE_DETAIL_LIMIT for m in metrics):
+        axes[0].legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10)
+        key_rows = 0
+    else:
+        key_rows = _tracker_key(fig, _sides_in(estimates, "estimator_side"))
+    # The key sits in a band under the title, so the right margin is free for the estimators' direct labels.
+    height = fig.get_figheight()
+    fig.subplots_adjust(hspace=0.85, right=0.8, top=1 - (0.85 + KEY_ROW_INCHES * key_rows) / height,
+                        bottom=0.75 / height)
     return fig
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+#: Days a range's shaded band spans on either side of the day it was made public (wide enough to see).
+RANGE_HALF_WIDTH_DAYS = 9
+
+
+def _last_day(estimates: pd.DataFrame, lineage: pd.DataFrame) -> pd.Timestamp:
+    """The latest day any panel shows: a figure made public or a repeat."""
+    return max(estimates["public_date"].max(), lineage["published"].max() if not lineage.empty else pd.NaT)
+
+
+def _draw_tracker_panel(ax, panel: pd.DataFrame, lineage: pd.DataFrame, last_day: pd.Timestamp) -> None:
+    """Numeric figures on the axis (step lines per estimator), vague figures and shares in a strip below."""
+    numeric = panel[panel["best"].notna() | (panel["low"].notna() & panel["high"].notna())]
+    vague = panel.drop(numeric.index)
+    _draw_repeats(ax, lineage[lineage["estimate_id"].isin(numeric["estimate_id"])])
+    labels = [
+        _draw_estimator_line(ax, figures.sort_values("public_date", kind="stable"), last_day)
+        for _, figures in numeric.groupby("estimator", sort=False)
+    ]
+    top = float(numeric[["best", "high"]].max().max()) if not numeric.empty else 1.0
+    # Room above the largest marker and below zero, so that a 9-person figure is not hidden by the axis.
+    ax.set_ylim(-0.06 * top, top * 1.18)
+    _name_lines(ax, [label for label in labels if label is not None])
+    ax.axhline(0, color="#BBBBBB", linewidth=0.8)
+    _vague_strip(ax, vague)
+
+
+def _draw_estimator_line(ax, figures: pd.DataFrame, last_day: pd.Timestamp) -> tuple[float, str, str] | None:
+    """One estimator's figures; returns the height, name and colour its label needs (None: no line)."""
+    colour = style.side_colour(figures["estimator_side"].iloc[0])
+    totals = figures[(figures["scope"] == "total") & figures["best"].notna()]
+    if len(totals) > 1:
+        ax.plot(totals["public_date"], totals["best"].astype(float), drawstyle="steps-post", color=colour,
+                linewidth=1.2, alpha=0.7)
+    for row in figures.itertuples(index=False):
+        _draw_figure(ax, row, colour)
+    if len(totals) < 2:
+        return None  # a single figure is keyed by its side's colour
+    # A line is named in the right margin at the height of its latest figure; a dotted run carries the line
+    # there, so the name sits beside the value it belongs to.
+    last = totals.iloc[-1]
+    ax.plot([last["public_date"], max(last_day, last["public_date"])], [float(last["best"])] * 2, color=colour,
+            linewidth=0.8, linestyle=(0, (1, 3)), alpha=0.7)
+    return float(last["best"]), _wrapped_name(last["estimator"]), colour
+
+
+#: Least distance between two line names in the right margin, as a share of the panel's height.
+NAME_GAP = 0.17
+
+
+def _name_lines(ax, labels: list[tuple[float, str, str]]) -> None:
+    """Name each line in the right margin at its latest value, pushed apart where two would overlap."""
+    bottom, top = ax.get_ylim()
+    heights = []
+    for value, name, colour in sorted(labels, reverse=True):
+        height = (value - bottom) / (top - bottom)
+        if heights and heights[-1] - height < NAME_GAP:
+            height = heights[-1] - NAME_GAP
+        heights.append(height)
+        ax.annotate(name, (1.0, height), xycoords="axes fraction", xytext=(6, 0), textcoords="offset points",
+                    fontsize=10, color=colour, va="center", annotation_clip=False)
+
+
+#: Characters per line of an estimator's name in the right margin.
+NAME_WIDTH = 24
+
+
+def _wrapped_name(estimator) -> str:
+    """An estimator's name folded to fit the right margin ('South Korea National / Intelligence Service')."""
+    return textwrap.fill(str(estimator) if isinstance(estimator, str) else "Unnamed", NAME_WIDTH)
+
+
+def _draw_figure(ax, row, colour: str) -> None:
+    dated = row.public_date_basis == "announced"
+    part = row.scope != "total"
+    face = colour if dated else "white"
+    if pd.notna(row.low) and pd.notna(row.high):
+        half = pd.Timedelta(days=RANGE_HALF_WIDTH_DAYS)
+        ax.fill_between([row.public_date - half, row.public_date + half], float(row.low), float(row.high),
+                        color=colour, alpha=0.25 if dated else 0.12, linewidth=0)
+        value = (float(row.low) + float(row.high)) / 2
+    else:
+        value = float(row.best)
+    kind = row.qualifier_kind
+    marker = {"lower_bound": "^", "upper_bound": "v"}.get(kind, "o")
+    ax.plot(row.public_date, value, marker=marker, markersize=6 if part else 8, linestyle="none", clip_on=False,
+            markerfacecolor=face, markeredgecolor=colour, markeredgewidth=1.5, alpha=0.5 if part else 1)
+    if kind in ("lower_bound", "upper_bound"):  # open-ended: an arrow the way the figure may run
+        ax.annotate("", xy=(row.public_date, value * (1.12 if kind == "lower_bound" else 0.88)),
+                    xytext=(row.public_date, value), arrowprops={"arrowstyle": "->", "color": colour, "lw": 1})
+    if not dated:  # no later than its first report: an arrow pointing back in time
+        ax.annotate("", xy=(row.public_date - pd.Timedelta(days=14), value), xytext=(row.public_date, value),
+                    arrowprops={"arrowstyle": "->", "color": colour, "lw": 1, "alpha": 0.7})
+
+
+#: Rows of the strip under a panel that lists figures without a number.
+VAGUE_ROWS = 4
+
+
+def _vague_strip(ax, vague: pd.DataFrame) -> None:
+    """Figures without a number, listed under the panel at their dates: 'thousands', 'nearly half of 11,000'."""
+    if vague.empty:
+        return
+    for position, row in enumerate(vague.sort_values("public_date", kind="stable").itertuples(index=False)):
+        words = row.share_as_written if isinstance(getattr(row, "share_as_written", None), str) else row.qualifier
+        ax.annotate(f"\u2022 {words}", (mdates.date2num(row.public_date), 0), xycoords=("data", "axes fraction"),
+                    xytext=(0, -26 - 12 * (position % VAGUE_ROWS)), textcoords="offset points", fontsize=9,
+                    ha="left", va="top", color=style.side_colour(row.estimator_side), annotation_clip=False)
+
+
+#: Height of one row of the tracker's key, and how many entries a row holds.
+KEY_ROW_INCHES = 0.27
+KEY_COLUMNS = 4
+
+
+def _tracker_key(fig: Figure, sides: list[str]) -> int:
+    """The key, in a band under the title: the sides' colours, then how to read a mark. Returns its rows."""
+    handles = [Line2D([], [], marker="s", linestyle="none", color=style.side_colour(s), label=s) for s in sides]
+    handles += [
+        Line2D([], [], marker="o", linestyle="none", color="#444444", label="Figure, on the day it was made public"),
+        Line2D([], [], marker="o", linestyle="none", markerfacecolor="white", markeredgecolor="#444444",
+               label="No later than its first report"),
+        Line2D([], [], marker="^", linestyle="none", color="#444444", label="More than / at least"),
+        Line2D([], [], marker="v", linestyle="none", color="#444444", label="Up to / as many as"),
+        Line2D([], [], color="#444444", linewidth=8, alpha=0.25, label="Range (low to high)"),
+        Line2D([], [], color="#444444", linewidth=1.2, drawstyle="steps-post", label="One estimator's figures"),
+        Line2D([], [], marker="|", color="#444444", linewidth=0.8, markersize=9, label="Repeated by a later article"),
+    ]
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.01, 1 - 0.5 / fig.get_figheight()),
+               ncol=KEY_COLUMNS, fontsize=10, frameon=False, columnspacing=1.2, handletextpad=0.4)
+    return -(-len(handles) // KEY_COLUMNS)
 
 
 def _draw_monthly_spread(ax, panel: pd.DataFrame) -> None:
@@ -237,25 +381,6 @@ def _draw_monthly_spread(ax, panel: pd.DataFrame) -> None:
             label="Median figure of the month")
     ax.annotate(f"{len(panel):,} estimates, summarised by month", (0.99, 0.96), xycoords="axes fraction",
                 ha="right", va="top", fontsize=8, color=style.MUTED_COLOUR)
-
-
-def _draw_estimate(ax, row) -> None:
-    colour = style.side_colour(row.estimator_side)
-    size = 8
-    if pd.notna(row.low) and pd.notna(row.high):
-        ax.vlines(row.public_date, float(row.low), float(row.high), color=colour, linewidth=3,
-                  alpha=0.45 if row.scope != "total" else 1)
-        return
-    if pd.isna(row.best):
-        ax.annotate(row.qualifier, (mdates.date2num(row.public_date), 1.0), xycoords=("data", "axes fraction"),
-                    ha="center", va="top", fontsize=8, color=colour, rotation=90)
-        return
-    kind = row.qualifier_kind
-    filled = kind != "approximate"
-    part = row.scope != "total"  # an increment or a part of the force: drawn smaller and faint
-    ax.plot(row.public_date, float(row.best), marker=KIND_MARKERS.get(kind, "o"), markersize=size * (0.7 if part else 1),
-            linestyle="none", alpha=0.45 if part else 1, markerfacecolor=colour if filled else "white",
-            markeredgecolor=colour, markeredgewidth=1.4)
 
 
 def _draw_repeats(ax, lineage: pd.DataFrame) -> None:
@@ -286,23 +411,6 @@ def _label_milestones(ax, milestones: pd.DataFrame) -> None:
         label = "\n".join(m.label for m in group)
         ax.annotate(label, (mdates.date2num(group[-1].date), 0.04), xycoords=("data", "axes fraction"),
                     xytext=(4, 0), textcoords="offset points", fontsize=8, color="#555555", va="bottom")
-
-
-def _estimate_legend(ax, estimates: pd.DataFrame) -> None:
-    handles = [Line2D([], [], marker="s", linestyle="none", color=style.side_colour(s), label=s)
-               for s in _sides_in(estimates, "estimator_side")]
-    handles += [
-        Line2D([], [], marker="o", linestyle="none", color="#444444", label="Figure as given"),
-        Line2D([], [], marker="o", linestyle="none", markerfacecolor="white", markeredgecolor="#444444",
-               label="About / around"),
-        Line2D([], [], marker="^", linestyle="none", color="#444444", label="More than / at least"),
-        Line2D([], [], marker="v", linestyle="none", color="#444444", label="Up to / as high as"),
-        Line2D([], [], color="#444444", linewidth=3, label="Range (low to high)"),
-        Line2D([], [], marker="o", markersize=5, alpha=0.45, linestyle="none", color="#444444",
-               label="Increment or part (e.g. 'another 1,500', one region)"),
-        Line2D([], [], marker="|", color="#444444", linewidth=0.8, markersize=9, label="Repeated by a later article"),
-    ]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
 
 
 #: How many of the oldest repeats get a label on the age chart.

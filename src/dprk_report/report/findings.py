@@ -180,7 +180,7 @@ def estimates_title(estimates: pd.DataFrame) -> str:
     rows = totals_first(estimates[estimates["metric"] == metric])
     first, latest = rows.iloc[0], rows.iloc[-1]
     return (f"{METRIC_LABELS[metric]}: from {figure_text(first)} ({first['public_date']:%b %Y}) "
-            f"to {figure_text(latest)} ({latest['public_date']:%b %Y}), across {len(rows)} estimates")
+            f"to {figure_text(latest)} ({latest['public_date']:%b %Y})")
 
 
 def repeats_title(repeats: pd.DataFrame, stale: pd.DataFrame) -> str:

@@ -1,0 +1,120 @@
+"""The estimate tracker draws each kind of figure where a reader can read it, from hand-made frames."""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import pandas as pd
+
+from dprk_report.report import charts
+
+T = pd.Timestamp
+NO_MILESTONES = pd.DataFrame(columns=["side", "date", "statement_id", "label"])
+
+
+def _figure(
+    eid,
+    best=None,
+    low=None,
+    high=None,
+    qualifier=None,
+    kind="exact",
+    basis="announced",
+    day="2025-01-10",
+    estimator="NIS",
+    side="South Korea",
+    scope="total",
+    share=None,
+):
+    return {
+        "estimate_id": eid,
+        "metric": "killed",
+        "best": best,
+        "low": low,
+        "high": high,
+        "qualifier": qualifier,
+        "qualifier_kind": kind,
+        "public_date": T(day),
+        "public_date_basis": basis,
+        "estimator": estimator,
+        "estimator_side": side,
+        "scope": scope,
+        "share_as_written": share,
+    }
+
+
+def _draw(rows):
+    estimates = pd.DataFrame(rows)
+    for column in ("best", "low", "high"):
+        estimates[column] = estimates[column].astype("Int64")
+    lineage = pd.DataFrame(
+        columns=["estimate_id", "metric", "published", "public_date", "best", "high", "estimator_side"]
+    )
+    fig = charts.estimates_over_time(estimates, lineage, ["killed"], NO_MILESTONES, "t")
+    return fig, fig.axes[0]
+
+
+def _texts(ax) -> list[str]:
+    return [text.get_text() for text in ax.texts]
+
+
+def test_vague_figures_and_shares_sit_in_a_strip_below_the_axis_not_on_it():
+    _, ax = _draw(
+        [
+            _figure("A", best=300),
+            _figure("B", qualifier="thousands", kind="vague", day="2025-02-01"),
+            _figure("C", qualifier="nearly", kind="approximate", share="nearly half", day="2025-03-01"),
+        ]
+    )
+    strip = {t.get_text(): t for t in ax.texts if t.get_text().startswith("\u2022")}
+    assert set(strip) == {"\u2022 thousands", "\u2022 nearly half"}
+    for text in strip.values():
+        # Placed in axes-fraction height 0 and pushed below it, in points: under the panel, off the numbers.
+        assert text.xyann[1] < 0 and text.xycoords == ("data", "axes fraction")
+
+
+def test_a_figure_with_no_known_announcement_day_is_hollow_and_points_back_in_time():
+    _, ax = _draw([_figure("A", best=300, basis="first_seen")])
+    (marker,) = [line for line in ax.lines if line.get_marker() == "o"]
+    assert marker.get_markerfacecolor() == "white"
+    arrows = [t for t in ax.texts if t.arrow_patch is not None]
+    assert any(mdates.date2num(t.xy[0]) < mdates.date2num(T("2025-01-10")) for t in arrows)
+
+
+def test_a_range_is_a_band_wide_enough_to_see():
+    _, ax = _draw([_figure("A", low=10000, high=12000, kind="range")])
+    (band,) = ax.collections
+    extent = band.get_paths()[0].get_extents()
+    assert extent.y0 == 10000 and extent.y1 == 12000
+    assert extent.x1 - extent.x0 >= 2 * charts.RANGE_HALF_WIDTH_DAYS  # days on the date axis
+
+
+def test_a_small_figure_is_above_the_axis_and_the_largest_fits_inside():
+    _, ax = _draw([_figure("A", best=9, day="2025-01-01"), _figure("B", best=6000, day="2025-06-01")])
+    bottom, top = ax.get_ylim()
+    assert bottom < 0 < 9 and top > 6000 * 1.1
+    assert all(not line.get_clip_on() for line in ax.lines if line.get_marker() == "o")
+
+
+def test_the_panel_title_counts_every_figure_it_shows():
+    _, ax = _draw([_figure("A", best=300), _figure("B", qualifier="thousands", kind="vague", day="2025-02-01")])
+    assert ax.get_title(loc="left") == "Killed (2 figures)"
+
+
+def test_one_estimator_s_figures_form_a_labelled_step_line():
+    _, ax = _draw([_figure("A", best=100, day="2025-01-01"), _figure("B", best=600, day="2025-04-30")])
+    steps = [line for line in ax.lines if line.get_drawstyle() == "steps-post"]
+    assert len(steps) == 1 and list(steps[0].get_ydata()) == [100.0, 600.0]
+    assert "NIS" in _texts(ax)
+
+
+def test_more_than_and_up_to_are_open_ended():
+    _, ax = _draw(
+        [
+            _figure("A", best=300, qualifier="more than", kind="lower_bound"),
+            _figure("B", best=500, qualifier="up to", kind="upper_bound", day="2025-02-01"),
+        ]
+    )
+    assert {line.get_marker() for line in ax.lines if line.get_marker() in ("^", "v")} == {"^", "v"}
+    upward = [t for t in ax.texts if t.arrow_patch is not None and t.xy[1] > t.xyann[1]]
+    downward = [t for t in ax.texts if t.arrow_patch is not None and t.xy[1] < t.xyann[1]]
+    assert upward and downward
