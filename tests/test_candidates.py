@@ -132,3 +132,109 @@ def test_the_candidates_file_holds_no_formula(tmp_path):
     write([candidate], tmp_path / "S900.csv")
     (row,) = read_rows(tmp_path / "S900.csv")[1]
     assert row["summary"] == "'=cmd|' /C calc'!A0"
+
+
+def _statements(text: str) -> list:
+    return [c for c in propose(text, "S900", ARTICLE_DAY, _nothing_curated()) if c.kind == "statement"]
+
+
+def test_a_quotation_and_its_speaker_after_a_comma_are_one_sentence():
+    from dprk_report.curation.candidates import sentences
+
+    text = "“The deployment is illegal,” Jeon Ha-kyu, spokesperson for the ministry, said on Monday. He left."
+    assert sentences(text) == [
+        "“The deployment is illegal,” Jeon Ha-kyu, spokesperson for the ministry, said on Monday.",
+        "He left.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # A number written in words with 'thousand' is found in the sentence.
+        ("The agency said casualties among North Korean troops had exceeded three-thousand.", ("casualties", "3000")),
+        # A comma after the figure is punctuation, not more digits.
+        (
+            "North Korean troops in Russia will grow to 12,000, according to the president.",
+            ("troops_deployed", "12000"),
+        ),
+    ],
+)
+def test_figures_in_words_and_figures_before_a_comma_are_found(sentence, expected):
+    (figure,) = _estimates(sentence)
+    assert (figure.metric, figure.best) == expected
+
+
+def test_a_number_word_after_the_points_back_and_is_not_a_figure():
+    text = "Moscow and Pyongyang have confirmed that the two countries sent troops, officials said."
+    assert _estimates(text) == []
+
+
+def test_a_figure_sentence_is_a_statement_too_only_when_it_dates_the_act():
+    undated = "Seoul estimates that at least 600 North Korean soldiers were killed in the war."
+    dated = "South Korea's spy agency said on Wednesday that at least 600 North Korean soldiers were killed."
+    assert [c.kind for c in propose(undated, "S900", ARTICLE_DAY, _nothing_curated())] == ["estimate"]
+    assert sorted(c.kind for c in propose(dated, "S900", ARTICLE_DAY, _nothing_curated())) == ["estimate", "statement"]
+
+
+def test_a_speaker_named_again_without_a_new_date_is_the_same_act():
+    text = (
+        "Zelensky said on Monday that North Korean troops had entered the war against Ukraine.\n"
+        "Zelensky said Ukraine would answer the deployment of the troops with new measures.\n"
+        "On 16 October, Zelensky added that North Korea was also sending workers to Russian factories.\n"
+    )
+    # The second sentence repeats Monday's act; the third dates another act (16 October 2024).
+    assert [c.resolved_date for c in _statements(text)] == ["2025-01-06", "2024-10-16"]
+
+
+@pytest.mark.parametrize("follow_up", ["He added that", "The Ukrainian leader said"])
+def test_a_pronoun_or_bare_title_right_after_a_statement_goes_on_with_it(follow_up):
+    text = (
+        "Defence Minister Rustem Umerov said on Tuesday that Ukrainian forces had clashed with North Korean troops.\n"
+        f"{follow_up} the clashes with the North Korean army were small in scale and took place in Kursk.\n"
+    )
+    (statement,) = _statements(text)
+    assert statement.quote.startswith("Defence Minister Rustem Umerov")
+
+
+def test_a_pronoun_after_a_sentence_that_reports_nothing_is_a_statement():
+    text = (
+        "North Korea's UN ambassador Kim Song defended the missile test at the meeting.\n"
+        "He dismissed the allegations made at the United Nations as wholly unsubstantiated.\n"
+    )
+    (statement,) = _statements(text)
+    assert statement.quote.startswith("He dismissed")
+
+
+def test_a_reporting_word_inside_a_quotation_reports_no_act():
+    inside = 'Quote: "We are seeing contradictory reports, the South Koreans say one thing and the Pentagon another."'
+    outside = '"We are seeing a lot of contradictory reports," Kremlin spokesman Dmitry Peskov said on Monday.'
+    assert _statements(inside) == []
+    assert len(_statements(outside)) == 1
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Foreign Minister Choe Son Hui (l.) held talks with her counterpart Sergei Lavrov in Moscow on Friday.",
+        "President Yoon Suk Yeol (Left) shakes hands with President Zelensky before their talks in Kyiv.",
+        "Kim Jong Un attends a ceremony with Russia's ambassador in Pyongyang on Friday. © KCNA via Reuters",
+    ],
+)
+def test_photo_captions_are_not_statements(caption):
+    assert _statements(caption) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A cut-off sentence full of names is not a headline: it writes 'said that' in lower case.
+        "On December 29, Valery Gerasimov, Chief of the Russian General Staff, said that North Ko",
+        # Official words are found whatever their case ('Ministry').
+        "The Unification Ministry declined to comment on the disclosure of the soldiers' names.",
+        "Andriy Kovalenko, the head of Ukraine's Center for Countering Disinformation, said Monday that troops fought.",
+        '"There were discussions about a memorial complex in Pyongyang," Shoigu was quoted as saying by the agency.',
+    ],
+)
+def test_statements_the_assistant_used_to_miss(sentence):
+    assert len(_statements(sentence)) == 1

@@ -19,7 +19,7 @@ import pandas as pd
 from dprk_report.data.schema import MAX_QUOTE_WORDS
 from dprk_report.data.tables import write_rows
 from dprk_report.text.metrics import METRIC_WORDS
-from dprk_report.text.numbers import figures_in
+from dprk_report.text.numbers import NUMBER_WORDS, figures_in
 from dprk_report.text.phrases import resolve
 from dprk_report.text.quotes import spreadsheet_safe
 
@@ -29,7 +29,7 @@ REPORTING = re.compile(
     r"responded|commented|signed|signing|pledged|vowed|urged|criticized|estimated|estimates?|assessed|"
     r"believes?|put the number|summoned|dismissed|declined|predicts?|predicted|agreed|released|congratulated|"
     r"visited|paid a visit|unveiled|reports|documented|posted|inaugurated?|denounced|welcomed|condemns?|"
-    r"hails?|says?|"
+    r"hails?|says?|quoted as saying|"
     r"letter|message|phone call|called|briefing|briefed|ceremony|statement|speech|address|interview|"
     r"press conference|news conference|talks)\b",
     re.IGNORECASE,
@@ -39,7 +39,8 @@ OFFICIAL = re.compile(
     r"Kremlin|KCNA|state media|lawmaker|MP|Rep\.|government|military|chief|general|leader|White House|"
     r"Joint Chiefs|Defen[cs]e|Seoul|Moscow|Pyongyang|Kyiv|Washington|Kim|Putin|Zelensk\w*|Gerasimov|"
     r"ambassador|envoy|officials?|Lavrov|Shoigu|Choe|Peskov|Zakharova|NATO|UN|United Nations|Security Service|"
-    r"SBU|Kremlin|commission|committee|army|forces)\b"
+    r"SBU|Kremlin|commission|committee|army|forces|head of)\b",
+    re.IGNORECASE,
 )
 NOT_PEOPLE = re.compile(
     r"\b(containers?|shells?|rounds?|missiles?|rockets?|percent|%|square miles|km|miles|"
@@ -47,7 +48,7 @@ NOT_PEOPLE = re.compile(
     re.IGNORECASE,
 )
 VAGUE = re.compile(r"\b(several hundred|several thousand|thousands|hundreds|many)\b", re.IGNORECASE)
-_SENTENCE = re.compile(r"(?<=[.!?\"”])\s+(?=[A-Z“\"])|\n\s*\n")
+_SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”]))\s+(?=[A-Z“\"])|\n\s*\n")
 
 
 @dataclass
@@ -181,6 +182,7 @@ def _date_fields(sentence: str, article_date: date) -> tuple[str, str, str, str,
 def propose(body: str, source_id: str, article_date: date, existing: Existing) -> list[Candidate]:
     """Statement and estimate candidates for one article's text."""
     candidates: list[Candidate] = []
+    acts = _Acts()
     for sentence in sentences(body):
         dates = _date_fields(sentence, article_date)
 
@@ -189,13 +191,101 @@ def propose(body: str, source_id: str, article_date: date, existing: Existing) -
 
         figures = _figures(sentence, existing, new) + _vague_figures(sentence, existing, new)
         candidates += figures
-        verb = REPORTING.search(sentence)
-        if verb and OFFICIAL.search(sentence) and _says_something(sentence) and not _continues_a_statement(sentence):
+        verb = _reporting_verb(sentence)
+        reports = verb is not None and _reports_an_act(sentence)
+        # A sentence that gives a figure is cited for the figure; it is a statement too only when it dates the act.
+        if reports and (dates[1] or not figures) and acts.is_new(sentence, verb, dates[1]):
             candidates.append(new("statement", existing.statement_for(sentence, dates[1]), verb.start()))
+        acts.next_sentence(reports)
     candidates = _without_repeats(candidates)
     for number, candidate in enumerate(candidates, 1):
         candidate.candidate_id = f"{source_id}-{number:02d}"
     return candidates
+
+
+def _reporting_verb(sentence: str) -> re.Match | None:
+    """The first reporting word outside quotation marks: within them it is the speaker's own word
+    ('"... the South Koreans say one thing ..."'), not an act the article reports."""
+    return next((verb for verb in REPORTING.finditer(sentence) if not _quoted(sentence, verb.start())), None)
+
+
+def _quoted(sentence: str, position: int) -> bool:
+    """Whether ``position`` stands between an opening quotation mark and the mark that closes it."""
+    before, after = sentence[:position], sentence[position:]
+    curly = before.count("“") > before.count("”") and "”" in after
+    straight = before.count('"') % 2 == 1 and '"' in after
+    return curly or straight
+
+
+#: Marks of a photo caption: who stands where ('(left)', '(r.)') or a copyright line.
+CAPTION = re.compile(r"\((left|right|centre|center|l|r|c)\.?\)|©", re.IGNORECASE)
+
+
+def _reports_an_act(sentence: str) -> bool:
+    """A sentence about an official that reports what was said or done (not a headline, caption or tail)."""
+    return bool(
+        OFFICIAL.search(sentence)
+        and _says_something(sentence)
+        and not _continues_a_statement(sentence)
+        and not CAPTION.search(sentence)
+    )
+
+
+#: Capitalised words that name no one in particular: sentence openers, nationalities, titles, days.
+GENERIC_WORDS = re.compile(
+    r"(The|A|An|On|In|At|As|After|Before|Earlier|Later|Last|Meanwhile|But|And|However|According|Speaking|"
+    r"Asked|During|While|Also|This|That|North|South|Korean|Korea|Russian|Russia|Ukrainian|Ukraine|"
+    r"American|British|Western|West|US|U\.S\.|UK|United|States|Kingdom|President|Prime|Minister|Foreign|"
+    r"Defen[cs]e|Secretary|General|Chief|Deputy|Ministry|National|Security|Council|State|Military|Senior|"
+    r"Spokes\w+|Press|Director|Office|Commander|Supreme|Leader|Details|(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+#: 'The Ukrainian leader', 'the spy agency': a title without a name, standing for the one just named.
+_BARE_TITLE = re.compile(
+    r"the\s+([\w-]+\s+){0,3}(leader|dictator|minister|president|official|spokes\w+|envoy|ambassador|chief|"
+    r"agency|commission|service|head of state|diplomat|lawmaker)(\s+(also|further|then|later))?",
+    re.IGNORECASE,
+)
+_PRONOUN_SUBJECT = re.compile(r"\b(he|she|it|they)(\s+(also|further|then|later))?\s*$", re.IGNORECASE)
+
+
+def _speaker(sentence: str, verb: re.Match) -> frozenset[str] | None:
+    """The names in the words that say who speaks (before the verb, after any quotation), or ``None``
+    when the speaker is a pronoun or a bare title ('He added that ...', 'The minister said ...'),
+    which stands for the one just named."""
+    before = sentence[: verb.start()]
+    if _PRONOUN_SUBJECT.search(before):
+        return None
+    quotation_end = max(before.rfind(mark) for mark in (',"', ",”", '."', ".”", '?"', "?”", '!"', "!”"))
+    clause = before[quotation_end + 2 if quotation_end >= 0 else 0 :].strip()
+    words = clause.split()[-12:]
+    cleaned = (re.sub(r"^\W+|\W+$", "", word) for word in words if not re.search(r"['’]s\W*$", word))
+    names = frozenset(
+        name for name in cleaned if name[:1].isupper() and len(name) > 1 and not GENERIC_WORDS.fullmatch(name)
+    )
+    return None if not names and _BARE_TITLE.fullmatch(clause) else names
+
+
+class _Acts:
+    """The speakers an article's statement candidates already name: a further sentence by the same
+    speaker, without a date of its own, most often reports the same act (a curator cites it once)."""
+
+    def __init__(self) -> None:
+        self.dates_by_name: dict[str, set[str]] = {}
+        self.previous_reports = False
+
+    def is_new(self, sentence: str, verb: re.Match, resolved_date: str) -> bool:
+        speaker = _speaker(sentence, verb)
+        if speaker is None:  # 'He added that ...' right after a statement goes on with that statement
+            return not self.previous_reports or bool(resolved_date)
+        known = [self.dates_by_name[name] for name in speaker if name in self.dates_by_name]
+        new = not known or bool(resolved_date) and all(resolved_date not in dates for dates in known)
+        for name in speaker:
+            self.dates_by_name.setdefault(name, set()).add(resolved_date)
+        return new
+
+    def next_sentence(self, reports: bool) -> None:
+        self.previous_reports = reports
 
 
 def _figures(sentence: str, existing: Existing, new) -> list[Candidate]:
@@ -258,11 +348,13 @@ def _in_a_date(sentence: str, start: int, end: int) -> bool:
 
 
 def _not_a_count(sentence: str, start: int, end: int) -> bool:
-    """A unit's number ('Group No. 84', 'the 11th'), a fraction ('two-thirds') or 'one of the' counts nobody."""
+    """A unit's number ('Group No. 84', 'the 11th'), a fraction ('two-thirds'), 'one of the', or a number
+    word after 'the' ('the two countries', 'the two men'), which points back at people already counted."""
     before, after = sentence[:start].lower(), sentence[end:].lower()
     return bool(
         re.search(r"\b(no\.|number|group|brigade|regiment|division|unit|published:?)\s*$", before)
         or re.match(r"-?(thirds?|halves|quarters?|fifths?)\b|(st|nd|rd|th)\b|\s+of\s+the\b", after)
+        or (re.search(r"\bthe\s+$", before) and sentence[start:end].isalpha())
     )
 
 
@@ -277,12 +369,21 @@ MIN_STATEMENT_WORDS = 8
 
 
 def _says_something(sentence: str) -> bool:
-    """Not an attribution tail, a headline or page furniture: a sentence that can report an act."""
+    """Not an attribution tail, a headline or page furniture: a sentence that can report an act.
+
+    A headline capitalises its words (all but the short ones); a cut-off sentence that names many
+    people and places still writes 'said that' in lower case.
+    """
     words = sentence.split()
     if len(words) < MIN_STATEMENT_WORDS or sentence.rstrip().endswith(":"):
         return False
+    long_words = [word for word in words if len(re.sub(r"\W", "", word)) >= 4]
     capitalised = sum(word[:1].isupper() for word in words)
-    headline = not re.search(r"[.!?\"”']$", sentence.strip()) and capitalised >= 0.6 * len(words)
+    headline = (
+        not re.search(r"[.!?\"”']$", sentence.strip())
+        and capitalised >= 0.6 * len(words)
+        and sum(word[:1].isupper() for word in long_words) >= 0.9 * len(long_words)
+    )
     return not headline
 
 
@@ -320,32 +421,24 @@ def _without_repeats(candidates: list[Candidate]) -> list[Candidate]:
 
 def _figures_with_spans(sentence: str):
     for value, qualifier in figures_in(sentence):
-        for match in re.finditer(r"(?<![\w.])" + _figure_pattern(value), sentence):
+        for match in re.finditer(r"(?<![\w.])" + _figure_pattern(value), sentence, re.IGNORECASE):
             yield value, qualifier, match.start(), match.end()
             break
 
 
 def _figure_pattern(value: int) -> str:
-    digits = str(value)
-    if len(digits) > 3:
-        grouped = f"{value:,}"
-        return "(?:" + "|".join(re.escape(v) for v in (grouped, grouped.replace(",", " "), digits)) + r")(?![\d,])"
-    words = {
-        1: "one",
-        2: "two",
-        3: "three",
-        4: "four",
-        5: "five",
-        6: "six",
-        7: "seven",
-        8: "eight",
-        9: "nine",
-        10: "ten",
-        100: "a hundred",
-        1000: "a thousand",
-    }
-    options = [re.escape(digits)] + ([words[value]] if value in words else [])
-    return "(?:" + "|".join(options) + r")(?![\d,])"
+    """The ways a figure is written: digits with or without separators, or words ('two', 'three-thousand').
+
+    A comma right after the figure is punctuation ('12,000, according to'), not the start of more digits.
+    """
+    grouped = f"{value:,}"
+    options = [re.escape(v) for v in dict.fromkeys((grouped, grouped.replace(",", " "), str(value)))]
+    words = {number: word for word, number in NUMBER_WORDS.items()}
+    if value in words:
+        options.append(words[value])
+    elif value % 1000 == 0 and value // 1000 in words:
+        options.append(words[value // 1000] + r"[- ]thousand")
+    return "(?:" + "|".join(options) + r")(?!\w|,\d)"
 
 
 class Existing:
