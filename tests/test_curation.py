@@ -24,9 +24,12 @@ North Korea sends more troops to Russia, Seoul says
 South Korea's spy agency said on Wednesday that about 3,000 more North Korean troops had arrived in Russia.
 The National Intelligence Service also estimated that around 2,000 North Korean soldiers have been killed.
 """
-#: Share of the curated statements and estimates the candidates cover, measured on all 70 registered
-#: articles (see the printed table); a drop below it is a regression of the candidate proposer.
-OVERALL_RECALL_FLOOR = 0.88  # measured: 303 of 341 (89%; before the proposer's fixes of issue #14, 274, 80%)
+#: The articles the proposer's recall was measured on: a fixed set, so that articles curated later (which
+#: may hold nothing to curate yet) never move the floor below.
+MEASURED_ARTICLES = [f"S{number:03d}" for number in range(70)]
+#: Share of the curated statements and estimates the candidates cover in those articles (see the printed
+#: table), less one point of slack for a curator's later correction; a drop below it is a regression.
+OVERALL_RECALL_FLOOR = 0.89  # measured: 307 of 341 (90%; before: 303, 89%; before issue #14's fixes, 274, 80%)
 #: Articles whose candidates cover less than half of what was curated from them, at most.
 ARTICLES_BELOW_HALF_MAX = 1  # measured: S069 (0 of 1; before the fixes, 5 articles)
 
@@ -206,7 +209,7 @@ def test_accept_writes_nothing_when_a_reviewed_row_is_incomplete(workspace):
 
 
 def test_candidates_cover_most_of_each_articles_curated_rows():
-    scores = score_all(paths.data_dir(), paths.archive_dir())
+    scores = [s for s in score_all(paths.data_dir(), paths.archive_dir(), MEASURED_ARTICLES) if s.curated]
     print("\ncandidate recall per article (covered/curated):")
     for score in scores:
         print(f"  {score.source_id}: {score.covered}/{score.curated} = {score.covered / score.curated:.0%}")
