@@ -8,6 +8,7 @@ test-artifacts/ for a person to look at.
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -58,6 +59,29 @@ class Visit:
 
     def hrefs(self) -> list[str]:
         return self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+
+    def chart_links(self) -> list[tuple[str, str]]:
+        """Where the marks of the inline charts link: as written, and resolved against the page."""
+        found = self.page.eval_on_selector_all(
+            "svg a",
+            """links => links.map(a => {
+            const written = a.getAttribute('xlink:href') || a.getAttribute('href');
+            return [written, new URL(written, document.baseURI).href];
+        })""",
+        )
+        return [tuple(pair) for pair in found]
+
+    def figures(self) -> list[dict]:
+        """Each numbered figure's chart: its accessible name and drawn size."""
+        return self.page.eval_on_selector_all(
+            "figure.report-figure > svg, figure.report-figure > img",
+            """charts => charts.map(chart => {
+            const box = chart.getBoundingClientRect();
+            return {label: chart.getAttribute('aria-label') || chart.getAttribute('alt') || '',
+                    role: chart.tagName.toLowerCase() === 'img' ? 'img' : chart.getAttribute('role'),
+                    width: box.width, height: box.height};
+        })""",
+        )
 
     def images(self) -> list[dict]:
         return self.page.eval_on_selector_all(
@@ -110,6 +134,18 @@ def _check_page(visit: Visit) -> None:
     for image in visit.images():
         assert image["natural"] > 0, f"image did not load: {image['src'][:80]}"
         assert image["width"] > 0 and image["height"] > 0, f"image not visible: {image['src'][:80]}"
+    for chart in visit.figures():
+        assert chart["width"] > 0 and chart["height"] > 0, f"chart not visible: {chart['label']}"
+        assert chart["role"] == "img" and chart["label"].startswith("Chart: ") and len(chart["label"]) > 20, chart
+
+
+def _source_addresses() -> set[str]:
+    with (paths.data_dir() / "sources.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["url"] for row in csv.DictReader(handle) if row["url"].startswith(("https://", "http://"))}
+
+
+def _index_anchors(index: Visit) -> set[str]:
+    return set(index.page.eval_on_selector_all("[id]", "nodes => nodes.map(node => node.id)"))
 
 
 def test_index_loads_cleanly(index):
@@ -120,7 +156,7 @@ def test_index_loads_cleanly(index):
 def test_every_page_loads_cleanly_with_visible_figures(browser, page):
     visit = Visit(browser, paths.PROJECT_ROOT / page)
     _check_page(visit)
-    assert len(visit.images()) >= 1, "a page without figures"
+    assert len(visit.figures()) >= 1, "a page without figures"
     name = page.removeprefix("report/").replace("/", "--").removesuffix(".html")
     visit.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     visit.page.close()
@@ -171,3 +207,21 @@ def test_a_reader_sees_no_code_and_nothing_overflows_at_each_width(sized, page):
     name = page.removeprefix("report/").replace("/", "--").removesuffix(".html")
     visit.page.screenshot(path=str(ARTIFACTS / f"{name}-{width}px.png"), full_page=True)
     visit.page.close()
+
+
+def test_every_chart_mark_links_to_an_article_of_the_source_list(browser, index):
+    """A mark links to its article's own address, or to the article's row in the index's source list."""
+    addresses, anchors = _source_addresses(), _index_anchors(index)
+    index_file = REPORT / "index.html"
+    linked = 0
+    for page in sorted(_pages_in_manifest()):
+        visit = Visit(browser, paths.PROJECT_ROOT / page)
+        for written, url in visit.chart_links():
+            local = _local_file(url.split("#")[0])
+            if local is None:
+                assert written in addresses, f"{page}: a chart links to {written}, which no registered article has"
+            else:
+                assert local == index_file and url.split("#")[1] in anchors, f"{page}: {url} finds no article"
+            linked += 1
+        visit.page.close()
+    assert linked > 0, "no chart mark links to its evidence"

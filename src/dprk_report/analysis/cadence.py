@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dprk_report import vocab
-from dprk_report.analysis.common import cited_sources, first_reported, overlaps_window
+from dprk_report.analysis.common import cited_sources, first_reported, overlaps_window, with_evidence
 from dprk_report.analysis.lineage import estimate_table
 from dprk_report.analysis.selection import Selection
 from dprk_report.data.dataset import Dataset
@@ -77,6 +77,7 @@ def statement_timeline(dataset: Dataset) -> pd.DataFrame:
             "state_media_date": frame["state_media_report_date_start"],
         }
     )
+    timeline = with_evidence(timeline, "statement_id", dataset)
     undated = timeline["date_marker"] == MARKER_NO_LATER_THAN
     timeline["timeline_date"] = timeline["date_start"].where(~undated, timeline["first_reported"])
     timeline["timeline_end"] = timeline["date_end"].where(~undated, timeline["first_reported"])

@@ -20,6 +20,27 @@ def first_reported(dataset: Dataset) -> pd.Series:
     return cited_sources(dataset).groupby("record_id")["published"].min()
 
 
+def first_citation(dataset: Dataset) -> pd.DataFrame:
+    """Each record's citation in the earliest article that cites it (the lower source id on a tie), with the
+    article's outlet, date and address: the evidence a reader is shown for the record. Indexed by record id."""
+    addresses = dataset.sources.reindex(columns=["source_id", "url"])  # a table without addresses links nowhere
+    cited = cited_sources(dataset).merge(addresses, on="source_id", how="left")
+    first = cited.sort_values(["record_id", "published", "source_id"], kind="stable").drop_duplicates("record_id")
+    return first.set_index("record_id")[["source_id", "outlet", "published", "quote", "url"]]
+
+
+def with_evidence(frame: pd.DataFrame, id_column: str, dataset: Dataset) -> pd.DataFrame:
+    """``frame`` with its records' first citation as ``evidence_source_id``, ``evidence_outlet``,
+    ``evidence_quote`` and ``evidence_url`` (see ``first_citation``)."""
+    evidence = first_citation(dataset)
+    return frame.assign(
+        **{
+            f"evidence_{column}": frame[id_column].map(evidence[column])
+            for column in ("source_id", "outlet", "quote", "url")
+        }
+    )
+
+
 def independent_reports(citations: pd.DataFrame) -> pd.Series:
     """How many independent reports each record has.
 

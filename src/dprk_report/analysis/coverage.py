@@ -41,6 +41,14 @@ def source_contributions(dataset: Dataset, records: set[str] | None = None) -> p
     return table.sort_values(["published_date_start", "source_id"], kind="stable").reset_index()
 
 
+def articles_per_month(dataset: Dataset, months: pd.PeriodIndex) -> pd.Series:
+    """How many archived articles were published in each of ``months`` (articles dated at least to the
+    month): what the archive can report for that month, beside what it does report."""
+    sources = dataset.sources[dataset.sources["published_precision"].astype(str).isin(["day", "month", "not_before"])]
+    published = sources["published_date_start"].dt.to_period("M").value_counts()
+    return published.reindex(months, fill_value=0).astype(int).rename("articles")
+
+
 def select_sources(contributions: pd.DataFrame, selection: Selection) -> pd.DataFrame:
     """Articles published inside the window that support at least one record of the selection."""
     supports = (contributions["statements"] + contributions["estimates"]) > 0

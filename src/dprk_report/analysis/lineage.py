@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dprk_report import vocab
-from dprk_report.analysis.common import cited_sources, first_reported, in_window, independent_reports
+from dprk_report.analysis.common import cited_sources, first_reported, in_window, independent_reports, with_evidence
 from dprk_report.analysis.selection import Selection
 from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
 from dprk_report.data.dataset import Dataset
@@ -30,6 +30,7 @@ def estimate_table(dataset: Dataset) -> pd.DataFrame:
     estimates["n_independent"] = estimates["estimate_id"].map(independent_reports(citations)).fillna(0).astype(int)
     estimates["estimator_side"] = estimates["estimator_side"].astype(str)
     estimates["metric"] = estimates["metric"].astype(str)
+    estimates = with_evidence(estimates, "estimate_id", dataset)
     return estimates.sort_values(["public_date", "estimate_id"], kind="stable").reset_index(drop=True)
 
 

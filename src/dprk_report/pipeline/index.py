@@ -12,6 +12,7 @@ from pathlib import Path
 from dprk_report import paths, vocab
 from dprk_report.data.tables import TABLES, read_rows, table_path
 from dprk_report.pipeline.config import ReportConfig
+from dprk_report.report.evidence import source_anchor_id
 
 STYLE = """
 body { font: 16px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; max-width: 960px;
@@ -83,8 +84,11 @@ def _pages_section(config: ReportConfig, pages: dict[str, dict]) -> str:
 
 def _sources_section(data_dir: Path) -> str:
     rows = []
-    for source in read_rows(table_path(data_dir, "sources"))[1]:
-        source = {column: value or "" for column, value in source.items()}
+    sources = [
+        {column: value or "" for column, value in row.items()} for row in read_rows(table_path(data_dir, "sources"))[1]
+    ]
+    # Newest first, as a reader scans a list of articles; each row is the target of the chart marks that cite it.
+    for source in sorted(sources, key=lambda row: (row["published_date"], row["source_id"]), reverse=True):
         date = _date_text(source["published_date"], source["published_precision"])
         url = source["url"]
         # Only web addresses become links; anything else (javascript:, file:) is shown as text.
@@ -94,7 +98,7 @@ def _sources_section(data_dir: Path) -> str:
             else _e(url)
         )
         rows.append(
-            f"<tr><td>{_e(source['outlet'] or 'Unnamed outlet')}</td>"
+            f'<tr id="{_e(source_anchor_id(source["source_id"]))}"><td>{_e(source["outlet"] or "Unnamed outlet")}</td>'
             f"<td>{_e(date)}</td><td>{_e(source['wire_agency'])}</td><td>{_e(source['title'])}</td>"
             f'<td class="url">{link}</td></tr>'
         )

@@ -15,9 +15,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from dprk_report import vocab
-from dprk_report.report import style
 from dprk_report.analysis import cadence
-from dprk_report.text.wording import short_figure
+from dprk_report.report import style
+from dprk_report.report.evidence import article_href, link_mark
+from dprk_report.text.wording import date_at_precision, day_text, figure_text, short_figure, words
 
 #: Above this many statements the timeline shows weekly counts instead of single events.
 TIMELINE_EVENT_LIMIT = 250
@@ -79,11 +80,25 @@ def _draw_statement(ax, row, y: int) -> None:
         return
     filled = row.date_marker == cadence.MARKER_DAY
     alpha = 0.45 if row.date_marker == cadence.MARKER_NO_LATER_THAN else 0.95
-    ax.plot(row.timeline_date, y, marker=marker, markersize=8, linestyle="none", alpha=alpha,
-            markerfacecolor=colour if filled else "white", markeredgecolor=colour, markeredgewidth=1.4)
+    (mark,) = ax.plot(
+        row.timeline_date,
+        y,
+        marker=marker,
+        markersize=8,
+        linestyle="none",
+        alpha=alpha,
+        markerfacecolor=colour if filled else "white",
+        markeredgecolor=colour,
+        markeredgewidth=1.4,
+    )
+    _link_statement(mark, row)
     if row.date_marker == cadence.MARKER_NO_LATER_THAN:
-        ax.annotate("", xy=(row.timeline_date - pd.Timedelta(days=12), y), xytext=(row.timeline_date, y),
-                    arrowprops={"arrowstyle": "->", "color": colour, "alpha": 0.6, "lw": 1})
+        ax.annotate(
+            "",
+            xy=(row.timeline_date - pd.Timedelta(days=12), y),
+            xytext=(row.timeline_date, y),
+            arrowprops={"arrowstyle": "->", "color": colour, "alpha": 0.6, "lw": 1},
+        )
 
 
 def _timeline_legend(ax, timeline: pd.DataFrame) -> None:
@@ -91,11 +106,26 @@ def _timeline_legend(ax, timeline: pd.DataFrame) -> None:
     handles = [Line2D([], [], marker=GROUP_MARKERS[g], linestyle="none", color="#444444", label=g) for g in groups]
     handles += [
         Line2D([], [], marker="o", linestyle="none", color="#444444", label="Day given in the text"),
-        Line2D([], [], marker="o", linestyle="none", markerfacecolor="white", markeredgecolor="#444444",
-               label="Day worked out (weekday, 'the following day')"),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="none",
+            markerfacecolor="white",
+            markeredgecolor="#444444",
+            label="Day worked out (weekday, 'the following day')",
+        ),
         Line2D([], [], color="#444444", linewidth=5, alpha=0.45, label="Only the month or year known"),
-        Line2D([], [], marker="o", linestyle="none", markerfacecolor="white", markeredgecolor="#444444",
-               alpha=0.45, label="Undated: drawn at first report (no later than)"),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="none",
+            markerfacecolor="white",
+            markeredgecolor="#444444",
+            alpha=0.45,
+            label="Undated: drawn at first report (no later than)",
+        ),
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
 
@@ -119,8 +149,9 @@ def _statement_density(timeline: pd.DataFrame, title: str) -> Figure:
     return fig
 
 
-def monthly_counts(counts: pd.DataFrame, title: str) -> Figure:
-    """Stacked bars of statements per month by side."""
+def monthly_counts(counts: pd.DataFrame, title: str, articles: pd.Series | None = None) -> Figure:
+    """Stacked bars of statements per month by side; beside them, how many archived articles each month
+    holds, so that a busy month can be told from a well-archived one."""
     fig, (ax,) = _new_figure(11, 3.6)
     months = counts.index.to_timestamp()
     bottom = np.zeros(len(counts))
@@ -128,7 +159,19 @@ def monthly_counts(counts: pd.DataFrame, title: str) -> Figure:
         values = counts[side].to_numpy()
         ax.bar(months, values, width=24, bottom=bottom, color=style.side_colour(side), label=side, align="edge")
         bottom += values
-    ax.set_ylabel("Statements per month")
+    if articles is not None:
+        ax.plot(
+            months + pd.Timedelta(days=12),
+            articles.reindex(counts.index, fill_value=0).to_numpy(),
+            marker="D",
+            markersize=5,
+            linestyle="none",
+            markerfacecolor="white",
+            markeredgecolor="#222222",
+            markeredgewidth=1.2,
+            label="Archived articles published that month",
+        )
+    ax.set_ylabel("Statements per month" if articles is None else "Statements (bars), articles (◇)")
     ax.set_xlabel("Month of the statement (statements dated at least to the month)")
     ax.yaxis.get_major_locator().set_params(integer=True)
     _date_axis(ax)
@@ -212,14 +255,16 @@ def estimates_over_time(
         for milestone in milestones.itertuples(index=False):
             ax.axvline(milestone.date, color="#999999", linestyle=":", linewidth=1)
         ax.set_ylabel("People", fontsize=12)
-        ax.set_title(f"{vocab.METRIC_LABELS.get(metric, metric)} ({_count(len(panel), 'figure')})", fontsize=13,
-                     loc="left")
+        ax.set_title(
+            f"{vocab.METRIC_LABELS.get(metric, metric)} ({_count(len(panel), 'figure')})", fontsize=13, loc="left"
+        )
         ax.yaxis.get_major_locator().set_params(integer=True)  # people come whole: no tick at 0.5
         ax.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}" if value >= 0 else "")
-        ax.tick_params(labelsize=11)
+        ax.tick_params(labelsize=11, labelbottom=True)  # dates under every panel of a tall chart
     _label_milestones(axes[0], milestones)
-    axes[-1].set_xlabel("Date the figure became public (hollow: only known to be no later than its first report)",
-                        fontsize=11)
+    axes[-1].set_xlabel(
+        "Date the figure became public (hollow: only known to be no later than its first report)", fontsize=11
+    )
     _date_axis(axes[-1])
     fig.suptitle(title, x=0.01, y=1 - 0.25 / fig.get_figheight(), ha="left", fontsize=14, fontweight="bold")
     if any(len(estimates[estimates["metric"] == m]) > ESTIMATE_DETAIL_LIMIT for m in metrics):
@@ -229,8 +274,9 @@ def estimates_over_time(
         key_rows = _tracker_key(fig, _sides_in(estimates, "estimator_side"))
     # The key sits in a band under the title, so the right margin is free for the estimators' direct labels.
     height = fig.get_figheight()
-    fig.subplots_adjust(hspace=0.85, right=0.8, top=1 - (0.85 + KEY_ROW_INCHES * key_rows) / height,
-                        bottom=0.75 / height)
+    fig.subplots_adjust(
+        hspace=0.85, right=0.8, top=1 - (0.85 + KEY_ROW_INCHES * key_rows) / height, bottom=0.75 / height
+    )
     return fig
 
 
@@ -269,8 +315,14 @@ def _draw_estimator_line(ax, figures: pd.DataFrame, last_day: pd.Timestamp) -> t
     colour = style.side_colour(figures["estimator_side"].iloc[0])
     totals = figures[(figures["scope"] == "total") & figures["best"].notna()]
     if len(totals) > 1:
-        ax.plot(totals["public_date"], totals["best"].astype(float), drawstyle="steps-post", color=colour,
-                linewidth=1.2, alpha=0.7)
+        ax.plot(
+            totals["public_date"],
+            totals["best"].astype(float),
+            drawstyle="steps-post",
+            color=colour,
+            linewidth=1.2,
+            alpha=0.7,
+        )
     for row in figures.itertuples(index=False):
         _draw_figure(ax, row, colour)
     if len(totals) < 2:
@@ -278,8 +330,14 @@ def _draw_estimator_line(ax, figures: pd.DataFrame, last_day: pd.Timestamp) -> t
     # A line is named in the right margin at the height of its latest figure; a dotted run carries the line
     # there, so the name sits beside the value it belongs to.
     last = totals.iloc[-1]
-    ax.plot([last["public_date"], max(last_day, last["public_date"])], [float(last["best"])] * 2, color=colour,
-            linewidth=0.8, linestyle=(0, (1, 3)), alpha=0.7)
+    ax.plot(
+        [last["public_date"], max(last_day, last["public_date"])],
+        [float(last["best"])] * 2,
+        color=colour,
+        linewidth=0.8,
+        linestyle=(0, (1, 3)),
+        alpha=0.7,
+    )
     return float(last["best"]), _wrapped_name(last["estimator"]), colour
 
 
@@ -296,8 +354,17 @@ def _name_lines(ax, labels: list[tuple[float, str, str]]) -> None:
         if heights and heights[-1] - height < NAME_GAP:
             height = heights[-1] - NAME_GAP
         heights.append(height)
-        ax.annotate(name, (1.0, height), xycoords="axes fraction", xytext=(6, 0), textcoords="offset points",
-                    fontsize=10, color=colour, va="center", annotation_clip=False)
+        ax.annotate(
+            name,
+            (1.0, height),
+            xycoords="axes fraction",
+            xytext=(6, 0),
+            textcoords="offset points",
+            fontsize=10,
+            color=colour,
+            va="center",
+            annotation_clip=False,
+        )
 
 
 #: Characters per line of an estimator's name in the right margin.
@@ -315,21 +382,79 @@ def _draw_figure(ax, row, colour: str) -> None:
     face = colour if dated else "white"
     if pd.notna(row.low) and pd.notna(row.high):
         half = pd.Timedelta(days=RANGE_HALF_WIDTH_DAYS)
-        ax.fill_between([row.public_date - half, row.public_date + half], float(row.low), float(row.high),
-                        color=colour, alpha=0.25 if dated else 0.12, linewidth=0)
+        ax.fill_between(
+            [row.public_date - half, row.public_date + half],
+            float(row.low),
+            float(row.high),
+            color=colour,
+            alpha=0.25 if dated else 0.12,
+            linewidth=0,
+        )
         value = (float(row.low) + float(row.high)) / 2
     else:
         value = float(row.best)
     kind = row.qualifier_kind
     marker = {"lower_bound": "^", "upper_bound": "v"}.get(kind, "o")
-    ax.plot(row.public_date, value, marker=marker, markersize=6 if part else 8, linestyle="none", clip_on=False,
-            markerfacecolor=face, markeredgecolor=colour, markeredgewidth=1.5, alpha=0.5 if part else 1)
+    (mark,) = ax.plot(
+        row.public_date,
+        value,
+        marker=marker,
+        markersize=6 if part else 8,
+        linestyle="none",
+        clip_on=False,
+        markerfacecolor=face,
+        markeredgecolor=colour,
+        markeredgewidth=1.5,
+        alpha=0.5 if part else 1,
+    )
+    _link_estimate(mark, row)
     if kind in ("lower_bound", "upper_bound"):  # open-ended: an arrow the way the figure may run
-        ax.annotate("", xy=(row.public_date, value * (1.12 if kind == "lower_bound" else 0.88)),
-                    xytext=(row.public_date, value), arrowprops={"arrowstyle": "->", "color": colour, "lw": 1})
+        ax.annotate(
+            "",
+            xy=(row.public_date, value * (1.12 if kind == "lower_bound" else 0.88)),
+            xytext=(row.public_date, value),
+            arrowprops={"arrowstyle": "->", "color": colour, "lw": 1},
+        )
     if not dated:  # no later than its first report: an arrow pointing back in time
-        ax.annotate("", xy=(row.public_date - pd.Timedelta(days=14), value), xytext=(row.public_date, value),
-                    arrowprops={"arrowstyle": "->", "color": colour, "lw": 1, "alpha": 0.7})
+        ax.annotate(
+            "",
+            xy=(row.public_date - pd.Timedelta(days=14), value),
+            xytext=(row.public_date, value),
+            arrowprops={"arrowstyle": "->", "color": colour, "lw": 1, "alpha": 0.7},
+        )
+
+
+def _link_statement(mark, row) -> None:
+    """Hovering the mark shows who said what, when (at its precision), and the quote; it links to the article."""
+    if not isinstance(getattr(row, "evidence_source_id", None), str):
+        return  # a statement no article cites (only in hand-made frames): nothing to link to
+    speaker = row.speaker if isinstance(row.speaker, str) else "Unnamed speaker"
+    when = date_at_precision(row.date_start, row.date_precision, row.first_reported)
+    tooltip = (
+        f"{speaker} ({row.side}), {when}: {row.summary} "
+        f"“{row.evidence_quote}” ({row.evidence_outlet or 'Unnamed outlet'})"
+    )
+    link_mark(mark, f"statement-{row.statement_id}", tooltip, article_href(row.evidence_url, row.evidence_source_id))
+
+
+def _link_estimate(mark, row) -> None:
+    """Hovering the mark shows who gave the figure, as written, when, and the quote; it links to the article."""
+    if not isinstance(getattr(row, "evidence_source_id", None), str):
+        return  # a figure no article cites (only in hand-made frames): nothing to link to
+    estimator = row.estimator if isinstance(row.estimator, str) else "Unnamed estimator"
+    when = (
+        day_text(row.public_date)
+        if row.public_date_basis == "announced"
+        else (f"no later than {day_text(row.public_date)}")
+    )
+    metric = vocab.METRIC_LABELS.get(row.metric, str(row.metric)).lower()
+    if row.scope != "total":  # 'another 1,500', one region's figure: say it is a part
+        metric += f", {words(row.scope)}"
+    tooltip = (
+        f"{estimator}: {figure_text(row)} ({metric}), made public {when}. "
+        f"“{row.evidence_quote}” ({row.evidence_outlet or 'Unnamed outlet'})"
+    )
+    link_mark(mark, f"estimate-{row.estimate_id}", tooltip, article_href(row.evidence_url, row.evidence_source_id))
 
 
 #: Rows of the strip under a panel that lists figures without a number.
@@ -342,9 +467,18 @@ def _vague_strip(ax, vague: pd.DataFrame) -> None:
         return
     for position, row in enumerate(vague.sort_values("public_date", kind="stable").itertuples(index=False)):
         words = row.share_as_written if isinstance(getattr(row, "share_as_written", None), str) else row.qualifier
-        ax.annotate(f"\u2022 {words}", (mdates.date2num(row.public_date), 0), xycoords=("data", "axes fraction"),
-                    xytext=(0, -26 - 12 * (position % VAGUE_ROWS)), textcoords="offset points", fontsize=9,
-                    ha="left", va="top", color=style.side_colour(row.estimator_side), annotation_clip=False)
+        ax.annotate(
+            f"\u2022 {words}",
+            (mdates.date2num(row.public_date), 0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, -26 - 12 * (position % VAGUE_ROWS)),
+            textcoords="offset points",
+            fontsize=9,
+            ha="left",
+            va="top",
+            color=style.side_colour(row.estimator_side),
+            annotation_clip=False,
+        )
 
 
 #: Height of one row of the tracker's key, and how many entries a row holds.
@@ -357,16 +491,31 @@ def _tracker_key(fig: Figure, sides: list[str]) -> int:
     handles = [Line2D([], [], marker="s", linestyle="none", color=style.side_colour(s), label=s) for s in sides]
     handles += [
         Line2D([], [], marker="o", linestyle="none", color="#444444", label="Figure, on the day it was made public"),
-        Line2D([], [], marker="o", linestyle="none", markerfacecolor="white", markeredgecolor="#444444",
-               label="No later than its first report"),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="none",
+            markerfacecolor="white",
+            markeredgecolor="#444444",
+            label="No later than its first report",
+        ),
         Line2D([], [], marker="^", linestyle="none", color="#444444", label="More than / at least"),
         Line2D([], [], marker="v", linestyle="none", color="#444444", label="Up to / as many as"),
         Line2D([], [], color="#444444", linewidth=8, alpha=0.25, label="Range (low to high)"),
         Line2D([], [], color="#444444", linewidth=1.2, drawstyle="steps-post", label="One estimator's figures"),
         Line2D([], [], marker="|", color="#444444", linewidth=0.8, markersize=9, label="Repeated by a later article"),
     ]
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.01, 1 - 0.5 / fig.get_figheight()),
-               ncol=KEY_COLUMNS, fontsize=10, frameon=False, columnspacing=1.2, handletextpad=0.4)
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.01, 1 - 0.5 / fig.get_figheight()),
+        ncol=KEY_COLUMNS,
+        fontsize=10,
+        frameon=False,
+        columnspacing=1.2,
+        handletextpad=0.4,
+    )
     return -(-len(handles) // KEY_COLUMNS)
 
 
@@ -375,12 +524,33 @@ def _draw_monthly_spread(ax, panel: pd.DataFrame) -> None:
     value = panel["best"].astype("Float64").fillna((panel["low"] + panel["high"]).astype("Float64") / 2)
     monthly = value.groupby(panel["public_date"].dt.to_period("M")).describe()
     months = monthly.index.to_timestamp() + pd.Timedelta(days=14)
-    ax.fill_between(months, monthly["25%"].astype(float), monthly["75%"].astype(float), color="#9DB4CF",
-                    alpha=0.6, linewidth=0, label="Middle half of the month's figures")
-    ax.plot(months, monthly["50%"].astype(float), color="#2F4B7C", marker="o", markersize=3, linewidth=1.2,
-            label="Median figure of the month")
-    ax.annotate(f"{len(panel):,} estimates, summarised by month", (0.99, 0.96), xycoords="axes fraction",
-                ha="right", va="top", fontsize=8, color=style.MUTED_COLOUR)
+    ax.fill_between(
+        months,
+        monthly["25%"].astype(float),
+        monthly["75%"].astype(float),
+        color="#9DB4CF",
+        alpha=0.6,
+        linewidth=0,
+        label="Middle half of the month's figures",
+    )
+    ax.plot(
+        months,
+        monthly["50%"].astype(float),
+        color="#2F4B7C",
+        marker="o",
+        markersize=3,
+        linewidth=1.2,
+        label="Median figure of the month",
+    )
+    ax.annotate(
+        f"{len(panel):,} estimates, summarised by month",
+        (0.99, 0.96),
+        xycoords="axes fraction",
+        ha="right",
+        va="top",
+        fontsize=8,
+        color=style.MUTED_COLOUR,
+    )
 
 
 def _draw_repeats(ax, lineage: pd.DataFrame) -> None:
@@ -389,10 +559,22 @@ def _draw_repeats(ax, lineage: pd.DataFrame) -> None:
         if pd.isna(value) or len(repeats) < 2:
             continue
         colour = style.side_colour(repeats["estimator_side"].iloc[0])
-        ax.plot([repeats["public_date"].iloc[0], repeats["published"].max()], [float(value)] * 2,
-                color=colour, linewidth=0.8, alpha=0.6)
-        ax.plot(repeats["published"].iloc[1:], [float(value)] * (len(repeats) - 1), marker="|", markersize=9,
-                linestyle="none", color=colour, alpha=0.8)
+        ax.plot(
+            [repeats["public_date"].iloc[0], repeats["published"].max()],
+            [float(value)] * 2,
+            color=colour,
+            linewidth=0.8,
+            alpha=0.6,
+        )
+        ax.plot(
+            repeats["published"].iloc[1:],
+            [float(value)] * (len(repeats) - 1),
+            marker="|",
+            markersize=9,
+            linestyle="none",
+            color=colour,
+            alpha=0.8,
+        )
 
 
 #: Milestones closer than this share one label, so their texts do not overprint.
@@ -409,8 +591,16 @@ def _label_milestones(ax, milestones: pd.DataFrame) -> None:
             groups.append([milestone])
     for group in groups:
         label = "\n".join(m.label for m in group)
-        ax.annotate(label, (mdates.date2num(group[-1].date), 0.04), xycoords=("data", "axes fraction"),
-                    xytext=(4, 0), textcoords="offset points", fontsize=8, color="#555555", va="bottom")
+        ax.annotate(
+            label,
+            (mdates.date2num(group[-1].date), 0.04),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, 0),
+            textcoords="offset points",
+            fontsize=8,
+            color="#555555",
+            va="bottom",
+        )
 
 
 #: How many of the oldest repeats get a label on the age chart.
@@ -423,13 +613,27 @@ def repeat_ages(repeats: pd.DataFrame, title: str) -> Figure:
     for side in _sides_in(repeats, "estimator_side"):
         rows = repeats[repeats["estimator_side"] == side]
         dense = len(repeats) > ESTIMATE_DETAIL_LIMIT
-        ax.scatter(rows["published"], rows["age_days"].astype(float), s=6 if dense else 28,
-                   color=style.side_colour(side), label=side, alpha=0.4 if dense else 0.85,
-                   edgecolors="white", linewidths=0 if dense else 0.5)
+        ax.scatter(
+            rows["published"],
+            rows["age_days"].astype(float),
+            s=6 if dense else 28,
+            color=style.side_colour(side),
+            label=side,
+            alpha=0.4 if dense else 0.85,
+            edgecolors="white",
+            linewidths=0 if dense else 0.5,
+        )
     for row in repeats.nlargest(REPEAT_LABELS, "age_days").itertuples(index=False):
-        ax.annotate(f"{row.estimator}: {short_figure(row)} {row.metric.replace('_', ' ')}",
-                    (row.published, float(row.age_days)), xytext=(-6, 0), textcoords="offset points",
-                    ha="right", va="center", fontsize=8, color="#444444")
+        ax.annotate(
+            f"{row.estimator}: {short_figure(row)} {row.metric.replace('_', ' ')}",
+            (row.published, float(row.age_days)),
+            xytext=(-6, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=8,
+            color="#444444",
+        )
     ax.set_ylabel("Age of the figure when repeated (days)")
     ax.set_xlabel("Date of the article repeating the figure")
     ax.set_ylim(bottom=0)
@@ -452,15 +656,18 @@ def source_contributions(contributions: pd.DataFrame, title: str) -> Figure:
         ylabel = "Month of publication"
     else:
         table = contributions.set_index("source_id")[["statements", "estimates"]]
-        labels = [f"{r.outlet if pd.notna(r.outlet) else 'Unnamed outlet'}, {r.published_date_start:%d %b %Y}" +
-                  (" or later" if r.published_precision == "not_before" else "")
-                  for r in contributions.itertuples()]
+        labels = [
+            f"{r.outlet if pd.notna(r.outlet) else 'Unnamed outlet'}, {r.published_date_start:%d %b %Y}"
+            + (" or later" if r.published_precision == "not_before" else "")
+            for r in contributions.itertuples()
+        ]
         ylabel = "Article (outlet, publication date)"
     fig, (ax,) = _new_figure(9, 1.2 + 0.3 * len(table))
     positions = np.arange(len(table))[::-1]
     ax.barh(positions, table["statements"], color="#4C72B0", height=0.7, label="Statements cited")
-    ax.barh(positions, table["estimates"], left=table["statements"], color="#DD8452", height=0.7,
-            label="Estimates cited")
+    ax.barh(
+        positions, table["estimates"], left=table["statements"], color="#DD8452", height=0.7, label="Estimates cited"
+    )
     ax.set_yticks(positions, labels, fontsize=8)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("Records supported (citations)")

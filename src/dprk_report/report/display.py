@@ -16,6 +16,7 @@ import pandas as pd
 from IPython.display import display
 from matplotlib.figure import Figure
 
+from dprk_report.report.evidence import inline_svg
 from dprk_report.report.style import save_figure
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -62,14 +63,13 @@ def show_table(frame: pd.DataFrame, caption: str = "", empty_message: str = "") 
 
 def show_figure(fig: Figure, name: str, folder: Path) -> Path:
     """Save ``fig`` as SVG and PNG in ``folder`` and show it: the PNG in the notebook, and for the HTML page
-    a numbered figure whose alt text and caption state its finding (the chart's title)."""
+    the SVG inline (its marks keep their tooltips and links) as a numbered figure whose accessible name and
+    caption state its finding (the chart's title)."""
     title = _figure_title(fig)
     svg_path, png_path = save_figure(fig, name, folder)
     encoded = base64.b64encode(png_path.read_bytes()).decode("ascii")
-    figure = (
-        f'<figure class="report-figure"><img src="data:image/png;base64,{encoded}" '
-        f'alt="Chart: {html.escape(title, quote=True)}"><figcaption>{html.escape(title)}</figcaption></figure>'
-    )
+    svg = inline_svg(svg_path.read_text(encoding="utf-8"), prefix=name, label=f"Chart: {title}")
+    figure = f'<figure class="report-figure">{svg}<figcaption>{html.escape(title)}</figcaption></figure>'
     display({"text/plain": f"Figure {name}: {title}", "text/html": figure, "image/png": encoded}, raw=True)
     return png_path
 

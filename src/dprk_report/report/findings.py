@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dprk_report.analysis import cadence
+from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
 from dprk_report.text.wording import figure_text
 from dprk_report.vocab import METRIC_LABELS
-from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
-from dprk_report.analysis import cadence
 
 
 def day(value: pd.Timestamp) -> str:
@@ -34,7 +34,9 @@ def latest_figures(estimates: pd.DataFrame) -> list[str]:
     for metric, rows in estimates.groupby("metric", sort=False):
         latest = totals_first(rows).iloc[-1]
         when = ("" if latest["public_date_basis"] == "announced" else "no later than ") + day(latest["public_date"])
-        lines.append(f"{METRIC_LABELS[metric].lower()} figure: {figure_text(latest)}, from {latest['estimator']} ({when})")
+        lines.append(
+            f"{METRIC_LABELS[metric].lower()} figure: {figure_text(latest)}, from {latest['estimator']} ({when})"
+        )
     return lines
 
 
@@ -59,9 +61,7 @@ def coverage_findings(contributions: pd.DataFrame, timeline: pd.DataFrame, estim
             "placed no later than their first report."
         )
     if len(estimates):
-        findings.append(
-            f"{single} of {len(estimates)} estimates rest on a single independent report."
-        )
+        findings.append(f"{single} of {len(estimates)} estimates rest on a single independent report.")
     return findings
 
 
@@ -71,8 +71,24 @@ def disagreement_summary(warnings) -> str:
     return f"{plural(len(warnings), 'place')} where the sources disagree:"
 
 
-def cadence_findings(timeline: pd.DataFrame, gaps: pd.DataFrame, counts: pd.DataFrame,
-                     lags: pd.DataFrame) -> list[str]:
+def busiest_month(counts: pd.DataFrame, articles: pd.Series | None = None) -> str:
+    """The month with the most statements dated to it, with how much of that month the archive holds:
+    'October 2024 (16 statements; 10 archived articles published that month)'."""
+    totals = counts.sum(axis=1)
+    month = totals.idxmax()
+    held = (
+        "" if articles is None else f"; {plural(int(articles.get(month, 0)), 'archived article')} published that month"
+    )
+    return f"{month.strftime('%B %Y')} ({plural(int(totals.max()), 'statement')}{held})"
+
+
+def cadence_findings(
+    timeline: pd.DataFrame,
+    gaps: pd.DataFrame,
+    counts: pd.DataFrame,
+    lags: pd.DataFrame,
+    articles: pd.Series | None = None,
+) -> list[str]:
     if timeline.empty:
         return ["No statement in the dataset falls in this window for the selected sides."]
     by_side = timeline["side"].value_counts()
@@ -81,9 +97,7 @@ def cadence_findings(timeline: pd.DataFrame, gaps: pd.DataFrame, counts: pd.Data
         f"is {by_side.index[0]} ({by_side.iloc[0]})."
     ]
     if not counts.empty:
-        totals = counts.sum(axis=1)
-        busiest = totals.idxmax()
-        findings.append(f"The busiest month was {busiest.strftime('%B %Y')} with {plural(int(totals.max()), 'statement')}.")
+        findings.append(f"The busiest month was {busiest_month(counts, articles)}.")
     if not gaps.empty:
         longest = gaps.loc[gaps["gap_days"].astype(float).idxmax()]
         speakers = timeline.set_index("statement_id")["speaker"].fillna("an unnamed speaker")
@@ -103,8 +117,9 @@ def cadence_findings(timeline: pd.DataFrame, gaps: pd.DataFrame, counts: pd.Data
     return findings
 
 
-def estimate_findings(estimates: pd.DataFrame, lineage: pd.DataFrame, stale: pd.DataFrame,
-                      milestones: pd.DataFrame) -> list[str]:
+def estimate_findings(
+    estimates: pd.DataFrame, lineage: pd.DataFrame, stale: pd.DataFrame, milestones: pd.DataFrame
+) -> list[str]:
     if estimates.empty:
         return ["No estimate of the selected metrics was made public in this window."]
     findings = []
@@ -118,8 +133,8 @@ def estimate_findings(estimates: pd.DataFrame, lineage: pd.DataFrame, stale: pd.
     if not stale.empty:
         oldest = stale.iloc[0]
         findings.append(
-            f"**{plural(len(stale), 'repeat')}** carried a figure that was old ({OLD_AFTER_DAYS} days or more) or already replaced by "
-            f"its own estimator; the oldest: {oldest['estimator']}'s {figure_text(oldest)} "
+            f"**{plural(len(stale), 'repeat')}** carried a figure that was old ({OLD_AFTER_DAYS} days or more) "
+            f"or already replaced by its own estimator; the oldest: {oldest['estimator']}'s {figure_text(oldest)} "
             f"({METRIC_LABELS[oldest['metric']].lower()}), repeated by {oldest['outlet']} on "
             f"{day(oldest['published'])}, {int(oldest['age_days'])} days after it was made public."
         )
@@ -135,8 +150,10 @@ def contributions_title(contributions: pd.DataFrame) -> str:
     totals = contributions["statements"] + contributions["estimates"]
     top = contributions.loc[totals.idxmax()]
     outlet = top["outlet"] if pd.notna(top["outlet"]) else "an unnamed outlet"
-    return (f"{len(contributions)} articles support the dataset; the richest, {outlet} "
-            f"({day(top['published_date_start'])}), supports {int(totals.max())} records")
+    return (
+        f"{len(contributions)} articles support the dataset; the richest, {outlet} "
+        f"({day(top['published_date_start'])}), supports {int(totals.max())} records"
+    )
 
 
 def median_days(days: pd.Series) -> str:
@@ -150,28 +167,33 @@ def timeline_title(timeline: pd.DataFrame, counts: pd.DataFrame) -> str:
     if counts.empty:
         return f"{plural(len(timeline), 'statement')}, none dated to the month"
     totals = counts.sum(axis=1)
-    return (f"{plural(len(timeline), 'statement')}; the busiest month, {totals.idxmax().strftime('%B %Y')}, "
-            f"had {int(totals.max())} of the {int(totals.sum())} dated to the month")
+    return (
+        f"{plural(len(timeline), 'statement')}; the busiest month, {totals.idxmax().strftime('%B %Y')}, "
+        f"had {int(totals.max())} of the {int(totals.sum())} dated to the month"
+    )
 
 
-def monthly_title(counts: pd.DataFrame) -> str:
+def monthly_title(counts: pd.DataFrame, articles: pd.Series | None = None) -> str:
     totals = counts.sum(axis=1)
     quiet = int((totals == 0).sum())
-    return (f"{totals.idxmax().strftime('%B %Y')} was the busiest month ({int(totals.max())} statements); "
-            f"{plural(quiet, 'month')} had none")
+    return f"The busiest month: {busiest_month(counts, articles)}; {plural(quiet, 'month')} had none"
 
 
 def intervals_title(gaps: pd.DataFrame) -> str:
     longest = gaps.loc[gaps["gap_days"].astype(float).idxmax()]
-    return (f"Median gap {median_days(gaps['gap_days'])}; the longest silence, "
-            f"{plural(int(longest['gap_days']), 'day')}, ended on {day(longest['date'])}")
+    return (
+        f"Median gap {median_days(gaps['gap_days'])}; the longest silence, "
+        f"{plural(int(longest['gap_days']), 'day')}, ended on {day(longest['date'])}"
+    )
 
 
 def lags_title(lags: pd.DataFrame) -> str:
     slowest = lags.loc[lags["lag_days"].astype(float).idxmax()]
-    return (f"State media reported within {plural(int(lags['lag_days'].min()), 'day')} at best and "
-            f"{plural(int(slowest['lag_days']), 'day')} at worst ({slowest['speaker']}'s "
-            f"{slowest['channel'].replace('_', ' ')})")
+    return (
+        f"State media reported within {plural(int(lags['lag_days'].min()), 'day')} at best and "
+        f"{plural(int(slowest['lag_days']), 'day')} at worst ({slowest['speaker']}'s "
+        f"{slowest['channel'].replace('_', ' ')})"
+    )
 
 
 def estimates_title(estimates: pd.DataFrame) -> str:
@@ -179,12 +201,16 @@ def estimates_title(estimates: pd.DataFrame) -> str:
     metric = estimates["metric"].value_counts().index[0]
     rows = totals_first(estimates[estimates["metric"] == metric])
     first, latest = rows.iloc[0], rows.iloc[-1]
-    return (f"{METRIC_LABELS[metric]}: from {figure_text(first)} ({first['public_date']:%b %Y}) "
-            f"to {figure_text(latest)} ({latest['public_date']:%b %Y})")
+    return (
+        f"{METRIC_LABELS[metric]}: from {figure_text(first)} ({first['public_date']:%b %Y}) "
+        f"to {figure_text(latest)} ({latest['public_date']:%b %Y})"
+    )
 
 
 def repeats_title(repeats: pd.DataFrame, stale: pd.DataFrame) -> str:
     """Title of the repeat-age chart: the repeats, and how many were stale by the findings' rule
     (``lineage.old_repeats``: old, or already replaced by the estimator's newer figure)."""
-    return (f"{plural(len(stale), 'repeat')} of {len(repeats)} carried a figure {OLD_AFTER_DAYS} days old or more, "
-            f"or one its estimator had replaced; the oldest was {int(repeats['age_days'].max())} days old")
+    return (
+        f"{plural(len(stale), 'repeat')} of {len(repeats)} carried a figure {OLD_AFTER_DAYS} days old or more, "
+        f"or one its estimator had replaced; the oldest was {int(repeats['age_days'].max())} days old"
+    )

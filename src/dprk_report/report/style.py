@@ -17,6 +17,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from dprk_report.report.evidence import add_tooltips, marks  # noqa: E402
+
 #: Colour of each side, used by every chart (colour-blind-safe Okabe-Ito hues).
 SIDE_COLOURS = {
     "North Korea": "#D55E00",
@@ -77,9 +79,18 @@ def add_source_line(fig: Figure, note: str = "") -> None:
     frame, drawn = lowest.get_window_extent(renderer), lowest.get_tightbbox(renderer)
     left = min(ax.get_tightbbox(renderer).x0 for ax in fig.axes)
     points = 72 / fig.dpi
-    lowest.annotate(text, xy=(0, 0), xycoords="axes fraction", annotation_clip=False,
-                    xytext=((left - frame.x0) * points, (drawn.y0 - frame.y0) * points - 6),
-                    textcoords="offset points", ha="left", va="top", fontsize=8, color=MUTED_COLOUR)
+    lowest.annotate(
+        text,
+        xy=(0, 0),
+        xycoords="axes fraction",
+        annotation_clip=False,
+        xytext=((left - frame.x0) * points, (drawn.y0 - frame.y0) * points - 6),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize=8,
+        color=MUTED_COLOUR,
+    )
 
 
 def save_figure(fig: Figure, name: str, out_dir: Path, note: str = "") -> list[Path]:
@@ -94,6 +105,8 @@ def save_figure(fig: Figure, name: str, out_dir: Path, note: str = "") -> list[P
     paths = [out_dir / f"{name}.svg", out_dir / f"{name}.png"]
     with plt.rc_context(RC):
         fig.savefig(paths[0], format="svg", metadata={"Date": None}, bbox_inches="tight", pad_inches=0.15)
+        if marks(fig):  # marks linked to their evidence get their tooltips
+            paths[0].write_text(add_tooltips(paths[0].read_text(encoding="utf-8"), marks(fig)), encoding="utf-8")
         fig.savefig(paths[1], format="png", metadata={"Software": None}, bbox_inches="tight", pad_inches=0.15)
     plt.close(fig)
     return paths

@@ -1,0 +1,65 @@
+"""Chart marks linked to their evidence, with no JavaScript.
+
+A chart registers a mark (a matplotlib artist) with the words a reader sees on hovering it (who, the figure
+as written, the date at its precision, the quote) and the address of the article that carries it. The SVG a
+figure is saved as then gives that mark a ``<title>`` (the browser's tooltip) and a link; the HTML page
+embeds the SVG inline, so every mark can be hovered and followed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from matplotlib.artist import Artist
+from matplotlib.figure import Figure
+
+#: Where on the report a mark links when its article has no web address: the article's row in the index.
+SOURCE_ANCHOR = "../index.html#source-{source_id}"
+
+
+def source_anchor_id(source_id: str) -> str:
+    """The id of an article's row in the index's source list (what ``SOURCE_ANCHOR`` points at)."""
+    return f"source-{source_id}"
+
+
+def article_href(url, source_id: str) -> str:
+    """The article's own web address, or its row in the report's source list when it has none."""
+    if isinstance(url, str) and url.startswith(("https://", "http://")):
+        return url
+    return SOURCE_ANCHOR.format(source_id=source_id)
+
+
+def link_mark(artist: Artist, mark_id: str, tooltip: str, href: str) -> None:
+    """Give ``artist`` an id, a tooltip and a link in the SVG its figure is saved as."""
+    artist.set_gid(mark_id)
+    artist.set_url(href)
+    marks(artist.figure)[mark_id] = tooltip
+
+
+def marks(fig: Figure) -> dict[str, str]:
+    """The tooltips of a figure's linked marks, by mark id."""
+    if not hasattr(fig, "evidence_marks"):
+        fig.evidence_marks = {}
+    return fig.evidence_marks
+
+
+def add_tooltips(svg: str, tooltips: dict[str, str]) -> str:
+    """``svg`` with a ``<title>`` as the first child of each linked mark's group."""
+    for mark_id, text in tooltips.items():
+        svg = svg.replace(f'<g id="{mark_id}">', f'<g id="{mark_id}"><title>{html.escape(text)}</title>', 1)
+    return svg
+
+
+_PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
+_SIZE = re.compile(r'<svg([^>]*?) width="[^"]*" height="[^"]*"')
+_IDS = re.compile(r'(\bid="|xlink:href="#|href="#|url\(#)([^")]+)')
+
+
+def inline_svg(svg: str, prefix: str, label: str) -> str:
+    """A saved SVG ready to sit inside an HTML page: no XML prologue, scaled to the page's width, its ids
+    prefixed so that two charts on one page never share one, and ``label`` as its accessible name."""
+    body = _PROLOGUE.sub("", svg, count=1)
+    body = _IDS.sub(lambda match: f"{match.group(1)}{prefix}-{match.group(2)}", body)
+    attributes = f' role="img" aria-label="{html.escape(label, quote=True)}" class="report-svg"'
+    return _SIZE.sub(lambda match: f"<svg{match.group(1)}{attributes}", body, count=1)
