@@ -237,6 +237,15 @@ def test_figure_text_keeps_the_qualifier(low, best, high, qualifier, expected):
     assert findings.figure_text(row) == expected
 
 
+def test_a_share_is_worded_as_a_share_and_a_missing_figure_says_so():
+    share = pd.Series(
+        {"low": pd.NA, "best": pd.NA, "high": pd.NA, "qualifier": "nearly", "share_as_written": "nearly half"}
+    )
+    assert findings.figure_text(share) == "nearly half"
+    nothing = pd.Series({"low": pd.NA, "best": pd.NA, "high": pd.NA, "qualifier": pd.NA})
+    assert findings.figure_text(nothing) == "no figure given"
+
+
 def test_findings_say_so_when_nothing_is_selected():
     empty = pd.DataFrame()
     assert findings.cadence_findings(empty, empty, empty, empty) == [
@@ -244,17 +253,24 @@ def test_findings_say_so_when_nothing_is_selected():
     ]
 
 
-def test_quoted_figure_prefers_dated_totals_over_increments_and_undated_repeats():
+def test_quoted_figure_prefers_totals_then_numbers_and_keeps_the_order_made_public():
     rows = pd.DataFrame(
         {
-            "estimate_id": ["old", "increment", "undated"],
-            "scope": ["total", "additional", "total"],
-            "public_date_basis": ["announced", "announced", "first_seen"],
+            "estimate_id": ["old", "increment", "undated", "vague"],
+            "scope": ["total", "additional", "total", "total"],
+            "public_date": pd.to_datetime(["2025-01-01", "2025-03-01", "2025-02-01", "2025-04-01"]),
+            "best": pd.array([100, 50, 300, None], dtype="Int64"),
+            "high": pd.array([None, None, None, None], dtype="Int64"),
         }
     )
-    assert findings.totals_first(rows)["estimate_id"].tolist() == ["old"]
-    only_undated = rows[rows["estimate_id"] != "old"]
-    assert findings.totals_first(only_undated)["estimate_id"].tolist() == ["undated"]
+    # 'many' has no number: the latest quoted is the increment of March, after the undated 300 of February.
+    assert findings.totals_first(rows)["estimate_id"].tolist() == ["old", "undated", "increment"]
+    part = rows.assign(scope=["subset", "subset", "total", "total"])
+    assert findings.totals_first(part)["estimate_id"].tolist() == ["undated"]
+    only_parts = part[part["estimate_id"] == "increment"]
+    assert findings.totals_first(only_parts)["estimate_id"].tolist() == ["increment"]
+    only_vague = rows[rows["estimate_id"] == "vague"]
+    assert findings.totals_first(only_vague)["estimate_id"].tolist() == ["vague"]
 
 
 def test_statement_table_quotes_the_earliest_report(dataset, timeline):

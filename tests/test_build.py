@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -259,9 +260,11 @@ def test_an_interrupted_build_leaves_the_last_good_report(project, sig):
     process = project.start("build", "--force", "--quiet")
     # Interrupt it while pages are being built: once the first page is done, the others still run.
     _wait_until(lambda: any((project.root / "build").glob("staging-*/report/all-sides/*.ipynb")), "a page to be built")
+    running = process.poll() is None
+    state = _signal_state(process.pid)
     process.send_signal(sig) if sig == signal.SIGINT else _kill_group(process)
     _, stderr = process.communicate(timeout=120)
-    assert process.returncode != 0
+    assert process.returncode != 0, f"not stopped by {sig!r} (running: {running}; {state}): {stderr[-2000:]}"
     assert project.published() == before
     if sig == signal.SIGINT:
         assert "build interrupted; the published report is unchanged" in stderr
@@ -269,6 +272,15 @@ def test_an_interrupted_build_leaves_the_last_good_report(project, sig):
     result = project.run("build", "--quiet")
     assert result.returncode == 0
     assert project.run("build", "--check").returncode == 0
+
+
+def _signal_state(pid: int) -> str:
+    """The process's blocked, ignored and caught signal masks, to explain a signal that did not stop it."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError as error:
+        return f"no status: {error}"
+    return ", ".join(line for line in lines if line.startswith(("SigBlk", "SigIgn", "SigCgt", "State")))
 
 
 def _kill_group(process) -> None:

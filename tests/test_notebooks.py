@@ -79,7 +79,8 @@ def test_one_side_and_a_narrow_window(tmp_path):
 
 def test_no_metric_chosen_means_every_metric(tmp_path):
     text = _text(_run(tmp_path, "03-chart-estimate-timing.ipynb", metrics=[]))
-    assert "Latest captured figure: many, from South Korea Joint Chiefs of Staff" in text
+    # Two captured soldiers (a number) come before 'many' (a vague figure), as the stated rule says.
+    assert "Latest captured figure: 2, from Volodymyr Zelenskyy" in text
     assert list((tmp_path / "figures").glob("03-estimates-over-time.png"))
 
 

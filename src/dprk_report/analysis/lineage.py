@@ -212,6 +212,63 @@ def repeat_summary(stale: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame
     )
 
 
+#: How many of the most repeated figures the travel tables follow.
+TRAVELS_SHOWN = 3
+#: Each kind of drift, the wording column it compares, and how a reader names it.
+_DRIFTS = (
+    ("metric_drift", "metric_as_written", "measure"),
+    ("number_drift", "figure_as_written", "number"),
+    ("qualifier_drift", "qualifier_as_written", "qualifier"),
+)
+
+
+def travels(chains: pd.DataFrame, shown: int = TRAVELS_SHOWN) -> list[tuple[str, pd.DataFrame]]:
+    """How the most repeated figures travelled: for each (most appearances first, then the earlier figure),
+    a caption naming the figure and a reader's table of its appearances in date order, with each article's
+    wording and how it drifted from the first ('casualties → killed')."""
+    if chains.empty:
+        return []
+    counts = chains.groupby("estimate_id").size()
+    first_public = chains.groupby("estimate_id")["public_date"].first()
+    order = pd.DataFrame({"n": counts, "public": first_public}).query("n > 1")
+    order = order.sort_values(["n", "public"], ascending=[False, True], kind="stable").head(shown)
+    return [_travel(chains[chains["estimate_id"] == estimate_id]) for estimate_id in order.index]
+
+
+def _travel(chain: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+    first = chain.iloc[0]
+    estimator = first["estimator"] if isinstance(first["estimator"], str) else "Unnamed estimator"
+    caption = (
+        f"{estimator}: {figure_text(first)} ({vocab.METRIC_LABELS[first['metric']].lower()}), first reported "
+        f"{day_text(first['published'])}, then repeated by {len(chain) - 1} more articles"
+    )
+    table = pd.DataFrame(
+        {
+            "Article": chain["published"].map(day_text),
+            "Outlet": chain["outlet"].fillna("Unnamed outlet"),
+            "Age (days)": chain["age_days"],
+            "As the article words it": chain["wording"].replace("", "(not recorded)"),
+            "Changed from the first wording": [_drift_text(row, first) for _, row in chain.iterrows()],
+        }
+    )
+    return caption, table
+
+
+def _drift_text(row: pd.Series, first: pd.Series) -> str:
+    """'qualifier: around → at least', 'qualifier: "some" dropped', one clause per kind of drift."""
+    return "; ".join(
+        f"{name}: {_change(first[column], row[column])}" for flag, column, name in _DRIFTS if bool(row[flag])
+    )
+
+
+def _change(before: str, after: str) -> str:
+    if not after:
+        return f"'{before}' dropped"
+    if not before:
+        return f"'{after}' added"
+    return f"{before} → {after}"
+
+
 def metrics_to_chart(estimates: pd.DataFrame, selection: Selection) -> list[str]:
     """The selected metrics that have estimates, in the selection's order (all metrics when none is selected)."""
     present = set(estimates["metric"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from dprk_report import paths, vocab
+from dprk_report import paths
 from dprk_report.data.tables import TABLES, read_rows, table_path
 from dprk_report.pipeline.config import ReportConfig
 from dprk_report.report.evidence import source_anchor_id
@@ -41,7 +41,7 @@ PARAMETER_ORDER = ("start_date", "end_date", "sides", "metrics")
 
 
 def _parameters(parameters: dict) -> str:
-    """A parameter set in a reader's words: 'from 1 June 2024 to 31 March 2026; sides: South Korea'."""
+    """A parameter set in a reader's words: '1 June 2024 to 31 March 2026; sides: South Korea'."""
     from datetime import date
 
     shown = []
@@ -49,7 +49,7 @@ def _parameters(parameters: dict) -> str:
         value = parameters.get(name)
         if name in ("start_date", "end_date") and value:
             day = date.fromisoformat(value)
-            shown.append(f"{'from' if name == 'start_date' else 'to'} {day.day} {day:%B %Y}")
+            shown.append(f"{'' if name == 'start_date' else 'to '}{day.day} {day:%B %Y}")
         elif value:
             shown.append(f"{name}: {', '.join(word.replace('_', ' ') for word in value)}")
     return (
@@ -124,19 +124,15 @@ def _glance(data_dir: Path) -> str:
     """The headline: the latest figure of each measure (the estimates page's rule) and how fresh the data are."""
     from dprk_report.analysis import lineage
     from dprk_report.data.dataset import load_dataset
-    from dprk_report.report.findings import latest_figures
+    from dprk_report.report.findings import LATEST_RULE, latest_figures
 
     dataset = load_dataset(data_dir)
-    estimates = lineage.estimate_table(dataset)
-    order = {metric: position for position, metric in enumerate(vocab.METRICS)}
-    estimates = estimates.sort_values(
-        ["metric", "public_date"], key=lambda c: c.map(order) if c.name == "metric" else c, kind="stable"
-    )
-    lines = "".join(f"<li>Latest {_e(line)}.</li>" for line in latest_figures(estimates))
+    lines = "".join(f"<li>Latest {_e(line)}.</li>" for line in latest_figures(lineage.estimate_table(dataset)))
     newest = dataset.sources["published_date_start"].max()
     return (
         f'<div class="glance"><p><strong>At a glance.</strong> Last updated with an article of '
-        f"{newest.day} {newest:%B %Y}; {len(dataset.sources)} archived articles.</p><ul>{lines}</ul></div>"
+        f"{newest.day} {newest:%B %Y}; {len(dataset.sources)} archived articles.</p><ul>{lines}</ul>"
+        f'<p class="meta">The latest figure of each measure is {_e(LATEST_RULE)}.</p></div>'
     )
 
 

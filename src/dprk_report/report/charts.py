@@ -16,6 +16,7 @@ from matplotlib.lines import Line2D
 
 from dprk_report import vocab
 from dprk_report.analysis import cadence
+from dprk_report.analysis.lineage import SCOPE_WORDS
 from dprk_report.report import style
 from dprk_report.report.evidence import article_href, link_mark
 from dprk_report.text.wording import date_at_precision, day_text, figure_text, short_figure, words
@@ -448,8 +449,8 @@ def _link_estimate(mark, row) -> None:
         else (f"no later than {day_text(row.public_date)}")
     )
     metric = vocab.METRIC_LABELS.get(row.metric, str(row.metric)).lower()
-    if row.scope != "total":  # 'another 1,500', one region's figure: say it is a part
-        metric += f", {words(row.scope)}"
+    if row.scope != "total":  # 'another 1,500', one region's figure: in the words of the estimates table
+        metric += f", {SCOPE_WORDS.get(row.scope, words(row.scope))}"
     tooltip = (
         f"{estimator}: {figure_text(row)} ({metric}), made public {when}. "
         f"“{row.evidence_quote}” ({row.evidence_outlet or 'Unnamed outlet'})"

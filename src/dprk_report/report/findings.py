@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dprk_report import vocab
 from dprk_report.analysis import cadence
 from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
 from dprk_report.text.wording import figure_text
@@ -19,23 +20,38 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 
 
 def totals_first(rows: pd.DataFrame) -> pd.DataFrame:
-    """The figures to quote for a metric: totals over increments and parts, and among them those
-    whose announcement day is known over undated ones seen only when an article repeated them."""
-    for column, wanted in (("scope", "total"), ("public_date_basis", "announced")):
-        preferred = rows[rows[column] == wanted]
+    """The figures to quote for a metric, in the order they were made public: totals and increments ('6,000
+    more') over parts (one unit's dead), and figures with a number over vague ones ('many'). An undated figure
+    counts from its first report, the latest day it can have been made public."""
+    preferences = (
+        lambda frame: frame["scope"].isin(["total", "additional"]),
+        lambda frame: frame["best"].notna() | frame["high"].notna(),
+    )
+    for wanted in preferences:  # each preference applies to what the one before it kept
+        preferred = rows[wanted(rows)]
         rows = preferred if not preferred.empty else rows
-    return rows
+    return rows.sort_values(["public_date", "estimate_id"], kind="stable")
+
+
+#: The rule of the latest figures, as the index and the estimates pages state it.
+LATEST_RULE = (
+    "the figure most recently made public, a total or an increment rather than one part of the force, and "
+    "a number rather than vague words (a figure with no known announcement day counts from its first report)"
+)
 
 
 def latest_figures(estimates: pd.DataFrame) -> list[str]:
-    """The latest figure of each metric, by one rule (``totals_first``, then the latest made public):
-    'killed figure: around 2,000, from South Korea National Intelligence Service (2 Sep 2025)'."""
+    """The latest figure of each metric, in the codebook's order of metrics, by one rule (``totals_first``,
+    then the latest made public): 'killed figure: around 2,000, from South Korea National Intelligence
+    Service (2 Sep 2025)'."""
     lines = []
-    for metric, rows in estimates.groupby("metric", sort=False):
-        latest = totals_first(rows).iloc[-1]
+    for metric in [m for m in vocab.METRICS if m in set(estimates["metric"])]:
+        latest = totals_first(estimates[estimates["metric"] == metric]).iloc[-1]
         when = ("" if latest["public_date_basis"] == "announced" else "no later than ") + day(latest["public_date"])
+        increment = " more" if latest["scope"] == "additional" else ""
         lines.append(
-            f"{METRIC_LABELS[metric].lower()} figure: {figure_text(latest)}, from {latest['estimator']} ({when})"
+            f"{METRIC_LABELS[metric].lower()} figure: {figure_text(latest)}{increment}, from {latest['estimator']} "
+            f"({when})"
         )
     return lines
 

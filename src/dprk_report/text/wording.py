@@ -15,8 +15,11 @@ def _number(row, joiner: str) -> str | None:
 def figure_text(row) -> str:
     """A figure as the text gives it: '10,000 to 12,000', 'more than 3,000', 'thousands'."""
     number = _number(row, " to ")
-    if number is None:
-        return str(row.qualifier)
+    if number is None:  # a share of another figure ('nearly half'), or vague words ('thousands')
+        share = getattr(row, "share_as_written", None)
+        if isinstance(share, str) and share:
+            return share
+        return str(row.qualifier) if isinstance(row.qualifier, str) else "no figure given"
     qualifier = "" if pd.isna(row.qualifier) or row.qualifier == "between" else f"{row.qualifier} "
     return f"{qualifier}{number}"
 
