@@ -328,3 +328,10 @@ def test_citation_chains_carry_each_repeat_s_wording_age_and_drift(dataset):
     assert not (first["metric_drift"] or first["number_drift"] or first["qualifier_drift"])
     # A citation without wording shows no drift: missing words are no evidence.
     assert not chain.loc[("ESY", "S2")][["metric_drift", "number_drift", "qualifier_drift"]].any()
+
+
+def test_state_media_on_the_same_day_is_said_in_words():
+    lags = pd.DataFrame({"lag_days": [0, 3], "speaker": ["A", "Kim Jong Un"], "channel": ["letter", "phone_call"]})
+    assert findings.lags_title(lags) == (
+        "State media reported the same day at best and 3 days at worst (Kim Jong Un's phone call)"
+    )

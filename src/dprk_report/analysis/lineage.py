@@ -113,7 +113,7 @@ def citation_chains(dataset: Dataset, estimates: pd.DataFrame) -> pd.DataFrame:
 
 def _changed(now: pd.Series, first: pd.Series) -> pd.Series:
     """True where both are known and differ (a missing wording is no evidence of drift)."""
-    known = now.map(_given) & first.map(_given)
+    known = now.map(_given).astype(bool) & first.map(_given).astype(bool)  # bool even when there are no rows
     return known & (now.astype(str) != first.astype(str))
 
 

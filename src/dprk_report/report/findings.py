@@ -108,10 +108,13 @@ def cadence_findings(
     if timeline.empty:
         return ["No statement in the dataset falls in this window for the selected sides."]
     by_side = timeline["side"].value_counts()
-    findings = [
-        f"**{plural(len(timeline), 'statement')}** by {plural(len(by_side), 'side')}; the most frequent speaker side "
-        f"is {by_side.index[0]} ({by_side.iloc[0]})."
-    ]
+    if len(by_side) == 1:  # one side selected: naming it as the most frequent would say nothing
+        findings = [f"**{plural(len(timeline), 'statement')}**, all by {by_side.index[0]}."]
+    else:
+        findings = [
+            f"**{plural(len(timeline), 'statement')}** by {plural(len(by_side), 'side')}; the most frequent speaker "
+            f"side is {by_side.index[0]} ({by_side.iloc[0]})."
+        ]
     if not counts.empty:
         findings.append(f"The busiest month was {busiest_month(counts, articles)}.")
     if not gaps.empty:
@@ -203,10 +206,14 @@ def intervals_title(gaps: pd.DataFrame) -> str:
     )
 
 
+def _lag_words(days: int) -> str:
+    return "the same day" if days == 0 else f"within {plural(days, 'day')}"
+
+
 def lags_title(lags: pd.DataFrame) -> str:
     slowest = lags.loc[lags["lag_days"].astype(float).idxmax()]
     return (
-        f"State media reported within {plural(int(lags['lag_days'].min()), 'day')} at best and "
+        f"State media reported {_lag_words(int(lags['lag_days'].min()))} at best and "
         f"{plural(int(slowest['lag_days']), 'day')} at worst ({slowest['speaker']}'s "
         f"{slowest['channel'].replace('_', ' ')})"
     )
