@@ -335,3 +335,26 @@ def test_state_media_on_the_same_day_is_said_in_words():
     assert findings.lags_title(lags) == (
         "State media reported the same day at best and 3 days at worst (Kim Jong Un's phone call)"
     )
+
+
+def test_a_newer_figure_made_public_the_day_of_the_article_does_not_make_its_repeat_stale():
+    estimates = pd.DataFrame(
+        {
+            "estimate_id": ["OLD", "NEW"],
+            "metric": ["killed", "killed"],
+            "estimator": ["Agency", "Agency"],
+            "scope": ["total", "total"],
+            "public_date": [T("2025-04-30"), T("2025-09-02")],
+        }
+    )
+    repeats = pd.DataFrame(
+        {
+            "metric": ["killed", "killed"],
+            "estimator": ["Agency", "Agency"],
+            "scope": ["total", "total"],
+            "public_date": [T("2025-04-30"), T("2025-04-30")],
+            # The first article reports the new figure itself (and the old one as history); the second is later.
+            "published": [T("2025-09-02"), T("2025-09-03")],
+        }
+    )
+    assert lineage._newer_estimates(estimates, repeats) == [None, "NEW"]

@@ -41,9 +41,12 @@ def test_an_estimate_given_with_another_figure(fake):
 
 
 def test_an_estimate_repeated_after_a_newer_one_from_the_same_estimator(fake):
-    # ES003 (20 August) becomes the NIS's newer troop figure; S001 then also repeats ES001 (13 August).
+    # ES003 becomes the NIS's newer troop figure, announced on 19 August; S001 (20 August) then also repeats
+    # ES001 (13 August). Were ES003 announced on the 20th, S001 could be the article reporting it: no warning.
     fake.set("estimates", "ES003", "estimator", "South Korea National Intelligence Service")
     fake.set("estimates", "ES003", "scope", "total")
+    fake.set("estimates", "ES003", "announced_date", "2025-08-19")
+    fake.set("estimates", "ES003", "announced_basis", "stated")
     fake.rows["citations"].append(
         {
             "citation_id": "C0006",
@@ -57,7 +60,7 @@ def test_an_estimate_repeated_after_a_newer_one_from_the_same_estimator(fake):
     (repeat,) = repeats
     assert (
         "citations.csv:7: record_id: S001 (2025-08-20) repeats ES001 of 2025-08-13 from South Korea "
-        "National Intelligence Service although ES003 (2025-08-20, " in repeat
+        "National Intelligence Service although ES003 (2025-08-19, " in repeat
     )
     assert "estimates.csv:4) was already public" in repeat
 

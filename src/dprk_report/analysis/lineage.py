@@ -131,7 +131,8 @@ def _qualifier_kind(qualifier: str) -> str:
 
 def _newer_estimates(estimates: pd.DataFrame, lineage: pd.DataFrame) -> list[str | None]:
     """For each repeat, the latest estimate of the same metric, estimator and scope that became public
-    after the repeated one and by the repeating article's date (``None`` when there is none)."""
+    after the repeated one and before the repeating article's day (``None`` when there is none). A newer
+    figure made public that same day is not counted: the article may be the one reporting it."""
     ordered = estimates.dropna(subset=["public_date"]).sort_values(["public_date", "estimate_id"], kind="stable")
     series = {
         key: (group["public_date"].to_numpy(), group["estimate_id"].to_numpy())
@@ -143,7 +144,7 @@ def _newer_estimates(estimates: pd.DataFrame, lineage: pd.DataFrame) -> list[str
         if dates is None or pd.isna(row.public_date) or pd.isna(row.published):
             newer.append(None)
             continue
-        last = dates.searchsorted(row.published.to_datetime64(), side="right") - 1
+        last = dates.searchsorted(row.published.to_datetime64(), side="left") - 1
         newer.append(ids[last] if last >= 0 and dates[last] > row.public_date.to_datetime64() else None)
     return newer
 
