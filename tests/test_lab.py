@@ -128,7 +128,7 @@ def test_a_notebook_runs_top_to_bottom_in_a_server_kernel(lab):
                 output_hook=lambda m: shown.append(m["content"].get("data", {}).get("text/plain", "")),
             )
             assert reply["content"]["status"] == "ok", reply["content"]
-        assert any("Selection: 1 June 2024 to 31 December 2025, all sides." in text for text in shown)
+        assert any("Selection: 1 June 2024 to 31 March 2026, all sides." in text for text in shown)
     finally:
         client.stop_channels()
     lab.api(f"sessions/{session['id']}", "DELETE")

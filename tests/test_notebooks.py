@@ -59,7 +59,7 @@ def test_parameters_cell_holds_plain_values_only(notebook):
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_defaults_run_and_write_figures(tmp_path, notebook):
     text = _text(_run(tmp_path, notebook))
-    assert "Selection: 1 June 2024 to 31 December 2025, all sides." in text
+    assert "Selection: 1 June 2024 to 31 March 2026, all sides." in text
     assert list((tmp_path / "figures").glob(f"{notebook[:2]}-*.svg"))
 
 
