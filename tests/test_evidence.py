@@ -97,3 +97,12 @@ def test_an_inline_svg_has_no_prologue_scales_with_the_page_and_keeps_its_ids_ap
     assert 'width="100pt"' not in inline and 'viewBox="0 0 100 50"' in inline
     assert 'role="img" aria-label="Chart: &quot;quoted&quot; &amp; more"' in inline
     assert 'id="fig-a-m1"' in inline and 'xlink:href="#fig-a-m1"' in inline and "url(#fig-a-p2)" in inline
+
+
+def test_a_vague_figure_in_the_strip_is_linked_too(tmp_path):
+    frame = _estimate()
+    frame.loc[0, ["best", "qualifier", "qualifier_kind"]] = [pd.NA, "thousands", "vague"]
+    svg = _saved_svg(tmp_path, frame)
+    (title,) = re.findall(r'<g id="estimate-ES900"><title>(.*?)</title>', svg)
+    assert title.startswith("Spy agency: thousands (killed), made public 13 Jan 2025.")
+    assert '<a xlink:href="https://news.example/a?x=1&amp;y=2"' in svg

@@ -77,7 +77,10 @@ def _draw_statement(ax, row, y: int) -> None:
     colour = style.side_colour(row.side)
     marker = GROUP_MARKERS.get(row.channel_group, "o")
     if row.date_marker == cadence.MARKER_SPAN:
-        ax.plot([row.date_start, row.date_end], [y, y], color=colour, linewidth=5, alpha=0.45, solid_capstyle="butt")
+        (span,) = ax.plot(
+            [row.date_start, row.date_end], [y, y], color=colour, linewidth=5, alpha=0.45, solid_capstyle="butt"
+        )
+        _link_statement(span, row)
         return
     filled = row.date_marker == cadence.MARKER_DAY
     alpha = 0.45 if row.date_marker == cadence.MARKER_NO_LATER_THAN else 0.95
@@ -466,9 +469,11 @@ def _vague_strip(ax, vague: pd.DataFrame) -> None:
     """Figures without a number, listed under the panel at their dates: 'thousands', 'nearly half of 11,000'."""
     if vague.empty:
         return
+    # An invisible line at their dates makes the date axis span them, even in a panel with no number at all.
+    ax.plot(vague["public_date"], np.zeros(len(vague)), linestyle="none")
     for position, row in enumerate(vague.sort_values("public_date", kind="stable").itertuples(index=False)):
         words = row.share_as_written if isinstance(getattr(row, "share_as_written", None), str) else row.qualifier
-        ax.annotate(
+        label = ax.annotate(
             f"\u2022 {words}",
             (mdates.date2num(row.public_date), 0),
             xycoords=("data", "axes fraction"),
@@ -480,6 +485,7 @@ def _vague_strip(ax, vague: pd.DataFrame) -> None:
             color=style.side_colour(row.estimator_side),
             annotation_clip=False,
         )
+        _link_estimate(label, row)
 
 
 #: Height of one row of the tracker's key, and how many entries a row holds.
