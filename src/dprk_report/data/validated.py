@@ -12,17 +12,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from dprk_report import paths
-from dprk_report.data.version import data_version, text_hash, tree_hash
+from dprk_report.data.version import text_hash, tree_hash
 
 #: The code whose rules decide validity.
 _RULES = ("data", "text")
 
 
-def validation_key(data_dir: Path | None = None, archive_dir: Path | None = None) -> str:
-    """Hash of the data version and of the code that validates it."""
+def validation_key(version: str) -> str:
+    """Hash of a data version (``data.version.data_version``, which the caller has already computed) and of
+    the code that validates it."""
     package = paths.PACKAGE_DIR
     rules = [p for folder in _RULES for p in (package / folder).rglob("*.py")] + [package / "vocab.py"]
-    return text_hash(data_version(data_dir, archive_dir) + tree_hash(rules, package))
+    return text_hash(version + tree_hash(rules, package))
 
 
 def _marker(key: str) -> Path:

@@ -116,7 +116,7 @@ def _build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool
         with ThreadPoolExecutor(max_workers=workers) as pool:
             # Kernels start while the data are validated in a subprocess.
             warming = [pool.submit(lambda: runners.mine().warm_up()) for _ in range(workers)]
-            problems = _validation_problems()
+            problems = _validation_problems(fingerprints.data)
             if problems:
                 _say("build stopped: the dataset is invalid, no notebook was run:")
                 for line in problems:
@@ -150,13 +150,13 @@ def _build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool
     return EXIT_OK
 
 
-def _validation_problems() -> list[str]:
+def _validation_problems(version: str) -> list[str]:
     """Validate in a separate process: its memory (pandas, pandera, the tables) is returned when it ends.
 
     The child returns the findings themselves; a fresh interpreter (spawn) keeps it clear of the
     build's threads and kernels.
     """
-    key = validation_key()
+    key = validation_key(version)  # the data version the build already took
     if known_valid(key):
         return []  # this very data passed these very rules before (data.validated)
     context = multiprocessing.get_context("spawn")

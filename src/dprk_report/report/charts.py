@@ -430,21 +430,13 @@ def _draw_figure(ax, row, colour: str) -> None:
 
 def _link_statement(mark, row) -> None:
     """Hovering the mark shows who said what, when (at its precision), and the quote; it links to the article."""
-    if not isinstance(getattr(row, "evidence_source_id", None), str):
-        return  # a statement no article cites (only in hand-made frames): nothing to link to
     speaker = row.speaker if isinstance(row.speaker, str) else "Unnamed speaker"
     when = date_at_precision(row.date_start, row.date_precision, row.first_reported)
-    tooltip = (
-        f"{speaker} ({row.side}), {when}: {row.summary} "
-        f"“{row.evidence_quote}” ({row.evidence_outlet or 'Unnamed outlet'})"
-    )
-    link_mark(mark, f"statement-{row.statement_id}", tooltip, article_href(row.evidence_url, row.evidence_source_id))
+    _link_to_evidence(mark, row, f"statement-{row.statement_id}", f"{speaker} ({row.side}), {when}: {row.summary}")
 
 
 def _link_estimate(mark, row) -> None:
     """Hovering the mark shows who gave the figure, as written, when, and the quote; it links to the article."""
-    if not isinstance(getattr(row, "evidence_source_id", None), str):
-        return  # a figure no article cites (only in hand-made frames): nothing to link to
     estimator = row.estimator if isinstance(row.estimator, str) else "Unnamed estimator"
     when = (
         day_text(row.public_date)
@@ -454,11 +446,17 @@ def _link_estimate(mark, row) -> None:
     metric = vocab.METRIC_LABELS.get(row.metric, str(row.metric)).lower()
     if row.scope != "total":  # 'another 1,500', one region's figure: in the words of the estimates table
         metric += f", {SCOPE_WORDS.get(row.scope, words(row.scope))}"
-    tooltip = (
-        f"{estimator}: {figure_text(row)} ({metric}), made public {when}. "
-        f"“{row.evidence_quote}” ({row.evidence_outlet or 'Unnamed outlet'})"
-    )
-    link_mark(mark, f"estimate-{row.estimate_id}", tooltip, article_href(row.evidence_url, row.evidence_source_id))
+    said = f"{estimator}: {figure_text(row)} ({metric}), made public {when}."
+    _link_to_evidence(mark, row, f"estimate-{row.estimate_id}", said)
+
+
+def _link_to_evidence(mark, row, mark_id: str, said: str) -> None:
+    """Link ``mark`` to the record's first citation: ``said``, then the quote and its outlet, as its tooltip."""
+    if not isinstance(getattr(row, "evidence_source_id", None), str):
+        return  # a record no article cites (only in hand-made frames): nothing to link to
+    outlet = row.evidence_outlet if isinstance(row.evidence_outlet, str) else "Unnamed outlet"
+    tooltip = f"{said} “{row.evidence_quote}” ({outlet})"
+    link_mark(mark, mark_id, tooltip, article_href(row.evidence_url, row.evidence_source_id))
 
 
 #: Rows of the strip under a panel that lists figures without a number.
@@ -472,9 +470,8 @@ def _vague_strip(ax, vague: pd.DataFrame) -> None:
     # An invisible line at their dates makes the date axis span them, even in a panel with no number at all.
     ax.plot(vague["public_date"], np.zeros(len(vague)), linestyle="none")
     for position, row in enumerate(vague.sort_values("public_date", kind="stable").itertuples(index=False)):
-        words = row.share_as_written if isinstance(getattr(row, "share_as_written", None), str) else row.qualifier
         label = ax.annotate(
-            f"\u2022 {words}",
+            f"\u2022 {figure_text(row)}",  # the share or the vague words, as the tables give them
             (mdates.date2num(row.public_date), 0),
             xycoords=("data", "axes fraction"),
             xytext=(0, -26 - 12 * (position % VAGUE_ROWS)),
