@@ -1,19 +1,28 @@
-"""A tiny valid dataset and archive written into ``tmp_path``, for tests to break one thing at a time.
+"""Shared fixtures.
 
-The line numbers the tests expect follow from the rows below: the header is
-line 1, so the first row of each table is line 2.
+``fake``: a tiny valid dataset and archive written into ``tmp_path``, for tests to
+break one thing at a time. The line numbers the tests expect follow from the rows
+below: the header is line 1, so the first row of each table is line 2.
+
+``built`` and ``project``: a copy of the whole project with its one-variant report
+built once per test process, and a fresh clone of it for each test that changes it.
 """
 
 from __future__ import annotations
 
 import copy
 import csv
+import fcntl
 import hashlib
+import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from dprk_report.testing.sandbox import ProjectCopy, make_copy
 
 # Published on Friday 15 August 2025, so its "on Wednesday" is 13 August 2025.
 # Curly quotes, an em dash and a line break inside a sentence are deliberate.
@@ -314,3 +323,32 @@ def problem_at(problems: list[str], table: str, line: int | None, column: str | 
     found = [problem for problem in problems if pattern.match(problem) and containing in problem]
     assert len(found) == 1, f"expected one problem at {where!r}, got: {problems}"
     return found[0]
+
+
+#: A cell timeout no real cell comes near, even with both cores busy; the timeout test lowers it on purpose.
+BUILD_CELL_TIMEOUT = 120
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> ProjectCopy:
+    """A copy of the project with its one-variant report built: made once for the whole run (the first test
+    process that needs it builds it while the others wait), never changed by a test."""
+    base = tmp_path_factory.getbasetemp()
+    # pytest-xdist gives each worker its own folder inside one that all of this run's workers share.
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = shared / "built"
+    with open(shared / "built.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released by the OS if the process holding it dies
+        if not (folder / "ready").is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            project = make_copy(folder / "project", timeout=BUILD_CELL_TIMEOUT)
+            result = project.run("build", "--quiet")
+            assert result.returncode == 0, result.stderr
+            (folder / "ready").touch()
+    return ProjectCopy(folder / "project", folder / "project-archive")
+
+
+@pytest.fixture
+def project(built: ProjectCopy, tmp_path: Path) -> ProjectCopy:
+    """A clone of ``built`` for this test to change."""
+    return built.clone(tmp_path / "project")

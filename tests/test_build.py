@@ -1,52 +1,17 @@
 """End-to-end: the report build in a temporary copy of the project.
 
-A first build of a one-variant report is made once; each test works on its
-own clone of it, breaks one thing and checks the exit status, the message and
-that nothing published changed.
+A first build of a one-variant report is made once (``built``, in conftest); each
+test works on its own clone of it (``project``), breaks one thing and checks the
+exit status, the message and that nothing published changed. Builds running at the
+same time and interrupted builds are in ``test_build_runs.py``.
 """
 
 from __future__ import annotations
 
 import json
-import signal
-import time
-from pathlib import Path
-
-import pytest
-
-from dprk_report.testing.sandbox import make_copy
-
-#: A cell timeout no real cell comes near, even with both cores busy; the timeout test lowers it on purpose.
-BUILD_CELL_TIMEOUT = 120
+import re
 
 PAGES = ["all-sides/01-describe-sources", "all-sides/02-chart-statement-cadence", "all-sides/03-chart-estimate-timing"]
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    project = make_copy(tmp_path_factory.mktemp("built") / "project", timeout=BUILD_CELL_TIMEOUT)
-    result = project.run("build", "--quiet")
-    assert result.returncode == 0, result.stderr
-    return project
-
-
-@pytest.fixture
-def project(built, tmp_path):
-    return built.clone(tmp_path / "project")
-
-
-def _wait_until(condition, what: str, seconds: float = 120) -> None:
-    """Wait for ``condition()`` to hold, polling, with a generous deadline (never a fixed sleep)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
-def _holds_the_lock(project, process) -> bool:
-    lock = project.root / "build" / "build.lock"
-    return lock.is_file() and lock.read_text().strip() == str(process.pid)
 
 
 def _built_pages(stderr: str) -> list[str]:
@@ -199,9 +164,7 @@ def test_a_notebook_that_never_finishes_times_out(project):
     config = project.root / "report.toml"
     # The sleeping cell comes before any real work, so that on a busy machine no other cell can be the one
     # that overruns the short timeout (the parameter cells before it only assign values).
-    config.write_text(
-        config.read_text().replace(f"cell_timeout_seconds = {BUILD_CELL_TIMEOUT}", "cell_timeout_seconds = 5")
-    )
+    config.write_text(re.sub(r"cell_timeout_seconds = \d+", "cell_timeout_seconds = 5", config.read_text()))
     _insert_cell(project, "01-describe-sources", "import time\ntime.sleep(600)", first=True)
     before = project.published()
     result = project.run("build", "--quiet", timeout=300)
@@ -233,60 +196,6 @@ def test_a_no_op_build_removes_what_a_killed_build_left(project):
     assert result.returncode == 0
     assert not leftover.exists()
     assert "removed staging-999999, left by a build that did not finish" in result.stderr
-
-
-def test_two_builds_at_once_do_not_corrupt_the_report(project):
-    first = project.start("build", "--force", "--quiet")
-    _wait_until(lambda: _holds_the_lock(project, first), "the first build to take the lock")
-    second = project.start("build", "--force", "--quiet")
-    outputs = [process.communicate(timeout=600) for process in (first, second)]
-    assert [first.returncode, second.returncode] == [0, 0], outputs
-    assert "waiting for the build already running" in outputs[1][1]
-    assert project.run("build", "--check").returncode == 0
-
-
-def test_second_build_can_refuse_to_wait(project):
-    first = project.start("build", "--force", "--quiet")
-    _wait_until(lambda: _holds_the_lock(project, first), "the first build to take the lock")
-    second = project.run("build", "--force", "--no-wait")
-    first.communicate(timeout=600)
-    assert second.returncode == 3
-    assert "another build is running" in second.stderr
-
-
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
-def test_an_interrupted_build_leaves_the_last_good_report(project, sig):
-    before = project.published()
-    process = project.start("build", "--force", "--quiet")
-    # Interrupt it while pages are being built: once the first page is done, the others still run.
-    _wait_until(lambda: any((project.root / "build").glob("staging-*/report/all-sides/*.ipynb")), "a page to be built")
-    running = process.poll() is None
-    state = _signal_state(process.pid)
-    process.send_signal(sig) if sig == signal.SIGINT else _kill_group(process)
-    _, stderr = process.communicate(timeout=120)
-    assert process.returncode != 0, f"not stopped by {sig!r} (running: {running}; {state}): {stderr[-2000:]}"
-    assert project.published() == before
-    if sig == signal.SIGINT:
-        assert "build interrupted; the published report is unchanged" in stderr
-        assert "Traceback" not in stderr
-    result = project.run("build", "--quiet")
-    assert result.returncode == 0
-    assert project.run("build", "--check").returncode == 0
-
-
-def _signal_state(pid: int) -> str:
-    """The process's blocked, ignored and caught signal masks, to explain a signal that did not stop it."""
-    try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-    except OSError as error:
-        return f"no status: {error}"
-    return ", ".join(line for line in lines if line.startswith(("SigBlk", "SigIgn", "SigCgt", "State")))
-
-
-def _kill_group(process) -> None:
-    import os
-
-    os.killpg(process.pid, signal.SIGKILL)
 
 
 def test_the_committed_report_matches_current_code_data_and_parameters():

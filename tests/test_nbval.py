@@ -10,7 +10,6 @@ import sys
 import pytest
 
 from dprk_report import paths
-from dprk_report.testing.sandbox import make_copy
 
 SANITIZE = paths.PROJECT_ROOT / "tests" / "nbval-sanitize.cfg"
 
@@ -41,9 +40,7 @@ def test_sanitize_file_leaves_findings_alone():
     assert _sanitize(finding) == finding
 
 
-def test_nbval_fails_when_the_data_no_longer_match_the_published_report(tmp_path):
-    project = make_copy(tmp_path / "project")
-    assert project.run("build", "--quiet").returncode == 0
+def test_nbval_fails_when_the_data_no_longer_match_the_published_report(project):
     estimates = project.root / "data" / "estimates.csv"
     text = estimates.read_text()
     assert ",15000," in text

@@ -1,4 +1,7 @@
-"""The notebooks run headless under their defaults and other parameter sets, and fail clearly on bad ones."""
+"""The notebooks run headless under their defaults and other parameter sets, and fail clearly on bad ones.
+
+They run one after another in one kernel, cleared before each, as the build runs its pages.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +12,37 @@ import papermill
 import pytest
 
 from dprk_report import paths
+from dprk_report.pipeline.execute import ReusedKernel
 from dprk_report.pipeline.kernel import KERNEL_NAME as KERNEL
 
 NOTEBOOKS = sorted(path.name for path in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 
 
-def _run(tmp_path, notebook: str, **parameters) -> nbformat.NotebookNode:
-    parameters.setdefault("figures_dir", str(tmp_path / "figures"))
-    output = tmp_path / notebook
-    papermill.execute_notebook(
-        paths.NOTEBOOKS_DIR / notebook,
-        output,
-        parameters=parameters,
-        kernel_name=KERNEL,
-        progress_bar=False,
-        cwd=str(paths.NOTEBOOKS_DIR),
-    )
-    return nbformat.read(output, as_version=4)
+@pytest.fixture(scope="module")
+def kernel():
+    reused = ReusedKernel()
+    yield reused
+    reused.close()
+
+
+@pytest.fixture
+def run(kernel, tmp_path):
+    def run(notebook: str, **parameters) -> nbformat.NotebookNode:
+        parameters.setdefault("figures_dir", str(tmp_path / "figures"))
+        output = tmp_path / notebook
+        kernel.reset()
+        papermill.execute_notebook(
+            paths.NOTEBOOKS_DIR / notebook,
+            output,
+            parameters=parameters,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            cwd=str(paths.NOTEBOOKS_DIR),
+            km=kernel.manager(),
+        )
+        return nbformat.read(output, as_version=4)
+
+    return run
 
 
 def _text(notebook: nbformat.NotebookNode) -> str:
@@ -57,16 +74,15 @@ def test_parameters_cell_holds_plain_values_only(notebook):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_defaults_run_and_write_figures(tmp_path, notebook):
-    text = _text(_run(tmp_path, notebook))
+def test_defaults_run_and_write_figures(run, tmp_path, notebook):
+    text = _text(run(notebook))
     assert "Selection: 1 June 2024 to 31 March 2026, all sides." in text
     assert list((tmp_path / "figures").glob(f"{notebook[:2]}-*.svg"))
 
 
-def test_one_side_and_a_narrow_window(tmp_path):
+def test_one_side_and_a_narrow_window(run):
     text = _text(
-        _run(
-            tmp_path,
+        run(
             "02-chart-statement-cadence.ipynb",
             start_date="2025-04-01",
             end_date="2025-05-31",
@@ -77,15 +93,15 @@ def test_one_side_and_a_narrow_window(tmp_path):
     assert re.search(r"\d+ statements?, all by Russia\.", text), text
 
 
-def test_no_metric_chosen_means_every_metric(tmp_path):
-    text = _text(_run(tmp_path, "03-chart-estimate-timing.ipynb", metrics=[]))
+def test_no_metric_chosen_means_every_metric(run, tmp_path):
+    text = _text(run("03-chart-estimate-timing.ipynb", metrics=[]))
     # Two captured soldiers (a number) come before 'many' (a vague figure), as the stated rule says.
     assert "Latest captured figure: 2, from Volodymyr Zelenskyy" in text
     assert list((tmp_path / "figures").glob("03-estimates-over-time.png"))
 
 
-def test_one_metric_for_one_estimator_side(tmp_path):
-    text = _text(_run(tmp_path, "03-chart-estimate-timing.ipynb", sides=["South Korea"], metrics=["killed"]))
+def test_one_metric_for_one_estimator_side(run):
+    text = _text(run("03-chart-estimate-timing.ipynb", sides=["South Korea"], metrics=["killed"]))
     assert "Latest killed figure: around 2,000, from South Korea National Intelligence Service" in text
 
 
@@ -100,8 +116,8 @@ def test_one_metric_for_one_estimator_side(tmp_path):
         ("03-chart-estimate-timing.ipynb", "No estimate of the selected metrics was made public in this window."),
     ],
 )
-def test_empty_window_runs_to_the_end_and_says_so(tmp_path, notebook, message):
-    text = _text(_run(tmp_path, notebook, start_date="2023-01-01", end_date="2023-12-31"))
+def test_empty_window_runs_to_the_end_and_says_so(run, tmp_path, notebook, message):
+    text = _text(run(notebook, start_date="2023-01-01", end_date="2023-12-31"))
     assert message in text
     assert not list((tmp_path / "figures").glob("*.png"))
 
@@ -118,9 +134,9 @@ def test_empty_window_runs_to_the_end_and_says_so(tmp_path, notebook, message):
         ("03-chart-estimate-timing.ipynb", {"sides": ["Atlantis"]}, "sides has unknown value 'Atlantis'"),
     ],
 )
-def test_bad_parameters_fail_in_the_cell_after_the_parameters(tmp_path, notebook, parameters, message):
+def test_bad_parameters_fail_in_the_cell_after_the_parameters(run, tmp_path, notebook, parameters, message):
     with pytest.raises(papermill.PapermillExecutionError) as error:
-        _run(tmp_path, notebook, **parameters)
+        run(notebook, **parameters)
     assert message in str(error.value)
     code = [cell for cell in nbformat.read(tmp_path / notebook, as_version=4).cells if cell.cell_type == "code"]
     injected = next(i for i, cell in enumerate(code) if "injected-parameters" in cell.metadata.get("tags", []))

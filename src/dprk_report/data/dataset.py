@@ -13,9 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from dprk_report import paths, vocab
-from dprk_report.data.tables import TABLES, complete_replace, read_table, table_path
+from dprk_report.data.tables import TABLES, complete_replace, read_table, table_names, table_path
 from dprk_report.data.validated import known_valid, remember_valid, validation_key
-from dprk_report.data.validation import table_names, validate
 from dprk_report.data.version import data_version
 from dprk_report.text.dates import parse_partial_date
 
@@ -103,6 +102,10 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
                 table_names(data_dir),
             )
         else:
+            # Imported only here: pandera takes over a second to import, and kernels given trusted data
+            # never need it.
+            from dprk_report.data.validation import validate
+
             report = validate(data_dir, archive_dir)
             if not report.ok:
                 raise DatasetError("\n".join(str(problem) for problem in report.problems))

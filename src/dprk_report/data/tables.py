@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from dprk_report import paths
+
 #: The four tables, in the order problems are reported.
 TABLES = ("sources", "statements", "estimates", "citations")
 
@@ -24,6 +26,11 @@ TABLES = ("sources", "statements", "estimates", "citations")
 def table_path(data_dir: Path, table: str) -> Path:
     """Where ``table`` lives inside the data directory."""
     return Path(data_dir) / f"{table}.csv"
+
+
+def table_names(data_dir: Path) -> dict[str, str]:
+    """Each table's file as findings name it: ``data/NAME.csv`` for the project's own, else the full path."""
+    return {table: paths.shown(table_path(data_dir, table)) for table in TABLES}
 
 
 @dataclass

@@ -16,7 +16,7 @@ from dprk_report import paths
 from dprk_report.data.checks import CROSS_CHECKS, Tables
 from dprk_report.data.findings import WARNING, Finding
 from dprk_report.data.schema import SCHEMAS
-from dprk_report.data.tables import TABLES, complete_replace, read_table, table_path
+from dprk_report.data.tables import TABLES, complete_replace, read_table, table_names, table_path
 from dprk_report.text.quotes import FORMULA_STARTS
 
 
@@ -70,11 +70,6 @@ def validate(data_dir: Path | None = None, archive_dir: Path | None = None) -> V
     problems.sort(key=lambda problem: (order.get(problem.file, len(order)), problem.row or 0))
     counts = {table: len(frame) for table, frame in frames.items()}
     return ValidationReport(problems, counts, frames, data_dir, names)
-
-
-def table_names(data_dir: Path) -> dict[str, str]:
-    """Each table's file as problems name it: ``data/NAME.csv`` for the project's own, else the full path."""
-    return {table: paths.shown(table_path(data_dir, table)) for table in TABLES}
 
 
 def unregistered_articles(report: ValidationReport, archive: Path) -> list[Finding]:

@@ -20,6 +20,8 @@ from jupyter_client import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.iorw import write_ipynb
 
 from dprk_report import paths
 from dprk_report.data.version import file_hash
@@ -34,20 +36,78 @@ MAINTAINER_TAG = "maintainer"
 NOTEBOOK_CSS = "report/notebook.css"
 
 
+class RecordAtEndEngine(NBClientEngine):
+    """papermill's nbclient engine, writing the executed notebook once, when the run ends, instead of at
+    the start and end of every cell.
+
+    Each of those writes serialises and schema-validates the whole notebook: some 60 a page, the build's
+    largest cost after the kernels. A run stopped by a timeout or a dead kernel is still written, as far
+    as it got (papermill itself writes a run that ends normally or on a failing cell).
+    """
+
+    @classmethod
+    def execute_notebook(cls, nb, kernel_name, output_path=None, **kwargs):
+        try:
+            return super().execute_notebook(nb, kernel_name, output_path=None, **kwargs)
+        except BaseException:
+            if output_path:
+                write_ipynb(nb, output_path)
+            raise
+
+
+ENGINE = "dprk-report"
+papermill_engines.register(ENGINE, RecordAtEndEngine)
+
+
 class PageFailed(Exception):
     """A page could not be built; the message names the notebook, parameter set and cause."""
 
 
-class PageRunner:
-    """One kernel, reused for every page this runner builds; a runner belongs to one thread.
+class ReusedKernel:
+    """One project kernel that runs notebook after notebook: its namespace is cleared before each
+    (``%reset``), while the modules it imported stay loaded, so only the first notebook pays for
+    starting it and importing pandas and matplotlib. Pass ``manager()`` to papermill as ``km``.
 
     The kernel manager is asynchronous because papermill's client is: its cell
     timeout only fires while the client's event loop can run.
     """
 
+    def __init__(self):
+        self.kernel: AsyncKernelManager | None = None
+
+    def manager(self) -> AsyncKernelManager:
+        """The running kernel's manager, started first when there is none or it died."""
+        if self.kernel is None or not run_sync(self.kernel.is_alive)():
+            # The kernel inherits this process's environment (for the build: figures go to staging, data
+            # trusted once validated).
+            self.kernel = AsyncKernelManager(kernel_name=KERNEL_NAME)
+            run_sync(self.kernel.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+        return self.kernel
+
+    def reset(self) -> None:
+        """Clear the namespace, so that no variable survives from the previous notebook."""
+        client = self.manager().blocking_client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=120)
+            reply = client.execute_interactive("%reset -f", timeout=120, output_hook=lambda message: None)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"kernel set-up failed: {reply['content'].get('evalue', '')}")
+        finally:
+            client.stop_channels()
+
+    def close(self) -> None:
+        if self.kernel is not None:
+            run_sync(self.kernel.shutdown_kernel)(now=True)
+            self.kernel = None
+
+
+class PageRunner:
+    """Builds pages one after another in one reused kernel; a runner belongs to one thread."""
+
     def __init__(self, staging: Path, cell_timeout: int, failed_dir: Path):
         self.staging, self.cell_timeout, self.failed_dir = staging, cell_timeout, failed_dir
-        self.kernel: AsyncKernelManager | None = None
+        self.kernel = ReusedKernel()
         self.exporter = HTMLExporter(
             template_name="dprk-report",
             extra_template_basedirs=[str(TEMPLATES)],
@@ -65,41 +125,20 @@ class PageRunner:
         Loading pandas and matplotlib into the kernels now would overlap with the
         validation process and raise the build's peak memory beyond its budget.
         """
-        self._kernel()
+        self.kernel.manager()
 
     def close(self) -> None:
-        if self.kernel is not None:
-            run_sync(self.kernel.shutdown_kernel)(now=True)
-            self.kernel = None
-
-    def _kernel(self) -> AsyncKernelManager:
-        if self.kernel is None or not run_sync(self.kernel.is_alive)():
-            # The kernel inherits the build's environment: figures go to staging, data trusted once validated.
-            self.kernel = AsyncKernelManager(kernel_name=KERNEL_NAME)
-            run_sync(self.kernel.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
-        return self.kernel
-
-    def _run(self, code: str) -> None:
-        client = self._kernel().blocking_client()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=120)
-            reply = client.execute_interactive(code, timeout=120, output_hook=lambda message: None)
-            if reply["content"]["status"] != "ok":
-                raise RuntimeError(f"kernel set-up failed: {reply['content'].get('evalue', '')}")
-        finally:
-            client.stop_channels()
+        self.kernel.close()
 
     def build(self, page: Page) -> dict:
         """Build ``page`` and return its manifest entry (outputs with their sha256)."""
         started = time.monotonic()
-        self._run("%reset -f")
+        self.kernel.reset()
         record = self.staging / page.record
         record.parent.mkdir(parents=True, exist_ok=True)
         for old in self.staging.glob(page.figure_prefix + "*"):
             old.unlink()
-        self._execute(page, record)
-        notebook = nbformat.read(record, as_version=4)
+        notebook = self._execute(page, record)
         normalise_record(notebook, f"notebooks/{page.source.name}", page.record)
         nbformat.write(notebook, record)
         (self.staging / page.html).write_text(self._html(notebook, page), encoding="utf-8")
@@ -119,19 +158,21 @@ class PageRunner:
             },
         }
 
-    def _execute(self, page: Page, record: Path) -> None:
+    def _execute(self, page: Page, record: Path) -> nbformat.NotebookNode:
+        """Run ``page`` into ``record`` and return the executed notebook."""
         try:
-            papermill.execute_notebook(
+            return papermill.execute_notebook(
                 page.source,
                 record,
                 parameters=page.parameters,
                 kernel_name=KERNEL_NAME,
+                engine_name=ENGINE,
                 cwd=str(paths.NOTEBOOKS_DIR),
                 progress_bar=False,
                 log_output=False,
                 execution_timeout=self.cell_timeout,
                 start_timeout=120,
-                km=self._kernel(),
+                km=self.kernel.manager(),
             )
         except papermill.PapermillExecutionError as error:
             self.close()  # the next page gets a fresh kernel

@@ -104,9 +104,12 @@ def save_figure(fig: Figure, name: str, out_dir: Path, note: str = "") -> list[P
     add_source_line(fig, note)
     paths = [out_dir / f"{name}.svg", out_dir / f"{name}.png"]
     with plt.rc_context(RC):
-        fig.savefig(paths[0], format="svg", metadata={"Date": None}, bbox_inches="tight", pad_inches=0.15)
+        # One tight crop for both files: "tight" measures it with a full layout pass of its own per file.
+        fig.draw_without_rendering()
+        crop = fig.get_tightbbox().padded(0.15)
+        fig.savefig(paths[0], format="svg", metadata={"Date": None}, bbox_inches=crop)
         if marks(fig):  # marks linked to their evidence get their tooltips
             paths[0].write_text(add_tooltips(paths[0].read_text(encoding="utf-8"), marks(fig)), encoding="utf-8")
-        fig.savefig(paths[1], format="png", metadata={"Software": None}, bbox_inches="tight", pad_inches=0.15)
+        fig.savefig(paths[1], format="png", metadata={"Software": None}, bbox_inches=crop)
     plt.close(fig)
     return paths

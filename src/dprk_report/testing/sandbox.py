@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -31,6 +32,15 @@ name = "all-sides"
 title = "All sides"
 parameters = {{}}
 """
+
+
+def _interruptible() -> None:
+    """In a started child, Ctrl-C (SIGINT) at its default, as from a terminal.
+
+    A test run started in the background by a script (``cmd &``) inherits SIGINT ignored, and a
+    Python child that starts with it ignored never turns it into ``KeyboardInterrupt``.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @dataclass
@@ -69,6 +79,7 @@ class ProjectCopy:
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,
+            preexec_fn=_interruptible,
         )
 
     def published(self) -> dict[str, str]:
@@ -86,6 +97,9 @@ class ProjectCopy:
             return scratch | {name for name in names if name == "__pycache__"}
 
         shutil.copytree(self.root, destination, ignore=skip)
+        remembered = self.root / "build" / "validated"  # keyed by data and rules: still true in the clone
+        if remembered.is_dir():
+            shutil.copytree(remembered, destination / "build" / "validated")
         archive = destination.parent / f"{destination.name}-archive"
         shutil.copytree(self.archive, archive)
         return ProjectCopy(destination, archive, self.data)

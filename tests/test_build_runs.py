@@ -1,0 +1,95 @@
+"""End-to-end: builds that run beside another build, and builds stopped part-way (Ctrl-C, a kill).
+
+Each test works on its own clone of the built project copy (``project``, in conftest).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import selectors
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from dprk_report.pipeline.publish import build_lock
+
+
+def _wait_until(condition, what: str, seconds: float = 120) -> None:
+    """Wait for ``condition()`` to hold, polling, with a generous deadline (never a fixed sleep)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def test_a_build_waits_for_the_running_one_then_publishes_a_whole_report(project):
+    # This test process holds the lock, as a running build would, until the second build says it waits.
+    with build_lock(project.root / "build", wait=False):
+        second = project.start("build", "--force", "--quiet")
+        first_line = _first_line(second)
+        assert first_line.startswith(f"waiting for the build already running (pid {os.getpid()}) to finish"), first_line
+    _, stderr = second.communicate(timeout=600)
+    assert second.returncode == 0, stderr
+    assert project.run("build", "--check").returncode == 0
+
+
+def _first_line(process, seconds: float = 120) -> str:
+    """The first line ``process`` writes to its stderr, waited for with a generous deadline."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stderr, selectors.EVENT_READ)
+        if not selector.select(timeout=seconds):
+            pytest.fail(f"nothing written to stderr within {seconds} s")
+    return process.stderr.readline()
+
+
+def test_second_build_can_refuse_to_wait(project):
+    before = project.published()
+    # This test process holds the lock, as a running build would.
+    with build_lock(project.root / "build", wait=False):
+        second = project.run("build", "--force", "--no-wait")
+    assert second.returncode == 3
+    assert f"another build is running (pid {os.getpid()})" in second.stderr
+    assert project.published() == before
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_an_interrupted_build_leaves_the_last_good_report(project, sig):
+    before = project.published()
+    started = time.time_ns()
+    process = project.start("build", "--force", "--quiet")
+    # Interrupt it while pages are being built: once the first page is done, the others still run. (The
+    # staging area starts as a copy of the published report, whose files keep their older times.)
+    _wait_until(lambda: _written_since(project.root / "build", started), "a page to be built")
+    running = process.poll() is None
+    state = _signal_state(process.pid)
+    process.send_signal(sig) if sig == signal.SIGINT else os.killpg(process.pid, signal.SIGKILL)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode != 0, f"not stopped by {sig!r} (running: {running}; {state}): {stderr[-2000:]}"
+    assert project.published() == before
+    if sig == signal.SIGINT:
+        assert "build interrupted; the published report is unchanged" in stderr
+        assert "Traceback" not in stderr
+    result = project.run("build", "--quiet")
+    assert result.returncode == 0
+    assert project.run("build", "--check").returncode == 0
+
+
+def _written_since(build: Path, started_ns: int) -> bool:
+    for path in build.glob("staging-*/report/*/*.ipynb"):
+        with contextlib.suppress(FileNotFoundError):  # the staging area may be gone by now
+            if path.stat().st_mtime_ns > started_ns:
+                return True
+    return False
+
+
+def _signal_state(pid: int) -> str:
+    """The process's blocked, ignored and caught signal masks, to explain a signal that did not stop it."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError as error:
+        return f"no status: {error}"
+    return ", ".join(line for line in lines if line.startswith(("SigBlk", "SigIgn", "SigCgt", "State")))
