@@ -209,6 +209,26 @@ def test_a_reader_sees_no_code_and_nothing_overflows_at_each_width(sized, page):
     visit.page.close()
 
 
+#: The smallest chart text a reader gets on a phone, in CSS pixels.
+SMALLEST_CHART_TEXT_PX = 12
+
+
+@pytest.mark.parametrize("page", sorted(_pages_in_manifest()))
+def test_chart_text_is_readable_on_a_phone(browser, page):
+    context = _SizedContext(browser, 390)
+    visit = Visit(context, paths.PROJECT_ROOT / page)
+    # Each text's font size times the scale it is drawn at (rotated text too): its size on the screen.
+    sizes = visit.page.eval_on_selector_all(
+        "figure.report-figure svg.report-svg text",
+        """texts => texts.map(text => { const m = text.getScreenCTM();
+            return [text.textContent.trim(), parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b)]; })""",
+    )
+    visit.page.close()
+    assert sizes, f"{page}: no chart text found"
+    small = sorted({(round(size, 1), words[:40]) for words, size in sizes if size < SMALLEST_CHART_TEXT_PX - 0.05})
+    assert small == [], f"{page}: chart text under {SMALLEST_CHART_TEXT_PX}px on a 390px screen: {small[:8]}"
+
+
 def test_every_chart_mark_links_to_an_article_of_the_source_list(browser, index):
     """A mark links to its article's own address, or to the article's row in the index's source list."""
     addresses, anchors = _source_addresses(), _index_anchors(index)

@@ -97,6 +97,8 @@ def test_an_inline_svg_has_no_prologue_scales_with_the_page_and_keeps_its_ids_ap
     assert 'width="100pt"' not in inline and 'viewBox="0 0 100 50"' in inline
     assert 'role="img" aria-label="Chart: &quot;quoted&quot; &amp; more"' in inline
     assert 'id="fig-a-m1"' in inline and 'xlink:href="#fig-a-m1"' in inline and "url(#fig-a-p2)" in inline
+    # 100 points are 133 CSS pixels: the width a narrow screen scrolls it at, rather than shrink its text.
+    assert 'style="--natural-width: 133px"' in inline
 
 
 def test_a_vague_figure_in_the_strip_is_linked_too(tmp_path):

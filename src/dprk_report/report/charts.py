@@ -131,7 +131,7 @@ def _timeline_legend(ax, timeline: pd.DataFrame) -> None:
             label="Undated: drawn at first report (no later than)",
         ),
     ]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
 
 
 def _statement_density(timeline: pd.DataFrame, title: str) -> Figure:
@@ -552,7 +552,7 @@ def _draw_monthly_spread(ax, panel: pd.DataFrame) -> None:
         xycoords="axes fraction",
         ha="right",
         va="top",
-        fontsize=8,
+        fontsize=9,
         color=style.MUTED_COLOUR,
     )
 
@@ -601,7 +601,7 @@ def _label_milestones(ax, milestones: pd.DataFrame) -> None:
             xycoords=("data", "axes fraction"),
             xytext=(4, 0),
             textcoords="offset points",
-            fontsize=8,
+            fontsize=9,
             color="#555555",
             va="bottom",
         )
@@ -635,7 +635,7 @@ def repeat_ages(repeats: pd.DataFrame, title: str) -> Figure:
             textcoords="offset points",
             ha="right",
             va="center",
-            fontsize=8,
+            fontsize=9,
             color="#444444",
         )
     ax.set_ylabel("Age of the figure when repeated (days)")
@@ -672,7 +672,7 @@ def source_contributions(contributions: pd.DataFrame, title: str) -> Figure:
     ax.barh(
         positions, table["estimates"], left=table["statements"], color="#DD8452", height=0.7, label="Estimates cited"
     )
-    ax.set_yticks(positions, labels, fontsize=8)
+    ax.set_yticks(positions, labels, fontsize=9)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("Records supported (citations)")
     ax.xaxis.get_major_locator().set_params(integer=True)

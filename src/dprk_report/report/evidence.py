@@ -52,7 +52,9 @@ def add_tooltips(svg: str, tooltips: dict[str, str]) -> str:
 
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
-_SIZE = re.compile(r'<svg([^>]*?) width="[^"]*" height="[^"]*"')
+_SIZE = re.compile(r'<svg([^>]*?) width="([0-9.]+)pt" height="[^"]*"')
+#: CSS pixels per point (matplotlib sizes its SVGs in points).
+_PX_PER_PT = 4 / 3
 _IDS = re.compile(r'(\bid="|xlink:href="#|href="#|url\(#)([^")]+)')
 
 
@@ -62,4 +64,11 @@ def inline_svg(svg: str, prefix: str, label: str) -> str:
     body = _PROLOGUE.sub("", svg, count=1)
     body = _IDS.sub(lambda match: f"{match.group(1)}{prefix}-{match.group(2)}", body)
     attributes = f' role="img" aria-label="{html.escape(label, quote=True)}" class="report-svg"'
-    return _SIZE.sub(lambda match: f"<svg{match.group(1)}{attributes}", body, count=1)
+
+    def sized(match: re.Match) -> str:
+        # Its drawn width at full size, for narrow screens, where it scrolls at that size rather than shrink
+        # its text below what a phone can read.
+        natural = round(float(match.group(2)) * _PX_PER_PT)
+        return f'<svg{match.group(1)}{attributes} style="--natural-width: {natural}px"'
+
+    return _SIZE.sub(sized, body, count=1)

@@ -88,7 +88,7 @@ def add_source_line(fig: Figure, note: str = "") -> None:
         textcoords="offset points",
         ha="left",
         va="top",
-        fontsize=8,
+        fontsize=9,
         color=MUTED_COLOUR,
     )
 
