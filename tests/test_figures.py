@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from dprk_report.analysis import cadence, lineage
@@ -83,3 +84,14 @@ def test_intervals_and_lags_become_distributions_when_many(large):
     lags_fig = charts.state_media_lags(cadence.state_media_lags(timeline), "t")
     assert len(gaps_fig.axes[0].lines) == 2
     assert len(lags_fig.axes[0].get_yticklabels()) < 20
+
+
+def test_the_timeline_names_its_key_statements_beside_their_marks(fake):
+    timeline = cadence.statement_timeline(load_dataset(fake.data, fake.archive))
+    side, day = timeline["side"].iloc[0], timeline["timeline_date"].iloc[0]
+    key = pd.DataFrame({"side": [side, "Atlantis"], "date": [day, day], "label": ["It confirms", "Nowhere"]})
+    ax = charts.statement_timeline(timeline, "t", key).axes[0]
+    labels = {text.get_text(): text for text in ax.texts}
+    assert "Nowhere" not in labels  # a side the chart has no row for gets no label
+    row = [tick.get_text() for tick in ax.get_yticklabels()].index(side)
+    assert labels["It confirms"].xy == (day, row)

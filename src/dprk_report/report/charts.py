@@ -54,8 +54,12 @@ def _sides_in(frame: pd.DataFrame, column: str = "side") -> list[str]:
     return [side for side in style.SIDE_COLOURS if side in present]
 
 
-def statement_timeline(timeline: pd.DataFrame, title: str) -> Figure:
-    """Statements by side over time, marked by channel and by how certain their date is."""
+def statement_timeline(timeline: pd.DataFrame, title: str, key: pd.DataFrame | None = None) -> Figure:
+    """Statements by side over time, marked by channel and by how certain their date is.
+
+    ``key`` (``side``, ``date``, ``label``, as ``cadence.confirmation_milestones`` gives) names the key
+    statements on the chart itself, beside their marks.
+    """
     if len(timeline) > TIMELINE_EVENT_LIMIT:
         return _statement_density(timeline, title)
     sides = _sides_in(timeline)
@@ -63,6 +67,7 @@ def statement_timeline(timeline: pd.DataFrame, title: str) -> Figure:
     rows = {side: i for i, side in enumerate(reversed(sides))}
     for row in timeline.itertuples(index=False):
         _draw_statement(ax, row, rows[row.side])
+    _name_key_statements(ax, key, rows)
     ax.set_yticks(list(rows.values()), list(rows.keys()))
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.grid(axis="y", visible=False)
@@ -71,6 +76,26 @@ def statement_timeline(timeline: pd.DataFrame, title: str) -> Figure:
     ax.set_title(title)
     _timeline_legend(ax, timeline)
     return fig
+
+
+def _name_key_statements(ax, key: pd.DataFrame | None, rows: dict) -> None:
+    """Each key statement's label just above its side's row, pointing at its day."""
+    if key is None:
+        return
+    for statement in key.itertuples(index=False):
+        if statement.side not in rows:
+            continue
+        ax.annotate(
+            statement.label,
+            xy=(statement.date, rows[statement.side]),
+            xytext=(10, 13),
+            textcoords="offset points",
+            fontsize=9,
+            fontweight="bold",
+            color=style.side_colour(statement.side),
+            va="bottom",
+            arrowprops={"arrowstyle": "-", "color": style.side_colour(statement.side), "lw": 0.8},
+        )
 
 
 def _draw_statement(ax, row, y: int) -> None:
