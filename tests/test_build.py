@@ -23,6 +23,9 @@ def test_first_build_publishes_pages_index_manifest_and_figures(built):
     for page in PAGES:
         assert f"report/{page}.ipynb" in published and f"report/{page}.html" in published
     assert "report/index.html" in published and "report/manifest.json" in published
+    for download in ("sources.csv", "statements.csv", "estimates.csv", "citations.csv", "codebook.md"):
+        assert f"report/data/{download}" in published
+    assert f"report/{PAGES[1]}-thumbnail.png" in published
     assert any(name.startswith("figures/all-sides/03-") and name.endswith(".svg") for name in published)
     manifest = json.loads((built.root / "report/manifest.json").read_text())
     assert sorted(manifest["pages"]) == PAGES
@@ -45,7 +48,8 @@ def test_second_build_is_a_no_op_and_changes_no_byte(project):
 
 def test_forced_rebuild_is_byte_identical(project):
     before = project.published()
-    assert project.run("build", "--force", "--quiet").returncode == 0
+    result = project.run("build", "--force", "--quiet")
+    assert result.returncode == 0, result.stderr[-3000:]
     assert project.published() == before
 
 

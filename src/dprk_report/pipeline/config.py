@@ -57,6 +57,11 @@ class Page:
         return f"figures/{self.variant}"
 
     @property
+    def thumbnail(self) -> str:
+        """A small picture of the page's first chart, for the index."""
+        return f"report/{self.variant}/{self.notebook}-thumbnail.png"
+
+    @property
     def figure_prefix(self) -> str:
         return f"{self.figures_dir}/{self.notebook[:2]}-"
 

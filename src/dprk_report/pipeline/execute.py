@@ -27,7 +27,7 @@ from dprk_report import paths
 from dprk_report.data.version import file_hash
 from dprk_report.pipeline.config import Page
 from dprk_report.pipeline.kernel import KERNEL_NAME
-from dprk_report.pipeline.records import first_finding, normalise_record, page_title
+from dprk_report.pipeline.records import first_chart, first_finding, normalise_record, page_title, write_thumbnail
 
 TEMPLATES = paths.PACKAGE_DIR / "templates"
 #: Cells with this tag are for maintainers: kept in the executed notebook, left out of the HTML page.
@@ -142,7 +142,13 @@ class PageRunner:
         normalise_record(notebook, f"notebooks/{page.source.name}", page.record)
         nbformat.write(notebook, record)
         (self.staging / page.html).write_text(self._html(notebook, page), encoding="utf-8")
-        outputs = [page.record, page.html] + sorted(
+        chart = first_chart(notebook)
+        thumbnail = [page.thumbnail] if chart else []
+        if chart:
+            write_thumbnail(chart[0], self.staging / page.thumbnail)
+        else:
+            (self.staging / page.thumbnail).unlink(missing_ok=True)
+        outputs = [page.record, page.html, *thumbnail] + sorted(
             p.relative_to(self.staging).as_posix() for p in self.staging.glob(page.figure_prefix + "*")
         )
         return {
@@ -154,6 +160,7 @@ class PageRunner:
                 "parameters": page.parameters,
                 "title": page_title(notebook),
                 "finding": first_finding(notebook),
+                "chart": chart[1] if chart else None,
                 "outputs": {name: file_hash(self.staging / name) for name in outputs},
             },
         }

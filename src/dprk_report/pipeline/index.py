@@ -19,8 +19,12 @@ body { font: 16px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; color: 
        margin: 0 auto; padding: 2rem 1rem 4rem; }
 h1 { font-size: 1.7rem; margin-bottom: .3rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #ddd; }
 h3 { margin-bottom: .4rem; } .meta { color: #555; font-size: .9rem; } code { font-size: .85rem; }
-ul.pages { list-style: none; padding: 0; } ul.pages li { margin: 0 0 1rem; }
+ul.pages { list-style: none; padding: 0; } ul.pages li { margin: 0 0 1.2rem; display: flex; gap: 1rem; }
 ul.pages a.page { font-weight: 600; } .finding { display: block; color: #333; }
+ul.pages img.thumb { width: 240px; height: auto; flex: none; border: 1px solid #e1e4e8; border-radius: 4px; }
+@media (max-width: 600px) { ul.pages li { flex-direction: column; gap: .4rem; }
+                            ul.pages img.thumb { width: 100%; max-width: 360px; } }
+ul.downloads li { margin: .2rem 0; }
 .params { color: #555; font-size: .85rem; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #eee; vertical-align: top; }
@@ -70,16 +74,51 @@ def _pages_section(config: ReportConfig, pages: dict[str, dict]) -> str:
         items = []
         for page in (p for p in config.pages if p.variant == variant):
             entry = pages[page.key]
+            href = _e(page.html.removeprefix("report/"))
+            thumbnail = (
+                f'<a href="{href}" tabindex="-1"><img class="thumb" src="{_e(page.thumbnail.removeprefix("report/"))}"'
+                f' alt="Chart: {_e(entry["chart"])}"></a>'
+                if page.thumbnail in entry.get("outputs", {})
+                else ""
+            )
             items.append(
-                f'<li><a class="page" href="{_e(page.html.removeprefix("report/"))}">{_e(entry["title"])}</a> '
+                f'<li>{thumbnail}<div><a class="page" href="{href}">{_e(entry["title"])}</a> '
                 f'<span class="meta">(<a href="{_e(page.record.removeprefix("report/"))}">executed notebook</a>)'
-                f'</span><span class="finding">{_e(entry["finding"])}</span></li>'
+                f'</span><span class="finding">{_e(entry["finding"])}</span></div></li>'
             )
         parameters = _parameters(next(p.parameters for p in config.pages if p.variant == variant))
         parts.append(
             f'<h3>{_e(title)}</h3><p class="params">Covers {_e(parameters)}.</p><ul class="pages">{"".join(items)}</ul>'
         )
     return "".join(parts)
+
+
+#: What each table holds, in a reader's words.
+TABLE_DESCRIPTIONS = {
+    "sources": "the archived articles",
+    "statements": "official statements about the deployment",
+    "estimates": "troop and casualty figures",
+    "citations": "every article's quote supporting each statement and figure",
+}
+
+
+def _downloads_section(data_dir: Path) -> str:
+    from dprk_report.pipeline.downloads import CODEBOOK, table_download
+
+    items = [
+        f'<li><a href="{_e(table_download(table).removeprefix("report/"))}" download>{_e(table)}.csv</a>: '
+        f"{_e(TABLE_DESCRIPTIONS[table])} ({len(read_rows(table_path(data_dir, table))[1]):,} rows)</li>"
+        for table in TABLES
+    ]
+    items.append(
+        f'<li><a href="{_e(CODEBOOK.removeprefix("report/"))}" download>codebook.md</a>: what every column means '
+        "and the rules the tables follow</li>"
+    )
+    return (
+        f'<ul class="downloads">{"".join(items)}</ul><p class="meta">CSV, UTF-8, one header row. A cell that a '
+        "spreadsheet would run as a formula (one beginning with =, +, - or @) starts with an apostrophe in these "
+        "copies.</p>"
+    )
 
 
 def _sources_section(data_dir: Path) -> str:
@@ -156,6 +195,8 @@ def render_index(config: ReportConfig, pages: dict[str, dict], data_version: str
 (a hash of the curated tables and the archived articles they cite): {_e(_counts(data_dir))}.</p>
 <h2>Pages</h2>
 {_pages_section(config, pages)}
+<h2>Data</h2>
+{_downloads_section(data_dir)}
 <h2>Sources</h2>
 <p class="meta">Copies of one wire agency's story (the Wire column) are one report, not independent confirmation.</p>
 {_sources_section(data_dir)}

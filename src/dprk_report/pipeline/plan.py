@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dprk_report import paths
 from dprk_report.data.version import file_hash, text_hash
 from dprk_report.pipeline.config import Page, ReportConfig
 from dprk_report.pipeline.fingerprint import Fingerprints
@@ -55,9 +56,10 @@ def page_reason(page: Page, inputs: dict[str, str], recorded: dict | None, root:
 
 
 def index_inputs(config: ReportConfig, fingerprints: Fingerprints, pages: dict[str, dict]) -> dict[str, str]:
-    """The index shows the config, the data and each page's title and finding."""
+    """The index shows the config, the data (and offers it, with its codebook, as downloads) and each page's
+    title, finding and first chart."""
     summary = json.dumps(
-        {key: [entry.get("title"), entry.get("finding")] for key, entry in sorted(pages.items())},
+        {key: [entry.get("title"), entry.get("finding"), entry.get("chart")] for key, entry in sorted(pages.items())},
         ensure_ascii=False,
         sort_keys=True,
     )
@@ -66,6 +68,7 @@ def index_inputs(config: ReportConfig, fingerprints: Fingerprints, pages: dict[s
         "data": fingerprints.data,
         "package": fingerprints.package,
         "pages": text_hash(summary),
+        "codebook": file_hash(paths.data_dir() / "README.md"),
     }
 
 

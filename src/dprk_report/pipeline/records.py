@@ -1,6 +1,9 @@
-"""Make an executed notebook a stable record: same code, data and parameters give the same bytes."""
+"""Make an executed notebook a stable record (same code, data and parameters give the same bytes), and take
+from it what the index shows of its page: the title, the first finding and a thumbnail of the first chart."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 #: Run-specific keys papermill and nbclient write into notebook and cell metadata.
 VOLATILE_NOTEBOOK_KEYS = ("start_time", "end_time", "duration", "exception")
@@ -50,3 +53,36 @@ def first_finding(notebook) -> str:
                 if text:
                     return text.splitlines()[0].removeprefix("- ").strip()
     return ""
+
+
+def first_chart(notebook) -> tuple[bytes, str] | None:
+    """The first chart shown in the executed notebook: its PNG and its title, or ``None`` without one."""
+    import base64
+
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" in data:
+                title = data.get("text/plain", "").partition(": ")[2].strip()
+                return base64.b64decode(data["image/png"]), title
+    return None
+
+
+#: Width of the index's thumbnails, in pixels (drawn at half that on the page, sharp on dense screens).
+THUMBNAIL_WIDTH = 480
+#: The tallest a thumbnail may be, as a share of its width: a tall chart shows its top (title, key, first panel).
+THUMBNAIL_ASPECT = 0.62
+
+
+def write_thumbnail(png: bytes, path: Path) -> None:
+    """A small copy of a chart's PNG, with stable bytes (no metadata), for the index."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        small = image.convert("RGB")
+        small = small.crop((0, 0, small.width, min(small.height, round(small.width * THUMBNAIL_ASPECT))))
+        small.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 4), Image.Resampling.LANCZOS)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        small.save(path, format="PNG", optimize=True)

@@ -235,14 +235,16 @@ def _finish(config, fingerprints, manifest, plan, built: dict, staging: Path) ->
             (staging / output).unlink(missing_ok=True)
     for key, entry in built.items():
         pages[key] = entry | {"inputs": plan.inputs[key]}
+    from dprk_report.pipeline.downloads import write_downloads
     from dprk_report.pipeline.execute import NOTEBOOK_CSS, write_notebook_css
     from dprk_report.pipeline.index import render_index
 
     write_notebook_css(staging)
+    downloads = write_downloads(paths.data_dir(), staging)
     (staging / INDEX).write_text(render_index(config, pages, fingerprints.data), encoding="utf-8")
     index = {
         "inputs": index_inputs(config, fingerprints, pages),
-        "outputs": {name: file_hash(staging / name) for name in (INDEX, NOTEBOOK_CSS)},
+        "outputs": {name: file_hash(staging / name) for name in (INDEX, NOTEBOOK_CSS, *downloads)},
     }
     document = {"data_version": fingerprints.data, "pages": pages, "index": index}
     (staging / MANIFEST).write_text(

@@ -1,0 +1,35 @@
+"""The dataset as downloads beside the index (``report/data/``): the four tables and the codebook.
+
+The exported tables are safe to open in a spreadsheet: a cell that a spreadsheet would run as a formula
+(it begins with ``=``, ``+``, ``-`` or ``@``) gets a leading apostrophe. The curated tables in ``data/``
+stay as written.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from dprk_report.data.tables import TABLES, read_rows, table_path, write_rows
+from dprk_report.text.quotes import spreadsheet_safe
+
+#: Where the downloads go, relative to the output root.
+FOLDER = "report/data"
+CODEBOOK = f"{FOLDER}/codebook.md"
+
+
+def table_download(table: str) -> str:
+    return f"{FOLDER}/{table}.csv"
+
+
+def write_downloads(data_dir: Path, out: Path) -> list[str]:
+    """Write the downloads under the output root ``out``; return their names (relative to ``out``)."""
+    (out / FOLDER).mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in TABLES:
+        header, rows = read_rows(table_path(data_dir, table))
+        safe = [{column: spreadsheet_safe(value) if value else value for column, value in row.items()} for row in rows]
+        write_rows(out / table_download(table), header, safe)
+        written.append(table_download(table))
+    shutil.copyfile(Path(data_dir) / "README.md", out / CODEBOOK)
+    return written + [CODEBOOK]

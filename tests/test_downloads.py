@@ -1,0 +1,58 @@
+"""The index's downloads (the tables, spreadsheet-safe, and the codebook) and its page thumbnails."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+
+import nbformat
+from PIL import Image
+
+from dprk_report.pipeline.downloads import write_downloads
+from dprk_report.pipeline.records import first_chart, write_thumbnail
+
+
+def test_downloads_neutralise_formulas_and_leave_the_curated_tables_as_written(fake, tmp_path):
+    fake.set("statements", "ST001", "summary", '=HYPERLINK("http://x.test")')
+    fake.set("statements", "ST001", "notes", "@SUM(A1) and -1")
+    fake.write()
+    (fake.data / "README.md").write_text("# Codebook\n", encoding="utf-8")
+    curated = (fake.data / "statements.csv").read_bytes()
+    written = write_downloads(fake.data, tmp_path)
+    tables = [f"report/data/{table}.csv" for table in ("sources", "statements", "estimates", "citations")]
+    assert written == [*tables, "report/data/codebook.md"]
+    with (tmp_path / "report/data/statements.csv").open(encoding="utf-8", newline="") as handle:
+        (row,) = [row for row in csv.DictReader(handle) if row["statement_id"] == "ST001"]
+    assert row["summary"] == '\'=HYPERLINK("http://x.test")'
+    assert row["notes"] == "'@SUM(A1) and -1"
+    assert (fake.data / "statements.csv").read_bytes() == curated
+    assert (tmp_path / "report/data/codebook.md").read_text(encoding="utf-8") == "# Codebook\n"
+
+
+def _png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_the_first_chart_of_a_notebook_becomes_a_small_thumbnail(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    tall = base64.b64encode(_png(1200, 2400)).decode()
+    chart = nbformat.v4.new_output(
+        "display_data", data={"text/plain": "Figure 02-timeline: 118 statements", "image/png": tall}
+    )
+    later = nbformat.v4.new_output("display_data", data={"text/plain": "Figure 02-other: Other", "image/png": "AA=="})
+    notebook.cells = [nbformat.v4.new_code_cell(outputs=[]), nbformat.v4.new_code_cell(outputs=[chart, later])]
+    png, title = first_chart(notebook)
+    assert title == "118 statements"
+    write_thumbnail(png, tmp_path / "thumb.png")
+    with Image.open(tmp_path / "thumb.png") as thumbnail:
+        # 480 pixels wide; a chart twice as tall as wide shows only its top, 0.62 of the width tall.
+        assert thumbnail.size == (480, 298)
+
+
+def test_a_notebook_without_a_chart_has_no_thumbnail():
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("stream", text="hello")])]
+    assert first_chart(notebook) is None
