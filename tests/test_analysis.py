@@ -14,12 +14,14 @@ T = pd.Timestamp
 
 
 def _sources() -> pd.DataFrame:
+    days = [T("2025-01-13"), T("2025-05-14"), T("2025-03-05"), T("2025-08-15")]
     return pd.DataFrame(
         {
             "source_id": ["S1", "S2", "S3", "S4"],
             "outlet": ["Daily A", "Daily B", "Daily C", "Daily D"],
             "wire_agency": ["Reuters", "Reuters", None, None],
-            "published_date_start": [T("2025-01-13"), T("2025-05-14"), T("2025-03-05"), T("2025-08-15")],
+            "published_date_start": days,
+            "published_date_end": days,  # published on a known day: it starts and ends that day
             "published_precision": ["day"] * 4,
         }
     )
@@ -179,6 +181,23 @@ def test_public_date_is_the_announcement_day_or_the_first_report(dataset):
     assert table.loc["ESX", "public_date"] == T("2025-01-13")
     assert table.loc["ESZ", "public_date"] == T("2025-08-15")
     assert table.loc["ESZ", "public_date_basis"] == "first_seen"
+
+
+def test_an_article_dated_only_on_or_after_a_day_bounds_a_first_report_from_below_only(dataset):
+    # ESZ (undated) is cited only by S4, now known only to be published on 15 Aug 2025 or later.
+    sources = dataset.sources.assign(
+        published_precision=["day", "day", "day", "not_before"],
+        published_date_end=[T("2025-01-13"), T("2025-05-14"), T("2025-03-05"), pd.NaT],
+    )
+    alone = Dataset(sources, dataset.statements, dataset.estimates, dataset.citations)
+    table = lineage.estimate_table(alone).set_index("estimate_id")
+    assert table.loc["ESZ", "public_date"] == T("2025-08-15")
+    assert lineage.public_date_text(table)["ESZ"] == "first reported on or after 15 Aug 2025"
+    # Also cited by S3, published on 5 Mar 2025: public no later than that day.
+    citations = pd.concat([dataset.citations, pd.DataFrame([{"record_id": "ESZ", "source_id": "S3"}])])
+    bounded = Dataset(sources, dataset.statements, dataset.estimates, citations.reset_index(drop=True))
+    table = lineage.estimate_table(bounded).set_index("estimate_id")
+    assert lineage.public_date_text(table)["ESZ"] == "no later than 5 Mar 2025"
 
 
 def test_wire_copies_count_as_one_independent_report(dataset):

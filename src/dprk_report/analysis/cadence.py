@@ -55,7 +55,7 @@ def statement_timeline(dataset: Dataset) -> pd.DataFrame:
     the earliest citing article's date for undated statements ("no later than").
     """
     frame = dataset.statements
-    reported = frame["statement_id"].map(first_reported(dataset))
+    reported = first_reported(dataset)
     markers = [date_marker(p, b) for p, b in zip(frame["date_precision"], frame["date_basis"])]
     timeline = pd.DataFrame(
         {
@@ -72,7 +72,8 @@ def statement_timeline(dataset: Dataset) -> pd.DataFrame:
             "date_marker": markers,
             "date_start": frame["event_date_start"],
             "date_end": frame["event_date_end"],
-            "first_reported": reported,
+            "first_reported": frame["statement_id"].map(reported["date"]),
+            "first_report_open": frame["statement_id"].map(reported["open"]).fillna(False).astype(bool),
             "state_media": frame["state_media"],
             "state_media_date": frame["state_media_report_date_start"],
         }
@@ -163,9 +164,12 @@ def _who_and_when(timeline: pd.DataFrame) -> dict[str, pd.Series]:
     return {
         "Date": pd.Series(
             [
-                date_at_precision(start, precision, first)
-                for start, precision, first in zip(
-                    timeline["date_start"], timeline["date_precision"], timeline["first_reported"]
+                date_at_precision(start, precision, first, is_open)
+                for start, precision, first, is_open in zip(
+                    timeline["date_start"],
+                    timeline["date_precision"],
+                    timeline["first_reported"],
+                    timeline["first_report_open"],
                 )
             ],
             index=timeline.index,

@@ -9,15 +9,29 @@ from dprk_report.data.dataset import Dataset
 
 
 def cited_sources(dataset: Dataset) -> pd.DataFrame:
-    """Citations joined with the publication date, outlet and wire agency of their article."""
-    columns = ["source_id", "outlet", "wire_agency", "published_date_start", "published_precision"]
+    """Citations joined with the publication date, outlet and wire agency of their article (``published``
+    is the first day the article can have appeared; ``published_latest`` the last, missing when the article
+    is dated only 'on or after' a day)."""
+    columns = [
+        "source_id",
+        "outlet",
+        "wire_agency",
+        "published_date_start",
+        "published_date_end",
+        "published_precision",
+    ]
     joined = dataset.citations.merge(dataset.sources[columns], on="source_id", how="left")
-    return joined.rename(columns={"published_date_start": "published"})
+    return joined.rename(columns={"published_date_start": "published", "published_date_end": "published_latest"})
 
 
-def first_reported(dataset: Dataset) -> pd.Series:
-    """Earliest publication date of any article citing each record, indexed by record id."""
-    return cited_sources(dataset).groupby("record_id")["published"].min()
+def first_reported(dataset: Dataset) -> pd.DataFrame:
+    """When each record was first reported, indexed by record id: ``date``, the latest day by which an
+    article citing it had appeared (the earliest of the citing articles' last possible days), and ``open``,
+    true when every citing article is dated only 'on or after' a day, so that ``date`` is that earliest
+    day, a lower bound: no article bounds the first report from above."""
+    cited = cited_sources(dataset).groupby("record_id")
+    latest, earliest = cited["published_latest"].min(), cited["published"].min()
+    return pd.DataFrame({"date": latest.fillna(earliest), "open": latest.isna() & earliest.notna()})
 
 
 def first_citation(dataset: Dataset) -> pd.DataFrame:

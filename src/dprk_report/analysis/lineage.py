@@ -11,7 +11,7 @@ from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
 from dprk_report.data.dataset import Dataset
 from dprk_report.text.metrics import metric_named
 from dprk_report.text.numbers import figures_in
-from dprk_report.text.wording import day_text, figure_text, words
+from dprk_report.text.wording import ANNOUNCED, FIRST_SEEN, FIRST_SEEN_OPEN, day_text, figure_text, public_when, words
 
 
 def estimate_table(dataset: Dataset) -> pd.DataFrame:
@@ -22,10 +22,15 @@ def estimate_table(dataset: Dataset) -> pd.DataFrame:
     """
     citations = cited_sources(dataset)
     estimates = dataset.estimates.copy()
-    estimates["first_seen"] = estimates["estimate_id"].map(first_reported(dataset))
+    reported = first_reported(dataset)
+    estimates["first_seen"] = estimates["estimate_id"].map(reported["date"])
     announced_day = estimates["announced_date_start"].where(estimates["announced_precision"] == "day")
     estimates["public_date"] = announced_day.fillna(estimates["first_seen"])
-    estimates["public_date_basis"] = announced_day.notna().map({True: "announced", False: "first_seen"})
+    seen_open = estimates["estimate_id"].map(reported["open"]).fillna(False).astype(bool)
+    estimates["public_date_basis"] = [
+        ANNOUNCED if announced else FIRST_SEEN_OPEN if is_open else FIRST_SEEN
+        for announced, is_open in zip(announced_day.notna(), seen_open)
+    ]
     estimates["n_citations"] = estimates["estimate_id"].map(citations.groupby("record_id").size()).fillna(0).astype(int)
     estimates["n_independent"] = estimates["estimate_id"].map(independent_reports(citations)).fillna(0).astype(int)
     estimates["estimator_side"] = estimates["estimator_side"].astype(str)
@@ -164,12 +169,9 @@ def repeats(lineage: pd.DataFrame) -> pd.DataFrame:
 
 
 def public_date_text(estimates: pd.DataFrame) -> pd.Series:
-    """When each figure became public, as precisely as known ('17 Dec 2024', 'no later than 3 Jan 2025')."""
+    """When each figure became public, as precisely as known (``text.wording.public_when``)."""
     return pd.Series(
-        [
-            day_text(day) if basis == "announced" else f"no later than {day_text(day)}" if pd.notna(day) else "unknown"
-            for day, basis in zip(estimates["public_date"], estimates["public_date_basis"])
-        ],
+        [public_when(day, basis) for day, basis in zip(estimates["public_date"], estimates["public_date_basis"])],
         index=estimates.index,
     )
 

@@ -19,7 +19,15 @@ from dprk_report.analysis import cadence
 from dprk_report.analysis.lineage import SCOPE_WORDS
 from dprk_report.report import style
 from dprk_report.report.evidence import article_href, link_mark
-from dprk_report.text.wording import date_at_precision, day_text, figure_text, short_figure, words
+from dprk_report.text.wording import (
+    ANNOUNCED,
+    FIRST_SEEN_OPEN,
+    date_at_precision,
+    figure_text,
+    public_when,
+    short_figure,
+    words,
+)
 
 #: Above this many statements the timeline shows weekly counts instead of single events.
 TIMELINE_EVENT_LIMIT = 250
@@ -406,7 +414,7 @@ def _wrapped_name(estimator) -> str:
 
 
 def _draw_figure(ax, row, colour: str) -> None:
-    dated = row.public_date_basis == "announced"
+    dated = row.public_date_basis == ANNOUNCED
     part = row.scope != "total"
     face = colour if dated else "white"
     if pd.notna(row.low) and pd.notna(row.high):
@@ -444,10 +452,12 @@ def _draw_figure(ax, row, colour: str) -> None:
             xytext=(row.public_date, value),
             arrowprops={"arrowstyle": "->", "color": colour, "lw": 1},
         )
-    if not dated:  # no later than its first report: an arrow pointing back in time
+    if not dated:  # no later than its first report: an arrow pointing back in time (forward when the first
+        # report is itself known only to be on or after its day)
+        direction = 1 if row.public_date_basis == FIRST_SEEN_OPEN else -1
         ax.annotate(
             "",
-            xy=(row.public_date - pd.Timedelta(days=14), value),
+            xy=(row.public_date + direction * pd.Timedelta(days=14), value),
             xytext=(row.public_date, value),
             arrowprops={"arrowstyle": "->", "color": colour, "lw": 1, "alpha": 0.7},
         )
@@ -456,18 +466,14 @@ def _draw_figure(ax, row, colour: str) -> None:
 def _link_statement(mark, row) -> None:
     """Hovering the mark shows who said what, when (at its precision), and the quote; it links to the article."""
     speaker = row.speaker if isinstance(row.speaker, str) else "Unnamed speaker"
-    when = date_at_precision(row.date_start, row.date_precision, row.first_reported)
+    when = date_at_precision(row.date_start, row.date_precision, row.first_reported, row.first_report_open)
     _link_to_evidence(mark, row, f"statement-{row.statement_id}", f"{speaker} ({row.side}), {when}: {row.summary}")
 
 
 def _link_estimate(mark, row) -> None:
     """Hovering the mark shows who gave the figure, as written, when, and the quote; it links to the article."""
     estimator = row.estimator if isinstance(row.estimator, str) else "Unnamed estimator"
-    when = (
-        day_text(row.public_date)
-        if row.public_date_basis == "announced"
-        else (f"no later than {day_text(row.public_date)}")
-    )
+    when = public_when(row.public_date, row.public_date_basis)
     metric = vocab.METRIC_LABELS.get(row.metric, str(row.metric)).lower()
     if row.scope != "total":  # 'another 1,500', one region's figure: in the words of the estimates table
         metric += f", {SCOPE_WORDS.get(row.scope, words(row.scope))}"

@@ -7,7 +7,7 @@ import pandas as pd
 from dprk_report import vocab
 from dprk_report.analysis import cadence
 from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
-from dprk_report.text.wording import figure_text
+from dprk_report.text.wording import figure_text, public_when
 from dprk_report.vocab import METRIC_LABELS
 
 
@@ -47,7 +47,7 @@ def latest_figures(estimates: pd.DataFrame) -> list[str]:
     lines = []
     for metric in [m for m in vocab.METRICS if m in set(estimates["metric"])]:
         latest = totals_first(estimates[estimates["metric"] == metric]).iloc[-1]
-        when = ("" if latest["public_date_basis"] == "announced" else "no later than ") + day(latest["public_date"])
+        when = public_when(latest["public_date"], latest["public_date_basis"])
         increment = " more" if latest["scope"] == "additional" else ""
         lines.append(
             f"{METRIC_LABELS[metric].lower()} figure: {figure_text(latest)}{increment}, from {latest['estimator']} "
