@@ -377,3 +377,17 @@ def test_a_newer_figure_made_public_the_day_of_the_article_does_not_make_its_rep
         }
     )
     assert lineage._newer_estimates(estimates, repeats) == [None, "NEW"]
+
+
+def test_the_evidence_shown_is_the_fullest_quote_of_the_earliest_day(dataset):
+    # S1 and S2 both cite ESX; on one day, S1's quote cut short by an excerpt gives way to S2's whole sentence.
+    sources = dataset.sources.assign(
+        published_date_start=[T("2025-01-13"), T("2025-01-13"), T("2025-03-05"), T("2025-08-15")],
+        published_date_end=[T("2025-01-13"), T("2025-01-13"), T("2025-03-05"), T("2025-08-15")],
+    )
+    citations = dataset.citations.copy()
+    esx = citations["record_id"] == "ESX"
+    citations.loc[esx & (citations["source_id"] == "S1"), "quote"] = "about 300 sol"
+    citations.loc[esx & (citations["source_id"] == "S2"), "quote"] = "about 300 soldiers were killed"
+    evidence = common.first_citation(Dataset(sources, dataset.statements, dataset.estimates, citations))
+    assert evidence.loc["ESX", ["source_id", "quote"]].tolist() == ["S2", "about 300 soldiers were killed"]

@@ -35,11 +35,17 @@ def first_reported(dataset: Dataset) -> pd.DataFrame:
 
 
 def first_citation(dataset: Dataset) -> pd.DataFrame:
-    """Each record's citation in the earliest article that cites it (the lower source id on a tie), with the
-    article's outlet, date and address: the evidence a reader is shown for the record. Indexed by record id."""
+    """Each record's citation in the earliest article that cites it, with the article's outlet, date and
+    address: the evidence a reader is shown for the record. Indexed by record id.
+
+    Among articles of the same day the fullest quote wins (an excerpt may cut a sentence short), then the
+    lower source id."""
     addresses = dataset.sources.reindex(columns=["source_id", "url"])  # a table without addresses links nowhere
     cited = cited_sources(dataset).merge(addresses, on="source_id", how="left")
-    first = cited.sort_values(["record_id", "published", "source_id"], kind="stable").drop_duplicates("record_id")
+    cited["quote_length"] = cited["quote"].fillna("").str.len()
+    first = cited.sort_values(
+        ["record_id", "published", "quote_length", "source_id"], ascending=[True, True, False, True], kind="stable"
+    ).drop_duplicates("record_id")
     return first.set_index("record_id")[["source_id", "outlet", "published", "quote", "url"]]
 
 

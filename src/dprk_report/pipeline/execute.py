@@ -87,7 +87,11 @@ class ReusedKernel:
     def reset(self) -> None:
         """Clear the namespace, so that no variable survives from the previous notebook."""
         client = self.manager().blocking_client()
-        client.start_channels()
+        # No heartbeat channel: a client made by blocking_client() has no manager to ask, so it judges the
+        # kernel by heartbeat and calls it dead ("Kernel died before replying to kernel_info") when one ping
+        # goes unanswered for a second, as a kernel still starting on a busy machine does. The manager owns
+        # the kernel; a kernel that really died is restarted by manager() or fails the page that needs it.
+        client.start_channels(hb=False)
         try:
             client.wait_for_ready(timeout=120)
             reply = client.execute_interactive("%reset -f", timeout=120, output_hook=lambda message: None)
