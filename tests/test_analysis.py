@@ -147,6 +147,15 @@ def test_intervals_skip_statements_not_dated_to_the_day(timeline):
     ]
 
 
+def test_statements_not_dated_to_the_day_that_may_fall_inside_a_silence(timeline):
+    frame = timeline.reset_index()
+    # 1 Feb -> 10 Apr: C (February) meets it; D (undated, first reported 5 Mar) may be anywhere before 5 Mar.
+    assert cadence.not_dated_within(frame, T("2025-02-01"), T("2025-04-10")) == 2
+    # 1 Jan -> 11 Jan: only D; 6 Mar -> 10 Apr: neither (C ended in February, D was public by 5 Mar).
+    assert cadence.not_dated_within(frame, T("2025-01-01"), T("2025-01-11")) == 1
+    assert cadence.not_dated_within(frame, T("2025-03-06"), T("2025-04-10")) == 0
+
+
 def test_monthly_counts_include_quiet_months_as_zero(timeline):
     counts = cadence.monthly_counts(timeline.reset_index())
     # Jan: A, B; Feb: C (month), E; Mar: none; Apr: F. D is undated and not counted.

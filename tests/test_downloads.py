@@ -56,3 +56,11 @@ def test_a_notebook_without_a_chart_has_no_thumbnail():
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("stream", text="hello")])]
     assert first_chart(notebook) is None
+
+
+def test_a_data_folder_without_its_own_codebook_gets_the_project_s(fake, tmp_path):
+    from dprk_report import paths
+
+    assert not (fake.data / "README.md").exists()
+    write_downloads(fake.data, tmp_path)
+    assert (tmp_path / "report/data/codebook.md").read_bytes() == (paths.DEFAULT_DATA_DIR / "README.md").read_bytes()

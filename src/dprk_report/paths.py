@@ -38,6 +38,13 @@ class ArchiveNotFoundError(FileNotFoundError):
     """The source archive is not where the project looked for it."""
 
 
+def codebook(data: Path) -> Path:
+    """The codebook of the tables in ``data``: its own ``README.md``, else the project's (a data folder made
+    elsewhere, such as the benchmark's synthetic one, follows the same codebook)."""
+    own = Path(data) / "README.md"
+    return own if own.is_file() else DEFAULT_DATA_DIR / "README.md"
+
+
 def data_dir() -> Path:
     """The curated dataset directory (``data/`` unless ``DPRK_REPORT_DATA`` is set)."""
     return Path(os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR)

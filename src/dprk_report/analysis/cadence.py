@@ -123,6 +123,17 @@ def deployment_first_reported(dataset: Dataset) -> pd.Timestamp:
     return estimates.loc[estimates["metric"] == "troops_deployed", "public_date"].min()
 
 
+def not_dated_within(timeline: pd.DataFrame, after: pd.Timestamp, before: pd.Timestamp) -> int:
+    """How many statements not known to the day may have been made between two days: those known to the
+    month or year whose period meets the interval, and undated ones first reported after its start (or
+    first reported by articles dated only 'on or after' a day, which bound them from no side)."""
+    loose = timeline[timeline["date_marker"].isin([MARKER_SPAN, MARKER_NO_LATER_THAN])]
+    span = loose["date_marker"] == MARKER_SPAN
+    latest_ok = (loose["timeline_end"] > after) | (~span & loose["first_report_open"])
+    earliest_ok = ~span | (loose["date_start"] < before)
+    return int((latest_ok & earliest_ok).sum())
+
+
 def monthly_counts(timeline: pd.DataFrame) -> pd.DataFrame:
     """Statements per calendar month and side (months as rows, sides as columns).
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from dprk_report import paths
 from dprk_report.data.tables import TABLES, read_rows, table_path, write_rows
 from dprk_report.text.quotes import spreadsheet_safe
 
@@ -31,5 +32,5 @@ def write_downloads(data_dir: Path, out: Path) -> list[str]:
         safe = [{column: spreadsheet_safe(value) if value else value for column, value in row.items()} for row in rows]
         write_rows(out / table_download(table), header, safe)
         written.append(table_download(table))
-    shutil.copyfile(Path(data_dir) / "README.md", out / CODEBOOK)
+    shutil.copyfile(paths.codebook(data_dir), out / CODEBOOK)
     return written + [CODEBOOK]

@@ -68,7 +68,7 @@ def index_inputs(config: ReportConfig, fingerprints: Fingerprints, pages: dict[s
         "data": fingerprints.data,
         "package": fingerprints.package,
         "pages": text_hash(summary),
-        "codebook": file_hash(paths.data_dir() / "README.md"),
+        "codebook": file_hash(paths.codebook(paths.data_dir())),
     }
 
 

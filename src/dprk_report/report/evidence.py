@@ -14,8 +14,16 @@ import re
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 
-#: Where on the report a mark links when its article has no web address: the article's row in the index.
+#: Where on the report a mark links when its article has no web address: the article's row in the index,
+#: as seen from a page (``report/<variant>/``).
 SOURCE_ANCHOR = "../index.html#source-{source_id}"
+#: The same link as seen from a standalone figure (``figures/<variant>/``).
+_FROM_PAGE, _FROM_FIGURES = 'href="../index.html#source-', 'href="../../report/index.html#source-'
+
+
+def standalone_svg(svg: str) -> str:
+    """A chart's SVG as saved in ``figures/<variant>/``: its links to the index's source list lead there."""
+    return svg.replace(_FROM_PAGE, _FROM_FIGURES)
 
 
 def source_anchor_id(source_id: str) -> str:
@@ -60,8 +68,9 @@ _IDS = re.compile(r'(\bid="|xlink:href="#|href="#|url\(#)([^")]+)')
 
 def inline_svg(svg: str, prefix: str, label: str) -> str:
     """A saved SVG ready to sit inside an HTML page: no XML prologue, scaled to the page's width, its ids
-    prefixed so that two charts on one page never share one, and ``label`` as its accessible name."""
-    body = _PROLOGUE.sub("", svg, count=1)
+    prefixed so that two charts on one page never share one, its links as seen from the page, and ``label``
+    as its accessible name."""
+    body = _PROLOGUE.sub("", svg, count=1).replace(_FROM_FIGURES, _FROM_PAGE)
     body = _IDS.sub(lambda match: f"{match.group(1)}{prefix}-{match.group(2)}", body)
     attributes = f' role="img" aria-label="{html.escape(label, quote=True)}" class="report-svg"'
 

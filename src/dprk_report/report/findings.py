@@ -120,11 +120,13 @@ def cadence_findings(
     if not gaps.empty:
         longest = gaps.loc[gaps["gap_days"].astype(float).idxmax()]
         speakers = timeline.set_index("statement_id")["speaker"].fillna("an unnamed speaker")
+        loose = cadence.not_dated_within(timeline, longest["previous_date"], longest["date"])
+        caveat = f"; {plural(loose, 'statement')} not dated to the day may fall inside it" if loose else ""
         findings.append(
             f"Between statements dated to the day, from the first report of the deployment on, the median gap is "
             f"{median_days(gaps['gap_days'])}; the longest silence is {plural(int(longest['gap_days']), 'day')}, "
             f"from {day(longest['previous_date'])} ({speakers[longest['previous_id']]}) to {day(longest['date'])} "
-            f"({speakers[longest['statement_id']]})."
+            f"({speakers[longest['statement_id']]}){caveat}."
         )
     if not lags.empty:
         slowest = lags.loc[lags["lag_days"].astype(float).idxmax()]

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from dprk_report.report.evidence import add_tooltips, marks  # noqa: E402
+from dprk_report.report.evidence import add_tooltips, marks, standalone_svg  # noqa: E402
 
 #: Colour of each side, used by every chart (colour-blind-safe Okabe-Ito hues).
 SIDE_COLOURS = {
@@ -109,7 +109,8 @@ def save_figure(fig: Figure, name: str, out_dir: Path, note: str = "") -> list[P
         crop = fig.get_tightbbox().padded(0.15)
         fig.savefig(paths[0], format="svg", metadata={"Date": None}, bbox_inches=crop)
         if marks(fig):  # marks linked to their evidence get their tooltips
-            paths[0].write_text(add_tooltips(paths[0].read_text(encoding="utf-8"), marks(fig)), encoding="utf-8")
+            svg = add_tooltips(paths[0].read_text(encoding="utf-8"), marks(fig))
+            paths[0].write_text(standalone_svg(svg), encoding="utf-8")
         fig.savefig(paths[1], format="png", metadata={"Software": None}, bbox_inches=crop)
     plt.close(fig)
     return paths
