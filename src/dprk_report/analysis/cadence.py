@@ -52,7 +52,8 @@ def statement_timeline(dataset: Dataset) -> pd.DataFrame:
 
     ``timeline_date`` is the day for day-precision statements, the first day of
     the period for month or year precision (drawn as a span to ``date_end``), and
-    the earliest citing article's date for undated statements ("no later than").
+    the first report for undated statements (``common.first_reported``: "no later than" that day, or,
+    where ``first_report_open``, only "on or after" it).
     """
     frame = dataset.statements
     reported = first_reported(dataset)
@@ -211,7 +212,7 @@ def confirmation_milestones(timeline: pd.DataFrame) -> pd.DataFrame:
             "side": first["side"],
             "date": first["timeline_date"],
             "statement_id": first["statement_id"],
-            "label": [f"{side} confirms ({day:%d %b %Y})" for side, day in zip(first["side"], first["timeline_date"])],
+            "label": [f"{side} confirms ({day_text(day)})" for side, day in zip(first["side"], first["timeline_date"])],
         }
     ).reset_index(drop=True)
 

@@ -87,10 +87,8 @@ class ReusedKernel:
     def reset(self) -> None:
         """Clear the namespace, so that no variable survives from the previous notebook."""
         client = self.manager().blocking_client()
-        # No heartbeat channel: a client made by blocking_client() has no manager to ask, so it judges the
-        # kernel by heartbeat and calls it dead ("Kernel died before replying to kernel_info") when one ping
-        # goes unanswered for a second, as a kernel still starting on a busy machine does. The manager owns
-        # the kernel; a kernel that really died is restarted by manager() or fails the page that needs it.
+        # No heartbeat channel: the client asks the manager whether the kernel lives, and stopping a
+        # heartbeat channel after each page cost about a second.
         client.start_channels(hb=False)
         try:
             client.wait_for_ready(timeout=120)

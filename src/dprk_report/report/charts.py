@@ -129,10 +129,12 @@ def _draw_statement(ax, row, y: int) -> None:
         markeredgewidth=1.4,
     )
     _link_statement(mark, row)
-    if row.date_marker == cadence.MARKER_NO_LATER_THAN:
+    if row.date_marker == cadence.MARKER_NO_LATER_THAN:  # back in time; forward when first reported only
+        # 'on or after' its day
+        direction = 1 if row.first_report_open else -1
         ax.annotate(
             "",
-            xy=(row.timeline_date - pd.Timedelta(days=12), y),
+            xy=(row.timeline_date + direction * pd.Timedelta(days=12), y),
             xytext=(row.timeline_date, y),
             arrowprops={"arrowstyle": "->", "color": colour, "alpha": 0.6, "lw": 1},
         )
@@ -161,7 +163,7 @@ def _timeline_legend(ax, timeline: pd.DataFrame) -> None:
             markerfacecolor="white",
             markeredgecolor="#444444",
             alpha=0.45,
-            label="Undated: drawn at first report (no later than)",
+            label="Undated: drawn at first report (arrow: the way the date may lie)",
         ),
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
@@ -277,7 +279,8 @@ def estimates_over_time(
     """The estimate tracker: one panel per metric, each estimator's figures as a step line over time.
 
     A figure sits at the day it became public; one whose announcement day no article gives sits at its
-    first report and is drawn hollow with a "no later than" arrow. Ranges are shaded bands, "more than"
+    first report and is drawn hollow, with an arrow the way its day may lie (back for "no later than",
+    forward for "first reported on or after"). Ranges are shaded bands, "more than"
     and "up to" open-ended arrows, vague figures ("thousands") and shares ("nearly half") are listed in
     their own strip under the panel, never placed on the numeric axis. Each line is labelled with its
     estimator at its latest figure, and the first confirmations by each deploying side are marked.
@@ -300,7 +303,9 @@ def estimates_over_time(
         ax.tick_params(labelsize=11, labelbottom=True)  # dates under every panel of a tall chart
     _label_milestones(axes[0], milestones)
     axes[-1].set_xlabel(
-        "Date the figure became public (hollow: only known to be no later than its first report)", fontsize=11
+        "Date the figure became public (hollow: known only from its first report; the arrow points the way "
+        "the date may lie)",
+        fontsize=11,
     )
     _date_axis(axes[-1])
     fig.suptitle(title, x=0.01, y=1 - 0.25 / fig.get_figheight(), ha="left", fontsize=14, fontweight="bold")

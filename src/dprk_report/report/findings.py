@@ -47,7 +47,7 @@ def latest_figures(estimates: pd.DataFrame) -> list[str]:
     lines = []
     for metric in [m for m in vocab.METRICS if m in set(estimates["metric"])]:
         latest = totals_first(estimates[estimates["metric"] == metric]).iloc[-1]
-        when = public_when(latest["public_date"], latest["public_date_basis"])
+        when = public_when(latest["public_date"], latest["public_date_basis"], day)
         increment = " more" if latest["scope"] == "additional" else ""
         lines.append(
             f"{METRIC_LABELS[metric].lower()} figure: {figure_text(latest)}{increment}, from {latest['estimator']} "
@@ -74,7 +74,7 @@ def coverage_findings(contributions: pd.DataFrame, timeline: pd.DataFrame, estim
     if len(timeline):
         findings.append(
             f"{plural(int(undated), 'statement')} of {len(timeline)} have no date in any article and can only be "
-            "placed no later than their first report."
+            "placed by their first report."
         )
     if len(estimates):
         findings.append(f"{single} of {len(estimates)} estimates rest on a single independent report.")

@@ -35,32 +35,32 @@ def day_text(day) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def reported_by(first_report, open_ended: bool = False) -> str:
+def reported_by(first_report, open_ended: bool = False, day=None) -> str:
     """When an undated record was public, from its first report: 'no later than 31 Mar 2025', or, when every
-    article reporting it is dated only 'on or after' a day, 'first reported on or after 4 Nov 2024'."""
+    article reporting it is dated only 'on or after' a day, 'first reported on or after 4 Nov 2024'. ``day``
+    writes the day (``day_text`` unless given)."""
     if first_report is None or pd.isna(first_report):
         return "date unknown"
-    return f"{'first reported on or after' if open_ended else 'no later than'} {day_text(first_report)}"
+    return f"{'first reported on or after' if open_ended else 'no later than'} {(day or day_text)(first_report)}"
 
 
 #: How an estimate's public date is known (``analysis.lineage.estimate_table``'s ``public_date_basis``).
 ANNOUNCED, FIRST_SEEN, FIRST_SEEN_OPEN = "announced", "first_seen", "first_seen_open"
 
 
-def public_when(day, basis: str) -> str:
+def public_when(public_date, basis: str, day=None) -> str:
     """When a figure became public, as precisely as known: '17 Dec 2024', 'no later than 3 Jan 2025',
-    'first reported on or after 4 Nov 2024'."""
-    if basis == ANNOUNCED and day is not None and pd.notna(day):
-        return day_text(day)
-    return reported_by(day, open_ended=basis == FIRST_SEEN_OPEN)
+    'first reported on or after 4 Nov 2024'. ``day`` writes the day (``day_text`` unless given)."""
+    if basis == ANNOUNCED and public_date is not None and pd.notna(public_date):
+        return (day or day_text)(public_date)
+    return reported_by(public_date, open_ended=basis == FIRST_SEEN_OPEN, day=day)
 
 
 def date_at_precision(start, precision: str, first_report=None, first_report_open: bool = False) -> str:
     """A date at the precision it is known: '17 Aug 2025', 'Aug 2025', '2025', 'no later than 31 Mar 2025'.
 
     ``precision`` is a codebook precision (``day``, ``month``, ``year``, ``unknown``, ``not_before``);
-    an undated record (``unknown``) is shown by the latest day it can have happened, its first report
-    (see ``reported_by``).
+    an undated record (``unknown``) is shown by its first report (see ``reported_by``).
     """
     if precision == "unknown" or start is None or pd.isna(start):
         return reported_by(first_report, first_report_open)
