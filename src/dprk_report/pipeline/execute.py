@@ -10,7 +10,9 @@ are separate processes. The heavy imports happen here, never on the planning pat
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -74,13 +76,21 @@ class ReusedKernel:
 
     def __init__(self):
         self.kernel: AsyncKernelManager | None = None
+        self.sockets: str | None = None
 
     def manager(self) -> AsyncKernelManager:
         """The running kernel's manager, started first when there is none or it died."""
         if self.kernel is None or not run_sync(self.kernel.is_alive)():
+            self.close()
+            # Sockets in a folder of its own rather than TCP ports: a port is picked free, released, then
+            # bound by the kernel seconds later, and on a busy machine running many kernels another socket
+            # can take it in between, so that the kernel dies at start.
+            self.sockets = tempfile.mkdtemp(prefix="dprk-report-kernel-")
             # The kernel inherits this process's environment (for the build: figures go to staging, data
             # trusted once validated).
-            self.kernel = AsyncKernelManager(kernel_name=KERNEL_NAME)
+            self.kernel = AsyncKernelManager(
+                kernel_name=KERNEL_NAME, transport="ipc", ip=os.path.join(self.sockets, "kernel")
+            )
             run_sync(self.kernel.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
         return self.kernel
 
@@ -102,6 +112,9 @@ class ReusedKernel:
         if self.kernel is not None:
             run_sync(self.kernel.shutdown_kernel)(now=True)
             self.kernel = None
+        if self.sockets is not None:
+            shutil.rmtree(self.sockets, ignore_errors=True)
+            self.sockets = None
 
 
 class PageRunner:
