@@ -154,6 +154,9 @@ def test_statements_not_dated_to_the_day_that_may_fall_inside_a_silence(timeline
     # 1 Jan -> 11 Jan: only D; 6 Mar -> 10 Apr: neither (C ended in February, D was public by 5 Mar).
     assert cadence.not_dated_within(frame, T("2025-01-01"), T("2025-01-11")) == 1
     assert cadence.not_dated_within(frame, T("2025-03-06"), T("2025-04-10")) == 0
+    # Were D first reported only by an article dated 'on or after' 5 Mar, it could fall inside any silence.
+    frame.loc[frame["statement_id"] == "STD", "first_report_open"] = True
+    assert cadence.not_dated_within(frame, T("2025-03-06"), T("2025-04-10")) == 1
 
 
 def test_monthly_counts_include_quiet_months_as_zero(timeline):
