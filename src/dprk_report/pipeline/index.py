@@ -63,9 +63,12 @@ def _parameters(parameters: dict) -> str:
     )
 
 
+def _row_counts(data_dir: Path) -> dict[str, int]:
+    return {table: len(read_rows(table_path(data_dir, table))[1]) for table in TABLES}
+
+
 def _counts(data_dir: Path) -> str:
-    counts = {table: len(read_rows(table_path(data_dir, table))[1]) for table in TABLES}
-    return ", ".join(f"{n} {table}" for table, n in counts.items())
+    return ", ".join(f"{n} {table}" for table, n in _row_counts(data_dir).items())
 
 
 def _pages_section(config: ReportConfig, pages: dict[str, dict]) -> str:
@@ -107,8 +110,8 @@ def _downloads_section(data_dir: Path) -> str:
 
     items = [
         f'<li><a href="{_e(table_download(table).removeprefix("report/"))}" download>{_e(table)}.csv</a>: '
-        f"{_e(TABLE_DESCRIPTIONS[table])} ({len(read_rows(table_path(data_dir, table))[1]):,} rows)</li>"
-        for table in TABLES
+        f"{_e(TABLE_DESCRIPTIONS[table])} ({rows:,} rows)</li>"
+        for table, rows in _row_counts(data_dir).items()
     ]
     items.append(
         f'<li><a href="{_e(CODEBOOK.removeprefix("report/"))}" download>codebook.md</a>: what every column means '
