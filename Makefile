@@ -58,6 +58,14 @@ report: $(VENV_STAMP) ## Build the report (report/, figures/): only what changed
 report-check: $(VENV_STAMP) ## Exit 1 and say what is stale when report/ does not match code, data and parameters
 	$(PYTHON) -m dprk_report build --check
 
+.PHONY: release
+release: $(VENV_STAMP) ## Release the data if they changed: changelog, data package, commit, git tag data-YYYY.MM.DD
+	$(PYTHON) -m dprk_report release
+
+.PHONY: nightly
+nightly: $(VENV_STAMP) ## The scheduled job: validate, build, release or commit what changed; exit 4 when the data are stale
+	$(PYTHON) -m dprk_report nightly
+
 .PHONY: bench
 bench: $(VENV_STAMP) ## Benchmark the build against the naive papermill chain (writes bench/results.json)
 	$(PYTHON) bench/run.py

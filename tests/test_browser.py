@@ -98,9 +98,21 @@ def _local_file(url: str) -> Path | None:
     return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
 
 
-def _pages_in_manifest() -> set[str]:
+def _notebook_pages() -> set[str]:
     manifest = json.loads((REPORT / "manifest.json").read_text())
     return {output for entry in manifest["pages"].values() for output in entry["outputs"] if output.endswith(".html")}
+
+
+#: The data changelog lists records by id and names changed columns: that is how a reader finds them in the
+#: downloaded tables.
+CHANGELOG = "report/changelog.html"
+
+
+def _pages_in_manifest() -> set[str]:
+    """Every HTML page the build published but the index itself: the notebook pages and the changelog."""
+    manifest = json.loads((REPORT / "manifest.json").read_text())
+    others = {output for output in manifest["index"]["outputs"] if output.endswith(".html")}
+    return _notebook_pages() | (others - {"report/index.html"})
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +164,14 @@ def test_index_loads_cleanly(index):
     _check_page(index)
 
 
-@pytest.mark.parametrize("page", sorted(_pages_in_manifest()))
+def test_the_changelog_page_loads_cleanly_and_leads_back_to_the_index(browser):
+    visit = Visit(browser, paths.PROJECT_ROOT / CHANGELOG)
+    _check_page(visit)
+    assert (REPORT / "index.html").resolve() in {_local_file(url) for url in visit.hrefs()}
+    visit.page.close()
+
+
+@pytest.mark.parametrize("page", sorted(_notebook_pages()))
 def test_every_page_loads_cleanly_with_visible_figures(browser, page):
     visit = Visit(browser, paths.PROJECT_ROOT / page)
     _check_page(visit)
@@ -199,7 +218,7 @@ def test_a_reader_sees_no_code_and_nothing_overflows_at_each_width(sized, page):
     )
     import re
 
-    codes = sorted(set(re.findall(_CODE, text)))
+    codes = sorted(set(re.findall(_CODE, text))) if page != CHANGELOG else []
     assert codes == [], f"{page} shows record ids or snake_case to readers: {codes[:10]}"
     alts = visit.page.eval_on_selector_all("img", "images => images.map(img => img.alt)")
     assert all(alt.startswith("Chart: ") and len(alt) > 20 for alt in alts), f"{page}: an image without alt text"
@@ -213,7 +232,7 @@ def test_a_reader_sees_no_code_and_nothing_overflows_at_each_width(sized, page):
 SMALLEST_CHART_TEXT_PX = 12
 
 
-@pytest.mark.parametrize("page", sorted(_pages_in_manifest()))
+@pytest.mark.parametrize("page", sorted(_notebook_pages()))
 def test_chart_text_is_readable_on_a_phone(browser, page):
     context = _SizedContext(browser, 390)
     visit = Visit(context, paths.PROJECT_ROOT / page)
@@ -234,7 +253,7 @@ def test_every_chart_mark_links_to_an_article_of_the_source_list(browser, index)
     addresses, anchors = _source_addresses(), _index_anchors(index)
     index_file = REPORT / "index.html"
     linked = 0
-    for page in sorted(_pages_in_manifest()):
+    for page in sorted(_notebook_pages()):
         visit = Visit(browser, paths.PROJECT_ROOT / page)
         for written, url in visit.chart_links():
             local = _local_file(url.split("#")[0])

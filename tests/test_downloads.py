@@ -19,9 +19,9 @@ def test_downloads_neutralise_formulas_and_leave_the_curated_tables_as_written(f
     fake.write()
     (fake.data / "README.md").write_text("# Codebook\n", encoding="utf-8")
     curated = (fake.data / "statements.csv").read_bytes()
-    written = write_downloads(fake.data, tmp_path)
+    written = write_downloads(fake.data, tmp_path, "Test report", None)
     tables = [f"report/data/{table}.csv" for table in ("sources", "statements", "estimates", "citations")]
-    assert written == [*tables, "report/data/codebook.md"]
+    assert written == [*tables, "report/data/codebook.md", "report/data/datapackage.json"]
     with (tmp_path / "report/data/statements.csv").open(encoding="utf-8", newline="") as handle:
         (row,) = [row for row in csv.DictReader(handle) if row["statement_id"] == "ST001"]
     assert row["summary"] == '\'=HYPERLINK("http://x.test")'
@@ -62,5 +62,5 @@ def test_a_data_folder_without_its_own_codebook_gets_the_project_s(fake, tmp_pat
     from dprk_report import paths
 
     assert not (fake.data / "README.md").exists()
-    write_downloads(fake.data, tmp_path)
+    write_downloads(fake.data, tmp_path, "Test report", None)
     assert (tmp_path / "report/data/codebook.md").read_bytes() == (paths.DEFAULT_DATA_DIR / "README.md").read_bytes()

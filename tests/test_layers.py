@@ -1,4 +1,4 @@
-"""The package's layers import one way: pipeline -> report -> analysis -> data -> text.
+"""The package's layers import one way: release -> pipeline -> report -> analysis -> data -> text.
 
 Each subpackage may import only the layers below it (and the shared ``paths`` and
 ``vocab`` modules). A lower layer importing a higher one fails here, naming the
@@ -21,6 +21,7 @@ ALLOWED = {
     "analysis": {"data", "text"},
     "report": {"analysis", "data", "text"},
     "pipeline": {"report", "analysis", "data", "text"},
+    "release": {"pipeline", "report", "analysis", "data", "text"},
     "curation": {"data", "text"},
     "testing": {"data", "text"},
 }

@@ -94,9 +94,44 @@ def _accept(args: argparse.Namespace) -> int:
     return 0
 
 
+def _release(args: argparse.Namespace) -> int:
+    """Release the data when they changed since the last release; otherwise say there is nothing to release."""
+    from dprk_report.release.make import ReleaseError, make_release
+
+    try:
+        outcome = make_release(args.date)
+    except ReleaseError as error:
+        print(f"release failed: {error}", file=sys.stderr)
+        return 1
+    for line in outcome.lines:
+        print(line)
+    return 0
+
+
+def _nightly(args: argparse.Namespace) -> int:
+    """The scheduled job: validate, build, release or commit, staleness alarm."""
+    from dprk_report.release.nightly import run_nightly
+
+    return run_nightly(args.date)
+
+
+def _day(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day written YYYY-MM-DD") from None
+
+
 BUILD_EPILOG = """exit status: 0 the report is up to date (built or already current);
 1 the build failed (invalid data or config, a failing notebook) and nothing published changed,
 or with --check the report is stale; 3 another build is running and --no-wait was given."""
+
+
+NIGHTLY_EPILOG = """exit status: 0 done (published, released or committed what changed);
+1 a step failed (invalid data, a failing build, a release or commit that failed) and nothing published changed;
+3 another build is running; 4 done, but the newest estimate is older than stale_after_days (report.toml)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,6 +164,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-wait", action="store_true", help="exit with status 3 instead of waiting when another build is running"
     )
     build.set_defaults(run=_build)
+    release = commands.add_parser(
+        "release",
+        help="release the data when they changed: changelog, data package, commit and git tag data-YYYY.MM.DD",
+        epilog="exit status: 0 released, or nothing to release; 1 the release failed and nothing was committed.",
+    )
+    release.add_argument(
+        "--date", type=_day, metavar="YYYY-MM-DD", help="the day that names the release (default: today, UTC)"
+    )
+    release.set_defaults(run=_release)
+    nightly = commands.add_parser(
+        "nightly",
+        help="the scheduled job: validate, build, release (when the data changed), commit, staleness alarm",
+        epilog=NIGHTLY_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    nightly.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="today, for the release name and the alarm")
+    nightly.set_defaults(run=_nightly)
     add = commands.add_parser("add-source", help="register an archived article and propose candidate rows")
     add.add_argument("path", type=Path, help="the article's text file, already placed in the archive")
     add.add_argument("--outlet", help="the publication, when the text does not name it")

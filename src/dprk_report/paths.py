@@ -29,6 +29,8 @@ DEFAULT_ARCHIVE_DIR = PROJECT_ROOT.parent / "shared" / "sources"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 REPORT_CONFIG = PROJECT_ROOT / "report.toml"
 LOCK_FILE = PROJECT_ROOT / "uv.lock"
+#: Citation metadata (Citation File Format); a release sets its version and date.
+CITATION = PROJECT_ROOT / "CITATION.cff"
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Scratch space of the build: staging, failed notebooks, the lock. Never published.
 BUILD_DIR = PROJECT_ROOT / "build"

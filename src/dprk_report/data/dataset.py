@@ -93,7 +93,7 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
     complete_replace(data_dir)  # a change of several tables cut off by a crash is finished first
     key = (str(data_dir), str(archive_dir), data_version(data_dir, archive_dir))
     if key not in _LOADED:
-        checked = validation_key(key[2])  # the version just computed for the cache key
+        checked = validation_key(key[2], data_dir)  # the version just computed for the cache key
         if os.environ.get(paths.TRUSTED_ENV) == key[2] or known_valid(checked):
             # The build validated exactly this version and told its kernels so (paths.TRUSTED_ENV), or this
             # very data was validated before by the same rules (data.validated).

@@ -20,13 +20,17 @@ from dprk_report.text.quotes import normalise, word_count
 MAX_QUOTE_WORDS = 30
 
 
-def _form(pattern: str, description: str) -> pa.Check:
-    """The whole cell must match ``pattern``; ``description`` says what that means."""
+def _form(pattern: str, description: str, field_type: str = "string") -> pa.Check:
+    """The whole cell must match ``pattern``; ``description`` says what that means.
+
+    ``statistics`` carries the pattern and the value type for the data package (``data.package``)."""
     compiled = re.compile(pattern)
     return pa.Check(
         lambda value: compiled.fullmatch(value) is not None,
         element_wise=True,
+        name="form",
         error=f"must be {description}",
+        statistics={"pattern": pattern, "type": field_type},
     )
 
 
@@ -42,8 +46,16 @@ def _is_date(value: str) -> bool:
     return True
 
 
-DATE = pa.Check(_is_date, element_wise=True, error="must be a real date written YYYY-MM-DD, YYYY-MM or YYYY")
-WHOLE_NUMBER = _form(r"\d+", "a whole number written with digits only (no separators)")
+#: The written forms of a date at day, month or year precision.
+DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
+DATE = pa.Check(
+    _is_date,
+    element_wise=True,
+    name="date",
+    error="must be a real date written YYYY-MM-DD, YYYY-MM or YYYY",
+    statistics={"pattern": DATE_PATTERN, "type": "string"},
+)
+WHOLE_NUMBER = _form(r"\d+", "a whole number written with digits only (no separators)", field_type="integer")
 ARCHIVE_FILE = _form(r"\d{3,}_[^/\\]+", "an archive file name such as 005_outlet.txt")
 SOURCE_ID = _form(r"S\d{3,}", "a source id such as S005")
 QUOTE_LENGTH = pa.Check(
@@ -66,6 +78,11 @@ def required(*checks: pa.Check, unique: bool = False) -> pa.Column:
 def optional(*checks: pa.Check) -> pa.Column:
     """A column whose cells may be empty; filled cells must pass ``checks``."""
     return pa.Column(pa.String, list(checks), nullable=True)
+
+
+def people(*checks: pa.Check) -> pa.Column:
+    """An optional count of people."""
+    return pa.Column(pa.String, list(checks), nullable=True, metadata={"unit": "people"})
 
 
 def added_later(*checks: pa.Check) -> pa.Column:
@@ -125,9 +142,9 @@ ESTIMATES = _schema(
     {
         "estimate_id": required(_form(r"ES\d{3,}", "an estimate id such as ES001"), unique=True),
         "metric": required(_one_of(vocab.METRICS)),
-        "low": optional(WHOLE_NUMBER),
-        "best": optional(WHOLE_NUMBER),
-        "high": optional(WHOLE_NUMBER),
+        "low": people(WHOLE_NUMBER),
+        "best": people(WHOLE_NUMBER),
+        "high": people(WHOLE_NUMBER),
         "scope": required(_one_of(vocab.SCOPES)),
         "qualifier": optional(_one_of(vocab.QUALIFIER_KINDS)),
         "estimator": optional(),

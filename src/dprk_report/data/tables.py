@@ -21,6 +21,13 @@ from dprk_report import paths
 
 #: The four tables, in the order problems are reported.
 TABLES = ("sources", "statements", "estimates", "citations")
+#: Each table's id column (the first column of its schema in ``schema``).
+ID_COLUMNS = {
+    "sources": "source_id",
+    "statements": "statement_id",
+    "estimates": "estimate_id",
+    "citations": "citation_id",
+}
 
 
 def table_path(data_dir: Path, table: str) -> Path:

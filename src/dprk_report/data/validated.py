@@ -12,18 +12,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from dprk_report import paths
+from dprk_report.data.ids import register_files
 from dprk_report.data.version import text_hash, tree_hash
 
 #: The code whose rules decide validity.
 _RULES = ("data", "text")
 
 
-def validation_key(version: str) -> str:
-    """Hash of a data version (``data.version.data_version``, which the caller has already computed) and of
-    the code that validates it."""
+def validation_key(version: str, data_dir: Path | None = None) -> str:
+    """Hash of a data version (``data.version.data_version``, which the caller has already computed), of the
+    register of published ids (``data.ids``) and of the code that validates them."""
     package = paths.PACKAGE_DIR
     rules = [p for folder in _RULES for p in (package / folder).rglob("*.py")] + [package / "vocab.py"]
-    return text_hash(version + tree_hash(rules, package))
+    data = Path(data_dir) if data_dir is not None else paths.data_dir()
+    register = tree_hash(register_files(data), data)
+    return text_hash(version + register + tree_hash(rules, package))
 
 
 def _marker(key: str) -> Path:

@@ -15,6 +15,7 @@ import pandera.pandas as pa
 from dprk_report import paths
 from dprk_report.data.checks import CROSS_CHECKS, Tables
 from dprk_report.data.findings import WARNING, Finding
+from dprk_report.data.ids import id_problems
 from dprk_report.data.schema import SCHEMAS
 from dprk_report.data.tables import TABLES, complete_replace, read_table, table_names, table_path
 from dprk_report.text.quotes import FORMULA_STARTS
@@ -66,6 +67,7 @@ def validate(data_dir: Path | None = None, archive_dir: Path | None = None) -> V
     for check in CROSS_CHECKS:
         check(tables)
     problems += [Finding(*found) for found in tables.problems]
+    problems += id_problems(data_dir, frames, names)
     order = {name: position for position, name in enumerate(names.values())}
     problems.sort(key=lambda problem: (order.get(problem.file, len(order)), problem.row or 0))
     counts = {table: len(frame) for table, frame in frames.items()}

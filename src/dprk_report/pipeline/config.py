@@ -15,7 +15,10 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 #: A notebook is named by its file name in notebooks/ without ".ipynb" ("02-chart-statement-cadence").
 _NOTEBOOK = re.compile(r"[0-9]{2}-[a-z0-9][a-z0-9-]*")
 #: The settings report.toml may hold, at the top and in each [[variant]]; any other key is a mistake.
-TOP_KEYS = {"title", "description", "notebooks", "cell_timeout_seconds", "limitations", "variant"}
+TOP_KEYS = {"title", "description", "notebooks", "cell_timeout_seconds", "limitations", "stale_after_days", "variant"}
+#: Default of ``stale_after_days``: the newest estimate older than this is an alarm on the index and in the
+#: scheduled job (The Economist's estimates stop their update after three months without a new one).
+STALE_AFTER_DAYS = 90
 VARIANT_KEYS = {"name", "title", "parameters"}
 
 
@@ -77,6 +80,7 @@ class ReportConfig:
     pages: list[Page] = field(default_factory=list)
     limitations: tuple[str, ...] = ()
     path: Path = paths.REPORT_CONFIG
+    stale_after_days: int = STALE_AFTER_DAYS
 
     @property
     def variants(self) -> dict[str, str]:
@@ -134,6 +138,9 @@ def load_config(path: Path | None = None) -> ReportConfig:
     timeout = raw.get("cell_timeout_seconds", 600)
     if not isinstance(timeout, int) or timeout <= 0:
         raise ConfigError(f"{where}: cell_timeout_seconds {timeout!r} must be a positive whole number")
+    stale_after = raw.get("stale_after_days", STALE_AFTER_DAYS)
+    if not isinstance(stale_after, int) or isinstance(stale_after, bool) or stale_after <= 0:
+        raise ConfigError(f"{where}: stale_after_days {stale_after!r} must be a positive whole number of days")
     return ReportConfig(
         str(raw.get("title", "Report")),
         str(raw.get("description", "")).strip(),
@@ -141,6 +148,7 @@ def load_config(path: Path | None = None) -> ReportConfig:
         pages,
         _limitations(raw, where),
         path,
+        stale_after,
     )
 
 

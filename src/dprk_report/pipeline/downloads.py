@@ -1,4 +1,5 @@
-"""The dataset as downloads beside the index (``report/data/``): the four tables and the codebook.
+"""The dataset as downloads beside the index (``report/data/``): the four tables, the codebook and the data
+package that describes them (``datapackage.json``, see ``data.package``).
 
 The exported tables are safe to open in a spreadsheet: a cell that a spreadsheet would run as a formula
 (it begins with ``=``, ``+``, ``-`` or ``@``) gets a leading apostrophe. The curated tables in ``data/``
@@ -7,30 +8,40 @@ stay as written.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 from dprk_report import paths
+from dprk_report.data.package import descriptor
+from dprk_report.data.releases import Release
 from dprk_report.data.tables import TABLES, read_rows, table_path, write_rows
 from dprk_report.text.quotes import spreadsheet_safe
 
 #: Where the downloads go, relative to the output root.
 FOLDER = "report/data"
 CODEBOOK = f"{FOLDER}/codebook.md"
+DATAPACKAGE = f"{FOLDER}/datapackage.json"
 
 
 def table_download(table: str) -> str:
     return f"{FOLDER}/{table}.csv"
 
 
-def write_downloads(data_dir: Path, out: Path) -> list[str]:
-    """Write the downloads under the output root ``out``; return their names (relative to ``out``)."""
+def write_downloads(data_dir: Path, out: Path, title: str, release: Release | None) -> list[str]:
+    """Write the downloads under the output root ``out``; return their names (relative to ``out``).
+
+    ``release`` is the release these tables are (``None`` for data not released as they are)."""
     (out / FOLDER).mkdir(parents=True, exist_ok=True)
-    written = []
+    written, headers = [], {}
     for table in TABLES:
         header, rows = read_rows(table_path(data_dir, table))
         safe = [{column: spreadsheet_safe(value) if value else value for column, value in row.items()} for row in rows]
         write_rows(out / table_download(table), header, safe)
         written.append(table_download(table))
+        headers[table] = header
     shutil.copyfile(paths.codebook(data_dir), out / CODEBOOK)
-    return written + [CODEBOOK]
+    codebook = paths.codebook(data_dir).read_text(encoding="utf-8")
+    package = descriptor(headers, codebook, title, *((release.name, release.date) if release else ()))
+    (out / DATAPACKAGE).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return written + [CODEBOOK, DATAPACKAGE]

@@ -9,11 +9,12 @@ from dprk_report.data.version import data_version, file_hash, text_hash, tree_ha
 
 PACKAGE_SUFFIXES = (".py", ".j2", ".css", ".json")
 #: Parts of the package a page never runs: editing them leaves the published pages current.
-NOT_RUN_BY_PAGES = ("curation", "testing", "cli.py", "cli_from_make.py", "__main__.py")
+NOT_RUN_BY_PAGES = ("curation", "release", "testing", "cli.py", "cli_from_make.py", "__main__.py")
 
 
 def package_hash() -> str:
-    """Hash of the package code the pages run (everything but the curation commands, test helpers and CLI)."""
+    """Hash of the package code the pages run (everything but the curation and release commands, test helpers
+    and CLI)."""
     files = [
         p
         for p in paths.PACKAGE_DIR.rglob("*")

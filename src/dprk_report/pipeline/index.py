@@ -10,7 +10,9 @@ import html
 from pathlib import Path
 
 from dprk_report import paths
+from dprk_report.data.releases import Release, read_releases, release_of
 from dprk_report.data.tables import TABLES, read_rows, table_path
+from dprk_report.pipeline.changelog import PAGE as CHANGELOG_PAGE
 from dprk_report.pipeline.config import ReportConfig
 from dprk_report.report.evidence import source_anchor_id
 
@@ -32,6 +34,8 @@ td.url { word-break: break-all; color: #555; }
 .scroll { overflow-x: auto; max-width: 100%; }
 .glance { background: #f6f8fa; border: 1px solid #e1e4e8; border-radius: 6px; padding: .6rem 1rem; }
 .glance li { margin: .2rem 0; } blockquote.cite { border-left: 3px solid #ccc; margin: .5rem 0; padding: .2rem .8rem; }
+.alarm { background: #fff4e5; border: 2px solid #c25e00; border-radius: 6px; padding: .6rem 1rem; margin: 1rem 0; }
+.release { font-size: .95rem; }
 a { color: #1a5fb4; }
 """
 
@@ -105,8 +109,8 @@ TABLE_DESCRIPTIONS = {
 }
 
 
-def _downloads_section(data_dir: Path) -> str:
-    from dprk_report.pipeline.downloads import CODEBOOK, table_download
+def _downloads_section(data_dir: Path, release: Release | None) -> str:
+    from dprk_report.pipeline.downloads import CODEBOOK, DATAPACKAGE, table_download
 
     items = [
         f'<li><a href="{_e(table_download(table).removeprefix("report/"))}" download>{_e(table)}.csv</a>: '
@@ -117,10 +121,17 @@ def _downloads_section(data_dir: Path) -> str:
         f'<li><a href="{_e(CODEBOOK.removeprefix("report/"))}" download>codebook.md</a>: what every column means '
         "and the rules the tables follow</li>"
     )
+    items.append(
+        f'<li><a href="{_e(DATAPACKAGE.removeprefix("report/"))}" download>datapackage.json</a>: the tables '
+        "described for software (a Frictionless Data Package: field types, units, vocabularies, keys)</li>"
+    )
+    named = f"release {_e(release.name)}" if release else "data not yet released as they are"
     return (
-        f'<ul class="downloads">{"".join(items)}</ul><p class="meta">CSV, UTF-8, one header row. A cell that a '
-        "spreadsheet would run as a formula (one beginning with =, +, - or @) starts with an apostrophe in these "
-        "copies.</p>"
+        f'<p>The dataset ({named}; <a href="{_e(CHANGELOG_PAGE.removeprefix("report/"))}">what changed in each '
+        f'release</a>):</p><ul class="downloads">{"".join(items)}</ul><p class="meta">CSV, UTF-8, one header row. '
+        "A cell that a spreadsheet would run as a formula (one beginning with =, +, - or @) starts with an "
+        "apostrophe in these copies. The data are licensed under CC BY 4.0 (give credit as below); the quotes "
+        "remain their publishers' words.</p>"
     )
 
 
@@ -162,19 +173,89 @@ def _date_text(written: str, precision: str) -> str:
     return text + (" or later" if precision == "not_before" else "")
 
 
-def _glance(data_dir: Path) -> str:
-    """The headline: the latest figure of each measure (the estimates page's rule) and how fresh the data are."""
+def _glance(data_dir: Path, release: Release | None, stale_after_days: int) -> str:
+    """The headline: the latest figure of each measure (the estimates page's rule), how fresh the data are and,
+    when no estimate is recent, the alarm."""
     from dprk_report.analysis import lineage
+    from dprk_report.analysis.freshness import freshness
     from dprk_report.data.dataset import load_dataset
-    from dprk_report.report.findings import LATEST_RULE, latest_figures
+    from dprk_report.report.findings import LATEST_RULE, latest_figures, newest_record_lines
 
     dataset = load_dataset(data_dir)
     lines = "".join(f"<li>Latest {_e(line)}.</li>" for line in latest_figures(lineage.estimate_table(dataset)))
     newest = dataset.sources["published_date_start"].max()
+    # Ages count to a day the data fix (the release's, else the newest article's), so a rebuild of the same
+    # data gives the same page; the scheduled job checks against today (release.nightly).
+    as_of, as_of_text = (
+        (release.date, f"release {release.name} ({_long(release.date)})")
+        if release
+        else (newest, f"the newest article ({_long(newest)})")
+    )
+    fresh = freshness(dataset, as_of)
+    ages = "".join(f"<li>{_e(line)}.</li>" for line in newest_record_lines(fresh, as_of_text))
+    alarm = (
+        f'<div class="alarm" role="alert"><strong>These figures are old.</strong> No troop or casualty estimate '
+        f"in the data was made public in the {stale_after_days} days before {_e(as_of_text)}: the newest "
+        f"dates from {_long(fresh.newest_estimate)}, {fresh.estimate_age} days earlier. Read every figure as of "
+        "its date.</div>"
+        if fresh.stale(stale_after_days) and fresh.estimate_age is not None
+        else ""
+    )
     return (
-        f'<div class="glance"><p><strong>At a glance.</strong> Last updated with an article of '
-        f"{newest.day} {newest:%B %Y}; {len(dataset.sources)} archived articles.</p><ul>{lines}</ul>"
+        f'{alarm}<div class="glance"><p><strong>At a glance.</strong> Last updated with an article of '
+        f"{_long(newest)}; {len(dataset.sources)} archived articles.</p><ul>{lines}{ages}</ul>"
         f'<p class="meta">The latest figure of each measure is {_e(LATEST_RULE)}.</p></div>'
+    )
+
+
+def _long(day) -> str:
+    from datetime import date
+
+    day = date.fromisoformat(day) if isinstance(day, str) else day
+    return f"{day.day} {day:%B %Y}"
+
+
+def _release_line(releases: list[Release], release: Release | None) -> str:
+    changelog = f'<a href="{_e(CHANGELOG_PAGE.removeprefix("report/"))}">what changed</a>'
+    if release:
+        return (
+            f'<p class="release">Data release <strong>{_e(release.name)}</strong> of {_long(release.date)} '
+            f"({changelog}).</p>"
+        )
+    if releases:
+        return (
+            f'<p class="release">These data include changes made after release <strong>{_e(releases[-1].name)}'
+            f"</strong> of {_long(releases[-1].date)}; the next release will name them ({changelog}).</p>"
+        )
+    return '<p class="release">The data have not been released yet.</p>'
+
+
+def _citation(config: ReportConfig, release: Release | None, data_version: str) -> str:
+    """The suggested citation, from ``CITATION.cff`` (authors, title) and the release the data are."""
+    import yaml
+
+    try:
+        cff = yaml.safe_load(paths.CITATION.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        cff = {}
+    authors = (
+        ", ".join(
+            a.get("name") or " ".join(filter(None, (a.get("given-names"), a.get("family-names"))))
+            for a in cff.get("authors", [])
+        )
+        or "dprk-report maintainers"
+    )
+    title = cff.get("title") or config.title
+    if release:
+        which = f"({release.date[:4]}). {title}. Data release {release.name} [dataset], git tag data-{release.name}."
+    else:
+        which = f"{title}. Unreleased data, version {data_version[:12]} [dataset]."
+    return (
+        f'<blockquote class="cite">{_e(authors)} {_e(which)} Licence: CC BY 4.0.</blockquote>'
+        '<p class="meta">Cite the release you used: its tag rebuilds exactly these tables and this report. '
+        "Citation metadata: <code>CITATION.cff</code>. The data are licensed under "
+        '<a href="https://creativecommons.org/licenses/by/4.0/" rel="license noreferrer">CC BY 4.0</a> '
+        "(<code>data/LICENSE.md</code>); the code under the MIT licence (<code>LICENSE</code>).</p>"
     )
 
 
@@ -182,6 +263,8 @@ def render_index(config: ReportConfig, pages: dict[str, dict], data_version: str
     """The index page as HTML text."""
     data_dir = Path(data_dir or paths.data_dir())
     limitations = "".join(f"<li>{_e(item)}</li>" for item in config.limitations)
+    releases = read_releases(data_dir)
+    release = release_of(releases, data_version)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -193,13 +276,14 @@ def render_index(config: ReportConfig, pages: dict[str, dict], data_version: str
 <body>
 <h1>{_e(config.title)}</h1>
 <p>{_e(config.description)}</p>
-{_glance(data_dir)}
+{_release_line(releases, release)}
+{_glance(data_dir, release, config.stale_after_days)}
 <p class="meta">Data version <code title="{_e(data_version)}">{_e(data_version[:12])}</code>
 (a hash of the curated tables and the archived articles they cite): {_e(_counts(data_dir))}.</p>
 <h2>Pages</h2>
 {_pages_section(config, pages)}
 <h2>Data</h2>
-{_downloads_section(data_dir)}
+{_downloads_section(data_dir, release)}
 <h2>Sources</h2>
 <p class="meta">Copies of one wire agency's story (the Wire column) are one report, not independent confirmation.</p>
 {_sources_section(data_dir)}
@@ -213,8 +297,7 @@ wording changed. Where articles disagree, both are recorded and the choice is ex
 <h2>Limitations</h2>
 <ul>{limitations}</ul>
 <h2>How to cite</h2>
-<blockquote class="cite">{_e(config.title)}. Curated dataset and report,
-data version {_e(data_version[:12])}.</blockquote>
+{_citation(config, release, data_version)}
 </body>
 </html>
 """

@@ -56,20 +56,29 @@ def page_reason(page: Page, inputs: dict[str, str], recorded: dict | None, root:
 
 
 def index_inputs(config: ReportConfig, fingerprints: Fingerprints, pages: dict[str, dict]) -> dict[str, str]:
-    """The index shows the config, the data (and offers it, with its codebook, as downloads) and each page's
-    title, finding and first chart."""
+    """The index shows the config, the data (and offers it, with its codebook, as downloads), each page's
+    title, finding and first chart, and the release the data are (with the changelog page)."""
     summary = json.dumps(
         {key: [entry.get("title"), entry.get("finding"), entry.get("chart")] for key, entry in sorted(pages.items())},
         ensure_ascii=False,
         sort_keys=True,
     )
+    data_dir = paths.data_dir()
     return {
         "config": fingerprints.config,
         "data": fingerprints.data,
         "package": fingerprints.package,
         "pages": text_hash(summary),
-        "codebook": file_hash(paths.codebook(paths.data_dir())),
+        "codebook": file_hash(paths.codebook(data_dir)),
+        # The release list, the changelog and the citation: shown on the index and the changelog page.
+        "releases": text_hash("".join(file_hash(path) if path.is_file() else "-" for path in release_files(data_dir))),
     }
+
+
+def release_files(data_dir: Path) -> list[Path]:
+    from dprk_report.data.releases import changelog_path, releases_path
+
+    return [releases_path(data_dir), changelog_path(data_dir), paths.CITATION]
 
 
 @dataclass

@@ -235,16 +235,22 @@ def _finish(config, fingerprints, manifest, plan, built: dict, staging: Path) ->
             (staging / output).unlink(missing_ok=True)
     for key, entry in built.items():
         pages[key] = entry | {"inputs": plan.inputs[key]}
+    from dprk_report.data.releases import read_releases, release_of
+    from dprk_report.pipeline.changelog import PAGE as CHANGELOG_PAGE
+    from dprk_report.pipeline.changelog import render_changelog
     from dprk_report.pipeline.downloads import write_downloads
     from dprk_report.pipeline.execute import NOTEBOOK_CSS, write_notebook_css
-    from dprk_report.pipeline.index import render_index
+    from dprk_report.pipeline.index import STYLE, render_index
 
+    data_dir = paths.data_dir()
     write_notebook_css(staging)
-    downloads = write_downloads(paths.data_dir(), staging)
+    release = release_of(read_releases(data_dir), fingerprints.data)
+    downloads = write_downloads(data_dir, staging, config.title, release)
     (staging / INDEX).write_text(render_index(config, pages, fingerprints.data), encoding="utf-8")
+    (staging / CHANGELOG_PAGE).write_text(render_changelog(data_dir, config.title, STYLE), encoding="utf-8")
     index = {
         "inputs": index_inputs(config, fingerprints, pages),
-        "outputs": {name: file_hash(staging / name) for name in (INDEX, NOTEBOOK_CSS, *downloads)},
+        "outputs": {name: file_hash(staging / name) for name in (INDEX, CHANGELOG_PAGE, NOTEBOOK_CSS, *downloads)},
     }
     document = {"data_version": fingerprints.data, "pages": pages, "index": index}
     (staging / MANIFEST).write_text(

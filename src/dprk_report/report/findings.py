@@ -56,6 +56,40 @@ def latest_figures(estimates: pd.DataFrame) -> list[str]:
     return lines
 
 
+def newest_record_lines(fresh, as_of_text: str) -> list[str]:
+    """The newest estimate and statement, and how many days before ``as_of_text`` each was made public
+    (``fresh``: ``analysis.freshness.Freshness``)."""
+    lines = []
+    if fresh.estimate is not None:
+        row = fresh.estimate
+        when = public_when(row["public_date"], row["public_date_basis"], day)
+        increment = " more" if row["scope"] == "additional" else ""
+        lines.append(
+            f"Newest estimate: a {METRIC_LABELS[row['metric']].lower()} figure, {figure_text(row)}{increment}, from "
+            f"{row['estimator']} ({when}), {plural(fresh.estimate_age, 'day')} before {as_of_text}"
+        )
+    if fresh.statement is not None:
+        row = fresh.statement
+        who = row["speaker"] if isinstance(row["speaker"], str) and row["speaker"] else f"{row['side']} officials"
+        lines.append(
+            f"Newest statement: {who} ({_statement_when(row)}), {plural(fresh.statement_age, 'day')} "
+            f"before {as_of_text}"
+        )
+    return lines
+
+
+def _statement_when(row: pd.Series) -> str:
+    """A timeline row's date at the precision known: a day, a month, a year, or 'no later than' a day."""
+    when = row["timeline_date"]
+    if row["date_marker"] == cadence.MARKER_NO_LATER_THAN:
+        return f"no later than {day(when)}"
+    if row["date_precision"] == "month":
+        return f"{when:%b %Y}"
+    if row["date_precision"] == "year":
+        return f"{when:%Y}"
+    return day(when)
+
+
 def coverage_findings(contributions: pd.DataFrame, timeline: pd.DataFrame, estimates: pd.DataFrame) -> list[str]:
     if contributions.empty:
         return ["No archived article was published in this window."]

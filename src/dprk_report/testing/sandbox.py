@@ -19,7 +19,18 @@ from pathlib import Path
 
 from dprk_report import paths
 
-COPIED = ("src", "notebooks", "data", "tests", "conftest.py", "report.toml", "pyproject.toml", "uv.lock")
+COPIED = (
+    "src",
+    "notebooks",
+    "data",
+    "tests",
+    "conftest.py",
+    "report.toml",
+    "pyproject.toml",
+    "uv.lock",
+    "CITATION.cff",
+    ".gitignore",
+)
 SMALL_CONFIG = """
 title = "Test report"
 description = "A one-variant report for tests."

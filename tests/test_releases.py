@@ -1,0 +1,298 @@
+"""Releases: what changed between two versions of the tables, the changelog, stable ids, the data package,
+the citation metadata and the staleness alarm. The end-to-end sequence is in ``test_nightly.py``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import problem_at
+from dprk_report import paths, vocab
+from dprk_report.data import ids
+from dprk_report.data.changes import FieldChange, dataset_changes, table_changes
+from dprk_report.data.releases import Release, release_name, release_of
+from dprk_report.pipeline.config import ConfigError, load_config
+from dprk_report.pipeline.downloads import DATAPACKAGE, write_downloads
+from dprk_report.release import changelog
+from dprk_report.release.make import cite_release, datapackage_problems
+
+# --- what changed ---------------------------------------------------------------------------------------
+
+
+def test_changes_are_found_by_id_field_by_field():
+    old = [
+        {"statement_id": "ST001", "speaker": "A", "summary": "one"},
+        {"statement_id": "ST002", "speaker": "B", "summary": "two"},
+    ]
+    new = [
+        {"statement_id": "ST002", "speaker": "B", "summary": "two, corrected"},
+        {"statement_id": "ST003", "speaker": None, "summary": "three"},
+    ]
+    changes = table_changes(old, new, "statement_id")
+    assert changes.added == ["ST003"]
+    assert changes.removed == ["ST001"]
+    assert changes.changed == {"ST002": [FieldChange("summary", "two", "two, corrected")]}
+
+
+def test_an_unchanged_table_has_no_changes_and_reordering_is_no_change():
+    rows = [{"estimate_id": "ES001", "best": "10"}, {"estimate_id": "ES002", "best": "20"}]
+    assert not table_changes(rows, list(reversed(rows)), "estimate_id")
+
+
+def test_a_cell_emptied_is_a_change_to_empty():
+    changes = table_changes(
+        [{"estimate_id": "ES001", "high": "12"}], [{"estimate_id": "ES001", "high": None}], "estimate_id"
+    )
+    assert changes.changed["ES001"] == [FieldChange("high", "12", None)]
+
+
+# --- the changelog --------------------------------------------------------------------------------------
+
+COUNTS = {"sources": 2, "statements": 2, "estimates": 1, "citations": 3}
+
+
+def _release(name: str, date: str) -> Release:
+    return Release(name, date, "v-" + name, COUNTS)
+
+
+def test_the_changelog_lists_added_changed_and_removed_records_with_why():
+    old = {
+        "statements": [{"statement_id": "ST001", "speaker": "A", "summary": "Seoul condemns the deployment."}],
+        "citations": [{"citation_id": "C0001", "record_id": "ST001", "source_id": "S000", "quote": "we condemn"}],
+    }
+    new = {
+        "statements": [{"statement_id": "ST001", "speaker": "B", "summary": "Seoul condemns the deployment."}],
+        "estimates": [{"estimate_id": "ES004", "summary": "About 2,500 killed."}],
+        "citations": [],
+    }
+    changes = dataset_changes(old, new)
+    text = changelog.section(
+        _release("2026.12.03", "2026-12-03"),
+        _release("2026.12.02", "2026-12-02"),
+        changes,
+        {"sources": [], **new},
+        old,
+        {"C0001": "the quote was from another article"},
+    )
+    assert text.startswith("## 2026.12.03 (3 December 2026)\n")
+    assert "Compared with 2026.12.02: added 1 estimate; changed 1 statement; removed 1 citation." in text
+    assert "- Added **ES004**: About 2,500 killed." in text
+    assert "- Changed **ST001** (Seoul condemns the deployment.): `speaker` `A` → `B`" in text
+    assert "- Removed **C0001** (ST001 in S000: “we condemn”): the quote was from another article" in text
+    assert "### Articles" not in text  # no source changed
+
+
+def test_the_first_release_is_summarised_by_its_size():
+    text = changelog.section(_release("2026.12.02", "2026-12-02"), None, {}, {}, {}, {})
+    assert "First release: 2 articles, 2 statements, 1 estimate, 3 citations." in text
+
+
+def test_a_new_section_goes_first_under_the_heading():
+    first = changelog.with_section(None, "## 2026.12.02 (2 December 2026)\n\nFirst release.")
+    both = changelog.with_section(first, "## 2026.12.03 (3 December 2026)\n\nCompared with 2026.12.02.")
+    assert both.startswith(changelog.HEADING)
+    assert both.index("## 2026.12.03") < both.index("## 2026.12.02")
+    assert both.count(changelog.INTRODUCTION) == 1
+
+
+def test_release_names_are_days_and_a_second_release_of_a_day_is_numbered():
+    day = dt.date(2026, 11, 25)
+    assert release_name(day, []) == "2026.11.25"
+    assert release_name(day, ["2026.11.25"]) == "2026.11.25.2"
+    assert release_name(day, ["2026.11.25", "2026.11.25.2"]) == "2026.11.25.3"
+
+
+def test_the_release_of_data_is_the_newest_with_that_version():
+    a, b = Release("2026.12.01", "2026-12-01", "x", COUNTS), Release("2026.12.02", "2026-12-02", "y", COUNTS)
+    assert release_of([a, b], "x") == a
+    assert release_of([a, b], "z") is None
+
+
+# --- stable ids -----------------------------------------------------------------------------------------
+
+
+def _publish(fake, *rows: dict) -> None:
+    header = ids.PUBLISHED_HEADER
+    ids.write_published(fake.data, [dict.fromkeys(header) | {"published_in": "2026.12.02"} | row for row in rows])
+
+
+def test_a_published_record_cannot_disappear_without_a_removal_note(fake):
+    _publish(fake, {"record_id": "ST001", "table": "statements"}, {"record_id": "ST002", "table": "statements"})
+    assert fake.problems() == []
+    fake.rows["statements"] = [row for row in fake.rows["statements"] if row["statement_id"] != "ST002"]
+    fake.rows["citations"] = [row for row in fake.rows["citations"] if row["record_id"] != "ST002"]
+    fake.write()
+    found = problem_at(fake.problems(), "releases/published-ids", 3, "record_id", "ST002")
+    assert "published in release 2026.12.02" in found and "removals.csv" in found
+    ids.write_removals(fake.data, [{"record_id": "ST002", "reason": "a duplicate of ST001"}])
+    assert fake.problems() == []
+
+
+def test_a_removal_note_needs_a_reason_and_a_record_really_removed(fake):
+    _publish(fake, {"record_id": "ST001", "table": "statements"})
+    ids.write_removals(fake.data, [{"record_id": "ST001", "reason": None}])
+    problem_at(fake.problems(), "releases/removals", 2, "reason", "ST001")
+    ids.write_removals(fake.data, [{"record_id": "ST001", "reason": "wrong speaker"}])
+    problem_at(fake.problems(), "releases/removals", 2, "record_id", "still in the tables")
+
+
+def test_an_id_once_removed_is_never_reused(fake):
+    _publish(fake, {"record_id": "ES003", "table": "estimates", "removed_in": "2026.12.03"})
+    found = problem_at(fake.problems(), "estimates", 4, "estimate_id", "ES003")
+    assert "never reused" in found
+
+
+def test_a_published_source_keeps_its_article_and_its_id(fake):
+    _publish(fake, {"record_id": "S000", "table": "sources", "archive_file": "001_wire-daily.txt"})
+    problem_at(fake.problems(), "sources", 2, "archive_file", "S000 was published for 001_wire-daily.txt")
+    problem_at(fake.problems(), "sources", 3, "source_id", "001_wire-daily.txt was published as S000")
+
+
+def test_the_remembered_validation_is_keyed_by_the_register(tmp_path):
+    from dprk_report.data.validated import validation_key
+
+    before = validation_key("some data version", tmp_path)
+    ids.write_removals(tmp_path, [{"record_id": "ST001", "reason": "duplicate"}])
+    assert validation_key("some data version", tmp_path) != before
+
+
+# --- the data package -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("downloads")
+    release = Release("2026.12.02", "2026-12-02", "x", COUNTS)
+    write_downloads(paths.data_dir(), out, "Test title", release)
+    return out
+
+
+def test_the_data_package_of_the_real_data_is_valid(downloads):
+    assert datapackage_problems(downloads / DATAPACKAGE) == []
+
+
+def test_the_data_package_takes_types_units_and_vocabularies_from_the_schema(downloads):
+    package = json.loads((downloads / DATAPACKAGE).read_text(encoding="utf-8"))
+    assert package["version"] == "2026.12.02" and package["licenses"][0]["name"] == "CC-BY-4.0"
+    fields = {
+        resource["name"]: {field["name"]: field for field in resource["schema"]["fields"]}
+        for resource in package["resources"]
+    }
+    assert fields["estimates"]["metric"]["constraints"]["enum"] == list(vocab.METRICS)
+    assert fields["statements"]["side"]["constraints"]["enum"] == list(vocab.SIDES)
+    assert fields["estimates"]["best"]["type"] == "integer" and fields["estimates"]["best"]["unit"] == "people"
+    assert fields["citations"]["citation_id"]["constraints"] == {
+        "pattern": r"C\d{4,}",
+        "required": True,
+        "unique": True,
+    }
+    assert "verbatim words from that article" in fields["citations"]["quote"]["description"]
+
+
+def test_frictionless_refuses_a_table_that_breaks_the_package(downloads, tmp_path):
+    broken = tmp_path / "data"
+    shutil.copytree(downloads / "report" / "data", broken)
+    table = broken / "estimates.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("metric")] = "troops_imagined"
+    table.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+    problems = datapackage_problems(broken / "datapackage.json")
+    assert any("troops_imagined" in problem for problem in problems), problems
+
+
+# --- citation -------------------------------------------------------------------------------------------
+
+#: The Citation File Format's own validator, in an environment of its own (it pins an older jsonschema).
+CFFCONVERT = "cffconvert==2.0.0"
+
+
+def _cffconvert(path: Path) -> subprocess.CompletedProcess:
+    uv = shutil.which("uv") or str(paths.PROJECT_ROOT / ".tools" / "bin" / "uv")
+    assert Path(uv).exists() or shutil.which(uv), "uv is needed to run cffconvert (make venv installs it)"
+    return subprocess.run(
+        [uv, "tool", "run", "--quiet", "--from", CFFCONVERT, "cffconvert", "--validate", "--infile", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_citation_cff_is_valid_and_names_the_latest_release_if_any(tmp_path):
+    result = _cffconvert(paths.CITATION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    import yaml
+
+    from dprk_report.data.releases import read_releases
+
+    cff = yaml.safe_load(paths.CITATION.read_text(encoding="utf-8"))
+    releases = read_releases(paths.data_dir())
+    if releases:
+        assert (str(cff["version"]), str(cff["date-released"])) == (releases[-1].name, releases[-1].date)
+    else:
+        assert cff["version"] == "unreleased"
+    broken = tmp_path / "CITATION.cff"
+    broken.write_text(paths.CITATION.read_text(encoding="utf-8").replace("cff-version: 1.2.0", "cff-version: 9"))
+    assert _cffconvert(broken).returncode != 0
+
+
+def test_a_release_sets_the_citations_version_and_day():
+    text = 'title: "x"\nversion: unreleased\ndate-released: "2026-01-01"\n'
+    cited = cite_release(text, Release("2026.12.03", "2026-12-03", "v", COUNTS))
+    assert cited == 'title: "x"\nversion: "2026.12.03"\ndate-released: "2026-12-03"\n'
+
+
+# --- staleness ------------------------------------------------------------------------------------------
+
+
+def test_stale_after_days_defaults_to_ninety_and_must_be_a_positive_number(tmp_path):
+    text = paths.REPORT_CONFIG.read_text(encoding="utf-8")
+    without = tmp_path / "report.toml"
+    without.write_text("\n".join(line for line in text.splitlines() if not line.startswith("stale_after_days")))
+    assert load_config(without).stale_after_days == 90
+    for bad in ("0", "-5", '"ninety"', "true"):
+        without.write_text(f"stale_after_days = {bad}\n" + without.read_text())
+        with pytest.raises(ConfigError, match="stale_after_days"):
+            load_config(without)
+        without.write_text("\n".join(without.read_text().splitlines()[1:]))
+
+
+def test_the_data_are_stale_one_day_after_the_threshold():
+    from dprk_report.analysis.freshness import freshness
+    from dprk_report.data.dataset import load_dataset
+
+    dataset = load_dataset()
+    newest = freshness(dataset, "2030-01-01").newest_estimate
+    assert not freshness(dataset, newest + dt.timedelta(days=90)).stale(90)
+    assert freshness(dataset, newest + dt.timedelta(days=91)).stale(90)
+    assert freshness(dataset, newest + dt.timedelta(days=91)).estimate_age == 91
+
+
+def test_the_index_ages_the_data_to_the_release_and_raises_the_alarm_past_the_threshold(fake, monkeypatch):
+    from dprk_report.data.releases import write_releases
+    from dprk_report.data.version import data_version
+    from dprk_report.pipeline.index import render_index
+
+    monkeypatch.setenv(paths.ARCHIVE_ENV, str(fake.archive))
+    version = data_version(fake.data, fake.archive)
+    # The tiny dataset's newest estimate (ES003) was announced on 20 Aug 2025: 103 days before 1 Dec 2025.
+    write_releases(fake.data, [Release("2025.12.01", "2025-12-01", version, COUNTS)])
+    config = load_config()
+    pages = json.loads((paths.REPORT_DIR / "manifest.json").read_text(encoding="utf-8"))["pages"]
+
+    def index(stale_after_days: int) -> str:
+        chosen = type(config)(**{**config.__dict__, "stale_after_days": stale_after_days})
+        return render_index(chosen, pages, version, fake.data)
+
+    page = index(90)
+    assert "(20 August 2025), 103 days before release 2025.12.01 (1 December 2025)." in page
+    assert 'class="alarm"' in page and "in the 90 days before release 2025.12.01" in page
+    assert 'class="alarm"' not in index(103)
+    assert "Data release <strong>2025.12.01</strong>" in page
+    assert "Data release 2025.12.01 [dataset], git tag data-2025.12.01." in page
