@@ -96,13 +96,17 @@ def make_release(today: dt.date | None = None) -> Outcome:
         if isinstance(error, GitError):
             raise ReleaseError(f"{error}; nothing was released (run make report to rebuild the index)") from None
         raise
-    added = sum(len(c.added) for c in changes.values()) if releases else sum(release.counts.values())
+    what = (
+        f"{sum(len(c.added) for c in changes.values())} records added, "
+        f"{sum(len(c.changed) for c in changes.values())} changed, "
+        f"{sum(len(c.removed) for c in changes.values())} removed since {releases[-1].name}"
+        if releases
+        else f"the first release, {sum(release.counts.values())} records"
+    )
     return Outcome(
         release,
         [
-            f"released {release.name}: {added} records added, "
-            f"{sum(len(c.changed) for c in changes.values())} changed, "
-            f"{sum(len(c.removed) for c in changes.values())} removed",
+            f"released {release.name}: {what}",
             f"committed {commit[:12]} and tagged {release.tag}",
             f"changelog: {paths.shown(changelog_path(data_dir))}; data package: report/data/datapackage.json",
         ],
