@@ -67,7 +67,8 @@ nightly: $(VENV_STAMP) ## The scheduled job: validate, build, release or commit 
 	$(PYTHON) -m dprk_report nightly
 
 .PHONY: bench
-bench: $(VENV_STAMP) ## Benchmark the build against the naive papermill chain (writes bench/results.json)
+bench: $(VENV_STAMP) ## Benchmark the build against the naive papermill chain and Ploomber (writes bench/results.json)
+	$(UV) sync --locked --quiet --compile-bytecode --group bench
 	$(PYTHON) bench/run.py
 
 .PHONY: bench-curation

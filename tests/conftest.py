@@ -14,9 +14,11 @@ import copy
 import csv
 import fcntl
 import hashlib
+import json
 import os
 import re
 import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -352,3 +354,44 @@ def built(tmp_path_factory) -> ProjectCopy:
 def project(built: ProjectCopy, tmp_path: Path) -> ProjectCopy:
     """A clone of ``built`` for this test to change."""
     return built.clone(tmp_path / "project")
+
+
+def fake_index(fake: FakeDataset, release_day: str, stale_after_days: int) -> str:
+    """The index page for the tiny dataset, released on ``release_day`` (the archive must point at
+    ``fake.archive``)."""
+    from dprk_report import paths
+    from dprk_report.data.releases import Release, write_releases
+    from dprk_report.data.version import data_version
+    from dprk_report.pipeline.config import load_config
+    from dprk_report.pipeline.index import render_index
+
+    version = data_version(fake.data, fake.archive)
+    counts = {"sources": 2, "statements": 2, "estimates": 3, "citations": 5}
+    write_releases(fake.data, [Release(release_day.replace("-", "."), release_day, version, counts)])
+    config = load_config()
+    chosen = type(config)(**{**config.__dict__, "stale_after_days": stale_after_days})
+    pages = json.loads((paths.REPORT_DIR / "manifest.json").read_text(encoding="utf-8"))["pages"]
+    return render_index(chosen, pages, version, fake.data)
+
+
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Test Bot",
+    "GIT_AUTHOR_EMAIL": "bot@example.test",
+    "GIT_COMMITTER_NAME": "Test Bot",
+    "GIT_COMMITTER_EMAIL": "bot@example.test",
+}
+
+
+def git(root, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def repository(project, monkeypatch):
+    """The built project copy as a git repository with everything committed (release data as they are)."""
+    for name, value in GIT_IDENTITY.items():
+        monkeypatch.setenv(name, value)
+    git(project.root, "init", "--quiet", "--initial-branch=main")
+    git(project.root, "add", "--all")
+    git(project.root, "commit", "--quiet", "-m", "initial")
+    return project

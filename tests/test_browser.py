@@ -9,6 +9,7 @@ test-artifacts/ for a person to look at.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -264,3 +265,21 @@ def test_every_chart_mark_links_to_an_article_of_the_source_list(browser, index)
             linked += 1
         visit.page.close()
     assert linked > 0, "no chart mark links to its evidence"
+
+
+def test_the_staleness_alarm_shows_once_the_page_has_aged_past_the_threshold(browser, fake, monkeypatch, tmp_path):
+    """Released 12 days after its newest estimate, the page's text raises no alarm; read on a day more than
+    90 days after that estimate (any day from late November 2025), its script shows the alarm."""
+    from conftest import fake_index
+
+    monkeypatch.setenv(paths.ARCHIVE_ENV, str(fake.archive))
+    page = tmp_path / "index.html"
+    page.write_text(fake_index(fake, "2025-09-01", 90), encoding="utf-8")
+    assert 'id="stale-alarm" hidden' in page.read_text(encoding="utf-8")
+    visit = Visit(browser, page)
+    alarm = visit.page.locator("#stale-alarm")
+    assert alarm.is_visible()
+    assert "in the 90 days before today" in alarm.inner_text()
+    age = int(alarm.locator(".age").inner_text())
+    assert age > 90 and age == (dt.date.today() - dt.date(2025, 8, 20)).days
+    visit.page.close()

@@ -12,26 +12,13 @@ import csv
 import datetime as dt
 import json
 import re
-import subprocess
 
-import pytest
-
+from conftest import git as _git
 from dprk_report.data.releases import read_releases
 from dprk_report.data.tables import ID_COLUMNS, TABLES
 from dprk_report.release.make import datapackage_problems
 from dprk_report.release.nightly import EXIT_STALE
 from dprk_report.testing.articles import place_article, review
-
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Test Bot",
-    "GIT_AUTHOR_EMAIL": "bot@example.test",
-    "GIT_COMMITTER_NAME": "Test Bot",
-    "GIT_COMMITTER_EMAIL": "bot@example.test",
-}
-
-
-def _git(root, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
 
 
 def _ids(data) -> set[str]:
@@ -47,22 +34,13 @@ def _state(root) -> tuple[str, str, str]:
     return _git(root, "rev-parse", "HEAD"), _git(root, "tag", "--list"), _git(root, "status", "--porcelain")
 
 
-@pytest.fixture
-def repository(project, monkeypatch):
-    """The built project copy as a git repository with everything committed (release data as they are)."""
-    for name, value in GIT_IDENTITY.items():
-        monkeypatch.setenv(name, value)
-    _git(project.root, "init", "--quiet", "--initial-branch=main")
-    _git(project.root, "add", "--all")
-    _git(project.root, "commit", "--quiet", "-m", "initial")
-    return project
-
-
 def test_the_nightly_job_releases_exactly_what_was_accepted_and_then_changes_nothing(repository):
     root, data = repository.root, repository.root / "data"
     first = repository.run("release")  # the copy's data as they are: released once, whatever they were
     assert first.returncode == 0, first.stderr
     releases = read_releases(data)
+    # The copy's git history is new: its last release has no tag until ``release`` makes it at its commit.
+    assert f"data-{releases[-1].name}" in _git(root, "tag", "--list").split(), first.stdout
     day = dt.date.fromisoformat(releases[-1].date) + dt.timedelta(days=1)
     before = _state(root)
 
@@ -122,4 +100,6 @@ def test_the_nightly_job_exits_4_when_the_newest_estimate_is_older_than_the_thre
     far = repository.run("nightly", "--date", "2099-01-01")
     assert far.returncode == EXIT_STALE, far.stderr
     assert "event=data_stale" in far.stderr and "threshold_days=90" in far.stderr
-    assert (repository.root / "report" / "index.html").is_file()  # published all the same
+    # Every step before the alarm ran: built, then released or found nothing to commit.
+    assert re.search(r"event=nightly_(released|unchanged)", far.stderr), far.stderr
+    assert "event=nightly_failed" not in far.stderr

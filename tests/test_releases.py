@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import problem_at
+from conftest import fake_index, problem_at
 from dprk_report import paths, vocab
 from dprk_report.data import ids
 from dprk_report.data.changes import FieldChange, dataset_changes, table_changes
@@ -148,9 +148,46 @@ def test_an_id_once_removed_is_never_reused(fake):
 
 
 def test_a_published_source_keeps_its_article_and_its_id(fake):
-    _publish(fake, {"record_id": "S000", "table": "sources", "archive_file": "001_wire-daily.txt"})
+    _publish(fake, {"record_id": "S000", "table": "sources", "key": "001_wire-daily.txt"})
     problem_at(fake.problems(), "sources", 2, "archive_file", "S000 was published for 001_wire-daily.txt")
-    problem_at(fake.problems(), "sources", 3, "source_id", "001_wire-daily.txt was published as S000")
+    problem_at(fake.problems(), "sources", 3, "source_id", "this record was published as S000")
+
+
+def _publish_all(fake) -> None:
+    """Publish every record of the tiny dataset as it is now."""
+    from dprk_report.data.tables import ID_COLUMNS
+
+    _publish(
+        fake,
+        *[
+            {"record_id": row[ID_COLUMNS[table]], "table": table, "key": ids.record_key(table, row)}
+            for table, rows in fake.rows.items()
+            for row in rows
+        ],
+    )
+
+
+def test_swapping_two_published_ids_is_refused_as_renumbering(fake):
+    _publish_all(fake)
+    assert fake.problems() == []
+    first, second = fake.rows["estimates"][0], fake.rows["estimates"][1]  # ES001, ES002 on lines 2 and 3
+    first["estimate_id"], second["estimate_id"] = second["estimate_id"], first["estimate_id"]
+    for citation in fake.rows["citations"]:
+        citation["record_id"] = {"ES001": "ES002", "ES002": "ES001"}.get(citation["record_id"], citation["record_id"])
+    fake.write()
+    problems = fake.problems()
+    problem_at(problems, "estimates", 2, "estimate_id", "this record was published as ES001")
+    problem_at(problems, "estimates", 3, "estimate_id", "this record was published as ES002")
+
+
+def test_a_corrected_record_and_a_new_record_like_a_published_one_are_not_renumberings(fake):
+    _publish_all(fake)
+    fake.set("estimates", "ES001", "best", "16000")  # a correction changes the key: no renumbering
+    copy_of_es002 = dict(fake.rows["estimates"][1], estimate_id="ES004", summary="The same figure, again.")
+    fake.rows["estimates"].append(copy_of_es002)
+    fake.rows["citations"].append(dict(fake.rows["citations"][3], citation_id="C0006", record_id="ES004"))
+    fake.write()
+    assert not [p for p in fake.problems() if "renumbered" in p], fake.problems()
 
 
 def test_the_remembered_validation_is_keyed_by_the_register(tmp_path):
@@ -275,24 +312,12 @@ def test_the_data_are_stale_one_day_after_the_threshold():
 
 
 def test_the_index_ages_the_data_to_the_release_and_raises_the_alarm_past_the_threshold(fake, monkeypatch):
-    from dprk_report.data.releases import write_releases
-    from dprk_report.data.version import data_version
-    from dprk_report.pipeline.index import render_index
-
     monkeypatch.setenv(paths.ARCHIVE_ENV, str(fake.archive))
-    version = data_version(fake.data, fake.archive)
     # The tiny dataset's newest estimate (ES003) was announced on 20 Aug 2025: 103 days before 1 Dec 2025.
-    write_releases(fake.data, [Release("2025.12.01", "2025-12-01", version, COUNTS)])
-    config = load_config()
-    pages = json.loads((paths.REPORT_DIR / "manifest.json").read_text(encoding="utf-8"))["pages"]
-
-    def index(stale_after_days: int) -> str:
-        chosen = type(config)(**{**config.__dict__, "stale_after_days": stale_after_days})
-        return render_index(chosen, pages, version, fake.data)
-
-    page = index(90)
+    page = fake_index(fake, "2025-12-01", 90)
     assert "(20 August 2025), 103 days before release 2025.12.01 (1 December 2025)." in page
-    assert 'class="alarm"' in page and "in the 90 days before release 2025.12.01" in page
-    assert 'class="alarm"' not in index(103)
+    assert '<div class="alarm" role="alert" id="stale-alarm" data-newest="2025-08-20"' in page
+    assert "in the 90 days before <span" in page
+    assert '<div class="alarm" role="alert" id="stale-alarm" hidden' in fake_index(fake, "2025-12-01", 103)
     assert "Data release <strong>2025.12.01</strong>" in page
     assert "Data release 2025.12.01 [dataset], git tag data-2025.12.01." in page

@@ -96,10 +96,13 @@ def _accept(args: argparse.Namespace) -> int:
 
 def _release(args: argparse.Namespace) -> int:
     """Release the data when they changed since the last release; otherwise say there is nothing to release."""
-    from dprk_report.release.make import ReleaseError, make_release
+    from dprk_report.release.make import ReleaseBusy, ReleaseError, make_release
 
     try:
         outcome = make_release(args.date)
+    except ReleaseBusy as error:
+        print(f"release not started: {error}", file=sys.stderr)
+        return 3
     except ReleaseError as error:
         print(f"release failed: {error}", file=sys.stderr)
         return 1
@@ -167,7 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     release = commands.add_parser(
         "release",
         help="release the data when they changed: changelog, data package, commit and git tag data-YYYY.MM.DD",
-        epilog="exit status: 0 released, or nothing to release; 1 the release failed and nothing was committed.",
+        epilog="exit status: 0 released, or nothing to release; 1 the release failed and was taken back whole "
+        "(no commit, no tag); 3 another release is running.",
     )
     release.add_argument(
         "--date", type=_day, metavar="YYYY-MM-DD", help="the day that names the release (default: today, UTC)"

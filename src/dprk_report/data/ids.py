@@ -1,12 +1,14 @@
 """Record ids are stable forever: the register of ids that releases published, and the check that keeps them.
 
 ``data/releases/published-ids.csv`` lists every id a release published (written by the release, never by
-hand): the release that first published it, the release that removed it (if one did) and, for a source,
-the archived article it names. ``data/releases/removals.csv`` is the curator's list of published records
-to be removed in the next release, each with why.
+hand): the release that first published it, the release that removed it (if one did) and the record's key
+(``KEY_COLUMNS``: what identifies the record apart from its id, such as a source's archived article).
+``data/releases/removals.csv`` is the curator's list of published records to be removed in the next
+release, each with why.
 
 An id is never reused or renumbered: a published record may disappear from the tables only with a
-removal note; an id once removed may not come back; a published source keeps its article.
+removal note; an id once removed may not come back; a published source keeps its article; a published
+record's key found under another id, while its own id no longer has it, is a renumbering.
 """
 
 from __future__ import annotations
@@ -21,7 +23,21 @@ from dprk_report.data.findings import Finding
 from dprk_report.data.tables import ID_COLUMNS, TABLES, read_rows, write_rows
 
 RELEASES_FOLDER = "releases"
-PUBLISHED_HEADER = ["record_id", "table", "published_in", "removed_in", "removal_reason", "archive_file"]
+PUBLISHED_HEADER = ["record_id", "table", "published_in", "removed_in", "removal_reason", "key"]
+#: What identifies a record besides its id (a correction may change these, a renumbering keeps them).
+KEY_COLUMNS = {
+    "sources": ("archive_file",),
+    "statements": ("side", "speaker", "event_date", "channel", "act"),
+    "estimates": ("metric", "estimator", "announced_date", "scope", "low", "best", "high"),
+    "citations": ("record_id", "source_id"),
+}
+
+
+def record_key(table: str, row: dict) -> str:
+    """The record's key as the register keeps it: its key columns joined by ' | '."""
+    return " | ".join(value if isinstance(value := row.get(column), str) else "" for column in KEY_COLUMNS[table])
+
+
 REMOVALS_HEADER = ["record_id", "reason"]
 
 
@@ -108,9 +124,9 @@ def id_problems(data_dir: Path, frames: dict[str, pd.DataFrame], names: dict[str
                     f"{names.get(table, table)}; restore it, or say why it is removed in {removals_name}",
                 )
             )
-        elif not removed and record_id in present and row.get("archive_file"):
+        elif not removed and record_id in present and table == "sources" and row.get("key"):
             problems += _renamed_source(record_id, row, present[record_id], names)
-    problems += _renumbered_sources(register, present, names)
+    problems += _renumbered(register, present, names)
     for record_id, (line, row) in register.removals.items():
         problems += _removal_problems(record_id, line, row, register, present, removals_name)
     return problems
@@ -118,33 +134,41 @@ def id_problems(data_dir: Path, frames: dict[str, pd.DataFrame], names: dict[str
 
 def _renamed_source(record_id: str, published: dict, current: tuple[str, int, dict], names) -> list[Finding]:
     table, line, row = current
-    if table != "sources" or row.get("archive_file") == published["archive_file"]:
+    if table != "sources" or row.get("archive_file") == published["key"]:
         return []
     return [
         Finding(
             names["sources"],
             line,
             "archive_file",
-            f"{record_id} was published for {published['archive_file']} (release {published['published_in']}); "
+            f"{record_id} was published for {published['key']} (release {published['published_in']}); "
             "a published source keeps its article: register this one under a new id",
         )
     ]
 
 
-def _renumbered_sources(register: Register, present: dict, names) -> list[Finding]:
-    published_as = {row["archive_file"]: rid for rid, row in register.live().items() if row.get("archive_file")}
+def _renumbered(register: Register, present: dict, names) -> list[Finding]:
+    """A published record's key under another id, while the published id no longer carries that key."""
+    keyed: dict[tuple[str, str], list[str]] = {}
+    for rid, row in register.live().items():
+        if row.get("key") and row.get("table"):
+            keyed.setdefault((row["table"], row["key"]), []).append(rid)
     problems = []
     for record_id, (table, line, row) in present.items():
-        earlier = published_as.get(row.get("archive_file")) if table == "sources" else None
-        if earlier and earlier != record_id:
-            problems.append(
-                Finding(
-                    names["sources"],
-                    line,
-                    "source_id",
-                    f"{row['archive_file']} was published as {earlier}; ids are never renumbered: keep {earlier}",
-                )
+        published = keyed.get((table, record_key(table, row)), [])
+        if len(published) != 1 or published[0] == record_id:
+            continue  # not published, published under this very id, or a key several records share
+        earlier = published[0]
+        if earlier in present and record_key(table, present[earlier][2]) == record_key(table, row):
+            continue  # the published record is still there: this is another record like it, not a renumbering
+        problems.append(
+            Finding(
+                names[table],
+                line,
+                ID_COLUMNS[table],
+                f"this record was published as {earlier}; ids are never renumbered: keep {earlier}",
             )
+        )
     return problems
 
 

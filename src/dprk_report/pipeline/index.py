@@ -1,7 +1,8 @@
 """``report/index.html``: the front page, written with the standard library only.
 
-Every string from the dataset or the config is escaped; the page has no
-scripts, web fonts or other requests, so it reads offline.
+Every string from the dataset or the config is escaped; the page makes no
+requests and uses no web fonts, so it reads offline. Its one small inline script shows
+the staleness alarm once the page has aged past the threshold (see ``ALARM_SCRIPT``).
 """
 
 from __future__ import annotations
@@ -193,18 +194,40 @@ def _glance(data_dir: Path, release: Release | None, stale_after_days: int) -> s
     )
     fresh = freshness(dataset, as_of)
     ages = "".join(f"<li>{_e(line)}.</li>" for line in newest_record_lines(fresh, as_of_text))
-    alarm = (
-        f'<div class="alarm" role="alert"><strong>These figures are old.</strong> No troop or casualty estimate '
-        f"in the data was made public in the {stale_after_days} days before {_e(as_of_text)}: the newest "
-        f"dates from {_long(fresh.newest_estimate)}, {fresh.estimate_age} days earlier. Read every figure as of "
-        "its date.</div>"
-        if fresh.stale(stale_after_days) and fresh.estimate_age is not None
-        else ""
-    )
+    alarm = _alarm(fresh, stale_after_days, as_of_text) if fresh.estimate_age is not None else ""
     return (
         f'{alarm}<div class="glance"><p><strong>At a glance.</strong> Last updated with an article of '
         f"{_long(newest)}; {len(dataset.sources)} archived articles.</p><ul>{lines}{ages}</ul>"
         f'<p class="meta">The latest figure of each measure is {_e(LATEST_RULE)}.</p></div>'
+    )
+
+
+#: Shows the alarm when the reader's today is past the threshold, although the page's text counts to the
+#: release: the same data give the same page, and the page still warns once it has aged.
+ALARM_SCRIPT = """<script>
+(function () {
+  var alarm = document.getElementById("stale-alarm");
+  var days = Math.floor((Date.now() - Date.parse(alarm.dataset.newest)) / 86400000);
+  if (days > Number(alarm.dataset.threshold)) {
+    alarm.querySelector(".when").textContent = "today";
+    alarm.querySelector(".age").textContent = days;
+    alarm.hidden = false;
+  }
+})();
+</script>"""
+
+
+def _alarm(fresh, stale_after_days: int, as_of_text: str) -> str:
+    """The staleness alarm: shown when the newest estimate is older than the threshold at the release's
+    date, and by the page's script when it is older than that on the day a reader opens it."""
+    hidden = "" if fresh.stale(stale_after_days) else " hidden"
+    return (
+        f'<div class="alarm" role="alert" id="stale-alarm"{hidden} data-newest="{fresh.newest_estimate:%Y-%m-%d}" '
+        f'data-threshold="{stale_after_days}"><strong>These figures are old.</strong> No troop or casualty '
+        f'estimate in the data was made public in the {stale_after_days} days before <span class="when">'
+        f"{_e(as_of_text)}</span>: the newest dates from {_long(fresh.newest_estimate)}, "
+        f'<span class="age">{fresh.estimate_age}</span> days earlier. Read every figure as of its date.</div>'
+        f"{ALARM_SCRIPT}"
     )
 
 

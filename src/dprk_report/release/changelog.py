@@ -34,10 +34,21 @@ def _day(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _value(value: str | None) -> str:
+def _value(value: str | None, start: int = 0) -> str:
+    """A cell as the changelog shows it: whole when short, else a window from ``start`` (where it changed)."""
     if value is None:
         return "(empty)"
-    return "`" + shorten(" ".join(value.split()), VALUE_LENGTH).replace("`", "'") + "`"
+    text = " ".join(value.split())
+    if len(text) > VALUE_LENGTH and start > VALUE_LENGTH // 4:
+        text = "…" + text[start - VALUE_LENGTH // 4 :]
+    return "`" + shorten(text, VALUE_LENGTH).replace("`", "'") + "`"
+
+
+def _edit(edit) -> str:
+    """'`field` old → new', each long value shown from a little before the first character that differs."""
+    old, new = (" ".join(v.split()) if v else "" for v in (edit.old, edit.new))
+    start = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    return f"`{edit.field}` {_value(edit.old, start)} → {_value(edit.new, start)}"
 
 
 def _totals(changes: dict[str, TableChanges], kind: str) -> str:
@@ -64,6 +75,10 @@ def section(
         for what, kind in (("added", "added"), ("changed", "changed"), ("removed", "removed"))
         if (text := _totals(changes, kind))
     ]
+    if not summary:
+        # The data version also covers the curation log and the registered articles' bytes.
+        lines += [f"No record of the four tables changed since {previous.name}; other files of the dataset did.", ""]
+        return "\n".join(lines)
     lines += [f"Compared with {previous.name}: " + "; ".join(summary) + ".", ""]
     for table in TABLES:
         lines += _table_lines(table, changes[table], new_rows[table], old_rows.get(table, []), reasons)
@@ -80,7 +95,7 @@ def _table_lines(table: str, changes: TableChanges, new: list[Row], old: list[Ro
     for rid in changes.added:
         lines.append(f"- Added **{rid}**: {record_summary(table, now[rid])}")
     for rid, fields in changes.changed.items():
-        edits = "; ".join(f"`{edit.field}` {_value(edit.old)} → {_value(edit.new)}" for edit in fields)
+        edits = "; ".join(_edit(edit) for edit in fields)
         lines.append(f"- Changed **{rid}** ({record_summary(table, now[rid])}): {edits}")
     for rid in changes.removed:
         why = reasons.get(rid, "no reason recorded")

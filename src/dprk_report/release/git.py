@@ -57,10 +57,16 @@ def commit_adding_line(root: Path, path: str, line_start: str) -> str | None:
     return output or None
 
 
-def commit_and_tag(root: Path, paths: list[str], message: str, tag: str | None = None) -> str:
-    """Commit the changes under ``paths`` (only those), tag the commit if ``tag``; return the commit."""
+def commit_files(root: Path, paths: list[str], message: str) -> str:
+    """Commit the changes under ``paths`` (only those); return the commit."""
     git(root, "add", "--all", "--", *paths)
     git(root, "commit", "--quiet", "--no-verify", "-m", message, "--", *paths)
-    if tag:
-        git(root, "tag", "--annotate", tag, "-m", message)
     return git(root, "rev-parse", "HEAD").strip()
+
+
+def tag(root: Path, name: str, commit: str, message: str) -> None:
+    git(root, "tag", "--annotate", name, commit, "-m", message)
+
+
+def tags(root: Path, prefix: str) -> list[str]:
+    return git(root, "tag", "--list", f"{prefix}*").split()

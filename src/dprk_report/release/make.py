@@ -4,12 +4,13 @@ Only when the data changed since the last release. In order: validate; compare t
 previous release's (read back from git at its tag); write the changelog section, the release list, the
 register of published ids and the citation's version; rebuild the report (the index names the release and
 offers the data package); check the data package with ``frictionless``; commit ``data/``, ``report/``,
-``figures/`` and ``CITATION.cff``; tag the commit ``data-<name>``. A failure before the commit puts every
-release file back as it was.
+``figures/`` and ``CITATION.cff``; tag the commit ``data-<name>``. A failure at any step, the tag included,
+takes the commit back, puts every release file back and rebuilds the report as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import re
@@ -21,6 +22,7 @@ from dprk_report import paths
 from dprk_report.data import ids
 from dprk_report.data.changes import dataset_changes
 from dprk_report.data.releases import (
+    TAG_PREFIX,
     Release,
     changelog_path,
     read_releases,
@@ -35,11 +37,13 @@ from dprk_report.release.git import (
     GitError,
     changed_paths,
     commit_adding_line,
-    commit_and_tag,
+    commit_files,
     git,
     require_work_tree,
     show,
+    tag,
     tag_commit,
+    tags,
 )
 
 #: What a release commits; anything else uncommitted stops it (the tag must rebuild exactly this release).
@@ -50,6 +54,10 @@ class ReleaseError(RuntimeError):
     """The release could not be made; nothing was committed or tagged."""
 
 
+class ReleaseBusy(ReleaseError):
+    """Another release is running."""
+
+
 @dataclass
 class Outcome:
     release: Release | None
@@ -58,7 +66,12 @@ class Outcome:
 
 def make_release(today: dt.date | None = None) -> Outcome:
     """Make a release of the project's data (named by ``today``, by default the current UTC day), or say
-    why there is nothing to release."""
+    why there is nothing to release. One release at a time (``build/release.lock``)."""
+    with _release_lock():
+        return _make_release(today or dt.datetime.now(dt.UTC).date())
+
+
+def _make_release(day: dt.date) -> Outcome:
     root = paths.PROJECT_ROOT
     data_dir = paths.data_dir()
     _check_data(data_dir)
@@ -66,51 +79,97 @@ def make_release(today: dt.date | None = None) -> Outcome:
     releases = read_releases(data_dir)
     if releases and releases[-1].data_version == version:
         last = releases[-1]
-        return Outcome(None, [f"nothing to release: the data are unchanged since release {last.name} ({last.date})"])
+        lines = [f"nothing to release: the data are unchanged since release {last.name} ({last.date})"]
+        return Outcome(None, lines + _retag(root, data_dir, last))
+    if releases and day.isoformat() < releases[-1].date:
+        raise ReleaseError(f"--date {day} is before the last release, {releases[-1].name} ({releases[-1].date})")
     try:
         _check_tree(root, data_dir)
         old_rows = _release_rows(root, data_dir, releases[-1]) if releases else {}
+        taken = [r.name for r in releases] + [t.removeprefix(TAG_PREFIX) for t in tags(root, TAG_PREFIX)]
     except GitError as error:
         raise ReleaseError(str(error)) from None
     new_rows = {table: read_rows(table_path(data_dir, table))[1] for table in TABLES}
-    day = today or dt.datetime.now(dt.UTC).date()
     release = Release(
-        release_name(day, [r.name for r in releases]),
-        day.isoformat(),
-        version,
-        {table: len(rows) for table, rows in new_rows.items()},
+        release_name(day, taken), day.isoformat(), version, {table: len(rows) for table, rows in new_rows.items()}
     )
     changes = dataset_changes(old_rows, new_rows)
     register = ids.read_register(data_dir)
     reasons = {rid: row.get("reason") or "" for rid, (_, row) in register.removals.items()}
-    files = _release_files(root, data_dir)
-    before = {path: path.read_bytes() if path.is_file() else None for path in files}
+    before = {path: path.read_bytes() if path.is_file() else None for path in _release_files(root, data_dir)}
+    committed = False
     try:
         section = changelog.section(release, releases[-1] if releases else None, changes, new_rows, old_rows, reasons)
         _write_release(data_dir, root, releases + [release], new_rows, changes, register, section)
         _rebuild_and_check(root)
-        commit = commit_and_tag(root, list(RELEASED), f"Data release {release.name}", release.tag)
+        commit = commit_files(root, list(RELEASED), f"Data release {release.name}")
+        committed = True
+        tag(root, release.tag, commit, f"Data release {release.name}")
     except BaseException as error:
-        for path, content in before.items():
-            _restore(path, content)
+        _undo(root, before, committed)
         if isinstance(error, GitError):
-            raise ReleaseError(f"{error}; nothing was released (run make report to rebuild the index)") from None
+            raise ReleaseError(f"{error}; nothing was released") from None
         raise
-    what = (
-        f"{sum(len(c.added) for c in changes.values())} records added, "
-        f"{sum(len(c.changed) for c in changes.values())} changed, "
-        f"{sum(len(c.removed) for c in changes.values())} removed since {releases[-1].name}"
-        if releases
-        else f"the first release, {sum(release.counts.values())} records"
-    )
-    return Outcome(
-        release,
-        [
-            f"released {release.name}: {what}",
-            f"committed {commit[:12]} and tagged {release.tag}",
-            f"changelog: {paths.shown(changelog_path(data_dir))}; data package: report/data/datapackage.json",
-        ],
-    )
+    return Outcome(release, _released_lines(release, releases, changes, commit, data_dir))
+
+
+def _undo(root: Path, before: dict[Path, bytes | None], committed: bool) -> None:
+    """Take a release back: the commit (if made), the release files, and the report built for it."""
+    from dprk_report.pipeline.runner import run_build
+
+    if committed:
+        git(root, "reset", "--quiet", "--soft", "HEAD~1")
+    for path, content in before.items():
+        _restore(path, content)
+    run_build(quiet=True)  # the index and changelog page named the release that was not made
+
+
+def _retag(root: Path, data_dir: Path, last: Release) -> list[str]:
+    """Recreate the last release's tag if it is missing (a release cut off between commit and tag, or tags
+    not fetched): the commit that added the release to the list is the release."""
+    try:
+        if tag_commit(root, last.tag):
+            return []
+        listed = releases_path(data_dir).relative_to(root).as_posix()
+        commit = commit_adding_line(root, listed, f"{last.name},")
+        if commit is None:
+            return [
+                f"warning: no tag {last.tag} and no commit adding it to {listed}; fetch the tags (git fetch --tags)"
+            ]
+        tag(root, last.tag, commit, f"Data release {last.name}")
+        return [f"tag {last.tag} was missing: made it at {commit[:12]}, the commit of that release"]
+    except GitError as error:
+        return [f"warning: could not check the tag {last.tag}: {error}"]
+
+
+def _released_lines(release: Release, releases: list[Release], changes, commit: str, data_dir: Path) -> list[str]:
+    if releases:
+        what = (
+            f"{sum(len(c.added) for c in changes.values())} records added, "
+            f"{sum(len(c.changed) for c in changes.values())} changed, "
+            f"{sum(len(c.removed) for c in changes.values())} removed since {releases[-1].name}"
+        )
+    else:
+        what = f"the first release, {sum(release.counts.values())} records"
+    return [
+        f"released {release.name}: {what}",
+        f"committed {commit[:12]} and tagged {release.tag}",
+        f"changelog: {paths.shown(changelog_path(data_dir))}; data package: report/data/datapackage.json",
+    ]
+
+
+@contextlib.contextmanager
+def _release_lock():
+    """Hold ``build/release.lock`` for the whole release, or stop at once when another release holds it."""
+    import fcntl
+
+    paths.BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    with open(paths.BUILD_DIR / "release.lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ReleaseBusy("another release is running; nothing was released") from None
+        yield
 
 
 def _check_data(data_dir: Path) -> None:
@@ -191,12 +250,16 @@ def _write_release(data_dir, root, releases, new_rows, changes, register, sectio
 
 
 def _published_rows(release: Release, new_rows, changes, register: ids.Register) -> Iterator[dict]:
-    """The register after this release: earlier ids as they were (removed ones marked), then the new ones."""
+    """The register after this release: earlier ids (removed ones marked, the others with their key as now),
+    then the new ones."""
     removed = {rid for change in changes.values() for rid in change.removed}
     reasons = {rid: row.get("reason") for rid, (_, row) in register.removals.items()}
+    current = {row[ID_COLUMNS[table]]: (table, row) for table in TABLES for row in new_rows[table]}
     for rid, (_, row) in register.published.items():
         if rid in removed and not row.get("removed_in"):
             row = row | {"removed_in": release.name, "removal_reason": reasons.get(rid) or ""}
+        elif rid in current:
+            row = row | {"key": ids.record_key(*current[rid])}
         yield row
     for table in TABLES:
         for row in new_rows[table]:
@@ -206,7 +269,7 @@ def _published_rows(release: Release, new_rows, changes, register: ids.Register)
                     "record_id": rid,
                     "table": table,
                     "published_in": release.name,
-                    "archive_file": row.get("archive_file") if table == "sources" else None,
+                    "key": ids.record_key(table, row),
                 }
 
 

@@ -45,7 +45,7 @@ def run_nightly(today: dt.date | None = None) -> int:
             print(problem, file=sys.stderr)
         _log("nightly_failed", step="validate", problems=len(report.problems))
         return EXIT_FAILED
-    built = run_build(quiet=True, wait=True)
+    built = run_build(quiet=True, wait=False)  # a build still running from the last night: say so, do not pile up
     if built != BUILD_OK:
         _log("nightly_failed", step="build")
         return EXIT_BUSY if built == BUILD_BUSY else EXIT_FAILED
@@ -56,22 +56,28 @@ def run_nightly(today: dt.date | None = None) -> int:
 
 
 def _release_or_commit(today: dt.date) -> int:
-    from dprk_report.release.git import GitError, changed_paths, commit_and_tag
-    from dprk_report.release.make import ReleaseError, make_release
+    from dprk_report.release.git import GitError, changed_paths, commit_files
+    from dprk_report.release.make import ReleaseBusy, ReleaseError, make_release
 
     try:
         outcome = make_release(today)
+    except ReleaseBusy as error:
+        print(f"release not started: {error}", file=sys.stderr)
+        _log("nightly_failed", step="release", reason="busy")
+        return EXIT_BUSY
     except (ReleaseError, GitError) as error:
         print(f"release failed: {error}", file=sys.stderr)
         _log("nightly_failed", step="release")
         return EXIT_FAILED
+    for line in outcome.lines:
+        print(line, file=sys.stderr)
     if outcome.release:
         _log("nightly_released", release=outcome.release.name, tag=outcome.release.tag)
         return EXIT_OK
     try:
         changed = [path for path in changed_paths(paths.PROJECT_ROOT) if path.split("/")[0] in REPORT_PATHS]
         if changed:
-            commit = commit_and_tag(paths.PROJECT_ROOT, list(REPORT_PATHS), "Report regenerated")
+            commit = commit_files(paths.PROJECT_ROOT, list(REPORT_PATHS), "Report regenerated")
             _log("nightly_committed", commit=commit[:12], files=len(changed))
         else:
             _log("nightly_unchanged")
@@ -90,15 +96,17 @@ def _staleness(today: dt.date) -> int:
     threshold = load_config().stale_after_days
     fresh = freshness(load_dataset(), today)
     if fresh.stale(threshold):
+        known = fresh.estimate_age is not None
         _log(
             "data_stale",
-            newest_estimate=f"{fresh.newest_estimate:%Y-%m-%d}" if fresh.estimate_age is not None else "none",
-            age_days=fresh.estimate_age if fresh.estimate_age is not None else "none",
+            newest_estimate=f"{fresh.newest_estimate:%Y-%m-%d}" if known else "none",
+            age_days=fresh.estimate_age if known else "none",
             threshold_days=threshold,
         )
+        newest = f"its newest estimate is {fresh.estimate_age} days old" if known else "it holds no estimate"
         print(
-            f"warning: no estimate became public in the {threshold} days before {today:%d %b %Y}; the report "
-            f"was published, but its newest figure is {fresh.estimate_age} days old (exit status {EXIT_STALE})",
+            f"warning: no estimate became public in the {threshold} days before {today.day} {today:%B %Y}; the "
+            f"report was published, but {newest} (exit status {EXIT_STALE})",
             file=sys.stderr,
         )
         return EXIT_STALE
