@@ -21,6 +21,12 @@ $(VENV_STAMP): pyproject.toml uv.lock | $(UV)
 	$(PYTHON) -m dprk_report.pipeline.kernel > /dev/null
 	@touch $@
 
+# The package's own bytecode, brought up to date (only changed files) before the commands that start many
+# processes: uv compiles the libraries, not the project, and PYTHONDONTWRITEBYTECODE may forbid Python to.
+.PHONY: compile
+compile: $(VENV_STAMP)
+	@$(PYTHON) -m compileall -q src
+
 .PHONY: help
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -42,7 +48,7 @@ lint: $(VENV_STAMP) ## Check code style and common mistakes with ruff (lint and 
 	$(PYTHON) -m ruff format --check src tests bench conftest.py
 
 .PHONY: test
-test: browser lint ## Run the whole test suite (sets up .venv/ and Chromium first when missing)
+test: browser lint compile ## Run the whole test suite (sets up .venv/ and Chromium first when missing)
 	$(PYTHON) -m dprk_report validate
 	$(PYTHON) -m pytest -n auto --dist loadscope tests report --nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
 
@@ -51,7 +57,7 @@ clean: ## Remove the environment and caches (not the published report)
 	rm -rf .venv .tools .pytest_cache build
 
 .PHONY: report
-report: $(VENV_STAMP) ## Build the report (report/, figures/): only what changed, published atomically
+report: compile ## Build the report (report/, figures/): only what changed, published atomically
 	$(PYTHON) -m dprk_report build
 
 .PHONY: report-check
@@ -63,11 +69,11 @@ release: $(VENV_STAMP) ## Release the data if they changed: changelog, data pack
 	$(PYTHON) -m dprk_report release
 
 .PHONY: nightly
-nightly: $(VENV_STAMP) ## The scheduled job: validate, build, release or commit what changed; exit 4 when the data are stale
+nightly: compile ## The scheduled job: validate, build, release or commit what changed; exit 4 when the data are stale
 	$(PYTHON) -m dprk_report nightly
 
 .PHONY: bench
-bench: $(VENV_STAMP) ## Benchmark the build against the naive papermill chain and Ploomber (writes bench/results.json)
+bench: compile ## Benchmark the build against the naive papermill chain and Ploomber (writes bench/results.json)
 	$(UV) sync --locked --quiet --compile-bytecode --group bench
 	$(PYTHON) bench/run.py
 

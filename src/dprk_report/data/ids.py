@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from dprk_report import paths
 from dprk_report.data.findings import Finding
 from dprk_report.data.tables import ID_COLUMNS, TABLES, read_rows, write_rows
+
+if TYPE_CHECKING:  # the build imports this module through data.validated, and must not pay for pandas
+    import pandas as pd
 
 RELEASES_FOLDER = "releases"
 PUBLISHED_HEADER = ["record_id", "table", "published_in", "removed_in", "removal_reason", "key"]

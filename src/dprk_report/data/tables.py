@@ -14,10 +14,12 @@ import csv
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from dprk_report import paths
+
+if TYPE_CHECKING:  # imported where frames are made: the build reads rows and must not pay for pandas
+    import pandas as pd
 
 #: The four tables, in the order problems are reported.
 TABLES = ("sources", "statements", "estimates", "citations")
@@ -96,6 +98,8 @@ def _frame_from_records(records: list[tuple[int, list[str]]]) -> RawTable:
     if not body:
         # Every table of the dataset has rows; an empty one is a file cut short or overwritten.
         problems.append((None, "has a header but no rows"))
+    import pandas as pd
+
     index = pd.Index(lines, name="line", dtype="int64")
     frame = pd.DataFrame(rows, columns=header, index=index, dtype=str)
     return RawTable(frame, problems)

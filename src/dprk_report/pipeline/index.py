@@ -284,11 +284,23 @@ def _citation(config: ReportConfig, release: Release | None, data_version: str) 
 
 def render_index(config: ReportConfig, pages: dict[str, dict], data_version: str, data_dir: Path | None = None) -> str:
     """The index page as HTML text."""
+    return assemble_index(pages, config, prepare_index(config, data_version, data_dir))
+
+
+def assemble_index(pages: dict[str, dict], config: ReportConfig, parts: tuple[str, str]) -> str:
+    """The index from its page-independent parts (``prepare_index``) and the built pages' entries."""
+    before, after = parts
+    return f"{before}\n{_pages_section(config, pages)}\n{after}"
+
+
+def prepare_index(config: ReportConfig, data_version: str, data_dir: Path | None = None) -> tuple[str, str]:
+    """The index's HTML before and after its list of pages: everything that depends on the data and the
+    config only, so the build can make it while the last pages still run."""
     data_dir = Path(data_dir or paths.data_dir())
     limitations = "".join(f"<li>{_e(item)}</li>" for item in config.limitations)
     releases = read_releases(data_dir)
     release = release_of(releases, data_version)
-    return f"""<!DOCTYPE html>
+    before = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -303,9 +315,8 @@ def render_index(config: ReportConfig, pages: dict[str, dict], data_version: str
 {_glance(data_dir, release, config.stale_after_days)}
 <p class="meta">Data version <code title="{_e(data_version)}">{_e(data_version[:12])}</code>
 (a hash of the curated tables and the archived articles they cite): {_e(_counts(data_dir))}.</p>
-<h2>Pages</h2>
-{_pages_section(config, pages)}
-<h2>Data</h2>
+<h2>Pages</h2>"""
+    after = f"""<h2>Data</h2>
 {_downloads_section(data_dir, release)}
 <h2>Sources</h2>
 <p class="meta">Copies of one wire agency's story (the Wire column) are one report, not independent confirmation.</p>
@@ -324,3 +335,4 @@ wording changed. Where articles disagree, both are recorded and the choice is ex
 </body>
 </html>
 """
+    return before, after

@@ -124,7 +124,9 @@ def _build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool
                 return EXIT_FAILED
             prepare_staging(root, paths.BUILD_DIR)
             progress.log("build_started", pages=len(plan.stale), jobs=workers)
-            pages, failures = _execute(pool, warming, runners, plan, progress)
+            pages, failures, prepared = _execute(
+                pool, warming, runners, plan, progress, lambda: _prepare_index(config, fingerprints, staging)
+            )
     finally:
         runners.close()
         progress.close()
@@ -140,7 +142,7 @@ def _build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool
             "run the build again"
         )
         return EXIT_FAILED
-    _finish(config, fingerprints, manifest, plan, pages, staging)
+    _finish(config, fingerprints, manifest, plan, pages, staging, prepared)
     try:
         publish(staging, root, paths.BUILD_DIR)
     except PublishFailed as error:
@@ -195,8 +197,14 @@ class ThreadRunners:
         for runner in self.all:
             runner.close()
 
+    def close_mine(self) -> None:
+        """Close this thread's runner (its kernel), if it has one."""
+        if hasattr(self.local, "runner"):
+            self.local.runner.close()
 
-def _execute(pool, warming, runners, plan, progress: Progress):
+
+def _execute(pool, warming, runners, plan, progress: Progress, prepare):
+    """Run the stale pages; return their entries, the failures, and what ``prepare`` made meanwhile."""
     from dprk_report.pipeline.execute import PageFailed
 
     for future in warming:
@@ -208,6 +216,9 @@ def _execute(pool, warming, runners, plan, progress: Progress):
             )
     built, failures = {}, []
     futures = [pool.submit(lambda page=page: runners.mine().build(page)) for page, _ in plan.stale]
+    # Queued after every page, so a thread takes it only when no page is left for it: its kernel is shut down
+    # first (its memory goes before the index's data come in), and the index is made while the last pages run.
+    preparing = pool.submit(lambda: (runners.close_mine(), prepare())[1])
     try:
         for future in as_completed(futures):
             try:
@@ -221,36 +232,45 @@ def _execute(pool, warming, runners, plan, progress: Progress):
             built[result["key"]] = result["entry"]
             progress.page_done(result["key"], result["seconds"])
     except KeyboardInterrupt:
-        for future in futures:
+        for future in [*futures, preparing]:
             future.cancel()
         raise
-    return built, failures
+    return built, failures, preparing.result()
 
 
-def _finish(config, fingerprints, manifest, plan, built: dict, staging: Path) -> None:
-    """Drop removed pages, then write the index and the manifest into the staging area."""
+def _prepare_index(config, fingerprints, staging: Path) -> tuple[tuple[str, str], list[str]]:
+    """Everything the index shows but its list of pages, and the files beside it: the downloads (with the
+    data package), the changelog page and the notebook style. Returns the index's parts and those files."""
+    from dprk_report.data.releases import read_releases, release_of
+    from dprk_report.pipeline.changelog import PAGE as CHANGELOG_PAGE
+    from dprk_report.pipeline.changelog import render_changelog
+    from dprk_report.pipeline.downloads import write_downloads
+    from dprk_report.pipeline.execute import NOTEBOOK_CSS, write_notebook_css
+    from dprk_report.pipeline.index import STYLE, prepare_index
+
+    data_dir = paths.data_dir()
+    write_notebook_css(staging)
+    release = release_of(read_releases(data_dir), fingerprints.data)
+    downloads = write_downloads(data_dir, staging, config.title, release)
+    (staging / CHANGELOG_PAGE).write_text(render_changelog(data_dir, config.title, STYLE), encoding="utf-8")
+    return prepare_index(config, fingerprints.data, data_dir), [CHANGELOG_PAGE, NOTEBOOK_CSS, *downloads]
+
+
+def _finish(config, fingerprints, manifest, plan, built: dict, staging: Path, prepared) -> None:
+    """Drop removed pages, then write the index (from its prepared parts) and the manifest into staging."""
     pages = {key: entry for key, entry in manifest.get("pages", {}).items() if key not in plan.removed}
     for key in plan.removed:
         for output in manifest["pages"][key].get("outputs", {}):
             (staging / output).unlink(missing_ok=True)
     for key, entry in built.items():
         pages[key] = entry | {"inputs": plan.inputs[key]}
-    from dprk_report.data.releases import read_releases, release_of
-    from dprk_report.pipeline.changelog import PAGE as CHANGELOG_PAGE
-    from dprk_report.pipeline.changelog import render_changelog
-    from dprk_report.pipeline.downloads import write_downloads
-    from dprk_report.pipeline.execute import NOTEBOOK_CSS, write_notebook_css
-    from dprk_report.pipeline.index import STYLE, render_index
+    from dprk_report.pipeline.index import assemble_index
 
-    data_dir = paths.data_dir()
-    write_notebook_css(staging)
-    release = release_of(read_releases(data_dir), fingerprints.data)
-    downloads = write_downloads(data_dir, staging, config.title, release)
-    (staging / INDEX).write_text(render_index(config, pages, fingerprints.data), encoding="utf-8")
-    (staging / CHANGELOG_PAGE).write_text(render_changelog(data_dir, config.title, STYLE), encoding="utf-8")
+    parts, files = prepared
+    (staging / INDEX).write_text(assemble_index(pages, config, parts), encoding="utf-8")
     index = {
         "inputs": index_inputs(config, fingerprints, pages),
-        "outputs": {name: file_hash(staging / name) for name in (INDEX, CHANGELOG_PAGE, NOTEBOOK_CSS, *downloads)},
+        "outputs": {name: file_hash(staging / name) for name in (INDEX, *files)},
     }
     document = {"data_version": fingerprints.data, "pages": pages, "index": index}
     (staging / MANIFEST).write_text(

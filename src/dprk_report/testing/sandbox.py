@@ -122,7 +122,9 @@ def make_copy(destination: Path, timeout: int = 120, small_config: bool = True) 
     for name in COPIED:
         source = paths.PROJECT_ROOT / name
         if source.is_dir():
-            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+            # Compiled bytecode comes along: it stays valid (copies keep the sources' times) and saves every
+            # process of the copy compiling the package again.
+            shutil.copytree(source, destination / name)
         else:
             shutil.copy2(source, destination / name)
     if small_config:
