@@ -82,7 +82,7 @@ def test_the_changelog_lists_added_changed_and_removed_records_with_why():
     assert text.startswith("## 2026.12.03 (3 December 2026)\n")
     assert "Compared with 2026.12.02: added 1 estimate; changed 1 statement; removed 1 citation." in text
     assert "- Added **ES004**: About 2,500 killed." in text
-    assert "- Changed **ST001** (Seoul condemns the deployment.): `speaker` `A` → `B`" in text
+    assert "- Changed **ST001** (Seoul condemns the deployment.): speaker: `A` → `B`" in text
     assert "- Removed **C0001** (ST001 in S000: “we condemn”): the quote was from another article" in text
     assert "### Articles" not in text  # no source changed
 

@@ -45,10 +45,10 @@ def _value(value: str | None, start: int = 0) -> str:
 
 
 def _edit(edit) -> str:
-    """'`field` old → new', each long value shown from a little before the first character that differs."""
+    """'field: old → new', each long value shown from a little before the first character that differs."""
     old, new = (" ".join(v.split()) if v else "" for v in (edit.old, edit.new))
     start = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
-    return f"`{edit.field}` {_value(edit.old, start)} → {_value(edit.new, start)}"
+    return f"{edit.field}: {_value(edit.old, start)} → {_value(edit.new, start)}"
 
 
 def _totals(changes: dict[str, TableChanges], kind: str) -> str:
