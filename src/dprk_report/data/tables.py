@@ -11,6 +11,7 @@ rather than computed from the row position.
 from __future__ import annotations
 
 import csv
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,9 +116,18 @@ JOURNAL = ".replacing"
 def read_rows(path: Path) -> tuple[list[str], list[Row]]:
     """A CSV file's header and rows; an empty cell is ``None``, as in every other reader of the tables."""
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        rows = [{key: value if value != "" else None for key, value in row.items()} for row in reader]
-        return list(reader.fieldnames or []), rows
+        return _header_and_rows(handle)
+
+
+def parse_rows(text: str) -> tuple[list[str], list[Row]]:
+    """``read_rows`` of a table's text (such as an earlier version of it, read from git)."""
+    return _header_and_rows(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+
+
+def _header_and_rows(handle) -> tuple[list[str], list[Row]]:
+    reader = csv.DictReader(handle)
+    rows = [{key: value if value != "" else None for key, value in row.items()} for row in reader]
+    return list(reader.fieldnames or []), rows
 
 
 def write_rows(path: Path, header: list[str], rows: list[Row]) -> None:

@@ -39,8 +39,7 @@ class ValidationReport:
     def summary(self) -> str:
         """One line: the table sizes when valid, else the number of problems."""
         if not self.ok:
-            count = len(self.problems)
-            return f"{count} problem{'s' if count != 1 else ''}"
+            return problem_count(self.problems)
         sizes = ", ".join(f"{self.counts.get(name, 0)} {name}" for name in TABLES)
         return f"{len(TABLES)} tables valid: {sizes}"
 
@@ -72,6 +71,27 @@ def validate(data_dir: Path | None = None, archive_dir: Path | None = None) -> V
     problems.sort(key=lambda problem: (order.get(problem.file, len(order)), problem.row or 0))
     counts = {table: len(frame) for table, frame in frames.items()}
     return ValidationReport(problems, counts, frames, data_dir, names)
+
+
+def problem_count(problems: list) -> str:
+    return f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+
+
+def remembered_problems(data_dir: Path | None = None) -> list[Finding]:
+    """The dataset's problems (none when valid), validating only data that have not passed these rules before
+    (``data.validated``); a pass is remembered. For commands that check the data again and again (the
+    scheduled job, a release)."""
+    from dprk_report.data.validated import known_valid, remember_valid, validation_key
+    from dprk_report.data.version import data_version
+
+    data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
+    key = validation_key(data_version(data_dir), data_dir)
+    if known_valid(key):
+        return []
+    report = validate(data_dir)
+    if report.ok:
+        remember_valid(key)
+    return report.problems
 
 
 def unregistered_articles(report: ValidationReport, archive: Path) -> list[Finding]:

@@ -16,6 +16,7 @@ from dprk_report.data.tables import TABLES, read_rows, table_path
 from dprk_report.pipeline.changelog import PAGE as CHANGELOG_PAGE
 from dprk_report.pipeline.config import ReportConfig
 from dprk_report.report.evidence import source_anchor_id
+from dprk_report.text.wording import long_day
 
 STYLE = """
 body { font: 16px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; max-width: 960px;
@@ -45,20 +46,30 @@ def _e(value) -> str:
     return html.escape(str(value), quote=True)
 
 
+def page_start(title: str) -> str:
+    """The start of a page of the report beside the index, up to ``<body>``: its title and the shared style."""
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{_e(title)}</title>
+<style>{STYLE}</style>
+</head>
+<body>"""
+
+
 #: The order a reader expects the parameters in (the window first, its start before its end).
 PARAMETER_ORDER = ("start_date", "end_date", "sides", "metrics")
 
 
 def _parameters(parameters: dict) -> str:
     """A parameter set in a reader's words: '1 June 2024 to 31 March 2026; sides: South Korea'."""
-    from datetime import date
-
     shown = []
     for name in PARAMETER_ORDER:
         value = parameters.get(name)
         if name in ("start_date", "end_date") and value:
-            day = date.fromisoformat(value)
-            shown.append(f"{'' if name == 'start_date' else 'to '}{day.day} {day:%B %Y}")
+            shown.append(f"{'' if name == 'start_date' else 'to '}{long_day(value)}")
         elif value:
             shown.append(f"{name}: {', '.join(word.replace('_', ' ') for word in value)}")
     return (
@@ -188,16 +199,16 @@ def _glance(data_dir: Path, release: Release | None, stale_after_days: int) -> s
     # Ages count to a day the data fix (the release's, else the newest article's), so a rebuild of the same
     # data gives the same page; the scheduled job checks against today (release.nightly).
     as_of, as_of_text = (
-        (release.date, f"release {release.name} ({_long(release.date)})")
+        (release.date, f"release {release.name} ({long_day(release.date)})")
         if release
-        else (newest, f"the newest article ({_long(newest)})")
+        else (newest, f"the newest article ({long_day(newest)})")
     )
     fresh = freshness(dataset, as_of)
     ages = "".join(f"<li>{_e(line)}.</li>" for line in newest_record_lines(fresh, as_of_text))
     alarm = _alarm(fresh, stale_after_days, as_of_text) if fresh.estimate_age is not None else ""
     return (
         f'{alarm}<div class="glance"><p><strong>At a glance.</strong> Last updated with an article of '
-        f"{_long(newest)}; {len(dataset.sources)} archived articles.</p><ul>{lines}{ages}</ul>"
+        f"{long_day(newest)}; {len(dataset.sources)} archived articles.</p><ul>{lines}{ages}</ul>"
         f'<p class="meta">The latest figure of each measure is {_e(LATEST_RULE)}.</p></div>'
     )
 
@@ -225,30 +236,23 @@ def _alarm(fresh, stale_after_days: int, as_of_text: str) -> str:
         f'<div class="alarm" role="alert" id="stale-alarm"{hidden} data-newest="{fresh.newest_estimate:%Y-%m-%d}" '
         f'data-threshold="{stale_after_days}"><strong>These figures are old.</strong> No troop or casualty '
         f'estimate in the data was made public in the {stale_after_days} days before <span class="when">'
-        f"{_e(as_of_text)}</span>: the newest dates from {_long(fresh.newest_estimate)}, "
+        f"{_e(as_of_text)}</span>: the newest dates from {long_day(fresh.newest_estimate)}, "
         f'<span class="age">{fresh.estimate_age}</span> days earlier. Read every figure as of its date.</div>'
         f"{ALARM_SCRIPT}"
     )
-
-
-def _long(day) -> str:
-    from datetime import date
-
-    day = date.fromisoformat(day) if isinstance(day, str) else day
-    return f"{day.day} {day:%B %Y}"
 
 
 def _release_line(releases: list[Release], release: Release | None) -> str:
     changelog = f'<a href="{_e(CHANGELOG_PAGE.removeprefix("report/"))}">what changed</a>'
     if release:
         return (
-            f'<p class="release">Data release <strong>{_e(release.name)}</strong> of {_long(release.date)} '
+            f'<p class="release">Data release <strong>{_e(release.name)}</strong> of {long_day(release.date)} '
             f"({changelog}).</p>"
         )
     if releases:
         return (
             f'<p class="release">These data include changes made after release <strong>{_e(releases[-1].name)}'
-            f"</strong> of {_long(releases[-1].date)}; the next release will name them ({changelog}).</p>"
+            f"</strong> of {long_day(releases[-1].date)}; the next release will name them ({changelog}).</p>"
         )
     return '<p class="release">The data have not been released yet.</p>'
 
@@ -300,15 +304,7 @@ def prepare_index(config: ReportConfig, data_version: str, data_dir: Path | None
     limitations = "".join(f"<li>{_e(item)}</li>" for item in config.limitations)
     releases = read_releases(data_dir)
     release = release_of(releases, data_version)
-    before = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(config.title)}</title>
-<style>{STYLE}</style>
-</head>
-<body>
+    before = f"""{page_start(config.title)}
 <h1>{_e(config.title)}</h1>
 <p>{_e(config.description)}</p>
 {_release_line(releases, release)}

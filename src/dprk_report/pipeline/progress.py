@@ -21,9 +21,7 @@ class Progress:
             self.bar = tqdm(total=total, unit="page", file=self.stream, desc="building")
 
     def log(self, event: str, **fields) -> None:
-        """One line: ``dprk-report event=... key=value ...`` (values with spaces are quoted)."""
-        parts = [f"event={event}"] + [f"{k}={_value(v)}" for k, v in fields.items()]
-        line = "dprk-report " + " ".join(parts)
+        line = log_line(event, **fields)
         if self.bar is not None:
             self.bar.write(line, file=self.stream)
         else:
@@ -40,6 +38,12 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+def log_line(event: str, **fields) -> str:
+    """One line: ``dprk-report event=... key=value ...`` (values with spaces are quoted)."""
+    parts = [f"event={event}"] + [f"{k}={_value(v)}" for k, v in fields.items()]
+    return "dprk-report " + " ".join(parts)
 
 
 def _value(value) -> str:

@@ -246,13 +246,13 @@ def _prepare_index(config, fingerprints, staging: Path) -> tuple[tuple[str, str]
     from dprk_report.pipeline.changelog import render_changelog
     from dprk_report.pipeline.downloads import write_downloads
     from dprk_report.pipeline.execute import NOTEBOOK_CSS, write_notebook_css
-    from dprk_report.pipeline.index import STYLE, prepare_index
+    from dprk_report.pipeline.index import prepare_index
 
     data_dir = paths.data_dir()
     write_notebook_css(staging)
     release = release_of(read_releases(data_dir), fingerprints.data)
     downloads = write_downloads(data_dir, staging, config.title, release)
-    (staging / CHANGELOG_PAGE).write_text(render_changelog(data_dir, config.title, STYLE), encoding="utf-8")
+    (staging / CHANGELOG_PAGE).write_text(render_changelog(data_dir, config.title), encoding="utf-8")
     return prepare_index(config, fingerprints.data, data_dir), [CHANGELOG_PAGE, NOTEBOOK_CSS, *downloads]
 
 

@@ -7,11 +7,10 @@ release is summarised by its size.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from dprk_report.data.changes import TableChanges, record_summary, shorten
 from dprk_report.data.releases import Release
 from dprk_report.data.tables import TABLES, Row
+from dprk_report.text.wording import long_day
 
 HEADING = "# Data changelog"
 INTRODUCTION = """Each release of the dataset, newest first: the records added, changed and removed since the release
@@ -27,11 +26,6 @@ VALUE_LENGTH = 80
 
 def _count(n: int, table: str) -> str:
     return f"{n} {NOUNS[table]}{'' if n == 1 else 's'}"
-
-
-def _day(iso: str) -> str:
-    day = dt.date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
 
 
 def _value(value: str | None, start: int = 0) -> str:
@@ -65,7 +59,7 @@ def section(
     reasons: dict[str, str],
 ) -> str:
     """The changelog section of ``release``."""
-    lines = [f"## {release.name} ({_day(release.date)})", ""]
+    lines = [f"## {release.name} ({long_day(release.date)})", ""]
     if previous is None:
         sizes = ", ".join(_count(release.counts[table], table) for table in TABLES)
         lines += [f"First release: {sizes}.", ""]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from dprk_report.data.releases import (
     releases_path,
     write_releases,
 )
-from dprk_report.data.tables import ID_COLUMNS, TABLES, Row, read_rows, table_path
+from dprk_report.data.tables import ID_COLUMNS, TABLES, Row, parse_rows, read_rows, table_path
 from dprk_report.data.version import data_version
 from dprk_report.release import changelog
 from dprk_report.release.git import (
@@ -100,7 +99,7 @@ def _make_release(day: dt.date) -> Outcome:
     committed = False
     try:
         section = changelog.section(release, releases[-1] if releases else None, changes, new_rows, old_rows, reasons)
-        _write_release(data_dir, root, releases + [release], new_rows, changes, register, section)
+        _write_release(data_dir, root, releases + [release], new_rows, changes, register, reasons, section)
         _rebuild_and_check(root)
         commit = commit_files(root, list(RELEASED), f"Data release {release.name}")
         committed = True
@@ -130,12 +129,9 @@ def _retag(root: Path, data_dir: Path, last: Release) -> list[str]:
     try:
         if tag_commit(root, last.tag):
             return []
-        listed = releases_path(data_dir).relative_to(root).as_posix()
-        commit = commit_adding_line(root, listed, f"{last.name},")
+        commit = _listing_commit(root, data_dir, last)
         if commit is None:
-            return [
-                f"warning: no tag {last.tag} and no commit adding it to {listed}; fetch the tags (git fetch --tags)"
-            ]
+            return [f"warning: {_not_found(root, data_dir, last)}"]
         tag(root, last.tag, commit, f"Data release {last.name}")
         return [f"tag {last.tag} was missing: made it at {commit[:12]}, the commit of that release"]
     except GitError as error:
@@ -173,13 +169,13 @@ def _release_lock():
 
 
 def _check_data(data_dir: Path) -> None:
-    from dprk_report.data.validation import validate
+    from dprk_report.data.validation import problem_count, remembered_problems
 
-    report = validate(data_dir)
-    if not report.ok:
-        shown = "\n".join(f"  {problem}" for problem in report.problems[:20])
-        more = f"\n  ... and {len(report.problems) - 20} more" if len(report.problems) > 20 else ""
-        raise ReleaseError(f"the dataset is invalid ({report.summary()}); nothing was released:\n{shown}{more}")
+    problems = remembered_problems(data_dir)
+    if problems:
+        shown = "\n".join(f"  {problem}" for problem in problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise ReleaseError(f"the dataset is invalid ({problem_count(problems)}); nothing was released:\n{shown}{more}")
 
 
 def _check_tree(root: Path, data_dir: Path) -> None:
@@ -202,25 +198,29 @@ def _check_tree(root: Path, data_dir: Path) -> None:
 def _release_rows(root: Path, data_dir: Path, release: Release) -> dict[str, list[Row]]:
     """The previous release's tables, read from git at its tag (or, if the tag is missing, at the commit that
     added the release to the release list)."""
-    listed = releases_path(data_dir).relative_to(root).as_posix()
-    commit = tag_commit(root, release.tag) or commit_adding_line(root, listed, f"{release.name},")
+    commit = tag_commit(root, release.tag) or _listing_commit(root, data_dir, release)
     if commit is None:
-        raise ReleaseError(
-            f"cannot find release {release.name} in git: no tag {release.tag} and no commit adding it to {listed} "
-            f"(fetch the tags: git fetch --tags)"
-        )
+        raise ReleaseError(f"cannot find release {release.name} in git: {_not_found(root, data_dir, release)}")
     rows = {}
     for table in TABLES:
         text = show(root, commit, table_path(data_dir, table).relative_to(root).as_posix())
-        rows[table] = _rows(text) if text is not None else []
+        rows[table] = parse_rows(text)[1] if text is not None else []
     return rows
 
 
-def _rows(text: str) -> list[Row]:
-    import csv
+def _listing_commit(root: Path, data_dir: Path, release: Release) -> str | None:
+    """The commit that added ``release`` to the release list: the release itself, when its tag is missing."""
+    return commit_adding_line(root, _listed(root, data_dir), f"{release.name},")
 
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    return [{key: value if value != "" else None for key, value in row.items()} for row in reader]
+
+def _not_found(root: Path, data_dir: Path, release: Release) -> str:
+    return (
+        f"no tag {release.tag} and no commit adding it to {_listed(root, data_dir)} (fetch the tags: git fetch --tags)"
+    )
+
+
+def _listed(root: Path, data_dir: Path) -> str:
+    return releases_path(data_dir).relative_to(root).as_posix()
 
 
 def _release_files(root: Path, data_dir: Path) -> list[Path]:
@@ -233,7 +233,7 @@ def _release_files(root: Path, data_dir: Path) -> list[Path]:
     ]
 
 
-def _write_release(data_dir, root, releases, new_rows, changes, register, section) -> None:
+def _write_release(data_dir, root, releases, new_rows, changes, register, reasons, section) -> None:
     release = releases[-1]
     write_releases(data_dir, releases)
     path = changelog_path(data_dir)
@@ -241,7 +241,7 @@ def _write_release(data_dir, root, releases, new_rows, changes, register, sectio
         changelog.with_section(path.read_text(encoding="utf-8") if path.is_file() else None, section),
         encoding="utf-8",
     )
-    ids.write_published(data_dir, list(_published_rows(release, new_rows, changes, register)))
+    ids.write_published(data_dir, list(_published_rows(release, new_rows, changes, register, reasons)))
     if register.removals:
         ids.write_removals(data_dir, [])
     citation = root / "CITATION.cff"
@@ -249,15 +249,14 @@ def _write_release(data_dir, root, releases, new_rows, changes, register, sectio
         citation.write_text(cite_release(citation.read_text(encoding="utf-8"), release), encoding="utf-8")
 
 
-def _published_rows(release: Release, new_rows, changes, register: ids.Register) -> Iterator[dict]:
+def _published_rows(release: Release, new_rows, changes, register: ids.Register, reasons) -> Iterator[dict]:
     """The register after this release: earlier ids (removed ones marked, the others with their key as now),
     then the new ones."""
     removed = {rid for change in changes.values() for rid in change.removed}
-    reasons = {rid: row.get("reason") for rid, (_, row) in register.removals.items()}
     current = {row[ID_COLUMNS[table]]: (table, row) for table in TABLES for row in new_rows[table]}
     for rid, (_, row) in register.published.items():
         if rid in removed and not row.get("removed_in"):
-            row = row | {"removed_in": release.name, "removal_reason": reasons.get(rid) or ""}
+            row = row | {"removed_in": release.name, "removal_reason": reasons.get(rid, "")}
         elif rid in current:
             row = row | {"key": ids.record_key(*current[rid])}
         yield row

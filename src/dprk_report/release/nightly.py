@@ -23,27 +23,28 @@ REPORT_PATHS = ("report", "figures")
 
 
 def _log(event: str, **fields) -> None:
-    text = " ".join(f"{key}={value}" for key, value in fields.items())
-    print(f"dprk-report event={event}{' ' + text if text else ''}", file=sys.stderr, flush=True)
+    from dprk_report.pipeline.progress import log_line
+
+    print(log_line(event, **fields), file=sys.stderr, flush=True)
 
 
 def run_nightly(today: dt.date | None = None) -> int:
     """Run the scheduled sequence; return its exit status (0, 1, 3 or 4; see the module docstring)."""
-    from dprk_report.data.validation import validate
+    from dprk_report.data.validation import remembered_problems
     from dprk_report.pipeline.runner import EXIT_BUSY as BUILD_BUSY
     from dprk_report.pipeline.runner import EXIT_OK as BUILD_OK
     from dprk_report.pipeline.runner import run_build
 
     today = today or dt.datetime.now(dt.UTC).date()
     try:
-        report = validate()
+        problems = remembered_problems()  # a pass is remembered: the build and the release do not validate again
     except paths.ArchiveNotFoundError as error:
-        _log("nightly_failed", step="validate", reason=f'"{error}"')
+        _log("nightly_failed", step="validate", reason=str(error))
         return EXIT_FAILED
-    if not report.ok:
-        for problem in report.problems:
+    if problems:
+        for problem in problems:
             print(problem, file=sys.stderr)
-        _log("nightly_failed", step="validate", problems=len(report.problems))
+        _log("nightly_failed", step="validate", problems=len(problems))
         return EXIT_FAILED
     built = run_build(quiet=True, wait=False)  # a build still running from the last night: say so, do not pile up
     if built != BUILD_OK:
@@ -92,6 +93,7 @@ def _staleness(today: dt.date) -> int:
     from dprk_report.analysis.freshness import freshness
     from dprk_report.data.dataset import load_dataset
     from dprk_report.pipeline.config import load_config
+    from dprk_report.text.wording import long_day
 
     threshold = load_config().stale_after_days
     fresh = freshness(load_dataset(), today)
@@ -105,7 +107,7 @@ def _staleness(today: dt.date) -> int:
         )
         newest = f"its newest estimate is {fresh.estimate_age} days old" if known else "it holds no estimate"
         print(
-            f"warning: no estimate became public in the {threshold} days before {today.day} {today:%B %Y}; the "
+            f"warning: no estimate became public in the {threshold} days before {long_day(today)}; the "
             f"report was published, but {newest} (exit status {EXIT_STALE})",
             file=sys.stderr,
         )

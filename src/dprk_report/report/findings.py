@@ -7,12 +7,12 @@ import pandas as pd
 from dprk_report import vocab
 from dprk_report.analysis import cadence
 from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
-from dprk_report.text.wording import figure_text, public_when
+from dprk_report.text.wording import figure_text, long_day, public_when
 from dprk_report.vocab import METRIC_LABELS
 
 
 def day(value: pd.Timestamp) -> str:
-    return f"{value.day} {value:%B %Y}"
+    return long_day(value)
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -47,13 +47,17 @@ def latest_figures(estimates: pd.DataFrame) -> list[str]:
     lines = []
     for metric in [m for m in vocab.METRICS if m in set(estimates["metric"])]:
         latest = totals_first(estimates[estimates["metric"] == metric]).iloc[-1]
-        when = public_when(latest["public_date"], latest["public_date_basis"], day)
-        increment = " more" if latest["scope"] == "additional" else ""
-        lines.append(
-            f"{METRIC_LABELS[metric].lower()} figure: {figure_text(latest)}{increment}, from {latest['estimator']} "
-            f"({when})"
-        )
+        label, figure, source = _figure_parts(latest)
+        lines.append(f"{label} figure: {figure}, {source}")
     return lines
+
+
+def _figure_parts(row: pd.Series) -> tuple[str, str, str]:
+    """An estimate for a sentence: its measure ('killed'), the figure ('6,000 more') and its source with
+    when it was made public ('from South Korea National Intelligence Service (2 September 2025)')."""
+    when = public_when(row["public_date"], row["public_date_basis"], day)
+    increment = " more" if row["scope"] == "additional" else ""
+    return METRIC_LABELS[row["metric"]].lower(), f"{figure_text(row)}{increment}", f"from {row['estimator']} ({when})"
 
 
 def newest_record_lines(fresh, as_of_text: str) -> list[str]:
@@ -61,12 +65,10 @@ def newest_record_lines(fresh, as_of_text: str) -> list[str]:
     (``fresh``: ``analysis.freshness.Freshness``)."""
     lines = []
     if fresh.estimate is not None:
-        row = fresh.estimate
-        when = public_when(row["public_date"], row["public_date_basis"], day)
-        increment = " more" if row["scope"] == "additional" else ""
+        label, figure, source = _figure_parts(fresh.estimate)
         lines.append(
-            f"Newest estimate: a {METRIC_LABELS[row['metric']].lower()} figure, {figure_text(row)}{increment}, from "
-            f"{row['estimator']} ({when}), {plural(fresh.estimate_age, 'day')} before {as_of_text}"
+            f"Newest estimate: a {label} figure, {figure}, {source}, {plural(fresh.estimate_age, 'day')} "
+            f"before {as_of_text}"
         )
     if fresh.statement is not None:
         row = fresh.statement

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 
@@ -28,6 +30,12 @@ def short_figure(row) -> str:
     """The number alone, for a chart label: '10,000-12,000', '3,000', or the vague words ('thousands')."""
     number = _number(row, "-")
     return str(row.qualifier) if number is None else number
+
+
+def long_day(day) -> str:
+    """A day written out: '17 August 2025' (a date, a timestamp or an ISO day 'YYYY-MM-DD')."""
+    day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    return f"{day.day} {day:%B %Y}"
 
 
 def day_text(day) -> str:
