@@ -42,8 +42,8 @@ def large(tmp_path_factory):
 
 def test_synthetic_dataset_is_valid_and_a_hundred_times_larger(large):
     counts, dataset = large
-    assert (counts.sources, counts.statements, counts.estimates) == (2200, 5000, 4900)
-    assert len(dataset.statements) == 5000
+    assert (counts.sources, counts.statements, counts.estimates) == (7000, 11800, 7900)
+    assert len(dataset.statements) == 11800
 
 
 def test_synthetic_generator_is_deterministic(tmp_path):

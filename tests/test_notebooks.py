@@ -12,8 +12,8 @@ import papermill
 import pytest
 
 from dprk_report import paths
-from dprk_report.pipeline.execute import ReusedKernel
 from dprk_report.pipeline.kernel import KERNEL_NAME as KERNEL
+from dprk_report.pipeline.kernel import ReusedKernel
 
 NOTEBOOKS = sorted(path.name for path in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 

@@ -24,7 +24,7 @@ from dprk_report.text.dates import (
     resolve_weekday,
     weekday_named_in,
 )
-from dprk_report.text.quotes import quote_in_text, read_article
+from dprk_report.text.quotes import normalise, quote_in_normalised, read_article
 
 #: (table, date column, precision column, basis column or None)
 DATED_FIELDS = (
@@ -55,6 +55,7 @@ class Tables:
     archive: Path
     problems: list[tuple[str, int | None, str | None, str]] = field(default_factory=list)
     _texts: dict[str, str | None] = field(default_factory=dict)
+    _normalised: dict[str, str] = field(default_factory=dict)
     _rows: dict[str, list[tuple[int, Row]]] = field(default_factory=dict)
 
     def has(self, table: str, *columns: str) -> bool:
@@ -65,9 +66,13 @@ class Tables:
         """``(line, row)`` pairs with empty cells as ``None`` (converted once per table, then reused)."""
         if table not in self._rows:
             frame = self.frames[table]
+            # Column by column: DataFrame.to_dict goes cell by cell through pandas' string arrays.
+            columns = {
+                name: [None if missing else value for value, missing in zip(column.tolist(), column.isna().tolist())]
+                for name, column in frame.items()
+            }
             self._rows[table] = [
-                (int(line), {key: None if pd.isna(value) else value for key, value in values.items()})
-                for line, values in zip(frame.index, frame.to_dict("records"))
+                (int(line), dict(zip(columns, values))) for line, values in zip(frame.index, zip(*columns.values()))
             ]
         return iter(self._rows[table])
 
@@ -93,6 +98,12 @@ class Tables:
             if row["source_id"] and period is not None:
                 periods[row["source_id"]] = (period, row["published_precision"])
         return periods
+
+    def normalised_article(self, archive_file: str) -> str:
+        """A readable archived file's text as quotes are compared with it (``normalise``), made once."""
+        if archive_file not in self._normalised:
+            self._normalised[archive_file] = normalise(self.article_text(archive_file) or "")
+        return self._normalised[archive_file]
 
     def article_text(self, archive_file: str) -> str | None:
         """An archived file's text, read once; ``None`` when missing or not UTF-8."""
@@ -342,7 +353,7 @@ def check_quotes(t: Tables) -> None:
         text = t.article_text(name) if name and "/" not in name and "\\" not in name else None
         if text is None or not row["quote"]:
             continue
-        if not quote_in_text(row["quote"], text):
+        if not quote_in_normalised(row["quote"], t.normalised_article(name)):
             t.report(
                 "citations",
                 line,

@@ -11,17 +11,17 @@ are separate processes. The heavy imports happen here, never on the planning pat
 from __future__ import annotations
 
 import contextlib
-import os
+import re
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 import papermill
-from jupyter_client import AsyncKernelManager
-from jupyter_core.utils import run_sync
 from nbconvert import HTMLExporter
+from nbconvert.exporters.templateexporter import TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
@@ -32,7 +32,7 @@ from papermill.utils import merge_kwargs, remove_args
 from dprk_report import paths
 from dprk_report.data.version import file_hash
 from dprk_report.pipeline.config import Page
-from dprk_report.pipeline.kernel import KERNEL_NAME
+from dprk_report.pipeline.kernel import KERNEL_NAME, ReusedKernel
 from dprk_report.pipeline.records import first_chart, first_finding, normalise_record, page_title, write_thumbnail
 
 TEMPLATES = paths.PACKAGE_DIR / "templates"
@@ -104,69 +104,57 @@ ENGINE = "dprk-report"
 papermill_engines.register(ENGINE, RecordAtEndEngine)
 
 
-class PageFailed(Exception):
-    """A page could not be built; the message names the notebook, parameter set and cause."""
+#: The opening tag of a markdown cell's text or of an output area, as nbconvert's lab template writes them.
+FOCUSABLE = re.compile(r'<div class="([^"]*\b(?:jp-Cell-inputWrapper|jp-OutputArea-output)\b[^"]*)"')
 
 
-class ReusedKernel:
-    """One project kernel that runs notebook after notebook: its namespace is cleared before each
-    (``%reset``), while the modules it imported stay loaded, so only the first notebook pays for
-    starting it and importing pandas and matplotlib. Pass ``manager()`` to papermill as ``km``.
+class PageExporter(HTMLExporter):
+    """nbconvert's HTML exporter without its last pass, which parses the whole page with BeautifulSoup to make
+    each text and output area focusable (so that a keyboard can scroll a wide table) and to give images without alt text
+    a placeholder one.
 
-    The kernel manager is asynchronous because papermill's client is: its cell
-    timeout only fires while the client's event loop can run.
+    That parse was most of the export's time: the pages carry their charts inline. They get their ``tabindex``
+    here, from the template's own tags; the pages have no ``img`` (charts are inline SVG with
+    their own accessible names), and a test checks that none lacks alt text.
     """
 
-    def __init__(self):
-        self.kernel: AsyncKernelManager | None = None
-        self.sockets: str | None = None
+    def from_notebook_node(self, nb, resources=None, **kw):
+        # What HTMLExporter.from_notebook_node (nbconvert 7.17) sets up before rendering the template.
+        language = nb.metadata.get("language_info", {})
+        lexer = language.get("pygments_lexer", language.get("name", None))
+        self.register_filter(
+            "highlight_code", self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        )
+        resources = self._init_resources(resources)
+        self.register_filter(
+            "filter_data_type",
+            WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
+        )
+        html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        return FOCUSABLE.sub(r'<div class="\1" tabindex="0"', html), resources
 
-    def manager(self) -> AsyncKernelManager:
-        """The running kernel's manager, started first when there is none or it died."""
-        if self.kernel is None or not run_sync(self.kernel.is_alive)():
-            self.close()
-            # Sockets in a folder of its own rather than TCP ports: a port is picked free, released, then
-            # bound by the kernel seconds later, and on a busy machine running many kernels another socket
-            # can take it in between, so that the kernel dies at start.
-            self.sockets = tempfile.mkdtemp(prefix="dprk-report-kernel-")
-            # The kernel inherits this process's environment (for the build: figures go to staging, data
-            # trusted once validated).
-            self.kernel = AsyncKernelManager(
-                kernel_name=KERNEL_NAME, transport="ipc", ip=os.path.join(self.sockets, "kernel")
-            )
-            run_sync(self.kernel.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
-        return self.kernel
 
-    def reset(self) -> None:
-        """Clear the namespace, so that no variable survives from the previous notebook."""
-        client = self.manager().blocking_client()
-        # No heartbeat channel: the client asks the manager whether the kernel lives, and stopping a
-        # heartbeat channel after each page cost about a second.
-        client.start_channels(hb=False)
-        try:
-            client.wait_for_ready(timeout=120)
-            reply = client.execute_interactive("%reset -f", timeout=120, output_hook=lambda message: None)
-            if reply["content"]["status"] != "ok":
-                raise RuntimeError(f"kernel set-up failed: {reply['content'].get('evalue', '')}")
-        finally:
-            client.stop_channels()
+#: What every page imports and loads first, run in a warming kernel: the modules, and the dataset (kept by
+#: ``load_dataset`` for the data version the build took), stay loaded through the ``%reset`` before each page.
+PRELOAD = """
+import dprk_report.analysis.cadence, dprk_report.analysis.consistency, dprk_report.analysis.coverage
+import dprk_report.analysis.lineage, dprk_report.report.charts, dprk_report.report.display
+from dprk_report.data.dataset import load_dataset
+load_dataset()
+"""
 
-    def close(self) -> None:
-        if self.kernel is not None:
-            run_sync(self.kernel.shutdown_kernel)(now=True)
-            self.kernel = None
-        if self.sockets is not None:
-            shutil.rmtree(self.sockets, ignore_errors=True)
-            self.sockets = None
+
+class PageFailed(Exception):
+    """A page could not be built; the message names the notebook, parameter set and cause."""
 
 
 class PageRunner:
     """Builds pages one after another in one reused kernel; a runner belongs to one thread."""
 
-    def __init__(self, staging: Path, cell_timeout: int, failed_dir: Path):
+    def __init__(self, staging: Path, cell_timeout: int, failed_dir: Path, kernel: ReusedKernel | None = None):
         self.staging, self.cell_timeout, self.failed_dir = staging, cell_timeout, failed_dir
-        self.kernel = ReusedKernel()
-        self.exporter = HTMLExporter(
+        self.kernel = kernel or ReusedKernel()
+        self.exporter = PageExporter(
             template_name="dprk-report",
             extra_template_basedirs=[str(TEMPLATES)],
             exclude_input=True,
@@ -177,13 +165,15 @@ class PageRunner:
         # lines) stay in the executed notebook and never reach the reader's page.
         self.exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={MAINTAINER_TAG}), enabled=True)
 
-    def warm_up(self) -> None:
-        """Start the kernel (while the build validates the data); imports come with the first page.
+    def warm_up(self, preload: bool) -> None:
+        """Start the kernel and, with ``preload``, load into it what every page imports and the dataset.
 
-        Loading pandas and matplotlib into the kernels now would overlap with the
-        validation process and raise the build's peak memory beyond its budget.
+        Preload only when the build validates nothing: the validation process and two loaded kernels at
+        once would take the build's peak memory beyond its budget.
         """
         self.kernel.manager()
+        if preload:
+            self.kernel.run(PRELOAD)
 
     def close(self) -> None:
         self.kernel.close()
@@ -197,6 +187,7 @@ class PageRunner:
         for old in self.staging.glob(page.figure_prefix + "*"):
             old.unlink()
         notebook = self._execute(page, record)
+        self.kernel.begin_reset()  # for the next page, while this one is written
         normalise_record(notebook, f"notebooks/{page.source.name}", page.record)
         nbformat.write(notebook, record)
         (self.staging / page.html).write_text(self._html(notebook, page), encoding="utf-8")

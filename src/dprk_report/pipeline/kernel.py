@@ -1,4 +1,5 @@
-"""The project's Jupyter kernel, installed into the project's own environment.
+"""The project's Jupyter kernel: its spec, installed into the project's own environment, and a running kernel
+reused from notebook to notebook.
 
 JupyterLab, papermill, nbval and the build all name this kernel, so what runs
 in the lab runs the same way in the build. It is installed under the
@@ -8,9 +9,20 @@ environment's prefix (``.venv/share/jupyter``), never in the user's folders.
 from __future__ import annotations
 
 import json
+import math
+import os
+import queue
+import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
+
+from jupyter_client import AsyncKernelManager
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_core.utils import run_sync
+
+from dprk_report import paths
 
 KERNEL_NAME = "dprk-report"
 DISPLAY_NAME = "Python 3 (dprk-report)"
@@ -33,6 +45,137 @@ def kernel_spec() -> dict:
         "language": "python",
         "metadata": {"debugger": True},
     }
+
+
+class ReadyClient(AsyncKernelClient):
+    """jupyter_client's kernel client, ready as soon as the kernel has answered on the shell channel and IOPub
+    has delivered a message.
+
+    jupyter_client's ``wait_for_ready`` then reads IOPub until nothing has come for 0.2 s, to drop the
+    status messages of its own ``kernel_info`` request: a fixed 0.2 s each time papermill starts a page. Left
+    unread, those messages reach the page's client, which reads only what answers its own requests.
+    """
+
+    async def _wait_until_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (math.inf if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except queue.Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                try:
+                    await self.iopub_channel.get_msg(timeout=0.2)  # IOPub is connected: the kernel said it is busy
+                except queue.Empty:
+                    pass  # not connected yet: ask again
+                else:
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+    wait_for_ready = _wait_until_ready
+
+
+class ReusedKernel:
+    """One project kernel that runs notebook after notebook: its namespace is cleared before each
+    (``%reset``), while the modules it imported stay loaded, so only the first notebook pays for
+    starting it and importing pandas and matplotlib. Pass ``manager()`` to papermill as ``km``.
+
+    The kernel manager is asynchronous because papermill's client is: its cell
+    timeout only fires while the client's event loop can run.
+    """
+
+    def __init__(self):
+        self.kernel: AsyncKernelManager | None = None
+        self.sockets: str | None = None
+        #: A namespace clearing sent and not yet answered: its client and request id.
+        self.pending: tuple | None = None
+
+    def manager(self) -> AsyncKernelManager:
+        """The running kernel's manager, started first when there is none or it died."""
+        if self.kernel is None or not run_sync(self.kernel.is_alive)():
+            self.close()
+            # Sockets in a folder of its own rather than TCP ports: a port is picked free, released, then
+            # bound by the kernel seconds later, and on a busy machine running many kernels another socket
+            # can take it in between, so that the kernel dies at start.
+            self.sockets = tempfile.mkdtemp(prefix="dprk-report-kernel-")
+            # The kernel inherits this process's environment (for the build: figures go to staging, data
+            # trusted once validated).
+            self.kernel = AsyncKernelManager(
+                kernel_name=KERNEL_NAME,
+                transport="ipc",
+                ip=os.path.join(self.sockets, "kernel"),
+                client_class=f"{__name__}.ReadyClient",
+            )
+            run_sync(self.kernel.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+        return self.kernel
+
+    def reset(self) -> None:
+        """Clear the namespace, so that no variable survives from the previous notebook (waiting for the
+        clearing :meth:`begin_reset` started, if any)."""
+        if self.pending is None:
+            self.begin_reset()
+        self._finish(*self.pending)
+
+    def begin_reset(self) -> None:
+        """Start clearing the namespace and return at once: the kernel clears it (about 0.25 s, a garbage
+        collection of everything the last notebook made) while the build writes that notebook's page."""
+        if self.pending is None:
+            self.pending = self._send("%reset -f")
+
+    def run(self, code: str, timeout: float = 120) -> None:
+        """Run ``code`` in the kernel (starting it first if needed); raise when it fails."""
+        if self.pending is not None:
+            self.reset()
+        self._finish(*self._send(code), timeout=timeout)
+
+    def _send(self, code: str) -> tuple:
+        """Ask the kernel to run ``code``; returns the client and the request's id.
+
+        Only the shell channel is used: the request waits in its queue until the kernel takes it, and the
+        reply says how the code ended, so there is no need to wait for the kernel to announce itself on
+        IOPub first (a fixed 0.2 s, see :class:`ReadyClient`).
+        """
+        client = self.manager().blocking_client()
+        client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        return client, client.execute(code, silent=True, store_history=False)
+
+    def _finish(self, client, request: str, timeout: float = 120) -> None:
+        """Wait for the reply to ``request``; raise when the code failed or the kernel died."""
+        self.pending = None
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    reply = client.get_shell_msg(timeout=1)
+                except queue.Empty:
+                    if self.kernel is None or not run_sync(self.kernel.is_alive)():
+                        raise RuntimeError("kernel set-up failed: the kernel died") from None
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"kernel set-up failed: no reply in {timeout:.0f} s") from None
+                    continue
+                if reply["parent_header"].get("msg_id") == request:
+                    break
+            content = reply["content"]
+            if content["status"] != "ok":
+                raise RuntimeError(f"kernel set-up failed: {content.get('ename', '')}: {content.get('evalue', '')}")
+        finally:
+            client.stop_channels()
+
+    def close(self) -> None:
+        if self.pending is not None:
+            self.pending[0].stop_channels()
+            self.pending = None
+        if self.kernel is not None:
+            run_sync(self.kernel.shutdown_kernel)(now=True)
+            self.kernel = None
+        if self.sockets is not None:
+            shutil.rmtree(self.sockets, ignore_errors=True)
+            self.sockets = None
 
 
 def install() -> Path:

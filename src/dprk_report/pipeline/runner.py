@@ -107,16 +107,17 @@ def _build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool
     # Kernels inherit these: figures go to staging; this data version is validated below, once.
     os.environ[paths.OUTPUT_ENV] = str(staging)
     os.environ[paths.TRUSTED_ENV] = fingerprints.data
-    from dprk_report.pipeline.execute import PageRunner
-
     workers = _jobs(jobs, len(plan.stale))
-    runners = ThreadRunners(lambda: PageRunner(staging, config.cell_timeout, paths.BUILD_DIR / "failed"))
+    runners = ThreadRunners(lambda: _page_runner(staging, config.cell_timeout))
     progress = Progress(len(plan.stale), quiet)
+    key = validation_key(fingerprints.data)  # the data version the build already took
+    validated = known_valid(key)
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            # Kernels start while the data are validated in a subprocess.
-            warming = [pool.submit(lambda: runners.mine().warm_up()) for _ in range(workers)]
-            problems = _validation_problems(fingerprints.data)
+            # Kernels start while the data are validated in a subprocess; with nothing to validate, they load
+            # what the pages need meanwhile.
+            warming = [pool.submit(lambda: runners.mine().warm_up(preload=validated)) for _ in range(workers)]
+            problems = [] if validated else _validation_problems(key)
             if problems:
                 _say("build stopped: the dataset is invalid, no notebook was run:")
                 for line in problems:
@@ -152,15 +153,13 @@ def _build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool
     return EXIT_OK
 
 
-def _validation_problems(version: str) -> list[str]:
+def _validation_problems(key: str) -> list[str]:
     """Validate in a separate process: its memory (pandas, pandera, the tables) is returned when it ends.
 
     The child returns the findings themselves; a fresh interpreter (spawn) keeps it clear of the
-    build's threads and kernels.
+    build's threads and kernels. Data that passed these very rules before (``key``, see data.validated)
+    are not validated again.
     """
-    key = validation_key(version)  # the data version the build already took
-    if known_valid(key):
-        return []  # this very data passed these very rules before (data.validated)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as child:
         problems = child.submit(_problems_of_current_data).result()
@@ -173,6 +172,18 @@ def _problems_of_current_data() -> list:
     from dprk_report.data.validation import validate
 
     return validate().problems
+
+
+def _page_runner(staging: Path, cell_timeout: int):
+    """A page runner for this thread, its kernel started first: it boots while this thread imports the page
+    machinery (papermill, nbconvert), which only a build needs."""
+    from dprk_report.pipeline.kernel import ReusedKernel
+
+    kernel = ReusedKernel()
+    kernel.manager()
+    from dprk_report.pipeline.execute import PageRunner
+
+    return PageRunner(staging, cell_timeout, paths.BUILD_DIR / "failed", kernel)
 
 
 def _jobs(jobs: int | None, pages: int) -> int:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
-from matplotlib.artist import Artist
-from matplotlib.figure import Figure
+if TYPE_CHECKING:  # the index links to sources through this module, and needs no matplotlib for it
+    from matplotlib.artist import Artist
+    from matplotlib.figure import Figure
 
 #: Where on the report a mark links when its article has no web address: the article's row in the index,
 #: as seen from a page (``report/<variant>/``).

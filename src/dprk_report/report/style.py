@@ -10,12 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")  # headless: the build and the tests have no display
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.transforms import Bbox, TransformedBbox  # noqa: E402
 
 from dprk_report.report.evidence import add_tooltips, marks, standalone_svg  # noqa: E402
 
@@ -66,31 +68,46 @@ def side_colour(side: str) -> str:
     return SIDE_COLOURS.get(side, UNKNOWN_COLOUR)
 
 
-def add_source_line(fig: Figure, note: str = "") -> None:
-    """Write the source line (and an optional note) under everything else in the chart.
+def add_source_line(fig: Figure, note: str = "") -> Bbox:
+    """Write the source line (and an optional note) under everything else in the chart, and return the
+    chart's tight crop (in inches) with the line included.
 
-    It hangs below the lowest axes' labels, aligned with the figure's left-most
-    drawn element, as an annotation so that ``bbox_inches="tight"`` keeps it in view.
+    The line hangs below the lowest axes' labels, aligned with the figure's left-most drawn element. The
+    crop is measured here, with the axes' extents the line's position needs, rather than by matplotlib's
+    ``bbox_inches="tight"``: that lays out every tick label again for each file written, the costliest
+    step of saving a chart.
     """
     text = SOURCE_LINE + (f". {note}" if note else "")
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     renderer = canvas.get_renderer()
-    lowest = min(fig.axes, key=lambda ax: ax.get_position().y0)
-    frame, drawn = lowest.get_window_extent(renderer), lowest.get_tightbbox(renderer)
-    left = min(ax.get_tightbbox(renderer).x0 for ax in fig.axes)
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    drawn = {ax: ax.get_tightbbox(renderer) for ax in axes}
+    lowest = min(axes, key=lambda ax: ax.get_position().y0)
+    frame = lowest.get_window_extent(renderer)
     points = 72 / fig.dpi
-    lowest.annotate(
+    line = lowest.annotate(
         text,
         xy=(0, 0),
         xycoords="axes fraction",
         annotation_clip=False,
-        xytext=((left - frame.x0) * points, (drawn.y0 - frame.y0) * points - 6),
+        xytext=(
+            (min(box.x0 for box in drawn.values()) - frame.x0) * points,
+            (drawn[lowest].y0 - frame.y0) * points - 6,
+        ),
         textcoords="offset points",
         ha="left",
         va="top",
         fontsize=9,
         color=MUTED_COLOUR,
     )
+    # What matplotlib's Figure.get_tightbbox unites: the figure's own artists (title, key), each axes with
+    # its children (the line now among the lowest's).
+    others = [a for a in fig.get_children() if a not in fig.axes and a.get_visible() and a.get_in_layout()]
+    boxes = [*drawn.values(), line.get_window_extent(renderer), *(a.get_tightbbox(renderer) for a in others)]
+    boxes = [
+        b for b in boxes if b is not None and np.isfinite(b.width) and np.isfinite(b.height) and (b.width or b.height)
+    ]
+    return TransformedBbox(Bbox.union(boxes), fig.dpi_scale_trans.inverted())
 
 
 def save_figure(fig: Figure, name: str, out_dir: Path, note: str = "") -> list[Path]:
@@ -101,12 +118,9 @@ def save_figure(fig: Figure, name: str, out_dir: Path, note: str = "") -> list[P
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    add_source_line(fig, note)
     paths = [out_dir / f"{name}.svg", out_dir / f"{name}.png"]
     with plt.rc_context(RC):
-        # One tight crop for both files: "tight" measures it with a full layout pass of its own per file.
-        fig.draw_without_rendering()
-        crop = fig.get_tightbbox().padded(0.15)
+        crop = add_source_line(fig, note).padded(0.15)
         fig.savefig(paths[0], format="svg", metadata={"Date": None}, bbox_inches=crop)
         if marks(fig):  # marks linked to their evidence get their tooltips
             svg = add_tooltips(paths[0].read_text(encoding="utf-8"), marks(fig))

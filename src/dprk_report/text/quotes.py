@@ -55,8 +55,13 @@ def read_article(path: Path) -> str:
 
 def quote_in_text(quote: str, text: str) -> bool:
     """Whether ``quote`` occurs in ``text`` once both are normalised."""
+    return quote_in_normalised(quote, normalise(text))
+
+
+def quote_in_normalised(quote: str, normalised_text: str) -> bool:
+    """Whether ``quote`` occurs in a text already normalised (an article cited many times is normalised once)."""
     wanted = normalise(quote)
-    return bool(wanted) and wanted in normalise(text)
+    return bool(wanted) and wanted in normalised_text
 
 
 def word_count(quote: str) -> int:

@@ -1,0 +1,61 @@
+"""The build's HTML export: nbconvert's lab page, made without nbconvert's final BeautifulSoup pass.
+
+That pass makes markdown text and output areas focusable (a keyboard can then scroll a wide table); the
+build's exporter must make exactly the same elements focusable.
+"""
+
+from __future__ import annotations
+
+import nbformat
+from bs4 import BeautifulSoup
+from nbconvert import HTMLExporter
+
+from dprk_report.pipeline.config import Page
+from dprk_report.pipeline.execute import PageRunner
+
+PAGE = Page(variant="all-sides", variant_title="All sides", notebook="01-describe-sources", parameters={})
+
+
+def _notebook() -> nbformat.NotebookNode:
+    table = "<table><tr><th>Outlet</th></tr><tr><td>Yonhap</td></tr></table>"
+    output = nbformat.v4.new_output("display_data", data={"text/html": table, "text/plain": "table"})
+    stream = nbformat.v4.new_output("stream", name="stdout", text="printed\n")
+    return nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Which articles?\n\nA paragraph with a [link](https://example.org)."),
+            nbformat.v4.new_code_cell("show()", outputs=[output, stream]),
+            nbformat.v4.new_markdown_cell("## Findings"),
+            nbformat.v4.new_code_cell("say()", outputs=[output]),
+        ],
+        metadata={"language_info": {"name": "python"}},
+    )
+
+
+def _focusable(html: str) -> list[tuple[str, ...]]:
+    soup = BeautifulSoup(html, features="html.parser")
+    return [tuple(element.get("class", [])) for element in soup.select('[tabindex="0"]')]
+
+
+def test_the_same_elements_are_focusable_as_with_nbconvert_s_exporter(tmp_path):
+    runner = PageRunner(tmp_path, 60, tmp_path / "failed")
+    notebook = _notebook()
+    ours = runner._html(notebook, PAGE)  # also gives the notebook the page's metadata the template reads
+    theirs = HTMLExporter(
+        template_name="dprk-report",
+        extra_template_basedirs=[str(runner.exporter.extra_template_basedirs[0])],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    theirs, _ = theirs.from_notebook_node(notebook)
+    focusable = _focusable(ours)
+    # Two markdown cells' text and three outputs.
+    assert len(focusable) == 5
+    assert [("jp-Cell-inputWrapper" in classes, "jp-OutputArea-output" in classes) for classes in focusable] == [
+        (True, False),
+        (False, True),
+        (False, True),
+        (True, False),
+        (False, True),
+    ]
+    assert [set(classes) for classes in focusable] == [set(classes) for classes in _focusable(theirs)]
