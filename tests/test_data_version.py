@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dprk_report.data import version
 from dprk_report.data.version import data_version
 
 UNREGISTERED = "009_waiting.txt"
@@ -25,4 +26,28 @@ def test_a_table_edit_changes_the_version(fake):
     before = data_version(fake.data, fake.archive)
     fake.rows["statements"][0]["summary"] = "Another summary."
     fake.write()
+    assert data_version(fake.data, fake.archive) != before
+
+
+def test_an_article_rewritten_to_the_same_size_changes_the_version_although_hashes_are_remembered(fake, monkeypatch):
+    # Articles are hashed once per process while their status is unchanged; here every file counts as
+    # settled at once, as the archive's old articles do.
+    monkeypatch.setattr(version, "_SETTLED_NS", 0)
+    monkeypatch.setattr(version, "_ARTICLE_HASHES", {})
+    registered = sorted(fake.archive.iterdir())[0]
+    before = data_version(fake.data, fake.archive)
+    assert version._ARTICLE_HASHES, "the article's hash was not remembered"
+    text = registered.read_bytes()
+    registered.write_bytes(text[:-1] + (b"." if text[-1:] != b"." else b","))
+    assert registered.stat().st_size == len(text)
+    assert data_version(fake.data, fake.archive) != before
+    registered.write_bytes(text)
+    assert data_version(fake.data, fake.archive) == before
+
+
+def test_an_article_that_vanishes_changes_the_version(fake, monkeypatch):
+    monkeypatch.setattr(version, "_SETTLED_NS", 0)
+    registered = sorted(fake.archive.iterdir())[0]
+    before = data_version(fake.data, fake.archive)
+    registered.unlink()
     assert data_version(fake.data, fake.archive) != before

@@ -136,11 +136,13 @@ class PageExporter(HTMLExporter):
 
 #: What every page imports and loads first, run in a warming kernel: the modules, and the dataset (kept by
 #: ``load_dataset`` for the data version the build took), stay loaded through the ``%reset`` before each page.
+#: It deletes the names it made, so that the first page needs no clearing.
 PRELOAD = """
 import dprk_report.analysis.cadence, dprk_report.analysis.consistency, dprk_report.analysis.coverage
 import dprk_report.analysis.lineage, dprk_report.report.charts, dprk_report.report.display
 from dprk_report.data.dataset import load_dataset
 load_dataset()
+del dprk_report, load_dataset
 """
 
 
@@ -171,9 +173,9 @@ class PageRunner:
         Preload only when the build validates nothing: the validation process and two loaded kernels at
         once would take the build's peak memory beyond its budget.
         """
-        self.kernel.manager()
+        self.kernel.start()
         if preload:
-            self.kernel.run(PRELOAD)
+            self.kernel.run(PRELOAD, leaves_names=False)
 
     def close(self) -> None:
         self.kernel.close()

@@ -94,9 +94,17 @@ class ReusedKernel:
         self.sockets: str | None = None
         #: A namespace clearing sent and not yet answered: its client and request id.
         self.pending: tuple | None = None
+        #: Whether code may have left names in the namespace since it was last cleared (or the kernel started).
+        self.used = False
 
     def manager(self) -> AsyncKernelManager:
-        """The running kernel's manager, started first when there is none or it died."""
+        """The running kernel's manager (started first when there is none or it died), to run a notebook in:
+        its namespace counts as used from now on."""
+        manager = self._running()
+        self.used = True
+        return manager
+
+    def _running(self) -> AsyncKernelManager:
         if self.kernel is None or not run_sync(self.kernel.is_alive)():
             self.close()
             # Sockets in a folder of its own rather than TCP ports: a port is picked free, released, then
@@ -112,26 +120,37 @@ class ReusedKernel:
                 client_class=f"{__name__}.ReadyClient",
             )
             run_sync(self.kernel.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+            self.used = False
         return self.kernel
+
+    def start(self) -> None:
+        """Start the kernel now (it takes about a second to boot), without using its namespace."""
+        self._running()
 
     def reset(self) -> None:
         """Clear the namespace, so that no variable survives from the previous notebook (waiting for the
-        clearing :meth:`begin_reset` started, if any)."""
-        if self.pending is None:
+        clearing :meth:`begin_reset` started, if any). A namespace nothing has used is left as it is: the
+        clearing is a garbage collection of everything loaded, a quarter of a second."""
+        if self.pending is None and self.used and self.kernel is not None:
             self.begin_reset()
-        self._finish(*self.pending)
+        if self.pending is not None:
+            self._finish(*self.pending)
 
     def begin_reset(self) -> None:
         """Start clearing the namespace and return at once: the kernel clears it (about 0.25 s, a garbage
         collection of everything the last notebook made) while the build writes that notebook's page."""
         if self.pending is None:
             self.pending = self._send("%reset -f")
+            self.used = False
 
-    def run(self, code: str, timeout: float = 120) -> None:
-        """Run ``code`` in the kernel (starting it first if needed); raise when it fails."""
+    def run(self, code: str, timeout: float = 120, leaves_names: bool = True) -> None:
+        """Run ``code`` in the kernel (starting it first if needed); raise when it fails. Code that deletes
+        the names it made (``leaves_names=False``) leaves the namespace unused."""
         if self.pending is not None:
             self.reset()
-        self._finish(*self._send(code), timeout=timeout)
+        request = self._send(code)  # starts the kernel first if needed, with its namespace unused
+        self.used = self.used or leaves_names
+        self._finish(*request, timeout=timeout)
 
     def _send(self, code: str) -> tuple:
         """Ask the kernel to run ``code``; returns the client and the request's id.
@@ -140,7 +159,7 @@ class ReusedKernel:
         reply says how the code ended, so there is no need to wait for the kernel to announce itself on
         IOPub first (a fixed 0.2 s, see :class:`ReadyClient`).
         """
-        client = self.manager().blocking_client()
+        client = self._running().blocking_client()
         client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         return client, client.execute(code, silent=True, store_history=False)
 

@@ -180,7 +180,7 @@ def _page_runner(staging: Path, cell_timeout: int):
     from dprk_report.pipeline.kernel import ReusedKernel
 
     kernel = ReusedKernel()
-    kernel.manager()
+    kernel.start()
     from dprk_report.pipeline.execute import PageRunner
 
     return PageRunner(staging, cell_timeout, paths.BUILD_DIR / "failed", kernel)

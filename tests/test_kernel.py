@@ -1,0 +1,80 @@
+"""The build's reused kernel: no variable survives from one notebook to the next, failures are named, and
+the clearing runs only when something could have been left behind."""
+
+from __future__ import annotations
+
+import pytest
+
+from dprk_report.pipeline.execute import PRELOAD
+from dprk_report.pipeline.kernel import ReusedKernel
+
+#: Fails in the kernel when a name other than IPython's own (those starting with "_", In, Out, exit, quit,
+#: get_ipython, open) is defined.
+NO_USER_NAMES = (
+    "_left = [name for name in globals() if not name.startswith('_') and name not in "
+    "('In', 'Out', 'exit', 'quit', 'get_ipython', 'open')]\n"
+    "assert not _left, _left\n"
+    "del _left"
+)
+
+
+@pytest.fixture
+def kernel():
+    reused = ReusedKernel()
+    yield reused
+    reused.close()
+
+
+def test_a_name_a_notebook_left_is_gone_after_the_reset(kernel):
+    kernel.run("left_behind = 1")
+    kernel.reset()
+    with pytest.raises(RuntimeError, match="NameError: name 'left_behind' is not defined"):
+        kernel.run("left_behind")
+
+
+def test_a_reset_begun_after_a_page_clears_the_namespace_before_the_next(kernel):
+    kernel.run("left_behind = 1")
+    kernel.begin_reset()
+    kernel.reset()
+    kernel.run(NO_USER_NAMES, leaves_names=False)
+
+
+def test_the_preload_leaves_no_name_and_counts_as_unused(kernel, monkeypatch):
+    kernel.start()
+    kernel.run(PRELOAD, leaves_names=False)
+    kernel.run(NO_USER_NAMES, leaves_names=False)
+    assert not kernel.used
+    # Nothing to clear: the first page does not wait for a garbage collection.
+    monkeypatch.setattr(kernel, "begin_reset", lambda: pytest.fail("a clean namespace was cleared"))
+    kernel.reset()
+
+
+def test_the_modules_the_preload_loaded_stay_loaded_through_a_reset(kernel):
+    kernel.run(PRELOAD, leaves_names=False)
+    kernel.run("x = 1")
+    kernel.reset()
+    kernel.run("import sys\nassert 'dprk_report.report.charts' in sys.modules and 'pandas' in sys.modules")
+
+
+def test_handing_the_kernel_to_a_notebook_counts_as_use(kernel):
+    kernel.manager()
+    assert kernel.used
+
+
+def test_code_that_fails_names_the_error(kernel):
+    with pytest.raises(RuntimeError, match="kernel set-up failed: ZeroDivisionError"):
+        kernel.run("1 / 0")
+
+
+def test_a_kernel_that_dies_is_reported_and_a_new_one_starts(kernel):
+    with pytest.raises(RuntimeError, match="the kernel died"):
+        kernel.run("import os\nos._exit(1)")
+    kernel.run("alive = True")
+
+
+def test_closing_with_a_reset_pending_stops_it(kernel):
+    kernel.run("x = 1")
+    kernel.begin_reset()
+    kernel.close()
+    assert kernel.pending is None and kernel.kernel is None
+    kernel.run(NO_USER_NAMES, leaves_names=False)  # a new kernel, as fresh as any
