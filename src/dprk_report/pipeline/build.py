@@ -1,0 +1,220 @@
+"""Build the stale pages of a plan and publish them: validate the data (in a subprocess, unless this very data
+passed before), run the pages in one kernel per core, prepare the index meanwhile, publish atomically.
+
+Only a build that has something to do loads this module and what it imports (threads, processes, the
+kernel and, through ``execute``, papermill and nbconvert): the no-op build stays at planning.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from dprk_report import paths
+from dprk_report.data.validated import known_valid, remember_valid, validation_key
+from dprk_report.data.version import data_version, file_hash
+from dprk_report.pipeline.fingerprint import Fingerprints
+from dprk_report.pipeline.plan import INDEX, MANIFEST, index_inputs, make_plan, read_manifest
+from dprk_report.pipeline.progress import Progress
+from dprk_report.pipeline.publish import PublishFailed, prepare_staging, publish, recover, staging_dir
+from dprk_report.pipeline.runner import EXIT_FAILED, EXIT_OK, say
+
+
+def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool) -> int:
+    """Build what is stale, holding the build lock (see ``runner.run_build``); returns the exit status."""
+    for line in recover(root, paths.BUILD_DIR):
+        say(f"build: {line}")
+    fingerprints = Fingerprints(config.path)
+    manifest = read_manifest(root)
+    plan = make_plan(config, fingerprints, manifest, root, force)  # another build may have just finished
+    if plan.up_to_date:
+        return EXIT_OK
+    staging = staging_dir(paths.BUILD_DIR)
+    # Kernels inherit these: figures go to staging; this data version is validated below, once.
+    os.environ[paths.OUTPUT_ENV] = str(staging)
+    os.environ[paths.TRUSTED_ENV] = fingerprints.data
+    workers = _jobs(jobs, len(plan.stale))
+    runners = ThreadRunners(lambda: _page_runner(staging, config.cell_timeout))
+    progress = Progress(len(plan.stale), quiet)
+    key = validation_key(fingerprints.data)  # the data version the build already took
+    validated = known_valid(key)
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            # Kernels start while the data are validated in a subprocess; with nothing to validate, they load
+            # what the pages need meanwhile.
+            warming = [pool.submit(lambda: runners.mine().warm_up(preload=validated)) for _ in range(workers)]
+            problems = [] if validated else _validation_problems(key)
+            if problems:
+                say("build stopped: the dataset is invalid, no notebook was run:")
+                for line in problems:
+                    say(f"  {line}")
+                return EXIT_FAILED
+            prepare_staging(root, paths.BUILD_DIR)
+            progress.log("build_started", pages=len(plan.stale), jobs=workers)
+            pages, failures, prepared = _execute(
+                pool, warming, runners, plan, progress, lambda: _prepare_index(config, fingerprints, staging)
+            )
+    finally:
+        runners.close()
+        progress.close()
+    if failures:
+        for message in failures:
+            say(f"build failed: {message}")
+        say("the published report was left unchanged")
+        return EXIT_FAILED
+    if data_version() != fingerprints.data:
+        # Pages built from a dataset that changed under them would carry a data version they do not match.
+        say(
+            "build stopped: the data or a cited article changed while the build ran; nothing was published; "
+            "run the build again"
+        )
+        return EXIT_FAILED
+    _finish(config, fingerprints, manifest, plan, pages, staging, prepared)
+    try:
+        publish(staging, root, paths.BUILD_DIR)
+    except PublishFailed as error:
+        say(f"build failed: {error}")
+        return EXIT_FAILED
+    progress.log("build_published", pages=len(plan.stale), seconds=f"{time.monotonic() - progress.started:.1f}")
+    return EXIT_OK
+
+
+def _validation_problems(key: str) -> list[str]:
+    """Validate in a separate process: its memory (pandas, pandera, the tables) is returned when it ends.
+
+    The child returns the findings themselves; a fresh interpreter (spawn) keeps it clear of the
+    build's threads and kernels. Data that passed these very rules before (``key``, see data.validated)
+    are not validated again.
+    """
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as child:
+        problems = child.submit(_problems_of_current_data).result()
+    if not problems:
+        remember_valid(key)
+    return [str(problem) for problem in problems]
+
+
+def _problems_of_current_data() -> list:
+    from dprk_report.data.validation import validate
+
+    return validate().problems
+
+
+def _page_runner(staging: Path, cell_timeout: int):
+    """A page runner for this thread, its kernel started first: it boots while this thread imports the page
+    machinery (papermill, nbconvert), which only a build needs."""
+    from dprk_report.pipeline.kernel import ReusedKernel
+
+    kernel = ReusedKernel()
+    kernel.start()
+    from dprk_report.pipeline.execute import PageRunner
+
+    return PageRunner(staging, cell_timeout, paths.BUILD_DIR / "failed", kernel)
+
+
+def _jobs(jobs: int | None, pages: int) -> int:
+    return max(1, min(jobs or os.cpu_count() or 1, pages))
+
+
+class ThreadRunners:
+    """One page runner (and so one kernel) per thread of the pool, made on first use."""
+
+    def __init__(self, make):
+        self.make, self.local, self.all = make, threading.local(), []
+        self.lock = threading.Lock()
+
+    def mine(self):
+        if not hasattr(self.local, "runner"):
+            self.local.runner = self.make()
+            with self.lock:
+                self.all.append(self.local.runner)
+        return self.local.runner
+
+    def close(self) -> None:
+        for runner in self.all:
+            runner.close()
+
+    def close_mine(self) -> None:
+        """Close this thread's runner (its kernel), if it has one."""
+        if hasattr(self.local, "runner"):
+            self.local.runner.close()
+
+
+def _execute(pool, warming, runners, plan, progress: Progress, prepare):
+    """Run the stale pages; return their entries, the failures, and what ``prepare`` made meanwhile."""
+    from dprk_report.pipeline.execute import PageFailed
+
+    for future in warming:
+        try:
+            future.result()
+        except Exception as error:  # a kernel that cannot start: its pages then fail with the cause
+            progress.log(
+                "kernel_warm_up_failed", error=str(error).splitlines()[0] if str(error) else type(error).__name__
+            )
+    built, failures = {}, []
+    futures = [pool.submit(lambda page=page: runners.mine().build(page)) for page, _ in plan.stale]
+    # Queued after every page, so a thread takes it only when no page is left for it: its kernel is shut down
+    # first (its memory goes before the index's data come in), and the index is made while the last pages run.
+    preparing = pool.submit(lambda: (runners.close_mine(), prepare())[1])
+    try:
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except PageFailed as error:
+                failures.append(str(error))
+                continue
+            except Exception as error:  # e.g. a kernel that would not start
+                failures.append(f"{type(error).__name__}: {error}")
+                continue
+            built[result["key"]] = result["entry"]
+            progress.page_done(result["key"], result["seconds"])
+    except KeyboardInterrupt:
+        for future in [*futures, preparing]:
+            future.cancel()
+        raise
+    return built, failures, preparing.result()
+
+
+def _prepare_index(config, fingerprints, staging: Path) -> tuple[tuple[str, str], list[str]]:
+    """Everything the index shows but its list of pages, and the files beside it: the downloads (with the
+    data package), the changelog page and the notebook style. Returns the index's parts and those files."""
+    from dprk_report.data.releases import read_releases, release_of
+    from dprk_report.pipeline.changelog import PAGE as CHANGELOG_PAGE
+    from dprk_report.pipeline.changelog import render_changelog
+    from dprk_report.pipeline.downloads import write_downloads
+    from dprk_report.pipeline.execute import NOTEBOOK_CSS, write_notebook_css
+    from dprk_report.pipeline.index import prepare_index
+
+    data_dir = paths.data_dir()
+    write_notebook_css(staging)
+    release = release_of(read_releases(data_dir), fingerprints.data)
+    downloads = write_downloads(data_dir, staging, config.title, release)
+    (staging / CHANGELOG_PAGE).write_text(render_changelog(data_dir, config.title), encoding="utf-8")
+    return prepare_index(config, fingerprints.data, data_dir), [CHANGELOG_PAGE, NOTEBOOK_CSS, *downloads]
+
+
+def _finish(config, fingerprints, manifest, plan, built: dict, staging: Path, prepared) -> None:
+    """Drop removed pages, then write the index (from its prepared parts) and the manifest into staging."""
+    pages = {key: entry for key, entry in manifest.get("pages", {}).items() if key not in plan.removed}
+    for key in plan.removed:
+        for output in manifest["pages"][key].get("outputs", {}):
+            (staging / output).unlink(missing_ok=True)
+    for key, entry in built.items():
+        pages[key] = entry | {"inputs": plan.inputs[key]}
+    from dprk_report.pipeline.index import assemble_index
+
+    parts, files = prepared
+    (staging / INDEX).write_text(assemble_index(pages, config, parts), encoding="utf-8")
+    index = {
+        "inputs": index_inputs(config, fingerprints, pages),
+        "outputs": {name: file_hash(staging / name) for name in (INDEX, *files)},
+    }
+    document = {"data_version": fingerprints.data, "pages": pages, "index": index}
+    (staging / MANIFEST).write_text(
+        json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
