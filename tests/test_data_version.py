@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from dprk_report.data import version
 from dprk_report.data.version import data_version
 
@@ -39,10 +41,17 @@ def test_an_article_rewritten_to_the_same_size_changes_the_version_although_hash
     assert version._ARTICLE_HASHES, "the article's hash was not remembered"
     text = registered.read_bytes()
     registered.write_bytes(text[:-1] + (b"." if text[-1:] != b"." else b","))
+    _seconds_later(registered, 1)  # out of the file system's timestamp granularity, whatever it is
     assert registered.stat().st_size == len(text)
     assert data_version(fake.data, fake.archive) != before
     registered.write_bytes(text)
+    _seconds_later(registered, 2)
     assert data_version(fake.data, fake.archive) == before
+
+
+def _seconds_later(path, seconds: int) -> None:
+    status = path.stat()
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns + seconds * 1_000_000_000))
 
 
 def test_an_article_that_vanishes_changes_the_version(fake, monkeypatch):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from dprk_report.pipeline import kernel as kernel_module
 from dprk_report.pipeline.execute import PRELOAD
 from dprk_report.pipeline.kernel import ReusedKernel
 
@@ -78,3 +79,24 @@ def test_closing_with_a_reset_pending_stops_it(kernel):
     kernel.close()
     assert kernel.pending is None and kernel.kernel is None
     kernel.run(NO_USER_NAMES, leaves_names=False)  # a new kernel, as fresh as any
+
+
+def test_code_that_fails_half_way_leaves_no_name_behind(kernel):
+    with pytest.raises(RuntimeError, match="ValueError: half-way"):
+        kernel.run("made_before_failing = 1\nraise ValueError('half-way')", leaves_names=False)
+    kernel.run(NO_USER_NAMES, leaves_names=False)  # a fresh kernel replaced the one in an unknown state
+
+
+def test_a_kernel_that_dies_while_it_is_being_cleared_is_replaced(kernel):
+    kernel.run("left_behind = 1")
+    kernel.kernel.provisioner.process.kill()
+    kernel.begin_reset()
+    kernel.reset()  # nothing to wait for: the dead kernel's names died with it
+    kernel.run(NO_USER_NAMES, leaves_names=False)
+
+
+def test_a_kernel_that_cannot_start_leaves_nothing_behind(kernel, monkeypatch):
+    monkeypatch.setattr(kernel_module, "KERNEL_NAME", "no-such-kernel")
+    with pytest.raises(Exception, match="no-such-kernel"):
+        kernel.start()
+    assert kernel.kernel is None and kernel.sockets is None

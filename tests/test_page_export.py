@@ -50,7 +50,6 @@ def test_the_same_elements_are_focusable_as_with_nbconvert_s_exporter(tmp_path):
     theirs, _ = theirs.from_notebook_node(notebook)
     focusable = _focusable(ours)
     # Two markdown cells' text and three outputs.
-    assert len(focusable) == 5
     assert [("jp-Cell-inputWrapper" in classes, "jp-OutputArea-output" in classes) for classes in focusable] == [
         (True, False),
         (False, True),
@@ -58,4 +57,5 @@ def test_the_same_elements_are_focusable_as_with_nbconvert_s_exporter(tmp_path):
         (True, False),
         (False, True),
     ]
-    assert [set(classes) for classes in focusable] == [set(classes) for classes in _focusable(theirs)]
+    # The whole page is nbconvert's, but for the serialisation BeautifulSoup gives it.
+    assert str(BeautifulSoup(ours, features="html.parser")) == theirs

@@ -105,7 +105,9 @@ papermill_engines.register(ENGINE, RecordAtEndEngine)
 
 
 #: The opening tag of a markdown cell's text or of an output area, as nbconvert's lab template writes them.
-FOCUSABLE = re.compile(r'<div class="([^"]*\b(?:jp-Cell-inputWrapper|jp-OutputArea-output)\b[^"]*)"')
+FOCUSABLE = re.compile(
+    r'<div\b([^>]*?)(?<![\w-])class="([^"]*(?<![\w-])(?:jp-Cell-inputWrapper|jp-OutputArea-output)(?![\w-])[^"]*)"'
+)
 
 
 class PageExporter(HTMLExporter):
@@ -115,7 +117,7 @@ class PageExporter(HTMLExporter):
 
     That parse was most of the export's time: the pages carry their charts inline. They get their ``tabindex``
     here, from the template's own tags; the pages have no ``img`` (charts are inline SVG with
-    their own accessible names), and a test checks that none lacks alt text.
+    their own accessible names), and the browser test checks that none lacks alt text.
     """
 
     def from_notebook_node(self, nb, resources=None, **kw):
@@ -131,7 +133,7 @@ class PageExporter(HTMLExporter):
             WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
         )
         html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-        return FOCUSABLE.sub(r'<div class="\1" tabindex="0"', html), resources
+        return FOCUSABLE.sub(r'<div\1class="\2" tabindex="0"', html), resources
 
 
 #: What every page imports and loads first, run in a warming kernel: the modules, and the dataset (kept by

@@ -8,6 +8,7 @@ environment's prefix (``.venv/share/jupyter``), never in the user's folders.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -119,7 +120,11 @@ class ReusedKernel:
                 ip=os.path.join(self.sockets, "kernel"),
                 client_class=f"{__name__}.ReadyClient",
             )
-            run_sync(self.kernel.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+            try:
+                run_sync(self.kernel.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+            except BaseException:
+                self.close()  # no socket folder or half-started process left behind
+                raise
             self.used = False
         return self.kernel
 
@@ -134,7 +139,9 @@ class ReusedKernel:
         if self.pending is None and self.used and self.kernel is not None:
             self.begin_reset()
         if self.pending is not None:
-            self._finish(*self.pending)
+            # A kernel that died or failed to clear is shut down by _finish: the next one starts empty.
+            with contextlib.suppress(RuntimeError):
+                self._finish(*self.pending)
 
     def begin_reset(self) -> None:
         """Start clearing the namespace and return at once: the kernel clears it (about 0.25 s, a garbage
@@ -164,26 +171,35 @@ class ReusedKernel:
         return client, client.execute(code, silent=True, store_history=False)
 
     def _finish(self, client, request: str, timeout: float = 120) -> None:
-        """Wait for the reply to ``request``; raise when the code failed or the kernel died."""
+        """Wait for the reply to ``request``; raise when the code failed, took too long or the kernel died.
+
+        A kernel whose code did not end well is shut down: it may have left names behind (a preload stopped
+        half-way) or still be running, and the next use starts a fresh one.
+        """
         self.pending = None
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    reply = client.get_shell_msg(timeout=1)
-                except queue.Empty:
-                    if self.kernel is None or not run_sync(self.kernel.is_alive)():
-                        raise RuntimeError("kernel set-up failed: the kernel died") from None
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"kernel set-up failed: no reply in {timeout:.0f} s") from None
-                    continue
-                if reply["parent_header"].get("msg_id") == request:
-                    break
-            content = reply["content"]
+            content = self._reply(client, request, timeout)["content"]
             if content["status"] != "ok":
                 raise RuntimeError(f"kernel set-up failed: {content.get('ename', '')}: {content.get('evalue', '')}")
-        finally:
+        except BaseException:
             client.stop_channels()
+            self.close()
+            raise
+        client.stop_channels()
+
+    def _reply(self, client, request: str, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                reply = client.get_shell_msg(timeout=1)
+            except queue.Empty:
+                if self.kernel is None or not run_sync(self.kernel.is_alive)():
+                    raise RuntimeError("kernel set-up failed: the kernel died") from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"kernel set-up failed: no reply in {timeout:.0f} s") from None
+                continue
+            if reply["parent_header"].get("msg_id") == request:
+                return reply
 
     def close(self) -> None:
         if self.pending is not None:

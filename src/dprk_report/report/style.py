@@ -78,6 +78,8 @@ def add_source_line(fig: Figure, note: str = "") -> Bbox:
     step of saving a chart.
     """
     text = SOURCE_LINE + (f". {note}" if note else "")
+    if fig.get_layout_engine() is not None:
+        fig.draw_without_rendering()  # a layout engine moves the axes when drawing: measure where they end up
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     renderer = canvas.get_renderer()
     axes = [ax for ax in fig.axes if ax.get_visible()]
