@@ -34,8 +34,7 @@ def test_a_table_edit_changes_the_version(fake):
 def test_an_article_rewritten_to_the_same_size_changes_the_version_although_hashes_are_remembered(fake, monkeypatch):
     # Articles are hashed once per process while their status is unchanged; here every file counts as
     # settled at once, as the archive's old articles do.
-    monkeypatch.setattr(version, "_SETTLED_NS", 0)
-    monkeypatch.setattr(version, "_ARTICLE_HASHES", {})
+    _remember_at_once(monkeypatch, fake.archive.parent / "hashes.json")
     registered = sorted(fake.archive.iterdir())[0]
     before = data_version(fake.data, fake.archive)
     assert version._ARTICLE_HASHES, "the article's hash was not remembered"
@@ -55,8 +54,51 @@ def _seconds_later(path, seconds: int) -> None:
 
 
 def test_an_article_that_vanishes_changes_the_version(fake, monkeypatch):
-    monkeypatch.setattr(version, "_SETTLED_NS", 0)
+    _remember_at_once(monkeypatch, fake.archive.parent / "hashes.json")
     registered = sorted(fake.archive.iterdir())[0]
     before = data_version(fake.data, fake.archive)
     registered.unlink()
     assert data_version(fake.data, fake.archive) != before
+
+
+def test_a_later_process_uses_the_remembered_hashes_and_still_sees_a_change(fake, monkeypatch):
+    store = fake.archive.parent / "hashes.json"
+    _remember_at_once(monkeypatch, store)
+    before = data_version(fake.data, fake.archive)
+    assert store.is_file()
+    _remember_at_once(monkeypatch, store)  # as a new process: nothing in memory, the store on disk
+    with monkeypatch.context() as reading:
+        reading.setattr(version, "file_hash", _no_article_read(version.file_hash, fake.archive))
+        assert data_version(fake.data, fake.archive) == before
+    registered = sorted(fake.archive.iterdir())[0]
+    text = registered.read_bytes()
+    registered.write_bytes(text[:-1] + (b"." if text[-1:] != b"." else b","))  # the same size
+    _seconds_later(registered, 1)
+    _remember_at_once(monkeypatch, store)
+    assert data_version(fake.data, fake.archive) != before
+
+
+def test_a_damaged_store_is_read_past(fake, monkeypatch):
+    store = fake.archive.parent / "hashes.json"
+    _remember_at_once(monkeypatch, store)
+    before = data_version(fake.data, fake.archive)
+    store.write_text('[["a path", "not a size"]', encoding="utf-8")
+    _remember_at_once(monkeypatch, store)
+    assert data_version(fake.data, fake.archive) == before
+
+
+def _remember_at_once(monkeypatch, store):
+    """Hashes kept in ``store``, nothing in memory, and every file counted as settled at once (as the
+    archive's old articles are)."""
+    monkeypatch.setattr(version, "HASH_STORE", store)
+    monkeypatch.setattr(version, "_ARTICLE_HASHES", {})
+    monkeypatch.setattr(version, "_STORES_READ", set())
+    monkeypatch.setattr(version, "_SETTLED_NS", 0)
+
+
+def _no_article_read(file_hash, archive):
+    def hash_unless_article(path):
+        assert not str(path).startswith(str(archive)), f"{path} was read although its hash was remembered"
+        return file_hash(path)
+
+    return hash_unless_article

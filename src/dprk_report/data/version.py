@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 import stat
 import time
@@ -16,17 +17,22 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-#: Hashes of archived articles this process has read, by path and the file status that shows it unchanged.
+#: Hashes of archived articles already read, by path and the file status that shows it unchanged.
 _ARTICLE_HASHES: dict[tuple, str] = {}
 #: A file changed less than this long ago is read again even when its status matches: a rewrite within the
 #: file system's timestamp granularity can keep size and times ("racy git").
 _SETTLED_NS = 2_000_000_000
+#: Where those hashes are kept between processes (``None``: ``build/article-hashes.json``, never published).
+HASH_STORE: Path | None = None
+_STORES_READ: set[str] = set()
 
 
 def article_hash(path: str) -> str:
-    """``file_hash`` of an archived article (``"missing"`` when it is not a file), read once per process while
-    its status (size, inode, change and modification times) stays the same: every page takes the data version,
-    and at 100 times today's archive reading its 7,000 articles each time cost most of a second."""
+    """``file_hash`` of an archived article (``"missing"`` when it is not a file), read once while its status
+    (size, inode, change and modification times) stays the same, and remembered between processes
+    (``HASH_STORE``): every page and every build takes the data version, and at 100 times today's archive
+    reading its 7,000 articles each time cost most of a second. A change to a file's bytes changes its change
+    time, which no one can set back."""
     try:
         status = os.stat(path)
     except OSError:
@@ -65,10 +71,48 @@ def data_version(data_dir: Path | None = None, archive_dir: Path | None = None) 
     archive = Path(archive_dir or paths.archive_dir())
     tables = tree_hash(sorted(data_dir.glob("*.csv")), data_dir)
     digest = hashlib.sha256(tables.encode("ascii"))
+    _read_store()
+    known = len(_ARTICLE_HASHES)
     for name in registered_articles(data_dir):
         digest.update(name.encode("utf-8") + b"\0")
         digest.update(article_hash(os.path.join(archive, name)).encode("ascii") + b"\n")
+    if len(_ARTICLE_HASHES) > known:
+        _write_store(str(archive))
     return digest.hexdigest()
+
+
+def _store() -> Path:
+    return HASH_STORE or paths.BUILD_DIR / "article-hashes.json"
+
+
+def _read_store() -> None:
+    """Add the hashes kept by earlier processes (once per process); a missing or damaged store only means
+    reading the articles again."""
+    store = _store()
+    if str(store) in _STORES_READ:
+        return
+    _STORES_READ.add(str(store))
+    try:
+        rows = json.loads(store.read_text(encoding="utf-8"))
+        for path, size, inode, modified, changed, digest in rows:
+            _ARTICLE_HASHES.setdefault((str(path), int(size), int(inode), int(modified), int(changed)), str(digest))
+    except (OSError, ValueError, TypeError):
+        pass
+
+
+def _write_store(archive: str) -> None:
+    """Keep the hashes of this archive's articles for the next process (written whole, then renamed into place,
+    so that a reader never sees half a store)."""
+    inside = os.path.join(archive, "")
+    rows = sorted([*key, digest] for key, digest in _ARTICLE_HASHES.items() if key[0].startswith(inside))
+    store = _store()
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        written = store.with_name(f".{store.name}.{os.getpid()}")
+        written.write_text(json.dumps(rows), encoding="utf-8")
+        os.replace(written, store)
+    except OSError:
+        pass  # a read-only project still builds, reading the articles each time
 
 
 def registered_articles(data_dir: Path) -> list[str]:
