@@ -13,12 +13,11 @@ line) and the sources involved:
 
 from __future__ import annotations
 
-import pandas as pd
-
 from dprk_report import vocab
 from dprk_report.analysis import lineage
 from dprk_report.data.dataset import Dataset
 from dprk_report.data.findings import WARNING, Finding
+from dprk_report.data.tables import frame_records
 from dprk_report.text.dates import Period, parse_partial_date, period_or_none
 from dprk_report.text.metrics import TROOP_METRICS, metric_named, same_kind_of_count
 from dprk_report.text.numbers import figures_in
@@ -42,19 +41,13 @@ def _describe(period: Period) -> str:
 Record = dict[str, str]
 
 
-def _records(frame: pd.DataFrame) -> list[tuple[int, Record]]:
-    """``(line, row)`` pairs with empty cells as ''."""
-    filled = frame.astype(object).where(frame.notna(), "")
-    return [(int(line), row) for line, row in zip(filled.index, filled.to_dict("records"))]
-
-
 class Consistency:
     """Runs every consistency check over the frames of a valid dataset (indexed by line number)."""
 
     def __init__(self, dataset: Dataset):
         self.dataset, self.names = dataset, dataset.names
         self.warnings: list[Finding] = []
-        self.rows = {table: _records(frame) for table, frame in dataset.raw.items()}
+        self.rows = {table: frame_records(frame, empty="") for table, frame in dataset.raw.items()}
         self.by_id = {
             table: {row[column]: (line, row) for line, row in self.rows[table]}
             for table, column in (("statements", "statement_id"), ("estimates", "estimate_id"))

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from dprk_report import vocab
+from dprk_report.data.tables import frame_records
 from dprk_report.text.dates import (
     Period,
     period_or_none,
@@ -65,15 +66,7 @@ class Tables:
     def rows(self, table: str) -> Iterator[tuple[int, Row]]:
         """``(line, row)`` pairs with empty cells as ``None`` (converted once per table, then reused)."""
         if table not in self._rows:
-            frame = self.frames[table]
-            # Column by column: DataFrame.to_dict goes cell by cell through pandas' string arrays.
-            columns = {
-                name: [None if missing else value for value, missing in zip(column.tolist(), column.isna().tolist())]
-                for name, column in frame.items()
-            }
-            self._rows[table] = [
-                (int(line), dict(zip(columns, values))) for line, values in zip(frame.index, zip(*columns.values()))
-            ]
+            self._rows[table] = frame_records(self.frames[table])
         return iter(self._rows[table])
 
     def report(self, table: str, line: int | None, column: str | None, message: str) -> None:

@@ -106,6 +106,19 @@ def _frame_from_records(records: list[tuple[int, list[str]]]) -> RawTable:
     return RawTable(frame, problems)
 
 
+def frame_records(frame: pd.DataFrame, empty=None) -> list[tuple[int, dict]]:
+    """A frame read by ``read_table`` as ``(line, row)`` pairs, its empty cells given as ``empty``.
+
+    Column by column: ``DataFrame.to_dict`` goes cell by cell through pandas' string arrays, seconds at 100
+    times today's data.
+    """
+    columns = {
+        name: [empty if missing else value for value, missing in zip(column.tolist(), column.isna().tolist())]
+        for name, column in frame.items()
+    }
+    return [(int(line), dict(zip(columns, values))) for line, values in zip(frame.index, zip(*columns.values()))]
+
+
 # --- Rows as dicts, for the commands that edit the tables -------------------------------------------
 
 Row = dict[str, str | None]

@@ -182,10 +182,10 @@ class ReusedKernel:
             if content["status"] != "ok":
                 raise RuntimeError(f"kernel set-up failed: {content.get('ename', '')}: {content.get('evalue', '')}")
         except BaseException:
-            client.stop_channels()
             self.close()
             raise
-        client.stop_channels()
+        finally:
+            client.stop_channels()
 
     def _reply(self, client, request: str, timeout: float) -> dict:
         deadline = time.monotonic() + timeout
