@@ -34,7 +34,7 @@ def test_first_build_publishes_pages_index_manifest_and_figures(built):
         streams = [o for c in record["cells"] for o in c.get("outputs", []) if o.get("name") == "stderr"]
         assert streams == [], f"{page} wrote warnings: {streams}"
     entry = manifest["pages"][PAGES[1]]
-    assert set(entry["inputs"]) == {"notebook", "parameters", "data", "package", "lock"}
+    assert set(entry["inputs"]) == {"notebook", "code", "navigation", "parameters", "data", "package", "lock"}
     assert entry["outputs"][f"report/{PAGES[1]}.html"] == published[f"report/{PAGES[1]}.html"]
 
 
@@ -53,21 +53,73 @@ def test_forced_rebuild_is_byte_identical(project):
     assert project.published() == before
 
 
-def test_changing_one_notebook_rebuilds_only_its_pages(project):
-    notebook = project.root / "notebooks/02-chart-statement-cadence.ipynb"
-    document = json.loads(notebook.read_text())
-    document["cells"][0]["source"] = document["cells"][0]["source"] + ["\n", "An added sentence."]
-    notebook.write_text(json.dumps(document, indent=1))
+def _edit_notebook(project, notebook: str, edit) -> None:
+    path = project.root / f"notebooks/{notebook}.ipynb"
+    document = json.loads(path.read_text())
+    edit(document["cells"])
+    path.write_text(json.dumps(document, indent=1))
+
+
+def _reused_pages(stderr: str) -> list[str]:
+    return sorted(
+        line.split("page=")[1].split()[0]
+        for line in stderr.splitlines()
+        if "event=page_built" in line and "outputs=reused" in line
+    )
+
+
+def test_a_text_edit_rerenders_only_its_pages_as_a_full_run_would(project):
+    _edit_notebook(
+        project, "02-chart-statement-cadence", lambda cells: cells[0]["source"].append("\nAn added sentence.")
+    )
     check = project.run("build", "--check")
     assert check.returncode == 1
-    assert f"{PAGES[1]}: the notebook changed" in check.stdout
+    assert f"{PAGES[1]}: the notebook's text changed (its outputs are reused)" in check.stdout
     before = project.published()
     result = project.run("build", "--quiet")
     assert result.returncode == 0, result.stderr
-    assert _built_pages(result.stderr) == [PAGES[1]]
+    assert _built_pages(result.stderr) == _reused_pages(result.stderr) == [PAGES[1]]
     after = project.published()
     assert after[f"report/{PAGES[0]}.html"] == before[f"report/{PAGES[0]}.html"]
     assert after[f"report/{PAGES[1]}.html"] != before[f"report/{PAGES[1]}.html"]
+    assert "An added sentence." in (project.root / f"report/{PAGES[1]}.html").read_text()
+    # Running the notebook again gives the very same record, page, thumbnail and figures.
+    forced = project.run("build", "--force", "--quiet")
+    assert forced.returncode == 0, forced.stderr[-3000:]
+    assert _reused_pages(forced.stderr) == []
+    assert project.published() == after
+
+
+def test_a_new_heading_rerenders_the_neighbours_links(project):
+    def retitle(cells):
+        cells[0]["source"][0] = "# Statements month by month\n"
+
+    _edit_notebook(project, "02-chart-statement-cadence", retitle)
+    check = project.run("build", "--check")
+    assert f"{PAGES[0]}: a neighbouring page's heading changed (its outputs are reused)" in check.stdout
+    result = project.run("build", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert _reused_pages(result.stderr) == PAGES
+    for page in (PAGES[0], PAGES[2]):
+        assert "Statements month by month" in (project.root / f"report/{page}.html").read_text()
+
+
+def test_a_code_edit_runs_the_notebook_again(project):
+    def comment(cells):
+        code = next(
+            cell
+            for cell in cells
+            if cell["cell_type"] == "code" and "parameters" not in cell["metadata"].get("tags", [])
+        )
+        code["source"] = ["# a comment changes the code\n", *code["source"]]
+
+    _edit_notebook(project, "02-chart-statement-cadence", comment)
+    check = project.run("build", "--check")
+    assert f"{PAGES[1]}: the notebook's code changed" in check.stdout
+    result = project.run("build", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert _built_pages(result.stderr) == [PAGES[1]]
+    assert _reused_pages(result.stderr) == []
 
 
 def test_check_reports_a_data_change_without_building(project):

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 
 from dprk_report.pipeline.config import Page
-from dprk_report.pipeline.execute import PageRunner
+from dprk_report.pipeline.render import PageWriter
 
 PAGE = Page(variant="all-sides", variant_title="All sides", notebook="01-describe-sources", parameters={})
 
@@ -37,12 +37,12 @@ def _focusable(html: str) -> list[tuple[str, ...]]:
 
 
 def test_the_same_elements_are_focusable_as_with_nbconvert_s_exporter(tmp_path):
-    runner = PageRunner(tmp_path, 60, tmp_path / "failed")
+    writer = PageWriter(tmp_path)
     notebook = _notebook()
-    ours = runner._html(notebook, PAGE)  # also gives the notebook the page's metadata the template reads
+    ours = writer.html(notebook, PAGE)  # also gives the notebook the page's metadata the template reads
     theirs = HTMLExporter(
         template_name="dprk-report",
-        extra_template_basedirs=[str(runner.exporter.extra_template_basedirs[0])],
+        extra_template_basedirs=[str(writer.exporter.extra_template_basedirs[0])],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,

@@ -1,5 +1,6 @@
 """Build the stale pages of a plan and publish them: validate the data (in a subprocess, unless this very data
-passed before), run the pages in one kernel per core, prepare the index meanwhile, publish atomically.
+passed before), run the pages in one kernel per core (re-render those whose text only changed, with no
+kernel), prepare the index meanwhile, publish atomically.
 
 Only a build that has something to do loads this module and what it imports (threads, processes, the
 kernel and, through ``execute``, papermill and nbconvert): the no-op build stays at planning.
@@ -38,7 +39,8 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
     # Kernels inherit these: figures go to staging; this data version is validated below, once.
     os.environ[paths.OUTPUT_ENV] = str(staging)
     os.environ[paths.TRUSTED_ENV] = fingerprints.data
-    workers = _jobs(jobs, len(plan.stale))
+    run = [page for page, _ in plan.stale if page.key not in plan.text_only]
+    workers = _jobs(jobs, len(run))
     runners = ThreadRunners(lambda: _page_runner(staging, config.cell_timeout))
     progress = Progress(len(plan.stale), quiet)
     key = validation_key(fingerprints.data)  # the data version the build already took
@@ -47,7 +49,9 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             # Kernels start while the data are validated in a subprocess; with nothing to validate, they load
             # what the pages need meanwhile.
-            warming = [pool.submit(lambda: runners.mine().warm_up(preload=validated)) for _ in range(workers)]
+            warming = [
+                pool.submit(lambda: runners.mine().warm_up(preload=validated)) for _ in range(len(run) and workers)
+            ]
             problems = [] if validated else _validation_problems(key)
             if problems:
                 say("build stopped: the dataset is invalid, no notebook was run:")
@@ -56,9 +60,11 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
                 return EXIT_FAILED
             prepare_staging(root, paths.BUILD_DIR)
             progress.log("build_started", pages=len(plan.stale), jobs=workers)
+            rerender = [page for page, _ in plan.stale if page.key in plan.text_only]
             pages, failures, prepared = _execute(
-                pool, warming, runners, plan, progress, lambda: _prepare_index(config, fingerprints, staging)
+                pool, warming, runners, run, progress, lambda: _prepare_index(config, fingerprints, staging)
             )
+            _rerender(rerender, staging, progress, pages, failures)
     finally:
         runners.close()
         progress.close()
@@ -145,9 +151,9 @@ class ThreadRunners:
             self.local.runner.close()
 
 
-def _execute(pool, warming, runners, plan, progress: Progress, prepare):
-    """Run the stale pages; return their entries, the failures, and what ``prepare`` made meanwhile."""
-    from dprk_report.pipeline.execute import PageFailed
+def _execute(pool, warming, runners, run, progress: Progress, prepare):
+    """Run the pages ``run``; return their entries, the failures, and what ``prepare`` made meanwhile."""
+    from dprk_report.pipeline.render import PageFailed
 
     for future in warming:
         try:
@@ -157,7 +163,7 @@ def _execute(pool, warming, runners, plan, progress: Progress, prepare):
                 "kernel_warm_up_failed", error=str(error).splitlines()[0] if str(error) else type(error).__name__
             )
     built, failures = {}, []
-    futures = [pool.submit(lambda page=page: runners.mine().build(page)) for page, _ in plan.stale]
+    futures = [pool.submit(lambda page=page: runners.mine().build(page)) for page in run]
     # Queued after every page, so a thread takes it only when no page is left for it: its kernel is shut down
     # first (its memory goes before the index's data come in), and the index is made while the last pages run.
     preparing = pool.submit(lambda: (runners.close_mine(), prepare())[1])
@@ -180,6 +186,26 @@ def _execute(pool, warming, runners, plan, progress: Progress, prepare):
     return built, failures, preparing.result()
 
 
+def _rerender(pages, staging: Path, progress: Progress, built: dict, failures: list[str]) -> None:
+    """Publish again, with their notebooks' new text, the pages whose outputs stand (no kernel is needed)."""
+    if not pages:
+        return
+    from dprk_report.pipeline.render import PageWriter
+
+    writer = PageWriter(staging)
+    for page in pages:
+        try:
+            result = writer.rerender(page)
+        except Exception as error:  # e.g. a record that does not match its notebook's code: run it instead
+            failures.append(
+                f"notebook {page.notebook}, parameter set '{page.variant}': its text could not be carried over "
+                f"to its published record ({type(error).__name__}: {error}); rebuild it with --force"
+            )
+            continue
+        built[result["key"]] = result["entry"]
+        progress.page_done(result["key"], result["seconds"], reused=True)
+
+
 def _prepare_index(config, fingerprints, staging: Path) -> tuple[tuple[str, str], list[str]]:
     """Everything the index shows but its list of pages, and the files beside it: the downloads (with the
     data package), the changelog page and the notebook style. Returns the index's parts and those files."""
@@ -187,8 +213,8 @@ def _prepare_index(config, fingerprints, staging: Path) -> tuple[tuple[str, str]
     from dprk_report.pipeline.changelog import PAGE as CHANGELOG_PAGE
     from dprk_report.pipeline.changelog import render_changelog
     from dprk_report.pipeline.downloads import write_downloads
-    from dprk_report.pipeline.execute import NOTEBOOK_CSS, write_notebook_css
     from dprk_report.pipeline.index import prepare_index
+    from dprk_report.pipeline.render import NOTEBOOK_CSS, write_notebook_css
 
     data_dir = paths.data_dir()
     write_notebook_css(staging)

@@ -1,4 +1,4 @@
-"""Build pages in the staging area: execute each notebook, make it a stable record, export HTML.
+"""Build pages in the staging area: execute each notebook, then hand it to ``render`` (record, HTML, thumbnail).
 
 A :class:`PageRunner` owns one kernel and builds pages one after another in
 it, clearing the namespace between notebooks (``%reset``) so that imported
@@ -11,18 +11,12 @@ are separate processes. The heavy imports happen here, never on the planning pat
 from __future__ import annotations
 
 import contextlib
-import re
 import shutil
 import time
 from pathlib import Path
 
 import nbformat
 import papermill
-from nbconvert import HTMLExporter
-from nbconvert.exporters.templateexporter import TemplateExporter
-from nbconvert.filters.highlight import Highlight2HTML
-from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-from nbconvert.preprocessors import TagRemovePreprocessor
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.iorw import write_ipynb
@@ -30,16 +24,9 @@ from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
 from dprk_report import paths
-from dprk_report.data.version import file_hash
 from dprk_report.pipeline.config import Page
 from dprk_report.pipeline.kernel import KERNEL_NAME, ReusedKernel
-from dprk_report.pipeline.records import first_chart, first_finding, normalise_record, page_title, write_thumbnail
-
-TEMPLATES = paths.PACKAGE_DIR / "templates"
-#: Cells with this tag are for maintainers: kept in the executed notebook, left out of the HTML page.
-MAINTAINER_TAG = "maintainer"
-#: The shared stylesheet of the HTML pages, relative to the output root.
-NOTEBOOK_CSS = "report/notebook.css"
+from dprk_report.pipeline.render import PageFailed, PageWriter
 
 
 class RecordAtEndEngine(NBClientEngine):
@@ -104,38 +91,6 @@ ENGINE = "dprk-report"
 papermill_engines.register(ENGINE, RecordAtEndEngine)
 
 
-#: The opening tag of a markdown cell's text or of an output area, as nbconvert's lab template writes them.
-FOCUSABLE = re.compile(
-    r'<div\b([^>]*?)(?<![\w-])class="([^"]*(?<![\w-])(?:jp-Cell-inputWrapper|jp-OutputArea-output)(?![\w-])[^"]*)"'
-)
-
-
-class PageExporter(HTMLExporter):
-    """nbconvert's HTML exporter without its last pass, which parses the whole page with BeautifulSoup to make
-    each text and output area focusable (so that a keyboard can scroll a wide table) and to give images without alt text
-    a placeholder one.
-
-    That parse was most of the export's time: the pages carry their charts inline. They get their ``tabindex``
-    here, from the template's own tags; the pages have no ``img`` (charts are inline SVG with
-    their own accessible names), and the browser test checks that none lacks alt text.
-    """
-
-    def from_notebook_node(self, nb, resources=None, **kw):
-        # What HTMLExporter.from_notebook_node (nbconvert 7.17) sets up before rendering the template.
-        language = nb.metadata.get("language_info", {})
-        lexer = language.get("pygments_lexer", language.get("name", None))
-        self.register_filter(
-            "highlight_code", self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
-        )
-        resources = self._init_resources(resources)
-        self.register_filter(
-            "filter_data_type",
-            WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
-        )
-        html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-        return FOCUSABLE.sub(r'<div\1class="\2" tabindex="0"', html), resources
-
-
 #: What every page imports and loads first, run in a warming kernel: the modules, and the dataset (kept by
 #: ``load_dataset`` for the data version the build took), stay loaded through the ``%reset`` before each page.
 #: It deletes the names it made, so that the first page needs no clearing.
@@ -148,26 +103,13 @@ del dprk_report, load_dataset
 """
 
 
-class PageFailed(Exception):
-    """A page could not be built; the message names the notebook, parameter set and cause."""
-
-
 class PageRunner:
     """Builds pages one after another in one reused kernel; a runner belongs to one thread."""
 
     def __init__(self, staging: Path, cell_timeout: int, failed_dir: Path, kernel: ReusedKernel | None = None):
         self.staging, self.cell_timeout, self.failed_dir = staging, cell_timeout, failed_dir
         self.kernel = kernel or ReusedKernel()
-        self.exporter = PageExporter(
-            template_name="dprk-report",
-            extra_template_basedirs=[str(TEMPLATES)],
-            exclude_input=True,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-        )
-        # Cells tagged for maintainers (what the notebook reads and writes, its parameters, lint-style
-        # lines) stay in the executed notebook and never reach the reader's page.
-        self.exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={MAINTAINER_TAG}), enabled=True)
+        self.writer = PageWriter(staging)
 
     def warm_up(self, preload: bool) -> None:
         """Start the kernel and, with ``preload``, load into it what every page imports and the dataset.
@@ -192,31 +134,7 @@ class PageRunner:
             old.unlink()
         notebook = self._execute(page, record)
         self.kernel.begin_reset()  # for the next page, while this one is written
-        normalise_record(notebook, f"notebooks/{page.source.name}", page.record)
-        nbformat.write(notebook, record)
-        (self.staging / page.html).write_text(self._html(notebook, page), encoding="utf-8")
-        chart = first_chart(notebook)
-        thumbnail = [page.thumbnail] if chart else []
-        if chart:
-            write_thumbnail(chart[0], self.staging / page.thumbnail)
-        else:
-            (self.staging / page.thumbnail).unlink(missing_ok=True)
-        outputs = [page.record, page.html, *thumbnail] + sorted(
-            p.relative_to(self.staging).as_posix() for p in self.staging.glob(page.figure_prefix + "*")
-        )
-        return {
-            "key": page.key,
-            "seconds": round(time.monotonic() - started, 2),
-            "entry": {
-                "notebook": f"notebooks/{page.source.name}",
-                "variant": page.variant,
-                "parameters": page.parameters,
-                "title": page_title(notebook),
-                "finding": first_finding(notebook),
-                "chart": chart[1] if chart else None,
-                "outputs": {name: file_hash(self.staging / name) for name in outputs},
-            },
-        }
+        return self.writer.write(page, notebook, started)
 
     def _execute(self, page: Page, record: Path) -> nbformat.NotebookNode:
         """Run ``page`` into ``record`` and return the executed notebook."""
@@ -259,17 +177,6 @@ class PageRunner:
             return paths.shown(target)
         return f"(none: the notebook did not start; would be {paths.shown(target)})"
 
-    def _html(self, notebook, page: Page) -> str:
-        notebook.metadata["dprk_report"] = {
-            "variant_title": page.variant_title,
-            "record": Path(page.record).name,
-            "previous": {"href": f"{page.previous[0]}.html", "title": page.previous[1]} if page.previous else None,
-            "next": {"href": f"{page.next[0]}.html", "title": page.next[1]} if page.next else None,
-        }
-        notebook.metadata["title"] = page_title(notebook)
-        body, _ = self.exporter.from_notebook_node(notebook)
-        return body
-
 
 def _mark_unfinished_cell(record: Path, reason: str) -> int | None:
     """The index of the cell that was running when the run stopped, marked failed (with ``reason`` as its
@@ -293,20 +200,3 @@ def _mark_unfinished_cell(record: Path, reason: str) -> int | None:
     ]
     nbformat.write(notebook, record)
     return index
-
-
-def write_notebook_css(staging: Path) -> None:
-    """Write JupyterLab's light-theme stylesheet once for all pages (they link to it)."""
-    from jupyter_core.paths import jupyter_path
-
-    for base in map(Path, jupyter_path("nbconvert", "templates")):
-        static = base / "lab" / "static"
-        if (static / "index.css").is_file():
-            css = (
-                (static / "index.css").read_text(encoding="utf-8")
-                + "\n"
-                + (static / "theme-light.css").read_text(encoding="utf-8")
-            )
-            (staging / NOTEBOOK_CSS).write_text(css, encoding="utf-8")
-            return
-    raise FileNotFoundError("nbconvert's lab template stylesheet was not found")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 from dprk_report import paths
 from dprk_report.data.version import data_version, file_hash, text_hash, tree_hash
+from dprk_report.pipeline.records import code_of
 
 PACKAGE_SUFFIXES = (".py", ".j2", ".css", ".json")
 #: Parts of the package a page never runs: editing them leaves the published pages current.
@@ -36,8 +39,12 @@ class Fingerprints:
         self.config = file_hash(config_path)
 
     def page_inputs(self, page) -> dict[str, str]:
+        notebook = page.source.read_bytes()
         return {
-            "notebook": file_hash(page.source),
+            "notebook": hashlib.sha256(notebook).hexdigest(),
+            "code": text_hash(code_of(json.loads(notebook))),
+            # The page links to its neighbours by their headings.
+            "navigation": text_hash(json.dumps([page.previous, page.next], ensure_ascii=False)),
             "parameters": text_hash(page.parameters_json()),
             "data": self.data,
             "package": self.package,

@@ -14,12 +14,18 @@ from dprk_report.pipeline.fingerprint import Fingerprints
 MANIFEST = "report/manifest.json"
 INDEX = "report/index.html"
 
-INPUT_NAMES = {
-    "notebook": "the notebook changed",
+#: Inputs of what a page computes: a change runs its notebook again.
+RUN_INPUTS = {
+    "code": "the notebook's code changed",
     "parameters": "its parameters changed",
     "data": "the data or the archive changed",
     "package": "the package code changed",
     "lock": "the locked environment changed",
+}
+#: Inputs of what a page only shows: a change alone re-renders it from its record, whose outputs stand.
+TEXT_INPUTS = {
+    "notebook": "the notebook's text changed",
+    "navigation": "a neighbouring page's heading changed",
 }
 
 
@@ -45,14 +51,22 @@ def output_problem(outputs: dict[str, str], root: Path) -> str | None:
     return None
 
 
-def page_reason(page: Page, inputs: dict[str, str], recorded: dict | None, root: Path) -> str | None:
-    """Why ``page`` must be rebuilt, or ``None`` when its published outputs are current."""
+def page_reason(page: Page, inputs: dict[str, str], recorded: dict | None, root: Path) -> tuple[str, bool] | None:
+    """Why ``page`` must be rebuilt, and whether only its text must (its record's outputs stand); ``None``
+    when its published outputs are current."""
     if recorded is None:
-        return "not built yet"
-    changed = [INPUT_NAMES[name] for name in INPUT_NAMES if recorded.get("inputs", {}).get(name) != inputs[name]]
+        return "not built yet", False
+    before = recorded.get("inputs", {})
+    changed = [reason for name, reason in RUN_INPUTS.items() if before.get(name) != inputs[name]]
     if changed:
-        return ", ".join(changed)
-    return output_problem(recorded.get("outputs", {}), root)
+        return ", ".join(changed), False
+    problem = output_problem(recorded.get("outputs", {}), root)
+    if problem:
+        return problem, False
+    changed = [reason for name, reason in TEXT_INPUTS.items() if before.get(name) != inputs[name]]
+    if changed:
+        return ", ".join(changed) + " (its outputs are reused)", True
+    return None
 
 
 def index_inputs(config: ReportConfig, fingerprints: Fingerprints, pages: dict[str, dict]) -> dict[str, str]:
@@ -86,6 +100,8 @@ class Plan:
     """Pages to rebuild (with the reason), pages to drop, and whether the index is stale."""
 
     stale: list[tuple[Page, str]] = field(default_factory=list)
+    #: Keys of the stale pages whose text only is rebuilt: their records' outputs stand.
+    text_only: set[str] = field(default_factory=set)
     removed: list[str] = field(default_factory=list)
     index_reason: str | None = None
     inputs: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -110,9 +126,11 @@ def make_plan(
     for page in config.pages:
         inputs = fingerprints.page_inputs(page)
         plan.inputs[page.key] = inputs
-        reason = "rebuild forced" if force else page_reason(page, inputs, recorded_pages.get(page.key), root)
-        if reason:
-            plan.stale.append((page, reason))
+        status = ("rebuild forced", False) if force else page_reason(page, inputs, recorded_pages.get(page.key), root)
+        if status:
+            plan.stale.append((page, status[0]))
+            if status[1]:
+                plan.text_only.add(page.key)
     configured = {page.key for page in config.pages}
     plan.removed = sorted(set(recorded_pages) - configured)
     plan.index_reason = _index_reason(config, fingerprints, manifest, root, plan)

@@ -27,13 +27,15 @@ class Progress:
         else:
             print(line, file=self.stream, flush=True)
 
-    def page_done(self, key: str, seconds: float) -> None:
+    def page_done(self, key: str, seconds: float, reused: bool = False) -> None:
+        """``reused``: the page was re-rendered from its record, its outputs carried over (not run)."""
         self.done += 1
         if self.bar is not None:
-            self.bar.set_postfix_str(f"{key} {seconds:.1f}s")
+            self.bar.set_postfix_str(f"{key} {seconds:.1f}s" + (" (text only)" if reused else ""))
             self.bar.update(1)
         else:
-            self.log("page_built", page=key, seconds=f"{seconds:.1f}", done=self.done, total=self.total)
+            how = {"outputs": "reused"} if reused else {}
+            self.log("page_built", page=key, seconds=f"{seconds:.1f}", **how, done=self.done, total=self.total)
 
     def close(self) -> None:
         if self.bar is not None:

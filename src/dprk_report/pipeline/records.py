@@ -1,8 +1,11 @@
-"""Make an executed notebook a stable record (same code, data and parameters give the same bytes), and take
-from it what the index shows of its page: the title, the first finding and a thumbnail of the first chart."""
+"""Make an executed notebook a stable record (same code, data and parameters give the same bytes), carry a
+record's outputs over to a notebook whose code is unchanged, and take from a record what the index shows of
+its page: the title, the first finding and a thumbnail of the first chart."""
 
 from __future__ import annotations
 
+import copy
+import json
 from pathlib import Path
 
 #: Run-specific keys papermill and nbclient write into notebook and cell metadata.
@@ -30,6 +33,56 @@ def normalise_record(notebook, source: str, output: str) -> None:
             for output in cell.get("outputs", []):
                 if "execution_count" in output:
                     output["execution_count"] = count
+
+
+def code_of(document: dict) -> str:
+    """What running a notebook depends on, of the notebook itself (``document`` is its JSON): its metadata
+    and its code cells with theirs, in order. The text cells are left out: editing them changes no output."""
+    code = [
+        [_text(cell["source"]), cell.get("metadata", {})]
+        for cell in document.get("cells", [])
+        if cell.get("cell_type") == "code"
+    ]
+    return json.dumps([document.get("metadata", {}), document.get("nbformat_minor"), code], sort_keys=True)
+
+
+class RecordMismatch(ValueError):
+    """A record's code cells are not those of the notebook it is to be carried over to."""
+
+
+def with_text_of(record, source):
+    """A copy of ``record`` (an executed notebook) with the text cells of ``source``: the notebook it was run
+    from, edited since in its text cells only (``code_of`` unchanged).
+
+    The code cells, their outputs and papermill's injected parameters cell come from the record, the text
+    cells from ``source``, in ``source``'s order: what running ``source`` again would give.
+    """
+    runs: list[list] = [[]]  # the record's code cells, each with the injected cell that follows it
+    for cell in record.cells:
+        if cell.cell_type != "code":
+            continue
+        if INJECTED_TAG in cell.metadata.get("tags", []):
+            runs[-1].append(cell)  # papermill puts it after the parameters cell, or first without one
+        else:
+            runs.append([cell])
+    code = [cell for cell in source.cells if cell.cell_type == "code"]
+    if [_text(run[0].source) for run in runs[1:]] != [_text(cell.source) for cell in code]:
+        raise RecordMismatch("the record's code cells differ from the notebook's")
+    cells, ran = list(runs[0]), iter(runs[1:])
+    for cell in source.cells:
+        if cell.cell_type == "code":
+            cells += next(ran)
+        else:
+            cell.metadata.setdefault("tags", [])  # as papermill's load_notebook_node gives every cell
+            cells.append(cell)
+    merged = copy.deepcopy(record)
+    merged.cells = copy.deepcopy(cells)
+    return merged
+
+
+def _text(source: str | list[str]) -> str:
+    """A cell's source as one string (notebook JSON may hold it as a list of lines)."""
+    return "".join(source) if isinstance(source, list) else source
 
 
 def page_title(notebook) -> str:
