@@ -34,7 +34,7 @@ def test_first_build_publishes_pages_index_manifest_and_figures(built):
         streams = [o for c in record["cells"] for o in c.get("outputs", []) if o.get("name") == "stderr"]
         assert streams == [], f"{page} wrote warnings: {streams}"
     entry = manifest["pages"][PAGES[1]]
-    assert set(entry["inputs"]) == {"notebook", "code", "navigation", "parameters", "data", "package", "lock"}
+    assert set(entry["inputs"]) == {"notebook", "code", "context", "parameters", "data", "package", "lock"}
     assert entry["outputs"][f"report/{PAGES[1]}.html"] == published[f"report/{PAGES[1]}.html"]
 
 
@@ -90,18 +90,27 @@ def test_a_text_edit_rerenders_only_its_pages_as_a_full_run_would(project):
     assert project.published() == after
 
 
-def test_a_new_heading_rerenders_the_neighbours_links(project):
+def test_a_new_heading_or_parameter_set_title_rerenders_the_pages_that_show_it(project):
     def retitle(cells):
         cells[0]["source"][0] = "# Statements month by month\n"
 
     _edit_notebook(project, "02-chart-statement-cadence", retitle)
     check = project.run("build", "--check")
-    assert f"{PAGES[0]}: a neighbouring page's heading changed (its outputs are reused)" in check.stdout
+    expected = "its parameter set's title or a neighbouring page's heading changed (its outputs are reused)"
+    assert f"{PAGES[0]}: {expected}" in check.stdout
     result = project.run("build", "--quiet")
     assert result.returncode == 0, result.stderr
     assert _reused_pages(result.stderr) == PAGES
     for page in (PAGES[0], PAGES[2]):
         assert "Statements month by month" in (project.root / f"report/{page}.html").read_text()
+    config = project.root / "report.toml"
+    config.write_text(config.read_text().replace('title = "All sides"', 'title = "Every side, whole period"'))
+    result = project.run("build", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert _reused_pages(result.stderr) == PAGES
+    for page in PAGES:
+        page_html = (project.root / f"report/{page}.html").read_text()
+        assert "Every side, whole period" in page_html and "All sides" not in page_html
 
 
 def test_a_code_edit_runs_the_notebook_again(project):

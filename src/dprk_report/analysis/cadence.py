@@ -8,7 +8,7 @@ from dprk_report import vocab
 from dprk_report.analysis.common import cited_sources, first_reported, overlaps_window, with_evidence
 from dprk_report.analysis.lineage import estimate_table
 from dprk_report.analysis.selection import Selection
-from dprk_report.data.dataset import Dataset
+from dprk_report.data.dataset import Dataset, derived_once
 from dprk_report.text.wording import date_at_precision, day_text, words
 
 #: How a statement's date is drawn, from most to least certain.
@@ -47,6 +47,7 @@ def date_marker(precision: str, basis: str) -> str:
     return MARKER_INFERRED if basis in vocab.RESOLVED_BASES else MARKER_DAY
 
 
+@derived_once
 def statement_timeline(dataset: Dataset) -> pd.DataFrame:
     """One row per statement with the date to draw it at and how certain that date is.
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from dprk_report.analysis.selection import Selection
-from dprk_report.data.dataset import Dataset
+from dprk_report.data.dataset import Dataset, derived_once
 
 
+@derived_once
 def cited_sources(dataset: Dataset) -> pd.DataFrame:
     """Citations joined with the publication date, outlet and wire agency of their article (``published``
     is the first day the article can have appeared; ``published_latest`` the last, missing when the article
@@ -24,6 +25,7 @@ def cited_sources(dataset: Dataset) -> pd.DataFrame:
     return joined.rename(columns={"published_date_start": "published", "published_date_end": "published_latest"})
 
 
+@derived_once
 def first_reported(dataset: Dataset) -> pd.DataFrame:
     """When each record was first reported, indexed by record id: ``date``, the latest day by which an
     article citing it had appeared (the earliest of the citing articles' last possible days), and ``open``,
@@ -34,6 +36,7 @@ def first_reported(dataset: Dataset) -> pd.DataFrame:
     return pd.DataFrame({"date": latest.fillna(earliest), "open": latest.isna() & earliest.notna()})
 
 
+@derived_once
 def first_citation(dataset: Dataset) -> pd.DataFrame:
     """Each record's citation in the earliest article that cites it, with the article's outlet, date and
     address: the evidence a reader is shown for the record. Indexed by record id.

@@ -8,12 +8,13 @@ from dprk_report import vocab
 from dprk_report.analysis.common import cited_sources, first_reported, in_window, independent_reports, with_evidence
 from dprk_report.analysis.selection import Selection
 from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
-from dprk_report.data.dataset import Dataset
+from dprk_report.data.dataset import Dataset, derived_once
 from dprk_report.text.metrics import metric_named
 from dprk_report.text.numbers import figures_in
 from dprk_report.text.wording import ANNOUNCED, FIRST_SEEN, FIRST_SEEN_OPEN, day_text, figure_text, public_when, words
 
 
+@derived_once
 def estimate_table(dataset: Dataset) -> pd.DataFrame:
     """One row per estimate with the date it became public and its reach.
 

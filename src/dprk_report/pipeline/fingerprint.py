@@ -43,8 +43,8 @@ class Fingerprints:
         return {
             "notebook": hashlib.sha256(notebook).hexdigest(),
             "code": text_hash(code_of(json.loads(notebook))),
-            # The page links to its neighbours by their headings.
-            "navigation": text_hash(json.dumps([page.previous, page.next], ensure_ascii=False)),
+            # What the page shows besides its notebook: its parameter set's title, its neighbours' headings.
+            "context": text_hash(json.dumps([page.variant_title, page.previous, page.next], ensure_ascii=False)),
             "parameters": text_hash(page.parameters_json()),
             "data": self.data,
             "package": self.package,

@@ -25,7 +25,7 @@ RUN_INPUTS = {
 #: Inputs of what a page only shows: a change alone re-renders it from its record, whose outputs stand.
 TEXT_INPUTS = {
     "notebook": "the notebook's text changed",
-    "navigation": "a neighbouring page's heading changed",
+    "context": "its parameter set's title or a neighbouring page's heading changed",
 }
 
 
