@@ -312,8 +312,14 @@ class FakeDataset:
 
 
 @pytest.fixture
-def fake(tmp_path: Path) -> FakeDataset:
-    """The valid tiny dataset, already written; edit it and call ``write()`` again."""
+def fake(tmp_path: Path, monkeypatch) -> FakeDataset:
+    """The valid tiny dataset, already written; edit it and call ``write()`` again.
+
+    What loading it remembers (validation results, article hashes) goes to the test's own build folder:
+    another test making the same edit of the same dataset would otherwise find it already validated."""
+    from dprk_report import paths
+
+    monkeypatch.setattr(paths, "BUILD_DIR", tmp_path / "build")
     return FakeDataset(tmp_path).write()
 
 

@@ -8,6 +8,7 @@ same time and interrupted builds are in ``test_build_runs.py``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -68,10 +69,18 @@ def _reused_pages(stderr: str) -> list[str]:
     )
 
 
-def test_a_text_edit_rerenders_only_its_pages_as_a_full_run_would(project):
-    _edit_notebook(
-        project, "02-chart-statement-cadence", lambda cells: cells[0]["source"].append("\nAn added sentence.")
+def _edit_text(cells) -> None:
+    """Add a sentence to the first cell, remove the last text cell before the findings, add one near the end."""
+    cells[0]["source"].append("\nAn added sentence.")
+    findings = next(i for i, c in enumerate(cells) if "## Findings" in "".join(c["source"]))
+    del cells[max(i for i, c in enumerate(cells[:findings]) if c["cell_type"] == "markdown")]
+    cells.insert(
+        len(cells) - 1, {"cell_type": "markdown", "id": "added-note", "metadata": {}, "source": ["A note added."]}
     )
+
+
+def test_a_text_edit_rerenders_only_its_pages_as_a_full_run_would(project):
+    _edit_notebook(project, "02-chart-statement-cadence", _edit_text)
     check = project.run("build", "--check")
     assert check.returncode == 1
     assert f"{PAGES[1]}: the notebook's text changed (its outputs are reused)" in check.stdout
@@ -82,12 +91,30 @@ def test_a_text_edit_rerenders_only_its_pages_as_a_full_run_would(project):
     after = project.published()
     assert after[f"report/{PAGES[0]}.html"] == before[f"report/{PAGES[0]}.html"]
     assert after[f"report/{PAGES[1]}.html"] != before[f"report/{PAGES[1]}.html"]
-    assert "An added sentence." in (project.root / f"report/{PAGES[1]}.html").read_text()
+    page = (project.root / f"report/{PAGES[1]}.html").read_text()
+    assert "An added sentence." in page and "A note added." in page
     # Running the notebook again gives the very same record, page, thumbnail and figures.
     forced = project.run("build", "--force", "--quiet")
     assert forced.returncode == 0, forced.stderr[-3000:]
     assert _reused_pages(forced.stderr) == []
     assert project.published() == after
+
+
+def test_a_record_that_cannot_take_the_new_text_is_run_instead(project):
+    _edit_notebook(project, "02-chart-statement-cadence", _edit_text)
+    record = project.root / f"report/{PAGES[1]}.ipynb"
+    document = json.loads(record.read_text())
+    [c for c in document["cells"] if c["cell_type"] == "code"][-1]["source"] = ["print('other code')"]
+    record.write_text(json.dumps(document, indent=1) + "\n")
+    manifest_file = project.root / "report/manifest.json"
+    manifest = json.loads(manifest_file.read_text())  # as if the build had made this record
+    manifest["pages"][PAGES[1]]["outputs"][f"report/{PAGES[1]}.ipynb"] = hashlib.sha256(record.read_bytes()).hexdigest()
+    manifest_file.write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    result = project.run("build", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert f'event=page_run_instead page={PAGES[1]} reason="RecordMismatch:' in result.stderr
+    assert _built_pages(result.stderr) == [PAGES[1]] and _reused_pages(result.stderr) == []
+    assert "other code" not in record.read_text() and "A note added." in record.read_text()
 
 
 def test_a_new_heading_or_parameter_set_title_rerenders_the_pages_that_show_it(project):

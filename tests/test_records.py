@@ -6,6 +6,7 @@ a full run gives. These tests pin the merge itself and what counts as a text-onl
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import nbformat
@@ -15,10 +16,18 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from dprk_report.pipeline.records import RecordMismatch, code_of, with_text_of
 
 
+def _id(text: str) -> str:
+    """A cell id that follows from the cell's text, as a notebook edited in its text cells keeps its code's."""
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 def _source(*texts: str) -> nbformat.NotebookNode:
     """A notebook: a parameters cell, then the given cells ('md:' text cells, others code)."""
-    cells = [new_code_cell("start = 1", metadata={"tags": ["parameters"]})]
-    cells += [new_markdown_cell(text[3:]) if text.startswith("md:") else new_code_cell(text) for text in texts]
+    cells = [new_code_cell("start = 1", metadata={"tags": ["parameters"]}, id="parameters")]
+    cells += [
+        new_markdown_cell(text[3:], id=_id(text)) if text.startswith("md:") else new_code_cell(text, id=_id(text))
+        for text in texts
+    ]
     return new_notebook(cells=cells)
 
 
@@ -54,20 +63,32 @@ def test_text_cells_come_from_the_notebook_and_outputs_from_the_record():
         ("markdown", "A closing note.", ""),
     ]
     assert all(cell.metadata["tags"] == [] for cell in merged.cells if cell.cell_type == "markdown")
-    assert _shape(record)[2] == ("markdown", "# Title", "")  # the record itself is left as it was
+    assert _shape(record)[2] == ("markdown", "# Title", "")  # the record's own cells are left as they were
+    assert "tags" not in edited.cells[1].metadata  # and so are the notebook's
 
 
 def test_an_injected_cell_without_a_parameters_cell_stays_first():
-    source = new_notebook(cells=[new_markdown_cell("# Title"), new_code_cell("show()")])
+    source = new_notebook(cells=[new_markdown_cell("# Title"), new_code_cell("show()", id="show")])
     record = _executed(source, parameters_first=True)
-    merged = with_text_of(record, new_notebook(cells=[new_markdown_cell("# Other"), new_code_cell("show()")]))
+    edited = new_notebook(cells=[new_markdown_cell("# Other"), new_code_cell("show()", id="show")])
+    merged = with_text_of(record, edited)
     assert [cell.source for cell in merged.cells] == ["start = 2", "# Other", "show()"]
+
+
+def _renamed(notebook):
+    notebook.cells[-1].id = "renamed"
+    return notebook
 
 
 @pytest.mark.parametrize(
     "edited",
-    [_source("md:# Title", "show(2)"), _source("md:# Title"), _source("md:# Title", "show(1)", "show(1)")],
-    ids=["changed", "removed", "added"],
+    [
+        _source("md:# Title", "show(2)"),
+        _source("md:# Title"),
+        _source("md:# Title", "show(1)", "show(3)"),
+        _renamed(_source("md:# Title", "show(1)")),
+    ],
+    ids=["changed", "removed", "added", "renamed"],
 )
 def test_a_record_whose_code_differs_is_refused(edited):
     with pytest.raises(RecordMismatch):
@@ -83,6 +104,9 @@ def test_only_code_cells_and_metadata_count_as_code():
     assert code_of(_document(_source("md:# Retitled", "md:More text.", "show(1)"))) == code_of(base)
     assert code_of(_document(_source("md:# Title", "show(1) "))) != code_of(base)
     assert code_of(_document(_source("md:# Title", "show(1)", "md:x", "show(3)"))) != code_of(base)
+    renamed = _document(_source("md:# Title", "show(1)"))
+    renamed["cells"][2]["id"] = "renamed"  # the record and the page show a code cell's id
+    assert code_of(renamed) != code_of(base)
     tagged = _document(_source("md:# Title", "show(1)"))
     tagged["cells"][2]["metadata"]["tags"] = ["maintainer"]
     assert code_of(tagged) != code_of(base)

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dprk_report import paths
 from dprk_report.data.dataset import DatasetError, load_dataset
 from dprk_report.data.validated import known_valid, validation_key
 from dprk_report.data.version import data_version
-
-
-@pytest.fixture(autouse=True)
-def _own_build_dir(tmp_path, monkeypatch):
-    """Results remembered by other tests (the same edit of the same fake dataset) are not seen here."""
-    monkeypatch.setattr(paths, "BUILD_DIR", tmp_path / "build")
 
 
 def test_a_valid_dataset_is_remembered_and_any_edit_forgets_it(fake):

@@ -39,29 +39,36 @@ class Dataset:
     raw: dict = field(default_factory=dict, repr=False, compare=False)
     #: Each table's file as findings name it (``data/statements.csv``).
     names: dict = field(default_factory=dict, repr=False, compare=False)
-    #: What ``derived_once`` functions computed from these tables. Not an argument (``replace`` with other
-    #: tables starts an empty one): ``load_dataset`` alone shares it, among the datasets of one data version.
+    #: The dataset as loaded, which ``load_dataset`` keeps and hands out only as copies: what
+    #: ``derived_once`` functions derive comes from it, and stays with it. None for a dataset made otherwise
+    #: (and not an argument: ``replace`` with other tables gives none).
+    origin: Dataset | None = field(default=None, init=False, repr=False, compare=False)
+    #: What ``derived_once`` functions derived from this dataset (kept by the loaded one only), by function.
     derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 def derived_once(function):
-    """Make ``function(dataset)``, a table computed from the whole dataset, run once per loaded data version.
+    """Make ``function(dataset)``, a table derived from the whole dataset, run once per loaded data version.
 
     Every page of a build, run one after another in one kernel, loads the same dataset and derives the same
     dataset-wide tables (each record's first report, the estimates with their public dates) before it
-    selects its window: seconds a page at 100 times today's data. The result is kept with the dataset and
-    each caller gets its own view of it (a shallow copy: with pandas' copy-on-write, changing it in place
-    changes the caller's copy only). It is computed again when the function's code was reloaded.
+    selects its window: seconds a page at 100 times today's data.
+
+    For a dataset from ``load_dataset`` the table is derived from the tables as loaded (whatever a caller
+    changed in its own copies), once, and kept with them; each caller gets its own view of it (a shallow
+    copy: with pandas' copy-on-write, changing it changes the caller's copy only). A dataset made any other
+    way is derived from each time. Reloading the function's module derives it again; a change to a helper
+    it calls needs a fresh kernel, as any code change without reloading does.
     """
-    key = (function.__module__, function.__qualname__)
 
     @functools.wraps(function)
     def once(dataset: Dataset):
-        code, result = dataset.derived.get(key, (None, None))
-        if code is not function.__code__:
-            result = function(dataset)
-            dataset.derived[key] = (function.__code__, result)
-        return result.copy(deep=False)
+        origin = dataset.origin
+        if origin is None:
+            return function(dataset)
+        if function not in origin.derived:
+            origin.derived[function] = function(origin)
+        return origin.derived[function].copy(deep=False)
 
     return once
 
@@ -138,11 +145,12 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
             remember_valid(checked)
             frames, names = report.frames, report.names
         _LOADED[key] = typed_dataset(frames, names)
+        object.__setattr__(_LOADED[key], "origin", _LOADED[key])  # derived tables come from, and stay with, it
     cached = _LOADED[key]
     # New frame objects over the same data: with pandas' copy-on-write, a caller changing a frame
     # in place gets its own copy of what it changes, and the next caller still gets the original.
     dataset = replace(cached, **{table: getattr(cached, table).copy(deep=False) for table in TABLES})
-    object.__setattr__(dataset, "derived", cached.derived)  # the same tables: the same derived ones
+    object.__setattr__(dataset, "origin", cached)  # a frozen dataclass: set once, here
     return dataset
 
 

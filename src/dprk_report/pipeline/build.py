@@ -1,6 +1,6 @@
 """Build the stale pages of a plan and publish them: validate the data (in a subprocess, unless this very data
-passed before), run the pages in one kernel per core (re-render those whose text only changed, with no
-kernel), prepare the index meanwhile, publish atomically.
+passed before), run the pages in one kernel per core (re-render, with no kernel, those whose outputs stand:
+only their text changed), prepare the index meanwhile, publish atomically.
 
 Only a build that has something to do loads this module and what it imports (threads, processes, the
 kernel and, through ``execute``, papermill and nbconvert): the no-op build stays at planning.
@@ -39,8 +39,9 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
     # Kernels inherit these: figures go to staging; this data version is validated below, once.
     os.environ[paths.OUTPUT_ENV] = str(staging)
     os.environ[paths.TRUSTED_ENV] = fingerprints.data
-    run = [page for page, _ in plan.stale if page.key not in plan.text_only]
+    run = [page for page, _ in plan.stale if page.key not in plan.outputs_reused]
     workers = _jobs(jobs, len(run))
+    kernels = workers if run else 0  # a build that only re-renders starts none
     runners = ThreadRunners(lambda: _page_runner(staging, config.cell_timeout))
     progress = Progress(len(plan.stale), quiet)
     key = validation_key(fingerprints.data)  # the data version the build already took
@@ -49,9 +50,7 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             # Kernels start while the data are validated in a subprocess; with nothing to validate, they load
             # what the pages need meanwhile.
-            warming = [
-                pool.submit(lambda: runners.mine().warm_up(preload=validated)) for _ in range(len(run) and workers)
-            ]
+            warming = [pool.submit(lambda: runners.mine().warm_up(preload=validated)) for _ in range(kernels)]
             problems = [] if validated else _validation_problems(key)
             if problems:
                 say("build stopped: the dataset is invalid, no notebook was run:")
@@ -59,12 +58,18 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
                     say(f"  {line}")
                 return EXIT_FAILED
             prepare_staging(root, paths.BUILD_DIR)
-            progress.log("build_started", pages=len(plan.stale), jobs=workers)
-            rerender = [page for page, _ in plan.stale if page.key in plan.text_only]
+            progress.log("build_started", pages=len(plan.stale), kernels=kernels)
+            reused = [page for page, _ in plan.stale if page.key in plan.outputs_reused]
+            rerendered, run_instead = _rerender(reused, staging, progress)  # while the kernels warm up
             pages, failures, prepared = _execute(
-                pool, warming, runners, run, progress, lambda: _prepare_index(config, fingerprints, staging)
+                pool,
+                warming,
+                runners,
+                run + run_instead,
+                progress,
+                lambda: _prepare_index(config, fingerprints, staging),
             )
-            _rerender(rerender, staging, progress, pages, failures)
+            pages |= rerendered
     finally:
         runners.close()
         progress.close()
@@ -186,24 +191,26 @@ def _execute(pool, warming, runners, run, progress: Progress, prepare):
     return built, failures, preparing.result()
 
 
-def _rerender(pages, staging: Path, progress: Progress, built: dict, failures: list[str]) -> None:
-    """Publish again, with their notebooks' new text, the pages whose outputs stand (no kernel is needed)."""
+def _rerender(pages, staging: Path, progress: Progress) -> tuple[dict, list]:
+    """Publish again, with their notebooks' new text, the pages whose outputs stand (no kernel is needed).
+    Returns their entries, and the pages to run instead: those whose record cannot take the new text."""
     if not pages:
-        return
+        return {}, []
+    from dprk_report.pipeline.records import RecordMismatch
     from dprk_report.pipeline.render import PageWriter
 
     writer = PageWriter(staging)
+    built, run_instead = {}, []
     for page in pages:
         try:
             result = writer.rerender(page)
-        except Exception as error:  # e.g. a record that does not match its notebook's code: run it instead
-            failures.append(
-                f"notebook {page.notebook}, parameter set '{page.variant}': its text could not be carried over "
-                f"to its published record ({type(error).__name__}: {error}); rebuild it with --force"
-            )
+        except (RecordMismatch, OSError, ValueError) as error:  # a record not made from this notebook's code
+            progress.log("page_run_instead", page=page.key, reason=f"{type(error).__name__}: {error}")
+            run_instead.append(page)
             continue
         built[result["key"]] = result["entry"]
         progress.page_done(result["key"], result["seconds"], reused=True)
+    return built, run_instead
 
 
 def _prepare_index(config, fingerprints, staging: Path) -> tuple[tuple[str, str], list[str]]:

@@ -100,8 +100,8 @@ class Plan:
     """Pages to rebuild (with the reason), pages to drop, and whether the index is stale."""
 
     stale: list[tuple[Page, str]] = field(default_factory=list)
-    #: Keys of the stale pages whose text only is rebuilt: their records' outputs stand.
-    text_only: set[str] = field(default_factory=set)
+    #: Keys of the stale pages re-rendered from their records, whose outputs stand (see ``TEXT_INPUTS``).
+    outputs_reused: set[str] = field(default_factory=set)
     removed: list[str] = field(default_factory=list)
     index_reason: str | None = None
     inputs: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -130,7 +130,7 @@ def make_plan(
         if status:
             plan.stale.append((page, status[0]))
             if status[1]:
-                plan.text_only.add(page.key)
+                plan.outputs_reused.add(page.key)
     configured = {page.key for page in config.pages}
     plan.removed = sorted(set(recorded_pages) - configured)
     plan.index_reason = _index_reason(config, fingerprints, manifest, root, plan)

@@ -31,7 +31,7 @@ class Progress:
         """``reused``: the page was re-rendered from its record, its outputs carried over (not run)."""
         self.done += 1
         if self.bar is not None:
-            self.bar.set_postfix_str(f"{key} {seconds:.1f}s" + (" (text only)" if reused else ""))
+            self.bar.set_postfix_str(f"{key} {seconds:.1f}s" + (" (outputs reused)" if reused else ""))
             self.bar.update(1)
         else:
             how = {"outputs": "reused"} if reused else {}

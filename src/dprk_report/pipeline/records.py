@@ -36,10 +36,11 @@ def normalise_record(notebook, source: str, output: str) -> None:
 
 
 def code_of(document: dict) -> str:
-    """What running a notebook depends on, of the notebook itself (``document`` is its JSON): its metadata
-    and its code cells with theirs, in order. The text cells are left out: editing them changes no output."""
+    """What running a notebook gives, of the notebook itself (``document`` is its JSON): its metadata and
+    its code cells with their ids and metadata, in order (the record and the page keep the ids). The text
+    cells are left out: editing them changes no output."""
     code = [
-        [_text(cell["source"]), cell.get("metadata", {})]
+        [cell.get("id"), _text(cell["source"]), cell.get("metadata", {})]
         for cell in document.get("cells", [])
         if cell.get("cell_type") == "code"
     ]
@@ -51,11 +52,12 @@ class RecordMismatch(ValueError):
 
 
 def with_text_of(record, source):
-    """A copy of ``record`` (an executed notebook) with the text cells of ``source``: the notebook it was run
-    from, edited since in its text cells only (``code_of`` unchanged).
+    """``record`` (an executed notebook) with the text cells of ``source``: the notebook it was run from,
+    edited since in its text cells only (``code_of`` unchanged). What running ``source`` again would give.
 
     The code cells, their outputs and papermill's injected parameters cell come from the record, the text
-    cells from ``source``, in ``source``'s order: what running ``source`` again would give.
+    cells from ``source``, in ``source``'s order. The result shares the record's metadata and code cells
+    (both notebooks are read for this alone); ``source`` is left as it was.
     """
     runs: list[list] = [[]]  # the record's code cells, each with the injected cell that follows it
     for cell in record.cells:
@@ -66,17 +68,20 @@ def with_text_of(record, source):
         else:
             runs.append([cell])
     code = [cell for cell in source.cells if cell.cell_type == "code"]
-    if [_text(run[0].source) for run in runs[1:]] != [_text(cell.source) for cell in code]:
+    if [(run[0].get("id"), _text(run[0].source)) for run in runs[1:]] != [
+        (cell.get("id"), _text(cell.source)) for cell in code
+    ]:
         raise RecordMismatch("the record's code cells differ from the notebook's")
     cells, ran = list(runs[0]), iter(runs[1:])
     for cell in source.cells:
         if cell.cell_type == "code":
             cells += next(ran)
         else:
-            cell.metadata.setdefault("tags", [])  # as papermill's load_notebook_node gives every cell
-            cells.append(cell)
-    merged = copy.deepcopy(record)
-    merged.cells = copy.deepcopy(cells)
+            text = copy.deepcopy(cell)
+            text.metadata.setdefault("tags", [])  # as papermill's load_notebook_node gives every cell
+            cells.append(text)
+    merged = copy.copy(record)
+    merged.cells = cells
     return merged
 
 
