@@ -73,3 +73,23 @@ def test_each_function_keeps_its_own_table_even_under_one_name(fake):
     dataset = load_dataset(fake.data, fake.archive)
     assert list(ids(dataset).columns) == ["statement_id"]
     assert list(summaries(dataset).columns) == ["summary"]
+
+
+def test_a_derived_function_changing_its_dataset_changes_nothing_loaded(fake):
+    @derived_once
+    def careless(dataset):
+        dataset.statements["added"] = 1
+        return dataset.statements[["statement_id"]].copy()
+
+    careless(load_dataset(fake.data, fake.archive))
+    assert "added" not in load_dataset(fake.data, fake.archive).statements.columns
+
+
+def test_a_reloaded_function_replaces_what_its_name_kept(fake):
+    """A reloaded module's function has the old one's name: its table replaces the old one's, not adds."""
+    dataset = load_dataset(fake.data, fake.archive)
+    for column in ("statement_id", "summary", "speaker"):
+        function, _ = _counting(column)
+        assert list(function(dataset).columns) == [column]
+    kept = [name for name in dataset.origin.derived if name[1].endswith("statements_column")]
+    assert len(kept) == 1

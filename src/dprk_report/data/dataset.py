@@ -39,11 +39,12 @@ class Dataset:
     raw: dict = field(default_factory=dict, repr=False, compare=False)
     #: Each table's file as findings name it (``data/statements.csv``).
     names: dict = field(default_factory=dict, repr=False, compare=False)
-    #: The dataset as loaded, which ``load_dataset`` keeps and hands out only as copies: what
-    #: ``derived_once`` functions derive comes from it, and stays with it. None for a dataset made otherwise
-    #: (and not an argument: ``replace`` with other tables gives none).
+    #: The typed tables as ``typed_dataset`` made them, of which every dataset it or ``load_dataset`` hands out
+    #: is a copy-on-write view: what ``derived_once`` functions derive comes from it and stays with it.
+    #: Read it, never change it. None for a dataset made otherwise (and not an argument: ``replace`` with
+    #: other tables gives none).
     origin: Dataset | None = field(default=None, init=False, repr=False, compare=False)
-    #: What ``derived_once`` functions derived from this dataset (kept by the loaded one only), by function.
+    #: What ``derived_once`` functions derived (kept by an origin only), by function name: (function, table).
     derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
@@ -54,23 +55,34 @@ def derived_once(function):
     dataset-wide tables (each record's first report, the estimates with their public dates) before it
     selects its window: seconds a page at 100 times today's data.
 
-    For a dataset from ``load_dataset`` the table is derived from the tables as loaded (whatever a caller
-    changed in its own copies), once, and kept with them; each caller gets its own view of it (a shallow
-    copy: with pandas' copy-on-write, changing it changes the caller's copy only). A dataset made any other
-    way is derived from each time. Reloading the function's module derives it again; a change to a helper
-    it calls needs a fresh kernel, as any code change without reloading does.
+    For a dataset from ``load_dataset`` (or ``typed_dataset``) the table is derived once, from a fresh view
+    of the tables as typed (whatever a caller, or the function, changes in its own view), and kept with them;
+    each caller gets its own view of it (a shallow copy: with pandas' copy-on-write, changing it changes the
+    caller's copy only). A dataset made any other way is derived from each time. A reloaded module's
+    function replaces the table its name kept; a change to a helper it calls needs a fresh kernel, as any
+    code change without reloading does.
     """
+    name = (function.__module__, function.__qualname__)
 
     @functools.wraps(function)
     def once(dataset: Dataset):
         origin = dataset.origin
         if origin is None:
             return function(dataset)
-        if function not in origin.derived:
-            origin.derived[function] = function(origin)
-        return origin.derived[function].copy(deep=False)
+        kept = origin.derived.get(name)
+        if kept is None or kept[0] is not function:
+            kept = origin.derived[name] = (function, function(_view(origin)))
+        return kept[1].copy(deep=False)
 
     return once
+
+
+def _view(origin: Dataset) -> Dataset:
+    """New frame objects over ``origin``'s tables, linked to it: with pandas' copy-on-write, whoever changes
+    a frame in place gets its own copy of what it changes, and ``origin`` stays as it was."""
+    view = replace(origin, **{table: getattr(origin, table).copy(deep=False) for table in TABLES})
+    object.__setattr__(view, "origin", origin)  # a frozen dataclass: set once, here
+    return view
 
 
 #: Date columns; each gains ``<name>_start`` and ``<name>_end`` beside the written form.
@@ -144,20 +156,18 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
                 raise DatasetError("\n".join(str(problem) for problem in report.problems))
             remember_valid(checked)
             frames, names = report.frames, report.names
-        _LOADED[key] = typed_dataset(frames, names)
-        object.__setattr__(_LOADED[key], "origin", _LOADED[key])  # derived tables come from, and stay with, it
-    cached = _LOADED[key]
-    # New frame objects over the same data: with pandas' copy-on-write, a caller changing a frame
-    # in place gets its own copy of what it changes, and the next caller still gets the original.
-    dataset = replace(cached, **{table: getattr(cached, table).copy(deep=False) for table in TABLES})
-    object.__setattr__(dataset, "origin", cached)  # a frozen dataclass: set once, here
-    return dataset
+        _LOADED[key] = typed_dataset(frames, names).origin
+    # Each caller its own view: changing a frame in place never reaches the next caller.
+    return _view(_LOADED[key])
 
 
 def typed_dataset(frames: dict[str, pd.DataFrame], names: dict[str, str]) -> Dataset:
-    """The typed dataset from tables that passed validation (as ``validate`` read them)."""
+    """The typed dataset from tables that passed validation (as ``validate`` read them): a view of its
+    ``origin``, with which what is derived from it stays."""
     typed = {table: _typed(table, frame.reset_index(drop=True)) for table, frame in frames.items()}
-    return Dataset(**typed, raw=frames, names=names)
+    origin = Dataset(**typed, raw=frames, names=names)
+    object.__setattr__(origin, "origin", origin)
+    return _view(origin)
 
 
 def _typed(table: str, frame: pd.DataFrame) -> pd.DataFrame:

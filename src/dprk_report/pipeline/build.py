@@ -196,7 +196,6 @@ def _rerender(pages, staging: Path, progress: Progress) -> tuple[dict, list]:
     Returns their entries, and the pages to run instead: those whose record cannot take the new text."""
     if not pages:
         return {}, []
-    from dprk_report.pipeline.records import RecordMismatch
     from dprk_report.pipeline.render import PageWriter
 
     writer = PageWriter(staging)
@@ -204,7 +203,8 @@ def _rerender(pages, staging: Path, progress: Progress) -> tuple[dict, list]:
     for page in pages:
         try:
             result = writer.rerender(page)
-        except (RecordMismatch, OSError, ValueError) as error:  # a record not made from this notebook's code
+        except Exception as error:  # e.g. a record not made from this notebook's code
+            # A run rewrites everything the page has in staging: always a safe way out.
             progress.log("page_run_instead", page=page.key, reason=f"{type(error).__name__}: {error}")
             run_instead.append(page)
             continue
