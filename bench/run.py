@@ -151,26 +151,37 @@ EDITED_NOTEBOOK = "02-chart-statement-cadence"
 CODE_EDIT = "# benchmark edit"
 
 
-def edit_notebook(project: ProjectCopy, round_number: int) -> None:
-    """Change one notebook's text: its first (Markdown) cell (a touch alone changes no hash, so rebuilds
-    nothing). The build re-renders its pages from their records; Ploomber runs the notebook again."""
+def _rewrite_notebook(project: ProjectCopy, edit) -> None:
+    """Apply ``edit`` to the cells of the benchmark's edited notebook (a touch alone changes no hash, so
+    rebuilds nothing)."""
     notebook = project.root / "notebooks" / f"{EDITED_NOTEBOOK}.ipynb"
     document = json.loads(notebook.read_text())
-    document["cells"][0]["source"][-1] = document["cells"][0]["source"][-1].rstrip() + " " * (round_number % 2)
+    edit(document["cells"])
     notebook.write_text(json.dumps(document, indent=1) + "\n")
+
+
+def edit_notebook(project: ProjectCopy, round_number: int) -> None:
+    """Change one notebook's text: its first (Markdown) cell. The build re-renders its pages from their
+    records; Ploomber runs the notebook again."""
+
+    def edit(cells):
+        cells[0]["source"][-1] = cells[0]["source"][-1].rstrip() + " " * (round_number % 2)
+
+    _rewrite_notebook(project, edit)
 
 
 def edit_code(project: ProjectCopy, round_number: int) -> None:
     """Change one notebook's code: a comment, different each round, in its first code cell after the
     parameters. Both the build and Ploomber run the notebook again."""
-    notebook = project.root / "notebooks" / f"{EDITED_NOTEBOOK}.ipynb"
-    document = json.loads(notebook.read_text())
-    cell = next(
-        c for c in document["cells"] if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", [])
-    )
-    lines = [line for line in cell["source"] if not line.startswith(CODE_EDIT)]
-    cell["source"] = [f"{CODE_EDIT} {round_number}\n", *lines]
-    notebook.write_text(json.dumps(document, indent=1) + "\n")
+
+    def edit(cells):
+        cell = next(c for c in cells if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", []))
+        cell["source"] = [
+            f"{CODE_EDIT} {round_number}\n",
+            *(line for line in cell["source"] if not line.startswith(CODE_EDIT)),
+        ]
+
+    _rewrite_notebook(project, edit)
 
 
 def summary(values: list[float]) -> dict:

@@ -15,8 +15,13 @@ import re
 PAGES = ["all-sides/01-describe-sources", "all-sides/02-chart-statement-cadence", "all-sides/03-chart-estimate-timing"]
 
 
-def _built_pages(stderr: str) -> list[str]:
-    return sorted(line.split("page=")[1].split()[0] for line in stderr.splitlines() if "event=page_built" in line)
+def _built_pages(stderr: str, marked: str = "") -> list[str]:
+    """The pages the build's log says it built (only those whose line holds ``marked``, when given)."""
+    return sorted(
+        line.split("page=")[1].split()[0]
+        for line in stderr.splitlines()
+        if "event=page_built" in line and marked in line
+    )
 
 
 def test_first_build_publishes_pages_index_manifest_and_figures(built):
@@ -62,11 +67,7 @@ def _edit_notebook(project, notebook: str, edit) -> None:
 
 
 def _reused_pages(stderr: str) -> list[str]:
-    return sorted(
-        line.split("page=")[1].split()[0]
-        for line in stderr.splitlines()
-        if "event=page_built" in line and "outputs=reused" in line
-    )
+    return _built_pages(stderr, marked="outputs=reused")
 
 
 def _edit_text(cells) -> None:
@@ -220,24 +221,16 @@ def test_a_window_that_only_fails_with_the_notebooks_defaults_is_caught_before_b
 
 def _insert_cell(project, notebook: str, source: str, first: bool = False) -> None:
     """Insert a code cell before the Findings heading, or (``first``) right after the parameters cell."""
-    path = project.root / f"notebooks/{notebook}.ipynb"
-    document = json.loads(path.read_text())
-    if first:
-        position = 1 + next(i for i, c in enumerate(document["cells"]) if "parameters" in c["metadata"].get("tags", []))
-    else:
-        position = next(i for i, c in enumerate(document["cells"]) if "Findings" in "".join(c["source"]))
-    document["cells"].insert(
-        position,
-        {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": "inserted",
-            "metadata": {},
-            "outputs": [],
-            "source": source,
-        },
-    )
-    path.write_text(json.dumps(document, indent=1))
+
+    def insert(cells):
+        if first:
+            position = 1 + next(i for i, c in enumerate(cells) if "parameters" in c["metadata"].get("tags", []))
+        else:
+            position = next(i for i, c in enumerate(cells) if "Findings" in "".join(c["source"]))
+        cell = {"cell_type": "code", "execution_count": None, "id": "inserted", "metadata": {}, "outputs": []}
+        cells.insert(position, cell | {"source": source})
+
+    _edit_notebook(project, notebook, insert)
 
 
 def test_a_cell_that_raises_names_notebook_parameters_and_cell(project):

@@ -37,12 +37,20 @@ class Fingerprints:
         self.package = package_hash()
         self.lock = file_hash(paths.LOCK_FILE)
         self.config = file_hash(config_path)
+        self._notebooks: dict[Path, tuple[str, str]] = {}
+
+    def notebook(self, source: Path) -> tuple[str, str]:
+        """A notebook's hash and the hash of its code (``code_of``), read once for all its parameter sets."""
+        if source not in self._notebooks:
+            document = source.read_bytes()
+            self._notebooks[source] = (hashlib.sha256(document).hexdigest(), text_hash(code_of(json.loads(document))))
+        return self._notebooks[source]
 
     def page_inputs(self, page) -> dict[str, str]:
-        notebook = page.source.read_bytes()
+        notebook, code = self.notebook(page.source)
         return {
-            "notebook": hashlib.sha256(notebook).hexdigest(),
-            "code": text_hash(code_of(json.loads(notebook))),
+            "notebook": notebook,
+            "code": code,
             # What the page shows besides its notebook: its parameter set's title, its neighbours' headings.
             "context": text_hash(json.dumps([page.variant_title, page.previous, page.next], ensure_ascii=False)),
             "parameters": text_hash(page.parameters_json()),
