@@ -72,10 +72,15 @@ release: $(VENV_STAMP) ## Release the data if they changed: changelog, data pack
 nightly: compile ## The scheduled job: validate, build, release or commit what changed; exit 4 when the data are stale
 	$(PYTHON) -m dprk_report nightly
 
+# The peer gets an environment of its own: installed in .venv, its papermill plugin (ploomber-engine) would be
+# imported by every build there, adding to the very build measured against it.
+BENCH_VENV := .venv-bench
+
 .PHONY: bench
 bench: compile ## Benchmark the build against the naive papermill chain and Ploomber (writes bench/results.json)
-	$(UV) sync --locked --quiet --compile-bytecode --group bench
-	$(PYTHON) bench/run.py
+	$(UV) sync --locked --quiet --compile-bytecode
+	UV_PROJECT_ENVIRONMENT=$(BENCH_VENV) $(UV) sync --locked --quiet --compile-bytecode --group bench
+	BENCH_PEER_BIN=$(BENCH_VENV)/bin $(PYTHON) bench/run.py
 
 .PHONY: bench-curation
 bench-curation: $(VENV_STAMP) ## Measure the curation assistant's recall and precision on the curated articles

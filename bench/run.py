@@ -37,6 +37,9 @@ REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 SCALE_REPEATS = int(os.environ.get("BENCH_SCALE_REPEATS", "2"))
 RESULTS = Path(__file__).resolve().parent / "results.json"
 BIN = Path(sys.executable).parent
+#: Where Ploomber is installed: an environment of its own (``make bench`` makes ``.venv-bench``), so that the
+#: project's build is measured in the environment ``make report`` gives, without Ploomber's papermill plugin.
+PEER_BIN = Path(os.environ.get("BENCH_PEER_BIN", BIN)).absolute()
 TARGETS = {
     "cold_build_ratio": 0.35,
     "noop_build_seconds": 0.2,
@@ -100,8 +103,9 @@ def timed(
 
 def ploomber(project: ProjectCopy, spec: Path, memory: bool = False):
     """``ploomber build`` of the generated pipeline, its figures kept out of the project."""
-    env = {paths.OUTPUT_ENV: str(spec.parent / "output")}
-    return timed([str(BIN / "ploomber"), "build", "--entry-point", str(spec)], project, env, memory=memory)
+    # The project's kernel is installed in the project's environment: Ploomber's finds it there.
+    env = {paths.OUTPUT_ENV: str(spec.parent / "output"), "JUPYTER_PATH": str(Path(sys.prefix) / "share" / "jupyter")}
+    return timed([str(PEER_BIN / "ploomber"), "build", "--entry-point", str(spec)], project, env, memory=memory)
 
 
 def build(project: ProjectCopy, *args: str, memory: bool = False):
@@ -254,6 +258,8 @@ def measure(project: ProjectCopy, spec: Path, work: Path, repeats: int, edit: bo
 
 
 def main() -> int:
+    if not (PEER_BIN / "ploomber").is_file():
+        raise SystemExit(f"Ploomber is not installed in {PEER_BIN}: run `make bench`, which installs it")
     work = Path(tempfile.mkdtemp(prefix="dprk-bench-"))
     try:
         project = make_copy(work / "project", small_config=False)
@@ -281,6 +287,8 @@ def report(naive: list[float], real: dict, scale: dict, counts) -> dict:
         "machine": machine(),
         "pages": len(load_config().pages),
         "repeats": REPEATS,
+        # Since this key: Ploomber in an environment of its own, the build in the project's alone.
+        "environments": {"project": Path(sys.prefix).name, "ploomber": PEER_BIN.parent.name},
         "naive_chain": summary(naive),
         "cold_build_ratio_to_naive": round(cold_median / naive_median, 3),
         "real": real,

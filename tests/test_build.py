@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 
 PAGES = ["all-sides/01-describe-sources", "all-sides/02-chart-statement-cadence", "all-sides/03-chart-estimate-timing"]
 
@@ -101,6 +102,20 @@ def test_a_text_edit_rerenders_only_its_pages_as_a_full_run_would(project):
     assert project.published() == after
 
 
+def test_data_never_validated_are_validated_once_by_a_build_that_only_rerenders(project):
+    shutil.rmtree(project.root / "build/validated", ignore_errors=True)  # as in a fresh clone of a new dataset
+    _edit_notebook(project, "02-chart-statement-cadence", _edit_text)
+    result = project.run("build", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert _built_pages(result.stderr) == _reused_pages(result.stderr) == [PAGES[1]]
+    assert "event=build_started pages=1 kernels=1" in result.stderr  # one kernel, to validate
+    assert len(list((project.root / "build/validated").iterdir())) == 1
+    _edit_notebook(project, "02-chart-statement-cadence", lambda cells: cells[0]["source"].append(" Again."))
+    again = project.run("build", "--quiet")
+    assert again.returncode == 0, again.stderr
+    assert "event=build_started pages=1 kernels=0" in again.stderr  # remembered: nothing to validate
+
+
 def test_a_record_that_cannot_take_the_new_text_is_run_instead(project):
     _edit_notebook(project, "02-chart-statement-cadence", _edit_text)
     record = project.root / f"report/{PAGES[1]}.ipynb"
@@ -169,7 +184,7 @@ def test_check_reports_a_data_change_without_building(project):
     assert project.published() == before
 
 
-def test_corrupted_csv_stops_before_any_notebook(project):
+def test_corrupted_csv_stops_the_build_and_publishes_nothing(project):
     estimates = project.root / "data/estimates.csv"
     lines = estimates.read_text().splitlines(keepends=True)
     lines[3] = lines[3].replace(",3000,", ",3,000,", 1) if ",3000," in lines[3] else lines[3][:40] + "\n"
@@ -177,9 +192,10 @@ def test_corrupted_csv_stops_before_any_notebook(project):
     before = project.published()
     result = project.run("build", "--quiet")
     assert result.returncode == 1
-    assert "the dataset is invalid, no notebook was run" in result.stderr
+    assert "the dataset is invalid; nothing was published" in result.stderr
     assert "data/estimates.csv:4:" in result.stderr
-    assert "event=page_built" not in result.stderr
+    # The data's problems are the whole story: not the failures of pages that ran on them meanwhile.
+    assert "build failed" not in result.stderr
     assert project.published() == before
 
 

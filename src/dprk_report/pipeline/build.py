@@ -1,6 +1,7 @@
-"""Build the stale pages of a plan and publish them: validate the data (in a subprocess, unless this very data
-passed before), run the pages in one kernel per core (re-render, with no kernel, those whose outputs stand:
-only their text changed), prepare the index meanwhile, publish atomically.
+"""Build the stale pages of a plan and publish them: validate the data (in the first kernel, unless this very
+data passed before) while the other kernels start on the pages, run the pages in one kernel per core
+(re-render, with no kernel, those whose outputs stand: only their text changed), prepare the index
+meanwhile, publish atomically if the data passed and every page was built.
 
 Only a build that has something to do loads this module and what it imports (threads, processes, the
 kernel and, through ``execute``, papermill and nbconvert): the no-op build stays at planning.
@@ -9,11 +10,10 @@ kernel and, through ``execute``, papermill and nbconvert): the no-op build stays
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from dprk_report import paths
@@ -36,7 +36,8 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
     if plan.up_to_date:
         return EXIT_OK
     staging = staging_dir(paths.BUILD_DIR)
-    # Kernels inherit these: figures go to staging; this data version is validated below, once.
+    # Kernels inherit these: figures go to staging; this data version is validated below, once, and nothing is
+    # published unless it passes.
     os.environ[paths.OUTPUT_ENV] = str(staging)
     os.environ[paths.TRUSTED_ENV] = fingerprints.data
     run = [page for page, _ in plan.stale if page.key not in plan.outputs_reused]
@@ -45,20 +46,15 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
     runners = ThreadRunners(lambda: _page_runner(staging, config.cell_timeout))
     progress = Progress(len(plan.stale), quiet)
     key = validation_key(fingerprints.data)  # the data version the build already took
-    validated = known_valid(key)
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            # Kernels start while the data are validated in a subprocess; with nothing to validate, they load
-            # what the pages need meanwhile.
-            warming = [pool.submit(lambda: runners.mine().warm_up(preload=validated)) for _ in range(kernels)]
-            problems = [] if validated else _validation_problems(key)
-            if problems:
-                say("build stopped: the dataset is invalid, no notebook was run:")
-                for line in problems:
-                    say(f"  {line}")
-                return EXIT_FAILED
+            # Unless this very data passed before, the first kernel validates it while the others load what
+            # the pages need and start on them: nothing is published unless the data pass.
+            checking = None if known_valid(key) else pool.submit(lambda: runners.mine().validate())
+            validating = 1 if checking else 0  # kernels (a build that only re-renders starts one to validate)
+            warming = [pool.submit(lambda: runners.mine().warm_up()) for _ in range(kernels - validating)]
             prepare_staging(root, paths.BUILD_DIR)
-            progress.log("build_started", pages=len(plan.stale), kernels=kernels)
+            progress.log("build_started", pages=len(plan.stale), kernels=max(kernels, validating))
             reused = [page for page, _ in plan.stale if page.key in plan.outputs_reused]
             rerendered, run_instead = _rerender(reused, staging, progress)  # while the kernels warm up
             pages, failures, prepared = _execute(
@@ -68,11 +64,18 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
                 run + run_instead,
                 progress,
                 lambda: _prepare_index(config, fingerprints, staging),
+                checking,
             )
             pages |= rerendered
+            problems = _validation_problems(checking, key)
     finally:
         runners.close()
         progress.close()
+    if problems:
+        say("build stopped: the dataset is invalid; nothing was published:")
+        for line in problems:
+            say(f"  {line}")
+        return EXIT_FAILED
     if failures:
         for message in failures:
             say(f"build failed: {message}")
@@ -95,25 +98,27 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
     return EXIT_OK
 
 
-def _validation_problems(key: str) -> list[str]:
-    """Validate in a separate process: its memory (pandas, pandera, the tables) is returned when it ends.
-
-    The child returns the findings themselves; a fresh interpreter (spawn) keeps it clear of the
-    build's threads and kernels. Data that passed these very rules before (``key``, see data.validated)
-    are not validated again.
-    """
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as child:
-        problems = child.submit(_problems_of_current_data).result()
+def _validation_problems(checking, key: str) -> list[str]:
+    """The problems the validation of this data version found (none when it was already known valid, see
+    data.validated); a valid version is remembered, so that no later build or kernel validates it again."""
+    if checking is None:
+        return []
+    try:
+        problems = checking.result()
+    except Exception as error:  # a kernel that died or timed out while validating
+        raise ValidationFailed(f"the data could not be validated: {error}") from None
     if not problems:
         remember_valid(key)
-    return [str(problem) for problem in problems]
+    return problems
 
 
-def _problems_of_current_data() -> list:
-    from dprk_report.data.validation import validate
+class ValidationFailed(Exception):
+    """The validation itself could not run to its end."""
 
-    return validate().problems
+
+def _invalid(checking) -> bool:
+    """Whether the validation has found the data invalid already: the pages not yet started are then skipped."""
+    return checking is not None and checking.done() and checking.exception() is None and bool(checking.result())
 
 
 def _page_runner(staging: Path, cell_timeout: int):
@@ -156,8 +161,9 @@ class ThreadRunners:
             self.local.runner.close()
 
 
-def _execute(pool, warming, runners, run, progress: Progress, prepare):
-    """Run the pages ``run``; return their entries, the failures, and what ``prepare`` made meanwhile."""
+def _execute(pool, warming, runners, run, progress: Progress, prepare, checking):
+    """Run the pages ``run`` (those left, once the validation ``checking`` finds the data invalid, are
+    skipped); return their entries, the failures, and what ``prepare`` made meanwhile."""
     from dprk_report.pipeline.render import PageFailed
 
     for future in warming:
@@ -168,10 +174,14 @@ def _execute(pool, warming, runners, run, progress: Progress, prepare):
                 "kernel_warm_up_failed", error=str(error).splitlines()[0] if str(error) else type(error).__name__
             )
     built, failures = {}, []
-    futures = [pool.submit(lambda page=page: runners.mine().build(page)) for page in run]
+
+    def build(page):
+        return None if _invalid(checking) else runners.mine().build(page)
+
+    futures = [pool.submit(build, page) for page in run]
     # Queued after every page, so a thread takes it only when no page is left for it: its kernel is shut down
     # first (its memory goes before the index's data come in), and the index is made while the last pages run.
-    preparing = pool.submit(lambda: (runners.close_mine(), prepare())[1])
+    preparing = pool.submit(lambda: (runners.close_mine(), None if _invalid(checking) else prepare())[1])
     try:
         for future in as_completed(futures):
             try:
@@ -181,6 +191,8 @@ def _execute(pool, warming, runners, run, progress: Progress, prepare):
                 continue
             except Exception as error:  # e.g. a kernel that would not start
                 failures.append(f"{type(error).__name__}: {error}")
+                continue
+            if result is None:  # skipped: the data are invalid
                 continue
             built[result["key"]] = result["entry"]
             progress.page_done(result["key"], result["seconds"])

@@ -11,7 +11,9 @@ are separate processes. The heavy imports happen here, never on the planning pat
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -103,6 +105,19 @@ del dprk_report, load_dataset
 """
 
 
+#: Validates the data in a kernel, writing the problems found (as text; none when valid) to the file ``{out!r}``:
+#: the kernel imports pandas for the pages anyway, and no interpreter is started only to validate.
+VALIDATE = """
+def _validate(out):
+    import json
+    from dprk_report.data.validation import validate
+    with open(out, "w", encoding="utf-8") as file:
+        json.dump([str(problem) for problem in validate().problems], file)
+_validate({out!r})
+del _validate
+"""
+
+
 class PageRunner:
     """Builds pages one after another in one reused kernel; a runner belongs to one thread."""
 
@@ -111,15 +126,17 @@ class PageRunner:
         self.kernel = kernel or ReusedKernel()
         self.writer = PageWriter(staging)
 
-    def warm_up(self, preload: bool) -> None:
-        """Start the kernel and, with ``preload``, load into it what every page imports and the dataset.
-
-        Preload only when the build validates nothing: the validation process and two loaded kernels at
-        once would take the build's peak memory beyond its budget.
-        """
+    def warm_up(self) -> None:
+        """Start the kernel and load into it what every page imports, and the dataset."""
         self.kernel.start()
-        if preload:
-            self.kernel.run(PRELOAD, leaves_names=False)
+        self.kernel.run(PRELOAD, leaves_names=False)
+
+    def validate(self) -> list[str]:
+        """Validate the data in this runner's kernel (starting it first); return the problems found."""
+        with tempfile.TemporaryDirectory(prefix="dprk-report-validation-") as folder:
+            out = Path(folder) / "problems.json"
+            self.kernel.run(VALIDATE.format(out=str(out)), timeout=self.cell_timeout, leaves_names=False)
+            return json.loads(out.read_text(encoding="utf-8"))
 
     def close(self) -> None:
         self.kernel.close()
