@@ -158,7 +158,8 @@ class Consistency:
         estimates = self.by_id["estimates"]
         citation_line = {(row["record_id"], row["source_id"]): line for line, row in self.citations_of("ES")}
         table = lineage.estimate_table(self.dataset)
-        public = table.set_index("estimate_id")["public_date"]
+        # A dict, not the Series: a Series look-up costs tens of microseconds, and a repeat takes two.
+        public = dict(zip(table["estimate_id"], table["public_date"]))
         history = lineage.estimate_lineage(self.dataset, table)
         for repeat in history[history["superseded_by"].notna()].itertuples(index=False):
             record, latest = repeat.estimate_id, repeat.superseded_by

@@ -138,21 +138,41 @@ def _qualifier_kind(qualifier: str) -> str:
 def _newer_estimates(estimates: pd.DataFrame, lineage: pd.DataFrame) -> list[str | None]:
     """For each repeat, the latest estimate of the same metric, estimator and scope that became public
     after the repeated one and before the repeating article's day (``None`` when there is none). A newer
-    figure made public that same day is not counted: the article may be the one reporting it."""
-    ordered = estimates.dropna(subset=["public_date"]).sort_values(["public_date", "estimate_id"], kind="stable")
-    series = {
-        key: (group["public_date"].to_numpy(), group["estimate_id"].to_numpy())
-        for key, group in ordered.groupby(["metric", "estimator", "scope"], sort=False)
-    }
-    newer = []
-    for row in lineage.itertuples(index=False):
-        dates, ids = series.get((row.metric, row.estimator, row.scope), (None, None))
-        if dates is None or pd.isna(row.public_date) or pd.isna(row.published):
-            newer.append(None)
-            continue
-        last = dates.searchsorted(row.published.to_datetime64(), side="left") - 1
-        newer.append(ids[last] if last >= 0 and dates[last] > row.public_date.to_datetime64() else None)
+    figure made public that same day is not counted: the article may be the one reporting it.
+
+    Of several made public on that latest day, the last by id. One as-of join over all the rows: a loop
+    over them took seconds at a hundred times today's data.
+    """
+    keys = ["metric", "estimator", "scope"]
+    newest = (
+        _keyed(estimates, keys, "public_date")[[*keys, "public_date", "estimate_id"]]
+        .rename(columns={"public_date": "newer_date", "estimate_id": "newer"})
+        .sort_values(["newer_date", "newer"], kind="stable")
+    )
+    rows = _keyed(lineage.reset_index(drop=True).assign(row=range(len(lineage))), keys, "public_date", "published")
+    found = pd.merge_asof(
+        rows.sort_values("published", kind="stable"),
+        newest,
+        left_on="published",
+        right_on="newer_date",
+        by=keys,
+        direction="backward",
+        allow_exact_matches=False,  # not the article's own day
+    )
+    found = found[found["newer_date"] > found["public_date"]]
+    newer: list[str | None] = [None] * len(lineage)
+    for row, estimate_id in zip(found["row"], found["newer"]):
+        newer[row] = estimate_id
     return newer
+
+
+def _keyed(frame: pd.DataFrame, keys: list[str], *dates: str) -> pd.DataFrame:
+    """The rows with every key and date given, keys as text and dates in one unit (as an as-of join needs)."""
+    known = frame.dropna(subset=[*keys, *dates])
+    return known.assign(
+        **{key: known[key].astype(str) for key in keys},
+        **{date: known[date].astype("datetime64[ns]") for date in dates},
+    )
 
 
 def old_repeats(lineage: pd.DataFrame, min_age_days: int = OLD_AFTER_DAYS) -> pd.DataFrame:

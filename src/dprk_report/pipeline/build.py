@@ -1,7 +1,7 @@
 """Build the stale pages of a plan and publish them: validate the data (in the first kernel, unless this very
 data passed before) while the other kernels start on the pages, run the pages in one kernel per core
-(re-render, with no kernel, those whose outputs stand: only their text changed), prepare the index
-meanwhile, publish atomically if the data passed and every page was built.
+(re-render, with no kernel, those whose outputs stand: only their text changed), prepare the index in a
+kernel meanwhile, publish atomically if the data passed and every page was built.
 
 Only a build that has something to do loads this module and what it imports (threads, processes, the
 kernel and, through ``execute``, papermill and nbconvert): the no-op build stays at planning.
@@ -20,6 +20,7 @@ from dprk_report import paths
 from dprk_report.data.validated import known_valid, remember_valid, validation_key
 from dprk_report.data.version import data_version, file_hash
 from dprk_report.pipeline.fingerprint import Fingerprints
+from dprk_report.pipeline.kernel_jobs import index_parts, validation_problems
 from dprk_report.pipeline.plan import INDEX, MANIFEST, index_inputs, make_plan, read_manifest
 from dprk_report.pipeline.progress import Progress
 from dprk_report.pipeline.publish import PublishFailed, prepare_staging, publish, recover, staging_dir
@@ -50,20 +51,23 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             # Unless this very data passed before, the first kernel validates it while the others load what
             # the pages need and start on them: nothing is published unless the data pass.
-            checking = None if known_valid(key) else pool.submit(lambda: runners.mine().validate())
+            checking = None if known_valid(key) else pool.submit(lambda: runners.mine().call(validation_problems))
             validating = 1 if checking else 0  # kernels (a build that only re-renders starts one to validate)
             warming = [pool.submit(lambda: runners.mine().warm_up()) for _ in range(kernels - validating)]
             prepare_staging(root, paths.BUILD_DIR)
             progress.log("build_started", pages=len(plan.stale), kernels=max(kernels, validating))
             reused = [page for page, _ in plan.stale if page.key in plan.outputs_reused]
             rerendered, run_instead = _rerender(reused, staging, progress)  # while the kernels warm up
+            # In a kernel when there is one: pandas and the dataset are loaded there.
+            in_kernel = bool(run or run_instead) or checking is not None
             pages, failures, prepared = _execute(
                 pool,
+                workers,
                 warming,
                 runners,
                 run + run_instead,
                 progress,
-                lambda: _prepare_index(config, fingerprints, staging),
+                lambda: _prepare_index(config, fingerprints, staging, runners.mine() if in_kernel else None),
                 checking,
             )
             pages |= rerendered
@@ -151,19 +155,20 @@ class ThreadRunners:
                 self.all.append(self.local.runner)
         return self.local.runner
 
-    def close(self) -> None:
-        for runner in self.all:
-            runner.close()
-
     def close_mine(self) -> None:
         """Close this thread's runner (its kernel), if it has one."""
         if hasattr(self.local, "runner"):
             self.local.runner.close()
 
+    def close(self) -> None:
+        for runner in self.all:
+            runner.close()
 
-def _execute(pool, warming, runners, run, progress: Progress, prepare, checking):
-    """Run the pages ``run`` (those left, once the validation ``checking`` finds the data invalid, are
-    skipped); return their entries, the failures, and what ``prepare`` made meanwhile."""
+
+def _execute(pool, threads: int, warming, runners, run, progress: Progress, prepare, checking):
+    """Run the pages ``run``, then ``prepare`` the index, in the ``threads`` of ``pool``; those left once the
+    validation ``checking`` finds the data invalid are skipped. Returns the pages' entries, the failures, and
+    what ``prepare`` made."""
     from dprk_report.pipeline.render import PageFailed
 
     for future in warming:
@@ -173,15 +178,17 @@ def _execute(pool, warming, runners, run, progress: Progress, prepare, checking)
             progress.log(
                 "kernel_warm_up_failed", error=str(error).splitlines()[0] if str(error) else type(error).__name__
             )
-    built, failures = {}, []
 
     def build(page):
         return None if _invalid(checking) else runners.mine().build(page)
 
     futures = [pool.submit(build, page) for page in run]
-    # Queued after every page, so a thread takes it only when no page is left for it: its kernel is shut down
-    # first (its memory goes before the index's data come in), and the index is made while the last pages run.
-    preparing = pool.submit(lambda: (runners.close_mine(), None if _invalid(checking) else prepare())[1])
+    # Queued after every page, so that a thread takes it when no page is left for it, while the last pages run.
+    preparing = pool.submit(lambda: None if _invalid(checking) else prepare())
+    # Queued after everything: a thread takes one only when nothing is left for it, and shuts its kernel down
+    # while the others finish.
+    closing = [pool.submit(runners.close_mine) for _ in range(threads)]
+    built, failures = {}, []
     try:
         for future in as_completed(futures):
             try:
@@ -197,7 +204,7 @@ def _execute(pool, warming, runners, run, progress: Progress, prepare, checking)
             built[result["key"]] = result["entry"]
             progress.page_done(result["key"], result["seconds"])
     except KeyboardInterrupt:
-        for future in [*futures, preparing]:
+        for future in [*futures, preparing, *closing]:
             future.cancel()
         raise
     return built, failures, preparing.result()
@@ -225,22 +232,16 @@ def _rerender(pages, staging: Path, progress: Progress) -> tuple[dict, list]:
     return built, run_instead
 
 
-def _prepare_index(config, fingerprints, staging: Path) -> tuple[tuple[str, str], list[str]]:
-    """Everything the index shows but its list of pages, and the files beside it: the downloads (with the
-    data package), the changelog page and the notebook style. Returns the index's parts and those files."""
-    from dprk_report.data.releases import read_releases, release_of
-    from dprk_report.pipeline.changelog import PAGE as CHANGELOG_PAGE
-    from dprk_report.pipeline.changelog import render_changelog
-    from dprk_report.pipeline.downloads import write_downloads
-    from dprk_report.pipeline.index import prepare_index
+def _prepare_index(config, fingerprints, staging: Path, runner=None) -> tuple[tuple[str, str], list[str]]:
+    """Everything the index shows but its list of pages, and the files beside it: the notebook style, and
+    what depends on the data (``kernel_jobs.index_parts``: in ``runner``'s kernel, or here when the build
+    has none). Returns the index's parts and those files."""
     from dprk_report.pipeline.render import NOTEBOOK_CSS, write_notebook_css
 
-    data_dir = paths.data_dir()
     write_notebook_css(staging)
-    release = release_of(read_releases(data_dir), fingerprints.data)
-    downloads = write_downloads(data_dir, staging, config.title, release)
-    (staging / CHANGELOG_PAGE).write_text(render_changelog(data_dir, config.title), encoding="utf-8")
-    return prepare_index(config, fingerprints.data, data_dir), [CHANGELOG_PAGE, NOTEBOOK_CSS, *downloads]
+    arguments = (str(config.path), fingerprints.data, str(staging))
+    parts, files = runner.call(index_parts, *arguments) if runner is not None else index_parts(*arguments)
+    return (parts[0], parts[1]), [NOTEBOOK_CSS, *files]
 
 
 def _finish(config, fingerprints, manifest, plan, built: dict, staging: Path, prepared) -> None:

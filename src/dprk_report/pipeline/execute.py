@@ -105,16 +105,16 @@ del dprk_report, load_dataset
 """
 
 
-#: Validates the data in a kernel, writing the problems found (as text; none when valid) to the file ``{out!r}``:
-#: the kernel imports pandas for the pages anyway, and no interpreter is started only to validate.
-VALIDATE = """
-def _validate(out):
-    import json
-    from dprk_report.data.validation import validate
+#: Calls a function of the package in the kernel and writes what it returns, as JSON, to a file (see
+#: ``kernel_jobs``). It deletes the names it made.
+CALL = """
+def _call(out):
+    import importlib, json
+    function = getattr(importlib.import_module({module!r}), {name!r})
     with open(out, "w", encoding="utf-8") as file:
-        json.dump([str(problem) for problem in validate().problems], file)
-_validate({out!r})
-del _validate
+        json.dump(function(*{arguments!r}), file)
+_call({out!r})
+del _call
 """
 
 
@@ -131,11 +131,14 @@ class PageRunner:
         self.kernel.start()
         self.kernel.run(PRELOAD, leaves_names=False)
 
-    def validate(self) -> list[str]:
-        """Validate the data in this runner's kernel (starting it first); return the problems found."""
-        with tempfile.TemporaryDirectory(prefix="dprk-report-validation-") as folder:
-            out = Path(folder) / "problems.json"
-            self.kernel.run(VALIDATE.format(out=str(out)), timeout=self.cell_timeout, leaves_names=False)
+    def call(self, function, *arguments):
+        """``function(*arguments)`` run in this runner's kernel (started first if needed); returns what it
+        returned. ``function`` is a module-level function of the package taking and returning plain values
+        (strings, numbers, lists), as in ``kernel_jobs``."""
+        with tempfile.TemporaryDirectory(prefix="dprk-report-call-") as folder:
+            out = Path(folder) / "result.json"
+            code = CALL.format(module=function.__module__, name=function.__name__, arguments=arguments, out=str(out))
+            self.kernel.run(code, timeout=self.cell_timeout, leaves_names=False)
             return json.loads(out.read_text(encoding="utf-8"))
 
     def close(self) -> None:

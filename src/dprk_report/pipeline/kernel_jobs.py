@@ -1,0 +1,38 @@
+"""What the build has a kernel do besides running pages: validate the data and prepare the parts of the
+index that depend on them. In a kernel, pandas and the dataset are loaded already (the pages need them) and
+the build process stays free of both; each function takes and returns plain values (``PageRunner.call``
+passes them as JSON). A build with no kernel calls the same functions itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dprk_report import paths
+
+
+def validation_problems() -> list[str]:
+    """Every problem the validation of the current data finds (none: valid), as text."""
+    from dprk_report.data.validation import validate
+
+    return [str(problem) for problem in validate().problems]
+
+
+def index_parts(config_path: str, data_version: str, staging: str) -> list:
+    """Everything the index shows but its list of pages, and the files beside it that depend on the data
+    (the downloads with the data package, the changelog page), written under ``staging``.
+
+    Returns the index's HTML before and after its list of pages, and the names of those files.
+    """
+    from dprk_report.data.releases import read_releases, release_of
+    from dprk_report.pipeline.changelog import PAGE as CHANGELOG_PAGE
+    from dprk_report.pipeline.changelog import render_changelog
+    from dprk_report.pipeline.config import load_config
+    from dprk_report.pipeline.downloads import write_downloads
+    from dprk_report.pipeline.index import prepare_index
+
+    config, data_dir, out = load_config(Path(config_path)), paths.data_dir(), Path(staging)
+    release = release_of(read_releases(data_dir), data_version)
+    downloads = write_downloads(data_dir, out, config.title, release)
+    (out / CHANGELOG_PAGE).write_text(render_changelog(data_dir, config.title), encoding="utf-8")
+    return [list(prepare_index(config, data_version, data_dir)), [CHANGELOG_PAGE, *downloads]]
