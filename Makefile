@@ -54,7 +54,7 @@ test: browser lint compile ## Run the whole test suite (sets up .venv/ and Chrom
 
 .PHONY: clean
 clean: ## Remove the environment and caches (not the published report)
-	rm -rf .venv .tools .pytest_cache build
+	rm -rf .venv .venv-bench .tools .pytest_cache build
 
 .PHONY: report
 report: compile ## Build the report (report/, figures/): only what changed, published atomically

@@ -1,6 +1,7 @@
 """The benchmark's peer: Ploomber building the same pages from the same notebooks and parameters.
 
-Ploomber (installed only for the benchmark: ``uv sync --group bench``) is the pipeline tool an analyst would
+Ploomber (installed only for the benchmark, in an environment of its own: ``make bench`` syncs the ``bench``
+dependency group into ``.venv-bench``) is the pipeline tool an analyst would
 otherwise use to run these notebooks incrementally. Its ``pipeline.yaml`` is generated from ``report.toml``:
 one task per page, each writing the executed notebook and its HTML page (code cells left out, as on the
 report's pages), run in parallel processes like the project's build, with the project's kernel.

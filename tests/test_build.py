@@ -199,6 +199,21 @@ def test_corrupted_csv_stops_the_build_and_publishes_nothing(project):
     assert project.published() == before
 
 
+def test_a_table_that_cannot_be_read_stops_the_build_with_its_problem_only(project):
+    # A duplicated column: the table cannot be read at all, so the pages that start meanwhile (their kernels
+    # load the data the build took, before it is found invalid) fail, and so would the index.
+    estimates = project.root / "data/estimates.csv"
+    header, rest = estimates.read_text().split("\n", 1)
+    estimates.write_text(f"{header},{header.split(',')[0]}\n{rest}")
+    before = project.published()
+    result = project.run("build", "--quiet", "--jobs", "2")
+    assert result.returncode == 1
+    assert "the dataset is invalid; nothing was published" in result.stderr
+    assert "data/estimates.csv:1:" in result.stderr
+    assert "build failed" not in result.stderr and "kernel_warm_up_failed" not in result.stderr
+    assert project.published() == before
+
+
 def test_quote_missing_from_its_source_stops_the_build(project):
     citations = project.root / "data/citations.csv"
     text = citations.read_text()

@@ -100,3 +100,23 @@ def test_a_kernel_that_cannot_start_leaves_nothing_behind(kernel, monkeypatch):
     with pytest.raises(Exception, match="no-such-kernel"):
         kernel.start()
     assert kernel.kernel is None and kernel.sockets is None
+
+
+def test_a_call_returns_what_the_function_returned_and_leaves_no_name(kernel, tmp_path):
+    from dprk_report.pipeline.execute import PageRunner
+    from dprk_report.text.quotes import normalise
+
+    runner = PageRunner(tmp_path, cell_timeout=60, failed_dir=tmp_path / "failed", kernel=kernel)
+    text = "\u201cSome\u00a0troops\u201d \u2026 \u2018arrived\u2019"  # curly quotes, a no-break space, an ellipsis
+    assert runner.call(normalise, text) == normalise(text)  # run in the kernel, passed there and back as JSON
+    kernel.run(NO_USER_NAMES, leaves_names=False)
+    assert not kernel.used
+
+
+def test_a_call_that_fails_names_the_function_and_the_error(kernel, tmp_path):
+    from dprk_report.pipeline.execute import PageRunner
+    from dprk_report.pipeline.kernel_jobs import index_parts
+
+    runner = PageRunner(tmp_path, cell_timeout=60, failed_dir=tmp_path / "failed", kernel=kernel)
+    with pytest.raises(RuntimeError, match=r"index_parts \(in a kernel\) failed: ConfigError: .*no-such-report\.toml"):
+        runner.call(index_parts, str(tmp_path / "no-such-report.toml"), "version", str(tmp_path))

@@ -17,8 +17,8 @@ DATA_ENV = "DPRK_REPORT_DATA"
 #: Environment variable under which notebooks write figures; the build points it
 #: at its staging directory so nothing published changes until the build succeeds.
 OUTPUT_ENV = "DPRK_REPORT_OUTPUT_ROOT"
-#: Environment variable by which the build tells notebook kernels which data version it
-#: has just validated, so that they do not validate it again.
+#: Environment variable by which the build tells notebook kernels which data version it took, so that they
+#: do not validate it: the build validates it once, and publishes nothing unless it passes.
 TRUSTED_ENV = "DPRK_REPORT_VALIDATED_VERSION"
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -140,8 +140,9 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
     if key not in _LOADED:
         checked = validation_key(key[2], data_dir)  # the version just computed for the cache key
         if os.environ.get(paths.TRUSTED_ENV) == key[2] or known_valid(checked):
-            # The build validated exactly this version and told its kernels so (paths.TRUSTED_ENV), or this
-            # very data was validated before by the same rules (data.validated).
+            # The build took exactly this version and told its kernels so (paths.TRUSTED_ENV: it validates it
+            # once and publishes nothing unless it passes), or this very data was validated before by the
+            # same rules (data.validated).
             frames, names = (
                 {table: read_table(table_path(data_dir, table)).frame for table in TABLES},
                 table_names(data_dir),

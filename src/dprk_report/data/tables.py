@@ -10,6 +10,7 @@ rather than computed from the row position.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -193,11 +194,15 @@ def complete_replace(data_dir: Path) -> None:
     """Finish a ``replace_tables`` that was cut off after its journal, or drop one cut off before it."""
     data_dir = Path(data_dir)
     journal = data_dir / JOURNAL
-    if journal.is_file():
-        for table in journal.read_text(encoding="utf-8").split():
-            staged = data_dir / f".{table}.csv.new"
-            if staged.is_file():
-                os.replace(staged, table_path(data_dir, table))
-        journal.unlink()
+    # Several processes (a build's kernels) may finish the same change at once: what another one already
+    # moved or removed is done.
+    try:
+        tables = journal.read_text(encoding="utf-8").split()
+    except FileNotFoundError:
+        tables = []
+    for table in tables:
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(data_dir / f".{table}.csv.new", table_path(data_dir, table))
+    journal.unlink(missing_ok=True)
     for stray in data_dir.glob(".*.csv.new"):
-        stray.unlink()
+        stray.unlink(missing_ok=True)

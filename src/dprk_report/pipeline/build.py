@@ -43,7 +43,7 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
     os.environ[paths.TRUSTED_ENV] = fingerprints.data
     run = [page for page, _ in plan.stale if page.key not in plan.outputs_reused]
     workers = _jobs(jobs, len(run))
-    kernels = workers if run else 0  # a build that only re-renders starts none
+    kernels = workers if run else 0  # kernels for the pages (one more, below, only to validate, if need be)
     runners = ThreadRunners(lambda: _page_runner(staging, config.cell_timeout))
     progress = Progress(len(plan.stale), quiet)
     key = validation_key(fingerprints.data)  # the data version the build already took
@@ -71,7 +71,7 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
                 checking,
             )
             pages |= rerendered
-            problems = _validation_problems(checking, key)
+            problems = _validation_problems(checking, key, fingerprints.data)
     finally:
         runners.close()
         progress.close()
@@ -102,18 +102,19 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
     return EXIT_OK
 
 
-def _validation_problems(checking, key: str) -> list[str]:
-    """The problems the validation of this data version found (none when it was already known valid, see
-    data.validated); a valid version is remembered, so that no later build or kernel validates it again."""
+def _validation_problems(checking, key: str, version: str) -> list[str]:
+    """The problems the validation of the data found (none when this version was already known valid, see
+    data.validated). Data found valid are remembered (so that no later build or kernel validates them
+    again) when they are still the version the build took."""
     if checking is None:
         return []
     try:
-        problems = checking.result()
+        found = checking.result()
     except Exception as error:  # a kernel that died or timed out while validating
         raise ValidationFailed(f"the data could not be validated: {error}") from None
-    if not problems:
+    if not found["problems"] and found["data_version"] == version:
         remember_valid(key)
-    return problems
+    return found["problems"]
 
 
 class ValidationFailed(Exception):
@@ -122,7 +123,12 @@ class ValidationFailed(Exception):
 
 def _invalid(checking) -> bool:
     """Whether the validation has found the data invalid already: the pages not yet started are then skipped."""
-    return checking is not None and checking.done() and checking.exception() is None and bool(checking.result())
+    return (
+        checking is not None
+        and checking.done()
+        and checking.exception() is None
+        and bool(checking.result()["problems"])
+    )
 
 
 def _page_runner(staging: Path, cell_timeout: int):
@@ -171,22 +177,26 @@ def _execute(pool, threads: int, warming, runners, run, progress: Progress, prep
     what ``prepare`` made."""
     from dprk_report.pipeline.render import PageFailed
 
-    for future in warming:
-        try:
-            future.result()
-        except Exception as error:  # a kernel that cannot start: its pages then fail with the cause
-            progress.log(
-                "kernel_warm_up_failed", error=str(error).splitlines()[0] if str(error) else type(error).__name__
-            )
+    # A kernel that cannot start: its pages then fail with the cause (said once the data are known valid, as
+    # invalid data can be the cause).
+    unwarmed = [future.exception() for future in warming if future.exception() is not None]
 
     def build(page):
         return None if _invalid(checking) else runners.mine().build(page)
 
     futures = [pool.submit(build, page) for page in run]
+
+    def prepare_if_publishable():
+        if checking is not None:
+            checking.exception()  # waits for the validation (which started first, in another thread)
+        if _invalid(checking) or any(f.done() and f.exception() is not None for f in futures):
+            return None  # nothing will be published
+        return prepare()
+
     # Queued after every page, so that a thread takes it when no page is left for it, while the last pages run.
-    preparing = pool.submit(lambda: None if _invalid(checking) else prepare())
-    # Queued after everything: a thread takes one only when nothing is left for it, and shuts its kernel down
-    # while the others finish.
+    preparing = pool.submit(prepare_if_publishable)
+    # Queued after everything: an idle thread takes them and shuts its kernel down while the others finish
+    # (best effort: one thread may take them all; every kernel is shut down at the end anyway).
     closing = [pool.submit(runners.close_mine) for _ in range(threads)]
     built, failures = {}, []
     try:
@@ -207,7 +217,17 @@ def _execute(pool, threads: int, warming, runners, run, progress: Progress, prep
         for future in [*futures, preparing, *closing]:
             future.cancel()
         raise
-    return built, failures, preparing.result()
+    try:
+        prepared = preparing.result()
+    except Exception as error:
+        failures.append(f"the index could not be prepared: {type(error).__name__}: {error}")
+        prepared = None
+    if not _invalid(checking):
+        for error in unwarmed:
+            progress.log(
+                "kernel_warm_up_failed", error=str(error).splitlines()[0] if str(error) else type(error).__name__
+            )
+    return built, failures, prepared
 
 
 def _rerender(pages, staging: Path, progress: Progress) -> tuple[dict, list]:

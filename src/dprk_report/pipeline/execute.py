@@ -138,7 +138,8 @@ class PageRunner:
         with tempfile.TemporaryDirectory(prefix="dprk-report-call-") as folder:
             out = Path(folder) / "result.json"
             code = CALL.format(module=function.__module__, name=function.__name__, arguments=arguments, out=str(out))
-            self.kernel.run(code, timeout=self.cell_timeout, leaves_names=False)
+            task = f"{function.__name__} (in a kernel)"
+            self.kernel.run(code, timeout=self.cell_timeout, leaves_names=False, task=task)
             return json.loads(out.read_text(encoding="utf-8"))
 
     def close(self) -> None:

@@ -112,8 +112,8 @@ class ReusedKernel:
             # bound by the kernel seconds later, and on a busy machine running many kernels another socket
             # can take it in between, so that the kernel dies at start.
             self.sockets = tempfile.mkdtemp(prefix="dprk-report-kernel-")
-            # The kernel inherits this process's environment (for the build: figures go to staging, data
-            # trusted once validated).
+            # The kernel inherits this process's environment (for the build: figures go to staging, and the
+            # data version it took, which the build validates, once).
             self.kernel = AsyncKernelManager(
                 kernel_name=KERNEL_NAME,
                 transport="ipc",
@@ -150,14 +150,15 @@ class ReusedKernel:
             self.pending = self._send("%reset -f")
             self.used = False
 
-    def run(self, code: str, timeout: float = 120, leaves_names: bool = True) -> None:
-        """Run ``code`` in the kernel (starting it first if needed); raise when it fails. Code that deletes
-        the names it made (``leaves_names=False``) leaves the namespace unused."""
+    def run(self, code: str, timeout: float = 120, leaves_names: bool = True, task: str = "kernel set-up") -> None:
+        """Run ``code`` in the kernel (starting it first if needed); raise when it fails, the error starting
+        with what failed (``task``). Code that deletes the names it made (``leaves_names=False``) leaves the
+        namespace unused."""
         if self.pending is not None:
             self.reset()
         request = self._send(code)  # starts the kernel first if needed, with its namespace unused
         self.used = self.used or leaves_names
-        self._finish(*request, timeout=timeout)
+        self._finish(*request, timeout=timeout, task=task)
 
     def _send(self, code: str) -> tuple:
         """Ask the kernel to run ``code``; returns the client and the request's id.
@@ -170,7 +171,7 @@ class ReusedKernel:
         client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         return client, client.execute(code, silent=True, store_history=False)
 
-    def _finish(self, client, request: str, timeout: float = 120) -> None:
+    def _finish(self, client, request: str, timeout: float = 120, task: str = "kernel set-up") -> None:
         """Wait for the reply to ``request``; raise when the code failed, took too long or the kernel died.
 
         A kernel whose code did not end well is shut down: it may have left names behind (a preload stopped
@@ -178,25 +179,25 @@ class ReusedKernel:
         """
         self.pending = None
         try:
-            content = self._reply(client, request, timeout)["content"]
+            content = self._reply(client, request, timeout, task)["content"]
             if content["status"] != "ok":
-                raise RuntimeError(f"kernel set-up failed: {content.get('ename', '')}: {content.get('evalue', '')}")
+                raise RuntimeError(f"{task} failed: {content.get('ename', '')}: {content.get('evalue', '')}")
         except BaseException:
             self.close()
             raise
         finally:
             client.stop_channels()
 
-    def _reply(self, client, request: str, timeout: float) -> dict:
+    def _reply(self, client, request: str, timeout: float, task: str) -> dict:
         deadline = time.monotonic() + timeout
         while True:
             try:
                 reply = client.get_shell_msg(timeout=1)
             except queue.Empty:
                 if self.kernel is None or not run_sync(self.kernel.is_alive)():
-                    raise RuntimeError("kernel set-up failed: the kernel died") from None
+                    raise RuntimeError(f"{task} failed: the kernel died") from None
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"kernel set-up failed: no reply in {timeout:.0f} s") from None
+                    raise RuntimeError(f"{task} failed: no reply in {timeout:.0f} s") from None
                 continue
             if reply["parent_header"].get("msg_id") == request:
                 return reply

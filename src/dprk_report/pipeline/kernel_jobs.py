@@ -1,7 +1,8 @@
 """What the build has a kernel do besides running pages: validate the data and prepare the parts of the
 index that depend on them. In a kernel, pandas and the dataset are loaded already (the pages need them) and
 the build process stays free of both; each function takes and returns plain values (``PageRunner.call``
-passes them as JSON). A build with no kernel calls the same functions itself.
+passes them as JSON). A build that runs no page and has nothing to validate prepares the index itself, with
+the same function.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ from pathlib import Path
 from dprk_report import paths
 
 
-def validation_problems() -> list[str]:
-    """Every problem the validation of the current data finds (none: valid), as text."""
+def validation_problems() -> dict:
+    """Every problem the validation of the current data finds (none: valid), as text, and the version of the
+    data once validated (the build remembers it as valid only when that is the version it took)."""
     from dprk_report.data.validation import validate
+    from dprk_report.data.version import data_version
 
-    return [str(problem) for problem in validate().problems]
+    problems = [str(problem) for problem in validate().problems]
+    return {"problems": problems, "data_version": data_version()}
 
 
 def index_parts(config_path: str, data_version: str, staging: str) -> list:
