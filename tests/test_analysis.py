@@ -9,6 +9,7 @@ from dprk_report.analysis import cadence, common, lineage
 from dprk_report.analysis.selection import validate_parameters
 from dprk_report.data.dataset import Dataset
 from dprk_report.report import findings
+from dprk_report.text import wording
 
 T = pd.Timestamp
 
@@ -275,6 +276,15 @@ def test_a_share_is_worded_as_a_share_and_a_missing_figure_says_so():
     assert findings.figure_text(share) == "nearly half"
     nothing = pd.Series({"low": pd.NA, "best": pd.NA, "high": pd.NA, "qualifier": pd.NA})
     assert findings.figure_text(nothing) == "no figure given"
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NaT, pd.NA], ids=["None", "NaN", "NaT", "NA"])
+def test_a_missing_value_of_any_kind_is_worded_as_missing(missing):
+    assert wording.date_at_precision(missing, "day", first_report=missing) == "date unknown"
+    assert wording.public_when(missing, wording.ANNOUNCED) == "date unknown"
+    assert wording.words(missing) == ""
+    row = pd.Series({"low": missing, "best": missing, "high": missing, "qualifier": missing}, dtype=object)
+    assert wording.figure_text(row) == "no figure given"
 
 
 def test_findings_say_so_when_nothing_is_selected():

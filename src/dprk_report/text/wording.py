@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
+
+def _missing(value) -> bool:
+    """None, NaN, NaT or pd.NA."""
+    import pandas as pd  # here, not on top: the build process writes days with this module without pandas
+
+    return bool(pd.isna(value))
 
 
 def _number(row, joiner: str) -> str | None:
     """The number or range ('10,000 to 12,000'), or ``None`` for a vague figure."""
-    if pd.notna(row.low) and pd.notna(row.high):
+    if not _missing(row.low) and not _missing(row.high):
         return f"{int(row.low):,}{joiner}{int(row.high):,}"
-    return f"{int(row.best):,}" if pd.notna(row.best) else None
+    return f"{int(row.best):,}" if not _missing(row.best) else None
 
 
 def figure_text(row) -> str:
@@ -22,7 +27,7 @@ def figure_text(row) -> str:
         if isinstance(share, str) and share:
             return share
         return str(row.qualifier) if isinstance(row.qualifier, str) else "no figure given"
-    qualifier = "" if pd.isna(row.qualifier) or row.qualifier == "between" else f"{row.qualifier} "
+    qualifier = "" if _missing(row.qualifier) or row.qualifier == "between" else f"{row.qualifier} "
     return f"{qualifier}{number}"
 
 
@@ -47,7 +52,7 @@ def reported_by(first_report, open_ended: bool = False, day=None) -> str:
     """When an undated record was public, from its first report: 'no later than 31 Mar 2025', or, when every
     article reporting it is dated only 'on or after' a day, 'first reported on or after 4 Nov 2024'. ``day``
     writes the day (``day_text`` unless given)."""
-    if first_report is None or pd.isna(first_report):
+    if _missing(first_report):
         return "date unknown"
     return f"{'first reported on or after' if open_ended else 'no later than'} {(day or day_text)(first_report)}"
 
@@ -59,7 +64,7 @@ ANNOUNCED, FIRST_SEEN, FIRST_SEEN_OPEN = "announced", "first_seen", "first_seen_
 def public_when(public_date, basis: str, day=None) -> str:
     """When a figure became public, as precisely as known: '17 Dec 2024', 'no later than 3 Jan 2025',
     'first reported on or after 4 Nov 2024'. ``day`` writes the day (``day_text`` unless given)."""
-    if basis == ANNOUNCED and public_date is not None and pd.notna(public_date):
+    if basis == ANNOUNCED and not _missing(public_date):
         return (day or day_text)(public_date)
     return reported_by(public_date, open_ended=basis == FIRST_SEEN_OPEN, day=day)
 
@@ -70,7 +75,7 @@ def date_at_precision(start, precision: str, first_report=None, first_report_ope
     ``precision`` is a codebook precision (``day``, ``month``, ``year``, ``unknown``, ``not_before``);
     an undated record (``unknown``) is shown by its first report (see ``reported_by``).
     """
-    if precision == "unknown" or start is None or pd.isna(start):
+    if precision == "unknown" or _missing(start):
         return reported_by(first_report, first_report_open)
     if precision == "month":
         return f"{start:%b %Y}"
@@ -83,4 +88,4 @@ def date_at_precision(start, precision: str, first_report=None, first_report_ope
 
 def words(code: str | None) -> str:
     """A codebook value in plain words: 'phone_call' -> 'phone call', 'troops_deployed' -> 'troops deployed'."""
-    return "" if code is None or (not isinstance(code, str) and pd.isna(code)) else str(code).replace("_", " ")
+    return "" if code is None or (not isinstance(code, str) and _missing(code)) else str(code).replace("_", " ")
