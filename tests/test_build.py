@@ -60,6 +60,19 @@ def test_forced_rebuild_is_byte_identical(project):
     assert project.published() == before
 
 
+def test_pages_run_longest_first_by_their_last_run_and_their_new_times_are_kept(project):
+    store = project.root / "build" / "page-seconds.json"
+    store.parent.mkdir(exist_ok=True)
+    # The report's order reversed: 03 took longest, 01 least (times no page takes, to tell them from new ones).
+    store.write_text(json.dumps({PAGES[0]: 1000.0, PAGES[1]: 2000.0, PAGES[2]: 3000.0}))
+    result = project.run("build", "--force", "--quiet", "--jobs", "1")
+    assert result.returncode == 0, result.stderr[-3000:]
+    ran = [line.split("page=")[1].split()[0] for line in result.stderr.splitlines() if "event=page_built" in line]
+    assert ran == PAGES[::-1]
+    kept = json.loads(store.read_text())
+    assert sorted(kept) == PAGES and all(0 < seconds < 1000 for seconds in kept.values())
+
+
 def _edit_notebook(project, notebook: str, edit) -> None:
     path = project.root / f"notebooks/{notebook}.ipynb"
     document = json.loads(path.read_text())

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import os
 import stat
 import time
 from pathlib import Path
 
 from dprk_report import paths
+from dprk_report.data.kept import read_kept, write_kept
 
 
 def file_hash(path: Path) -> str:
@@ -93,26 +93,17 @@ def _read_store() -> None:
         return
     _STORES_READ.add(str(store))
     try:
-        rows = json.loads(store.read_text(encoding="utf-8"))
-        for path, size, inode, modified, changed, digest in rows:
+        for path, size, inode, modified, changed, digest in read_kept(store) or []:
             _ARTICLE_HASHES.setdefault((str(path), int(size), int(inode), int(modified), int(changed)), str(digest))
-    except (OSError, ValueError, TypeError):
+    except (ValueError, TypeError):
         pass
 
 
 def _write_store(archive: str) -> None:
-    """Keep the hashes of this archive's articles for the next process (written whole, then renamed into place,
-    so that a reader never sees half a store)."""
+    """Keep the hashes of this archive's articles for the next process (``data.kept``)."""
     inside = os.path.join(archive, "")
     rows = sorted([*key, digest] for key, digest in _ARTICLE_HASHES.items() if key[0].startswith(inside))
-    store = _store()
-    try:
-        store.parent.mkdir(parents=True, exist_ok=True)
-        written = store.with_name(f".{store.name}.{os.getpid()}")
-        written.write_text(json.dumps(rows), encoding="utf-8")
-        os.replace(written, store)
-    except OSError:
-        pass  # a read-only project still builds, reading the articles each time
+    write_kept(_store(), rows)  # a read-only project still builds, reading the articles each time
 
 
 def registered_articles(data_dir: Path) -> list[str]:

@@ -1,7 +1,8 @@
 """Build the stale pages of a plan and publish them: validate the data (in the first kernel, unless this very
-data passed before) while the other kernels start on the pages, run the pages in one kernel per core
-(re-render, with no kernel, those whose outputs stand: only their text changed), prepare the index in a
-kernel meanwhile, publish atomically if the data passed and every page was built.
+data passed before) while the other kernels start on the pages, run the pages in one kernel per core, the
+longest first (``durations``; re-render, with no kernel, those whose outputs stand: only their text
+changed), prepare the index in a kernel meanwhile, publish atomically if the data passed and every page was
+built.
 
 Only a build that has something to do loads this module and what it imports (threads, processes, the
 kernel and, through ``execute``, papermill and nbconvert): the no-op build stays at planning.
@@ -19,6 +20,7 @@ from pathlib import Path
 from dprk_report import paths
 from dprk_report.data.validated import known_valid, remember_valid, validation_key
 from dprk_report.data.version import data_version, file_hash
+from dprk_report.pipeline.durations import longest_first, remember
 from dprk_report.pipeline.fingerprint import Fingerprints
 from dprk_report.pipeline.kernel_jobs import index_parts, validation_problems
 from dprk_report.pipeline.plan import INDEX, MANIFEST, index_inputs, make_plan, read_manifest
@@ -41,7 +43,7 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
     # published unless it passes.
     os.environ[paths.OUTPUT_ENV] = str(staging)
     os.environ[paths.TRUSTED_ENV] = fingerprints.data
-    run = [page for page, _ in plan.stale if page.key not in plan.outputs_reused]
+    run = longest_first([page for page, _ in plan.stale if page.key not in plan.outputs_reused], paths.BUILD_DIR)
     workers = _jobs(jobs, len(run))
     kernels = workers if run else 0  # kernels for the pages (one more, below, only to validate, if need be)
     runners = ThreadRunners(lambda: _page_runner(staging, config.cell_timeout))
@@ -172,9 +174,9 @@ class ThreadRunners:
 
 
 def _execute(pool, threads: int, warming, runners, run, progress: Progress, prepare, checking):
-    """Run the pages ``run``, then ``prepare`` the index, in the ``threads`` of ``pool``; those left once the
-    validation ``checking`` finds the data invalid are skipped. Returns the pages' entries, the failures, and
-    what ``prepare`` made."""
+    """Run the pages ``run`` in that order, then ``prepare`` the index, in the ``threads`` of ``pool``; those
+    left once the validation ``checking`` finds the data invalid are skipped. Remembers how long each page
+    took (``durations``). Returns the pages' entries, the failures, and what ``prepare`` made."""
     from dprk_report.pipeline.render import PageFailed
 
     # A kernel that cannot start: its pages then fail with the cause (said once the data are known valid, as
@@ -198,7 +200,7 @@ def _execute(pool, threads: int, warming, runners, run, progress: Progress, prep
     # Queued after everything: an idle thread takes them and shuts its kernel down while the others finish
     # (best effort: one thread may take them all; every kernel is shut down at the end anyway).
     closing = [pool.submit(runners.close_mine) for _ in range(threads)]
-    built, failures = {}, []
+    built, failures, seconds = {}, [], {}
     try:
         for future in as_completed(futures):
             try:
@@ -212,11 +214,13 @@ def _execute(pool, threads: int, warming, runners, run, progress: Progress, prep
             if result is None:  # skipped: the data are invalid
                 continue
             built[result["key"]] = result["entry"]
+            seconds[result["key"]] = result["seconds"]
             progress.page_done(result["key"], result["seconds"])
     except KeyboardInterrupt:
         for future in [*futures, preparing, *closing]:
             future.cancel()
         raise
+    remember(seconds, paths.BUILD_DIR)
     try:
         prepared = preparing.result()
     except Exception as error:
