@@ -49,11 +49,16 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
     runners = ThreadRunners(lambda: _page_runner(staging, config.cell_timeout))
     progress = Progress(len(plan.stale), quiet)
     key = validation_key(fingerprints.data)  # the data version the build already took
+    checked = known_valid(key)
+    if kernels or not checked:
+        # Imported before the threads start, so that they start the kernels at once instead of importing it
+        # while this thread imports the page machinery: both hold the interpreter's lock (kernels ~0.15 s sooner).
+        import dprk_report.pipeline.kernel  # noqa: F401
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             # Unless this very data passed before, the first kernel validates it while the others load what
             # the pages need and start on them: nothing is published unless the data pass.
-            checking = None if known_valid(key) else pool.submit(lambda: runners.mine().call(validation_problems))
+            checking = None if checked else pool.submit(lambda: runners.mine().call(validation_problems))
             validating = 1 if checking else 0  # kernels (a build that only re-renders starts one to validate)
             warming = [pool.submit(lambda: runners.mine().warm_up()) for _ in range(kernels - validating)]
             prepare_staging(root, paths.BUILD_DIR)
