@@ -29,6 +29,7 @@ import ploomber_peer
 import psutil
 
 from dprk_report import paths
+from dprk_report.data.tables import read_rows, table_path, write_rows
 from dprk_report.pipeline.config import load_config
 from dprk_report.testing import synthetic
 from dprk_report.testing.sandbox import ProjectCopy, make_copy
@@ -190,10 +191,12 @@ def edit_code(project: ProjectCopy, round_number: int) -> None:
 
 
 def change_data(project: ProjectCopy) -> None:
-    """A new version of the data, still valid: a blank line more at the end of the first archived article
-    (a new data version, so every page and the validation run again, as after a curator's update)."""
-    article = sorted(project.archive.glob("*.txt"))[0]
-    article.write_text(article.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    """A new version of the data, still valid: a word more in the first statement's summary (so every page
+    and the validation run again, as after a curator's update)."""
+    table = table_path(project.data or project.root / "data", "statements")
+    header, rows = read_rows(table)
+    rows[0]["summary"] += " Again."
+    write_rows(table, header, rows)
 
 
 def summary(values: list[float]) -> dict:
