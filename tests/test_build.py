@@ -63,12 +63,13 @@ def test_forced_rebuild_is_byte_identical(project):
 def test_pages_run_longest_first_by_their_last_run_and_their_new_times_are_kept(project):
     store = project.root / "build" / "page-seconds.json"
     store.parent.mkdir(exist_ok=True)
-    # The report's order reversed: 03 took longest, 01 least (times no page takes, to tell them from new ones).
-    store.write_text(json.dumps({PAGES[0]: 1000.0, PAGES[1]: 2000.0, PAGES[2]: 3000.0}))
+    # Neither the report's order nor its reverse: 02 took longest, then 01, then 03 (times no page takes, to tell
+    # them from new ones).
+    store.write_text(json.dumps({PAGES[0]: 2000.0, PAGES[1]: 3000.0, PAGES[2]: 1000.0}))
     result = project.run("build", "--force", "--quiet", "--jobs", "1")
     assert result.returncode == 0, result.stderr[-3000:]
     ran = [line.split("page=")[1].split()[0] for line in result.stderr.splitlines() if "event=page_built" in line]
-    assert ran == PAGES[::-1]
+    assert ran == [PAGES[1], PAGES[0], PAGES[2]]
     kept = json.loads(store.read_text())
     assert sorted(kept) == PAGES and all(0 < seconds < 1000 for seconds in kept.values())
 
@@ -100,9 +101,13 @@ def test_a_text_edit_rerenders_only_its_pages_as_a_full_run_would(project):
     assert check.returncode == 1
     assert f"{PAGES[1]}: the notebook's text changed (its outputs are reused)" in check.stdout
     before = project.published()
+    times = project.root / "build" / "page-seconds.json"
+    times.parent.mkdir(exist_ok=True)
+    times.write_text(json.dumps({PAGES[1]: 1000.0}))
     result = project.run("build", "--quiet")
     assert result.returncode == 0, result.stderr
     assert _built_pages(result.stderr) == _reused_pages(result.stderr) == [PAGES[1]]
+    assert json.loads(times.read_text()) == {PAGES[1]: 1000.0}  # re-rendered, not run: its time stands
     after = project.published()
     assert after[f"report/{PAGES[0]}.html"] == before[f"report/{PAGES[0]}.html"]
     assert after[f"report/{PAGES[1]}.html"] != before[f"report/{PAGES[1]}.html"]

@@ -53,6 +53,19 @@ def test_cli_module_does_not_import_pandas():
     assert result.stdout.strip() == "False"
 
 
+def test_the_build_process_writes_the_index_s_days_without_pandas():
+    # Only the kernels need pandas: importing it in the build process cost its import time after the last page.
+    code = (
+        "import sys\n"
+        "from dprk_report.pipeline import build, execute, index, kernel, render\n"
+        "from dprk_report.text.wording import long_day\n"
+        "assert long_day('2025-08-17') == '17 August 2025'\n"
+        "print('pandas' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "False", result.stderr
+
+
 def test_validate_warns_about_unregistered_articles_and_still_exits_0(fake):
     (fake.archive / "009_waiting.txt").write_text("A new article nobody has curated yet.\n", encoding="utf-8")
     result = run("validate", "--data", str(fake.data), "--archive", str(fake.archive))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from dprk_report.data import version
 from dprk_report.data.version import data_version
 
@@ -78,11 +80,16 @@ def test_a_later_process_uses_the_remembered_hashes_and_still_sees_a_change(fake
     assert data_version(fake.data, fake.archive) != before
 
 
-def test_a_damaged_store_is_read_past(fake, monkeypatch):
+@pytest.mark.parametrize(
+    "damaged",
+    ['[["a path", "not a size"]', '[["a path", "x", 1, 2, 3, "digest"]]', '{"a": 1}', "[1, 2]"],
+    ids=["not JSON", "a size that is not a number", "an object", "rows that are not lists"],
+)
+def test_a_damaged_store_is_read_past(fake, monkeypatch, damaged):
     store = fake.archive.parent / "hashes.json"
     _remember_at_once(monkeypatch, store)
     before = data_version(fake.data, fake.archive)
-    store.write_text('[["a path", "not a size"]', encoding="utf-8")
+    store.write_text(damaged, encoding="utf-8")
     _remember_at_once(monkeypatch, store)
     assert data_version(fake.data, fake.archive) == before
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from dprk_report.pipeline.durations import STORE, longest_first, remember
+from dprk_report.pipeline.durations import STORE_NAME, longest_first, remember_seconds
 
 
 def _pages(*keys):
@@ -19,32 +19,52 @@ def _keys(pages):
 
 
 def test_pages_start_longest_first_and_a_page_never_timed_before_them_all(tmp_path):
-    remember({"a/01": 1.0, "a/02": 2.5, "b/01": 0.5}, tmp_path)
+    remember_seconds({"a/01": 1.0, "a/02": 2.5, "b/01": 0.5}, tmp_path)
     ordered = longest_first(_pages("a/01", "a/02", "new/01", "b/01", "new/02"), tmp_path)
     assert _keys(ordered) == ["new/01", "new/02", "a/02", "a/01", "b/01"]
 
 
 def test_a_later_run_replaces_a_page_s_time_and_keeps_the_others(tmp_path):
-    remember({"a/01": 1.0, "a/02": 2.5}, tmp_path)
-    remember({"a/02": 0.2}, tmp_path)
-    assert json.loads((tmp_path / STORE).read_text()) == {"a/01": 1.0, "a/02": 0.2}
+    remember_seconds({"a/01": 1.0, "a/02": 2.5}, tmp_path)
+    remember_seconds({"a/02": 0.2}, tmp_path)
+    assert json.loads((tmp_path / STORE_NAME).read_text()) == {"a/01": 1.0, "a/02": 0.2}
     assert _keys(longest_first(_pages("a/02", "a/01"), tmp_path)) == ["a/01", "a/02"]
 
 
 @pytest.mark.parametrize(
-    "content",
-    ["", "{not json", "[1, 2]", '{"a/01": "slow"}', '{"a/01": null}'],
-    ids=["empty", "not JSON", "a list", "a word", "null"],
+    "content", ["", "{not json", "[1, 2]", '"a/01"'], ids=["empty", "not JSON", "a list", "a string"]
 )
 def test_a_damaged_store_leaves_the_report_s_order_and_is_replaced(tmp_path, content):
-    (tmp_path / STORE).write_text(content)
+    (tmp_path / STORE_NAME).write_text(content)
     assert _keys(longest_first(_pages("a/01", "a/02"), tmp_path)) == ["a/01", "a/02"]
-    remember({"a/01": 1.5}, tmp_path)
-    assert json.loads((tmp_path / STORE).read_text()) == {"a/01": 1.5}
+    remember_seconds({"a/01": 1.5}, tmp_path)
+    assert json.loads((tmp_path / STORE_NAME).read_text()) == {"a/01": 1.5}
+
+
+def test_an_entry_that_is_not_a_time_is_left_out_alone(tmp_path):
+    entries = {"word": '"slow"', "null": "null", "yes": "true", "negative": "-1", "huge": "9" * 400, "kept": "2"}
+    (tmp_path / STORE_NAME).write_text("{" + ", ".join(f'"{key}": {value}' for key, value in entries.items()) + "}")
+    pages = _pages("kept", "word", "null", "yes", "negative", "huge", "new")
+    # Only "kept" has a time: the others start first, in the given order, as pages never timed.
+    assert _keys(longest_first(pages, tmp_path)) == ["word", "null", "yes", "negative", "huge", "new", "kept"]
+    remember_seconds({"new": 1.0}, tmp_path)
+    assert json.loads((tmp_path / STORE_NAME).read_text()) == {"kept": 2.0, "new": 1.0}
 
 
 def test_a_store_that_cannot_be_written_does_not_stop_the_build(tmp_path):
     build_dir = tmp_path / "build"
     build_dir.write_text("a file where the build folder should be")
-    remember({"a/01": 1.5}, build_dir)  # nothing kept, no error
+    remember_seconds({"a/01": 1.5}, build_dir)  # nothing kept, no error
     assert _keys(longest_first(_pages("a/02", "a/01"), build_dir)) == ["a/02", "a/01"]
+
+
+def test_a_failed_write_leaves_no_half_written_file(tmp_path, monkeypatch):
+    remember_seconds({"a/01": 1.5}, tmp_path)
+
+    def refuse(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("os.replace", refuse)
+    remember_seconds({"a/02": 2.5}, tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == [STORE_NAME]
+    assert json.loads((tmp_path / STORE_NAME).read_text()) == {"a/01": 1.5}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -21,8 +22,12 @@ def write_kept(store: Path, value) -> None:
     """Keep ``value`` in ``store`` (nothing when the folder cannot take it: a read-only project still builds)."""
     try:
         store.parent.mkdir(parents=True, exist_ok=True)
-        written = store.with_name(f".{store.name}.{os.getpid()}")
-        written.write_text(json.dumps(value, sort_keys=True), encoding="utf-8")
+        handle, written = tempfile.mkstemp(dir=store.parent, prefix=f".{store.name}.")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(json.dumps(value, sort_keys=True))  # one call: json.dump encodes in Python, slower
         os.replace(written, store)
     except OSError:
-        pass
+        Path(written).unlink(missing_ok=True)

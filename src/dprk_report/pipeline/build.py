@@ -10,6 +10,7 @@ kernel and, through ``execute``, papermill and nbconvert): the no-op build stays
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import threading
@@ -20,7 +21,7 @@ from pathlib import Path
 from dprk_report import paths
 from dprk_report.data.validated import known_valid, remember_valid, validation_key
 from dprk_report.data.version import data_version, file_hash
-from dprk_report.pipeline.durations import longest_first, remember
+from dprk_report.pipeline.durations import longest_first, remember_seconds
 from dprk_report.pipeline.fingerprint import Fingerprints
 from dprk_report.pipeline.kernel_jobs import index_parts, validation_problems
 from dprk_report.pipeline.plan import INDEX, MANIFEST, index_inputs, make_plan, read_manifest
@@ -52,8 +53,9 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
     checked = known_valid(key)
     if kernels or not checked:
         # Imported before the threads start, so that they start the kernels at once instead of importing it
-        # while this thread imports the page machinery: both hold the interpreter's lock (kernels ~0.15 s sooner).
-        import dprk_report.pipeline.kernel  # noqa: F401
+        # while this thread imports the page machinery, the two taking turns at the interpreter's lock
+        # (kernels ~0.15 s sooner).
+        importlib.import_module("dprk_report.pipeline.kernel")
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             # Unless this very data passed before, the first kernel validates it while the others load what
@@ -225,7 +227,7 @@ def _execute(pool, threads: int, warming, runners, run, progress: Progress, prep
         for future in [*futures, preparing, *closing]:
             future.cancel()
         raise
-    remember(seconds, paths.BUILD_DIR)
+    remember_seconds(seconds, paths.BUILD_DIR)
     try:
         prepared = preparing.result()
     except Exception as error:

@@ -6,7 +6,7 @@ import datetime as dt
 
 
 def _missing(value) -> bool:
-    """None, NaN, NaT or pd.NA."""
+    """Whether ``value`` is None, NaN, NaT or pd.NA."""
     import pandas as pd  # here, not on top: the build process writes days with this module without pandas
 
     return bool(pd.isna(value))
