@@ -190,9 +190,9 @@ def edit_code(project: ProjectCopy, round_number: int) -> None:
     _rewrite_notebook(project, edit)
 
 
-def change_data(project: ProjectCopy) -> None:
-    """A new version of the data, still valid: a word more in the first statement's summary (so every page
-    and the validation run again, as after a curator's update)."""
+def change_data(project: ProjectCopy, round_number: int) -> None:
+    """A new version of the data, still valid: a word more in the first statement's summary each round (so
+    every page and the validation run again, as after a curator's update)."""
     table = table_path(project.data or project.root / "data", "statements")
     header, rows = read_rows(table)
     rows[0]["summary"] += " Again."
@@ -256,24 +256,20 @@ def measure(project: ProjectCopy, spec: Path, work: Path, repeats: int, edit: bo
         their_noop.append(ploomber(project, spec)[0])
     result["noop"] = paired(noop, their_noop)
     if edit:
-        for name, change in (("one_notebook_text_changed", edit_notebook), ("one_notebook_code_changed", edit_code)):
+        for name, change, peer_options in (
+            ("one_notebook_text_changed", edit_notebook, ()),
+            ("one_notebook_code_changed", edit_code, ()),
+            # Ploomber does not see the data (its pipeline declares none): its user forces the build.
+            ("data_changed", change_data, ("--force",)),
+        ):
             changed, their_changed = [], []
             for round_number in range(repeats):
                 change(project, round_number + 1)
                 ploomber_peer.write_pipeline(project.root, work)  # the edited notebook's copy
                 changed.append(build(project)[0])
-                their_changed.append(ploomber(project, spec)[0])
+                their_changed.append(ploomber(project, spec, *peer_options)[0])
             result[name] = paired(changed, their_changed)
             result[name]["over_own_cold"] = round(statistics.median(changed) / statistics.median(cold), 3)
-        # What a scheduled regeneration meets. Ploomber does not see the data (its pipeline declares none), so
-        # its user forces the build.
-        changed, their_changed = [], []
-        for _ in range(repeats):
-            change_data(project)
-            changed.append(build(project)[0])
-            their_changed.append(ploomber(project, spec, "--force")[0])
-        result["data_changed"] = paired(changed, their_changed)
-        result["data_changed"]["over_own_cold"] = round(statistics.median(changed) / statistics.median(cold), 3)
     return result
 
 

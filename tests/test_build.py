@@ -16,13 +16,19 @@ import shutil
 PAGES = ["all-sides/01-describe-sources", "all-sides/02-chart-statement-cadence", "all-sides/03-chart-estimate-timing"]
 
 
-def _built_pages(stderr: str, marked: str = "") -> list[str]:
-    """The pages the build's log says it built (only those whose line holds ``marked``, when given)."""
-    return sorted(
+def _pages_in_log_order(stderr: str, marked: str = "") -> list[str]:
+    """The pages the build's log says it built, in the order it says so (only those whose line holds
+    ``marked``, when given)."""
+    return [
         line.split("page=")[1].split()[0]
         for line in stderr.splitlines()
         if "event=page_built" in line and marked in line
-    )
+    ]
+
+
+def _built_pages(stderr: str, marked: str = "") -> list[str]:
+    """The pages the build's log says it built, sorted (see ``_pages_in_log_order``)."""
+    return sorted(_pages_in_log_order(stderr, marked))
 
 
 def test_first_build_publishes_pages_index_manifest_and_figures(built):
@@ -68,8 +74,7 @@ def test_pages_run_longest_first_by_their_last_run_and_their_new_times_are_kept(
     store.write_text(json.dumps({PAGES[0]: 2000.0, PAGES[1]: 3000.0, PAGES[2]: 1000.0}))
     result = project.run("build", "--force", "--quiet", "--jobs", "1")
     assert result.returncode == 0, result.stderr[-3000:]
-    ran = [line.split("page=")[1].split()[0] for line in result.stderr.splitlines() if "event=page_built" in line]
-    assert ran == [PAGES[1], PAGES[0], PAGES[2]]
+    assert _pages_in_log_order(result.stderr) == [PAGES[1], PAGES[0], PAGES[2]]
     kept = json.loads(store.read_text())
     assert sorted(kept) == PAGES and all(0 < seconds < 1000 for seconds in kept.values())
 

@@ -88,4 +88,4 @@ def date_at_precision(start, precision: str, first_report=None, first_report_ope
 
 def words(code: str | None) -> str:
     """A codebook value in plain words: 'phone_call' -> 'phone call', 'troops_deployed' -> 'troops deployed'."""
-    return "" if code is None or (not isinstance(code, str) and _missing(code)) else str(code).replace("_", " ")
+    return "" if not isinstance(code, str) and _missing(code) else str(code).replace("_", " ")
