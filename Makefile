@@ -60,6 +60,10 @@ clean: ## Remove the environment and caches (not the published report)
 report: compile ## Build the report (report/, figures/): only what changed, published atomically
 	$(PYTHON) -m dprk_report build
 
+.PHONY: watch
+watch: compile ## Build the report, then rebuild it after each change of a notebook, the data or the code (Ctrl-C stops)
+	$(PYTHON) -m dprk_report watch
+
 .PHONY: report-check
 report-check: $(VENV_STAMP) ## Exit 1 and say what is stale when report/ does not match code, data and parameters
 	$(PYTHON) -m dprk_report build --check

@@ -57,6 +57,19 @@ def _build(args: argparse.Namespace) -> int:
 EXIT_INTERRUPTED = 130
 
 
+def _watch(args: argparse.Namespace) -> int:
+    """Build, then rebuild on every change of an input, with the kernels kept running, until Ctrl-C."""
+    from dprk_report.pipeline.watch import watch
+
+    again = ["watch", *(["--quiet"] if args.quiet else []), *(["--jobs", str(args.jobs)] if args.jobs else [])]
+    try:
+        return watch(quiet=args.quiet, jobs=args.jobs, restart=again)
+    except KeyboardInterrupt:
+        # Stopping is how a watch ends; a build it interrupted published nothing.
+        print("watch stopped; the published report is the last one a build completed", file=sys.stderr)
+        return 0
+
+
 def _add_source(args: argparse.Namespace) -> int:
     """Register an archived article and propose its candidate rows."""
     from dprk_report.curation.commit import CurationError
@@ -167,6 +180,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-wait", action="store_true", help="exit with status 3 instead of waiting when another build is running"
     )
     build.set_defaults(run=_build)
+    watch = commands.add_parser(
+        "watch",
+        help="build, then rebuild whenever a notebook, the data, an article, report.toml or the package changes",
+        description=(
+            "Build what is stale, then watch the inputs and build again after each change, keeping the notebook "
+            "kernels running in between (a rebuild does not start them and load the stack again). A change of "
+            "the package code or of uv.lock starts the watch again. Stop it with Ctrl-C."
+        ),
+    )
+    watch.add_argument("--quiet", action="store_true", help="log lines only (the default when not on a terminal)")
+    watch.add_argument("--jobs", type=int, metavar="N", help="notebooks run at once (default: number of cores)")
+    watch.set_defaults(run=_watch)
     release = commands.add_parser(
         "release",
         help="release the data when they changed: changelog, data package, commit and git tag data-YYYY.MM.DD",

@@ -157,6 +157,9 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
                 raise DatasetError("\n".join(str(problem) for problem in report.problems))
             remember_valid(checked)
             frames, names = report.frames, report.names
+        # Only the newest version is kept: a kernel kept from build to build (``watch``) would otherwise hold
+        # every version the data went through.
+        _LOADED.clear()
         _LOADED[key] = typed_dataset(frames, names).origin
     # Each caller its own view: changing a frame in place never reaches the next caller.
     return _view(_LOADED[key])

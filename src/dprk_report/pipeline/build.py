@@ -30,8 +30,11 @@ from dprk_report.pipeline.publish import PublishFailed, prepare_staging, publish
 from dprk_report.pipeline.runner import EXIT_FAILED, EXIT_OK, say
 
 
-def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool) -> int:
-    """Build what is stale, holding the build lock (see ``runner.run_build``); returns the exit status."""
+def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool, kept=None) -> int:
+    """Build what is stale, holding the build lock (see ``runner.run_build``); returns the exit status.
+
+    ``kept`` (a ``kernel.KeptKernels``): take the kernels from there and give them back at the end, instead of
+    starting them and shutting them down (``watch``)."""
     for line in recover(root, paths.BUILD_DIR):
         say(f"build: {line}")
     fingerprints = Fingerprints(config.path)
@@ -40,14 +43,13 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
     if plan.up_to_date:
         return EXIT_OK
     staging = staging_dir(paths.BUILD_DIR)
-    # Kernels inherit these: figures go to staging; this data version is validated below, once, and nothing is
-    # published unless it passes.
-    os.environ[paths.OUTPUT_ENV] = str(staging)
-    os.environ[paths.TRUSTED_ENV] = fingerprints.data
+    # The kernels' environment: figures go to staging; this data version is validated below, once, and
+    # nothing is published unless it passes.
+    environment = {paths.OUTPUT_ENV: str(staging), paths.TRUSTED_ENV: fingerprints.data}
     run = longest_first([page for page, _ in plan.stale if page.key not in plan.outputs_reused], paths.BUILD_DIR)
     workers = _jobs(jobs, len(run))
     kernels = workers if run else 0  # kernels for the pages (one more, below, only to validate, if need be)
-    runners = ThreadRunners(lambda: _page_runner(staging, config.cell_timeout))
+    runners = ThreadRunners(lambda: _page_runner(staging, config.cell_timeout, environment, kept))
     progress = Progress(len(plan.stale), quiet)
     key = validation_key(fingerprints.data)  # the data version the build already took
     checked = known_valid(key)
@@ -78,11 +80,12 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool)
                 progress,
                 lambda: _prepare_index(config, fingerprints, staging, runners.mine() if in_kernel else None),
                 checking,
+                keep_kernels=kept is not None,
             )
             pages |= rerendered
             problems = _validation_problems(checking, key, fingerprints.data)
     finally:
-        runners.close()
+        runners.close(kept)
         progress.close()
     if problems:
         say("build stopped: the dataset is invalid; nothing was published:")
@@ -140,12 +143,13 @@ def _invalid(checking) -> bool:
     )
 
 
-def _page_runner(staging: Path, cell_timeout: int):
-    """A page runner for this thread, its kernel started first: it boots while this thread imports the page
-    machinery (papermill, nbconvert), which only a build needs."""
+def _page_runner(staging: Path, cell_timeout: int, environment: dict[str, str], kept=None):
+    """A page runner for this thread, its kernel (one of ``kept``'s, if given) started first: it boots while
+    this thread imports the page machinery (papermill, nbconvert), which only a build needs."""
     from dprk_report.pipeline.kernel import ReusedKernel
 
-    kernel = ReusedKernel()
+    kernel = kept.take() if kept is not None else ReusedKernel()
+    kernel.use_environment(environment)
     kernel.start()
     from dprk_report.pipeline.execute import PageRunner
 
@@ -175,15 +179,20 @@ class ThreadRunners:
         if hasattr(self.local, "runner"):
             self.local.runner.close()
 
-    def close(self) -> None:
+    def close(self, kept=None) -> None:
+        """Shut every runner's kernel down, or give it back to ``kept`` (a ``kernel.KeptKernels``)."""
         for runner in self.all:
-            runner.close()
+            if kept is None:
+                runner.close()
+            else:
+                kept.give_back(runner.kernel)
 
 
-def _execute(pool, threads: int, warming, runners, run, progress: Progress, prepare, checking):
+def _execute(pool, threads: int, warming, runners, run, progress: Progress, prepare, checking, keep_kernels=False):
     """Run the pages ``run`` in that order, then ``prepare`` the index, in the ``threads`` of ``pool``; those
-    left once the validation ``checking`` finds the data invalid are skipped. Remembers how long each page
-    took (``durations``). Returns the pages' entries, the failures, and what ``prepare`` made."""
+    left once the validation ``checking`` finds the data invalid are skipped; unless ``keep_kernels``, idle
+    threads shut their kernels down. Remembers how long each page took (``durations``). Returns the pages'
+    entries, the failures, and what ``prepare`` made."""
     from dprk_report.pipeline.render import PageFailed
 
     # A kernel that cannot start: its pages then fail with the cause (said once the data are known valid, as
@@ -206,7 +215,7 @@ def _execute(pool, threads: int, warming, runners, run, progress: Progress, prep
     preparing = pool.submit(prepare_if_publishable)
     # Queued after everything: an idle thread takes them and shuts its kernel down while the others finish
     # (best effort: one thread may take them all; every kernel is shut down at the end anyway).
-    closing = [pool.submit(runners.close_mine) for _ in range(threads)]
+    closing = [] if keep_kernels else [pool.submit(runners.close_mine) for _ in range(threads)]
     built, failures, seconds = {}, [], {}
     try:
         for future in as_completed(futures):

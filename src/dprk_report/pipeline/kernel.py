@@ -1,5 +1,5 @@
-"""The project's Jupyter kernel: its spec, installed into the project's own environment, and a running kernel
-reused from notebook to notebook.
+"""The project's Jupyter kernel: its spec, installed into the project's own environment, a running kernel
+reused from notebook to notebook, and kernels kept from build to build (``watch``).
 
 JupyterLab, papermill, nbval and the build all name this kernel, so what runs
 in the lab runs the same way in the build. It is installed under the
@@ -16,6 +16,7 @@ import queue
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -97,6 +98,8 @@ class ReusedKernel:
         self.pending: tuple | None = None
         #: Whether code may have left names in the namespace since it was last cleared (or the kernel started).
         self.used = False
+        #: What the kernel's process gets on top of this process's environment: see :meth:`use_environment`.
+        self.environment: dict[str, str] = {}
 
     def manager(self) -> AsyncKernelManager:
         """The running kernel's manager (started first when there is none or it died), to run a notebook in:
@@ -121,12 +124,21 @@ class ReusedKernel:
                 client_class=f"{__name__}.ReadyClient",
             )
             try:
-                run_sync(self.kernel.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+                run_sync(self.kernel.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR), env=os.environ | self.environment)
             except BaseException:
                 self.close()  # no socket folder or half-started process left behind
                 raise
             self.used = False
         return self.kernel
+
+    def use_environment(self, environment: dict[str, str]) -> None:
+        """Give the kernel ``environment`` on top of this process's (for the build: where figures go, the data
+        version it validates): when it starts, and at once when it is running already (a kernel kept from an
+        earlier build, see :class:`KeptKernels`)."""
+        self.environment = dict(environment)
+        if self.kernel is not None and run_sync(self.kernel.is_alive)():
+            code = f"__import__('os').environ.update({self.environment!r})"  # makes no name
+            self.run(code, leaves_names=False)
 
     def start(self) -> None:
         """Start the kernel now (it takes about a second to boot), without using its namespace."""
@@ -212,6 +224,43 @@ class ReusedKernel:
         if self.sockets is not None:
             shutil.rmtree(self.sockets, ignore_errors=True)
             self.sockets = None
+
+
+class KeptKernels:
+    """Kernels kept running from one build to the next (``watch``): a build takes one for each of its threads
+    and gives them back when it ends, so that the next build's pages find the stack and the dataset loaded.
+
+    A kernel taken may have died since, or been shut down after a failed page: it starts again when used.
+    """
+
+    def __init__(self):
+        self.idle: list[ReusedKernel] = []
+        self.lock = threading.Lock()
+
+    def take(self) -> ReusedKernel:
+        with self.lock:
+            return self.idle.pop() if self.idle else ReusedKernel()
+
+    def to_start(self, count: int) -> list[ReusedKernel]:
+        """The kernels to start so that ``count`` are running: those kept that are not (shut down after a failed
+        page), then new ones. They are taken: give them back once started."""
+        with self.lock:
+            running = [kernel for kernel in self.idle if kernel.kernel is not None]
+            stopped = [kernel for kernel in self.idle if kernel.kernel is None]
+            wanted = max(0, count - len(running))
+            taken = (stopped + [ReusedKernel() for _ in range(wanted - len(stopped))])[:wanted]
+            self.idle = running + [kernel for kernel in stopped if kernel not in taken]
+            return taken
+
+    def give_back(self, kernel: ReusedKernel) -> None:
+        with self.lock:
+            self.idle.append(kernel)
+
+    def close(self) -> None:
+        with self.lock:
+            kernels, self.idle = self.idle, []
+        for kernel in kernels:
+            kernel.close()
 
 
 def install() -> Path:

@@ -25,8 +25,11 @@ def run_build(
     jobs: int | None = None,
     force: bool = False,
     wait: bool = True,
+    kept=None,
 ) -> int:
     """Bring the published report up to date (or, with ``check``, only say whether it is). Returns the exit code.
+
+    ``kept`` (a ``kernel.KeptKernels``): the build takes its kernels from there and gives them back (``watch``).
 
     The project is the one this package belongs to (``paths.PROJECT_ROOT``): its ``report.toml``, data,
     notebooks and outputs. To build another copy, run that copy's own package (as ``testing.sandbox`` does).
@@ -49,7 +52,7 @@ def run_build(
         with build_lock(paths.BUILD_DIR, wait=wait, notify=say):
             from dprk_report.pipeline.build import build_locked
 
-            return build_locked(config, root, quiet, jobs, force)
+            return build_locked(config, root, quiet, jobs, force, kept)
     except BuildBusy as error:
         say(f"build not started: {error}")
         return EXIT_BUSY
