@@ -283,14 +283,8 @@ def code_edits_while_watching(project: ProjectCopy, spec: Path, work: Path, repe
     """One notebook's code edited while ``watch`` runs: the seconds from the edit to the watch being ready again
     (the edited pages published), each paired with Ploomber's build of the same edit; and the watch's peak
     memory, kernels included."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dprk_report", "watch", "--quiet"],
-        cwd=project.root,
-        env=project.env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # As from a terminal: Ctrl-C (SIGINT) stops it even when the benchmark runs in the background.
+    process = project.start("watch", "--quiet")
     meter = PeakMemory(process.pid)
     ours, theirs = [], []
     try:
@@ -304,7 +298,10 @@ def code_edits_while_watching(project: ProjectCopy, spec: Path, work: Path, repe
             theirs.append(ploomber(project, spec)[0])
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=120)
+        try:
+            process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # its kernels stop when they see it gone
         meter.stop()
     return ours, theirs, meter.total_mb
 

@@ -197,6 +197,19 @@ def test_a_code_edit_runs_the_notebook_again(project):
     assert _reused_pages(result.stderr) == []
 
 
+def test_a_notebook_that_cannot_be_read_is_named_and_nothing_is_built(project):
+    notebook = project.root / "notebooks/02-chart-statement-cadence.ipynb"
+    notebook.write_text(notebook.read_text()[:500])  # a save cut short
+    before = project.published()
+    for arguments in (("build", "--quiet"), ("build", "--check")):
+        result = project.run(*arguments)
+        assert result.returncode == 1
+        said = result.stderr + result.stdout
+        assert "notebooks/02-chart-statement-cadence.ipynb is not a notebook that can be read" in said, said
+        assert "Traceback" not in said
+    assert project.published() == before
+
+
 def test_check_reports_a_data_change_without_building(project):
     statements = project.root / "data/statements.csv"
     statements.write_text(statements.read_text().replace("Seoul's defence ministry said", "Seoul's ministry said"))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from dprk_report import paths
 from dprk_report.pipeline import kernel as kernel_module
-from dprk_report.pipeline.execute import PRELOAD
 from dprk_report.pipeline.kernel import ReusedKernel
+from dprk_report.pipeline.kernel_state import PRELOAD
 
 #: Fails in the kernel when a name other than IPython's own (those starting with "_", In, Out, exit, quit,
 #: get_ipython, open) is defined.
@@ -120,3 +121,29 @@ def test_a_call_that_fails_names_the_function_and_the_error(kernel, tmp_path):
     runner = PageRunner(tmp_path, cell_timeout=60, failed_dir=tmp_path / "failed", kernel=kernel)
     with pytest.raises(RuntimeError, match=r"index_parts \(in a kernel\) failed: ConfigError: .*no-such-report\.toml"):
         runner.call(index_parts, str(tmp_path / "no-such-report.toml"), "version", str(tmp_path))
+
+
+def test_the_reset_puts_back_what_a_notebook_changed_in_the_process_but_the_builds_variables(kernel):
+    kernel.use_environment({paths.OUTPUT_ENV: "/staging/this-build"})
+    kernel.load()  # loads the stack, then saves the process's state
+    kernel.use_environment({paths.OUTPUT_ENV: "/staging/next-build"})  # as for the next build (watch)
+    kernel.run(
+        "import os, sys, warnings, matplotlib, pandas\n"
+        "matplotlib.rcParams['xtick.color'] = 'red'\n"
+        "pandas.set_option('display.max_rows', 3)\n"
+        "warnings.simplefilter('ignore')\n"
+        "sys.path.insert(0, '/nowhere')\n"
+        "os.environ['LEFT_BEHIND'] = '1'\n"
+        "os.chdir('/')"
+    )
+    kernel.reset()
+    kernel.run(
+        "import os, sys, warnings, matplotlib, pandas\n"
+        "assert matplotlib.rcParams['xtick.color'] != 'red'\n"
+        "assert pandas.get_option('display.max_rows') == 60\n"
+        "assert ('ignore', None, Warning, None, 0) not in warnings.filters\n"
+        "assert '/nowhere' not in sys.path\n"
+        "assert 'LEFT_BEHIND' not in os.environ\n"
+        f"assert os.getcwd() == {str(paths.NOTEBOOKS_DIR)!r}, os.getcwd()\n"
+        f"assert os.environ[{paths.OUTPUT_ENV!r}] == '/staging/next-build'\n"
+    )

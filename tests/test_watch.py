@@ -7,14 +7,19 @@ watch's log lines with generous deadlines, never for a fixed time.
 from __future__ import annotations
 
 import json
+import os
 import queue
 import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import psutil
 import pytest
 
+from dprk_report import paths
 from dprk_report.pipeline.kernel import KeptKernels, ReusedKernel
 
 PAGE = "all-sides/02-chart-statement-cadence"
@@ -50,9 +55,9 @@ class Watch:
     def kernels(self) -> set[int]:
         return {child.pid for child in psutil.Process(self.process.pid).children()}
 
-    def stop(self) -> str:
-        """Ctrl-C; returns what the watch wrote after the lines already read."""
-        self.process.send_signal(signal.SIGINT)
+    def stop(self, how: signal.Signals = signal.SIGINT) -> str:
+        """Ctrl-C (or the signal ``how``); returns what the watch wrote after the lines already read."""
+        self.process.send_signal(how)
         self.process.wait(timeout=120)
         rest = []
         while (line := self.lines.get(timeout=120)) is not None:
@@ -74,14 +79,34 @@ def _built(lines: list[str]) -> list[str]:
     return sorted(line.split("page=")[1].split()[0] for line in lines if "event=page_built" in line)
 
 
-def _comment_code(project, text: str) -> None:
-    path = project.root / "notebooks/02-chart-statement-cadence.ipynb"
-    document = json.loads(path.read_text())
-    code = next(
-        c for c in document["cells"] if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", [])
-    )
-    code["source"] = [f"# {text}\n", *code["source"]]
-    path.write_text(json.dumps(document, indent=1))
+def _save(path: Path, text: str) -> None:
+    """Write ``path`` whole at once, as an editor that saves through a temporary file does: the watch never
+    sees it half written, however slow the machine."""
+    temporary = path.with_name(f".{path.name}.saving")
+    temporary.write_text(text)
+    os.replace(temporary, path)
+
+
+NOTEBOOK = "notebooks/02-chart-statement-cadence.ipynb"
+
+
+def _edit_cells(project, edit) -> str:
+    """Apply ``edit`` to the cells of notebook 02 and save it; returns the notebook as it was."""
+    path = project.root / NOTEBOOK
+    original = path.read_text()
+    document = json.loads(original)
+    edit(document["cells"])
+    _save(path, json.dumps(document, indent=1))
+    return original
+
+
+def _comment_code(cells) -> None:
+    code = next(c for c in cells if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", []))
+    code["source"] = ["# a new comment\n", *code["source"]]
+
+
+def _figures(published: dict[str, str]) -> dict[str, str]:
+    return {name: digest for name, digest in published.items() if name.startswith("figures/")}
 
 
 def test_an_edited_notebook_is_rebuilt_in_the_kernels_kept_running_and_ctrl_c_stops_them(project):
@@ -90,13 +115,16 @@ def test_an_edited_notebook_is_rebuilt_in_the_kernels_kept_running_and_ctrl_c_st
     assert "build=ok" in first[-1] and _built(first) == []  # the report was up to date
     kernels = watch.kernels()
     assert len(kernels) == 2  # started while nothing changed, so that the first change finds them ready
+    before = project.published()
 
-    _comment_code(project, "a new comment")
+    _edit_cells(project, _comment_code)
     lines = watch.until("watching")
-    assert "event=changed files=notebooks/02-chart-statement-cadence.ipynb" in lines[0]
+    assert "event=changed" in lines[0] and NOTEBOOK in lines[0]
     assert _built(lines) == [PAGE] and "build=ok" in lines[-1]
     assert "# a new comment" in (project.root / f"report/{PAGE}.ipynb").read_text()
     assert watch.kernels() == kernels
+    # Its figures were drawn again, into this build's staging area (not an earlier build's), as before.
+    assert _figures(project.published()) == _figures(before)
     assert project.run("build", "--check").returncode == 0
 
     rest = watch.stop()
@@ -105,27 +133,72 @@ def test_an_edited_notebook_is_rebuilt_in_the_kernels_kept_running_and_ctrl_c_st
     assert _gone(kernels), "the kernels outlived the watch"
 
 
-def test_invalid_data_are_reported_and_the_watch_goes_on(project):
+def test_what_a_page_changes_in_its_kernel_does_not_reach_the_next_build(project):
+    watch = Watch(project, "--jobs", "1")  # one kernel runs every page
+    watch.until("watching")
+    before = project.published()
+    changes_the_process = {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": "changes-the-process",
+        "metadata": {},
+        "outputs": [],
+        "source": "import os, sys, warnings, matplotlib, pandas\n"
+        "matplotlib.rcParams['xtick.color'] = 'red'\n"
+        "pandas.set_option('display.max_rows', 3)\n"
+        "warnings.simplefilter('ignore')\n"
+        "sys.path.insert(0, '/nowhere')\n"
+        "os.environ['LEFT_BEHIND'] = '1'\n"
+        "os.chdir('/')",
+    }
+    original = _edit_cells(project, lambda cells: cells.append(changes_the_process))
+    assert "build=ok" in watch.until("watching")[-1]
+    _save(project.root / NOTEBOOK, original)
+    lines = watch.until("watching")
+    assert _built(lines) == [PAGE] and "build=ok" in lines[-1]
+    # The page ran again in the same kernel, and came out as from a fresh one: every byte as before.
+    assert project.published() == before
+    watch.stop()
+
+
+def test_invalid_inputs_are_reported_and_the_watch_goes_on(project):
     watch = Watch(project, "--jobs", "1")
     watch.until("watching")
     before = project.published()
     estimates = project.root / "data/estimates.csv"
     valid = estimates.read_text()
     header, rest = valid.split("\n", 1)
-    estimates.write_text(f"{header},{header.split(',')[0]}\n{rest}")  # a duplicated column
+    _save(estimates, f"{header},{header.split(',')[0]}\n{rest}")  # a duplicated column
     lines = watch.until("watching")
     assert "build=failed" in lines[-1]
     assert any("the dataset is invalid; nothing was published" in line for line in lines)
     assert any("data/estimates.csv:1:" in line for line in lines)
     assert project.published() == before
 
-    estimates.write_text(valid)
+    _save(estimates, valid)
     lines = watch.until("watching")
     assert "build=ok" in lines[-1] and _built(lines) == []  # the published report matches these data
-    config = project.root / "report.toml"
-    config.write_text(config.read_text().replace('title = "Test report"', 'title = "Watched report"'))
+
+    notebook = project.root / NOTEBOOK
+    whole = notebook.read_text()
+    _save(notebook, whole[: len(whole) // 2])  # half a notebook, as a save cut short leaves it
     lines = watch.until("watching")
-    assert "event=changed files=report.toml" in lines[0] and "build=ok" in lines[-1]
+    assert "build=failed" in lines[-1]
+    assert any(f"{NOTEBOOK} is not a notebook that can be read" in line for line in lines)
+    _save(notebook, whole)
+    assert "build=ok" in watch.until("watching")[-1]
+    assert project.published() == before
+
+    # Single files, which editors save by renaming another file over them.
+    for name, old, new in (
+        ("report.toml", 'title = "Test report"', 'title = "Watched report"'),
+        ("CITATION.cff", "title: ", "title: Watched: "),
+    ):
+        path = project.root / name
+        _save(path, path.read_text().replace(old, new, 1))
+        lines = watch.until("watching")
+        assert "event=changed" in lines[0] and name in lines[0] and "build=ok" in lines[-1]
+        assert project.run("build", "--check").returncode == 0, f"{name}: the watch left the report stale"
     assert "Watched report" in (project.root / "report/index.html").read_text()
     watch.stop()
 
@@ -135,8 +208,14 @@ def test_a_change_of_package_code_starts_the_watch_again_with_new_kernels(projec
     watch.until("watching")
     old = watch.kernels()
     assert len(old) == 1
-    module = project.root / "src/dprk_report/analysis/common.py"
-    module.write_text(module.read_text() + "\n# a change the pages run\n")
+    module = project.root / "src/dprk_report/pipeline/plan.py"
+    code = module.read_text()
+    _save(module, code + "\ndef unfinished(\n")  # saved half-way through an edit
+    lines = watch.until("watching")
+    assert "build=failed" in lines[-1]
+    assert any("watch not restarted: the changed package does not import: SyntaxError" in line for line in lines), lines
+
+    _save(module, code + "\n# a change the pages run\n")
     watch.until("restarting")
     lines = watch.until("watching")  # in the new process: every page runs the changed package
     assert _built(lines) == sorted(
@@ -144,13 +223,37 @@ def test_a_change_of_package_code_starts_the_watch_again_with_new_kernels(projec
         for name in ("01-describe-sources", "02-chart-statement-cadence", "03-chart-estimate-timing")
     )
     assert _gone(old), "the old kernels outlived the restart"
-    assert watch.kernels() and watch.kernels().isdisjoint(old)
-    watch.stop()
+    new = watch.kernels()
+    assert new and new.isdisjoint(old)
+    assert "watch stopped" in watch.stop(signal.SIGTERM)  # as when its terminal is closed
+    assert watch.process.returncode == 0
+    assert _gone(new), "the kernels outlived the watch"
+
+
+@pytest.mark.parametrize(
+    ("variable", "message"),
+    [
+        (paths.ARCHIVE_ENV, "watch stopped: source archive not found"),
+        (paths.DATA_ENV, "watch stopped: no folder to watch"),
+    ],
+)
+def test_a_watch_without_its_data_or_archive_says_so_and_builds_nothing(tmp_path, variable, message):
+    environment = dict(os.environ) | {variable: str(tmp_path / "missing")}
+    result = subprocess.run(
+        [sys.executable, "-m", "dprk_report", "watch", "--quiet"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert message in result.stderr and str(tmp_path / "missing") in result.stderr
+    assert "Traceback" not in result.stderr and "event=" not in result.stderr
 
 
 def _running() -> ReusedKernel:
     kernel = ReusedKernel()
-    kernel.kernel = object()  # stands for a started kernel: nothing here starts one
+    kernel.running = lambda: True  # stands for a started kernel: nothing here starts one
     return kernel
 
 

@@ -59,11 +59,15 @@ EXIT_INTERRUPTED = 130
 
 def _watch(args: argparse.Namespace) -> int:
     """Build, then rebuild on every change of an input, with the kernels kept running, until Ctrl-C."""
+    from dprk_report import paths
     from dprk_report.pipeline.watch import watch
 
     again = ["watch", *(["--quiet"] if args.quiet else []), *(["--jobs", str(args.jobs)] if args.jobs else [])]
     try:
         return watch(quiet=args.quiet, jobs=args.jobs, restart=again)
+    except paths.ArchiveNotFoundError as error:
+        print(f"watch stopped: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         # Stopping is how a watch ends; a build it interrupted published nothing.
         print("watch stopped; the published report is the last one a build completed", file=sys.stderr)

@@ -2,7 +2,8 @@
 data passed before) while the other kernels start on the pages, run the pages in one kernel per core, the
 longest first (``durations``; re-render, with no kernel, those whose outputs stand: only their text
 changed), prepare the index in a kernel meanwhile, publish atomically if the data passed and every page was
-built.
+built. The kernels are started for the build and shut down after it, or, for ``watch``, taken from and given
+back to the kernels it keeps (``kernel.KeptKernels``).
 
 Only a build that has something to do loads this module and what it imports (threads, processes, the
 kernel and, through ``execute``, papermill and nbconvert): the no-op build stays at planning.
@@ -47,7 +48,7 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool,
     # nothing is published unless it passes.
     environment = {paths.OUTPUT_ENV: str(staging), paths.TRUSTED_ENV: fingerprints.data}
     run = longest_first([page for page, _ in plan.stale if page.key not in plan.outputs_reused], paths.BUILD_DIR)
-    workers = _jobs(jobs, len(run))
+    workers = threads_for(jobs, len(run))
     kernels = workers if run else 0  # kernels for the pages (one more, below, only to validate, if need be)
     runners = ThreadRunners(lambda: _page_runner(staging, config.cell_timeout, environment, kept))
     progress = Progress(len(plan.stale), quiet)
@@ -156,7 +157,9 @@ def _page_runner(staging: Path, cell_timeout: int, environment: dict[str, str], 
     return PageRunner(staging, cell_timeout, paths.BUILD_DIR / "failed", kernel)
 
 
-def _jobs(jobs: int | None, pages: int) -> int:
+def threads_for(jobs: int | None, pages: int) -> int:
+    """How many pages run at once (each in its own thread and kernel): ``jobs``, else one per core; never more
+    than the pages."""
     return max(1, min(jobs or os.cpu_count() or 1, pages))
 
 

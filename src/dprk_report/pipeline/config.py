@@ -88,12 +88,24 @@ class ReportConfig:
         return {page.variant: page.variant_title for page in self.pages}
 
 
+def notebook_document(path: Path, contents: bytes | None = None) -> dict:
+    """A notebook's JSON (from ``contents`` when it was read already); raises ``ConfigError`` naming the file
+    when it is not a notebook (a save cut short, a merge conflict left in it)."""
+    try:
+        document = json.loads(path.read_bytes() if contents is None else contents)
+        if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
+            raise ValueError("it has no list of cells")
+    except ValueError as error:  # not UTF-8, not JSON, not a notebook
+        raise ConfigError(f"{paths.shown(path)} is not a notebook that can be read ({error})") from None
+    return document
+
+
 def declared_parameters(notebook: Path) -> dict[str, object]:
     """The names and default values assigned in the notebook's ``parameters`` cell.
 
     Read from the JSON directly: planning a build must not import papermill.
     """
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    cells = notebook_document(notebook)["cells"]
     for cell in cells:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             return _defaults("".join(cell["source"]), notebook.name)

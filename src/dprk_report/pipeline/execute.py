@@ -1,8 +1,9 @@
 """Build pages in the staging area: execute each notebook, then hand it to ``render`` (record, HTML, thumbnail).
 
-A :class:`PageRunner` owns one kernel and builds pages one after another in
-it, clearing the namespace between notebooks (``%reset``) so that imported
-modules stay loaded while no variable survives from the previous notebook.
+A :class:`PageRunner` uses one kernel and builds pages one after another in
+it, clearing the namespace between notebooks (``%reset``, and what else a
+notebook may change: ``kernel_state``) so that imported modules stay loaded
+while nothing survives from the previous notebook.
 The build runs one runner per core, each in its own thread of the build
 process: papermill and nbconvert are then loaded once, and only the kernels
 are separate processes. The heavy imports happen here, never on the planning path.
@@ -93,18 +94,6 @@ ENGINE = "dprk-report"
 papermill_engines.register(ENGINE, RecordAtEndEngine)
 
 
-#: What every page imports and loads first, run in a warming kernel: the modules, and the dataset (kept by
-#: ``load_dataset`` for the data version the build took), stay loaded through the ``%reset`` before each page.
-#: It deletes the names it made, so that the first page needs no clearing.
-PRELOAD = """
-import dprk_report.analysis.cadence, dprk_report.analysis.consistency, dprk_report.analysis.coverage
-import dprk_report.analysis.lineage, dprk_report.report.charts, dprk_report.report.display
-from dprk_report.data.dataset import load_dataset
-load_dataset()
-del dprk_report, load_dataset
-"""
-
-
 #: Calls a function of the package in the kernel and writes what it returns, as JSON, to a file (see
 #: ``kernel_jobs``). It deletes the names it made.
 CALL = """
@@ -129,7 +118,7 @@ class PageRunner:
     def warm_up(self) -> None:
         """Start the kernel and load into it what every page imports, and the dataset."""
         self.kernel.start()
-        self.kernel.run(PRELOAD, leaves_names=False)
+        self.kernel.load()
 
     def call(self, function, *arguments):
         """``function(*arguments)`` run in this runner's kernel (started first if needed); returns what it
@@ -149,6 +138,7 @@ class PageRunner:
         """Build ``page`` and return its manifest entry (outputs with their sha256)."""
         started = time.monotonic()
         self.kernel.reset()
+        self.kernel.load()  # a kernel that only validated the data, or was started again after a failure
         record = self.staging / page.record
         record.parent.mkdir(parents=True, exist_ok=True)
         for old in self.staging.glob(page.figure_prefix + "*"):

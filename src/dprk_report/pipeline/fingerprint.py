@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dprk_report import paths
 from dprk_report.data.version import data_version, file_hash, text_hash, tree_hash
+from dprk_report.pipeline.config import notebook_document
 from dprk_report.pipeline.records import code_of
 
 PACKAGE_SUFFIXES = (".py", ".j2", ".css", ".json")
@@ -43,7 +44,8 @@ class Fingerprints:
         """A notebook's hash and the hash of its code (``code_of``), read once for all its parameter sets."""
         if source not in self._notebooks:
             document = source.read_bytes()
-            self._notebooks[source] = (hashlib.sha256(document).hexdigest(), text_hash(code_of(json.loads(document))))
+            code = code_of(notebook_document(source, document))
+            self._notebooks[source] = (hashlib.sha256(document).hexdigest(), text_hash(code))
         return self._notebooks[source]
 
     def page_inputs(self, page) -> dict[str, str]:

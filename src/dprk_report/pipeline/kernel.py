@@ -25,6 +25,7 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_core.utils import run_sync
 
 from dprk_report import paths
+from dprk_report.pipeline.kernel_state import PRELOAD, RESET
 
 KERNEL_NAME = "dprk-report"
 DISPLAY_NAME = "Python 3 (dprk-report)"
@@ -91,7 +92,12 @@ class ReusedKernel:
     timeout only fires while the client's event loop can run.
     """
 
-    def __init__(self):
+    def __init__(self, preload: str = PRELOAD):
+        #: Code run once in each kernel process before its first notebook (:meth:`load`): by default the
+        #: pages' (``kernel_state.PRELOAD``).
+        self.preload = preload
+        #: Whether ``preload`` ran in the running process.
+        self.loaded = False
         self.kernel: AsyncKernelManager | None = None
         self.sockets: str | None = None
         #: A namespace clearing sent and not yet answered: its client and request id.
@@ -108,15 +114,18 @@ class ReusedKernel:
         self.used = True
         return manager
 
+    def running(self) -> bool:
+        """Whether the kernel's process is running."""
+        return self.kernel is not None and run_sync(self.kernel.is_alive)()
+
     def _running(self) -> AsyncKernelManager:
-        if self.kernel is None or not run_sync(self.kernel.is_alive)():
+        if not self.running():
             self.close()
             # Sockets in a folder of its own rather than TCP ports: a port is picked free, released, then
             # bound by the kernel seconds later, and on a busy machine running many kernels another socket
             # can take it in between, so that the kernel dies at start.
             self.sockets = tempfile.mkdtemp(prefix="dprk-report-kernel-")
-            # The kernel inherits this process's environment (for the build: figures go to staging, and the
-            # data version it took, which the build validates, once).
+            # The kernel gets this process's environment and self.environment (use_environment).
             self.kernel = AsyncKernelManager(
                 kernel_name=KERNEL_NAME,
                 transport="ipc",
@@ -128,7 +137,7 @@ class ReusedKernel:
             except BaseException:
                 self.close()  # no socket folder or half-started process left behind
                 raise
-            self.used = False
+            self.used = self.loaded = False
         return self.kernel
 
     def use_environment(self, environment: dict[str, str]) -> None:
@@ -136,9 +145,15 @@ class ReusedKernel:
         version it validates): when it starts, and at once when it is running already (a kernel kept from an
         earlier build, see :class:`KeptKernels`)."""
         self.environment = dict(environment)
-        if self.kernel is not None and run_sync(self.kernel.is_alive)():
+        if self.running():
             code = f"__import__('os').environ.update({self.environment!r})"  # makes no name
             self.run(code, leaves_names=False)
+
+    def load(self) -> None:
+        """Run ``preload`` in the kernel (starting it if needed), unless it ran in this kernel process already."""
+        if self.preload and not (self.loaded and self.kernel is not None):
+            self.run(self.preload, leaves_names=False)
+            self.loaded = True
 
     def start(self) -> None:
         """Start the kernel now (it takes about a second to boot), without using its namespace."""
@@ -157,9 +172,10 @@ class ReusedKernel:
 
     def begin_reset(self) -> None:
         """Start clearing the namespace and return at once: the kernel clears it (about 0.25 s, a garbage
-        collection of everything the last notebook made) while the build writes that notebook's page."""
+        collection of everything the last notebook made) and puts back the process state saved by ``preload``
+        (``kernel_state``), while the build writes that notebook's page."""
         if self.pending is None:
-            self.pending = self._send("%reset -f")
+            self.pending = self._send(RESET)
             self.used = False
 
     def run(self, code: str, timeout: float = 120, leaves_names: bool = True, task: str = "kernel set-up") -> None:
@@ -206,7 +222,7 @@ class ReusedKernel:
             try:
                 reply = client.get_shell_msg(timeout=1)
             except queue.Empty:
-                if self.kernel is None or not run_sync(self.kernel.is_alive)():
+                if not self.running():
                     raise RuntimeError(f"{task} failed: the kernel died") from None
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{task} failed: no reply in {timeout:.0f} s") from None
@@ -221,6 +237,7 @@ class ReusedKernel:
         if self.kernel is not None:
             run_sync(self.kernel.shutdown_kernel)(now=True)
             self.kernel = None
+            self.loaded = False
         if self.sockets is not None:
             shutil.rmtree(self.sockets, ignore_errors=True)
             self.sockets = None
@@ -238,25 +255,28 @@ class KeptKernels:
         self.lock = threading.Lock()
 
     def take(self) -> ReusedKernel:
+        """A kept kernel (the one given back last), or a new one, not started, when none is left."""
         with self.lock:
             return self.idle.pop() if self.idle else ReusedKernel()
 
     def to_start(self, count: int) -> list[ReusedKernel]:
         """The kernels to start so that ``count`` are running: those kept that are not (shut down after a failed
-        page), then new ones. They are taken: give them back once started."""
+        page, or dead), then new ones. They are taken: give them back once started."""
         with self.lock:
-            running = [kernel for kernel in self.idle if kernel.kernel is not None]
-            stopped = [kernel for kernel in self.idle if kernel.kernel is None]
+            running = [kernel for kernel in self.idle if kernel.running()]
+            stopped = [kernel for kernel in self.idle if kernel not in running]
             wanted = max(0, count - len(running))
             taken = (stopped + [ReusedKernel() for _ in range(wanted - len(stopped))])[:wanted]
             self.idle = running + [kernel for kernel in stopped if kernel not in taken]
             return taken
 
     def give_back(self, kernel: ReusedKernel) -> None:
+        """Keep ``kernel`` (running or not) for the next build."""
         with self.lock:
             self.idle.append(kernel)
 
     def close(self) -> None:
+        """Shut every kept kernel down."""
         with self.lock:
             kernels, self.idle = self.idle, []
         for kernel in kernels:

@@ -1,11 +1,11 @@
 """``python -m dprk_report watch``: build, then build again whenever an input of the report changes (a notebook,
-a table, an article, ``report.toml``, the package or the locked environment), keeping the kernels running from
-one build to the next. A rebuild then pays only for the pages it runs: the kernels' start, the imports of
-pandas and matplotlib and the loading of the dataset are done once.
+a table, an article, ``report.toml``, ``CITATION.cff``, the package or the locked environment), keeping the
+kernels running from one build to the next. A rebuild then pays only for the pages it runs: the kernels'
+start, the imports of pandas and matplotlib and the loading of the dataset are done once.
 
 What a change makes stale is for the build's plan to say (a change to nothing a page uses builds nothing).
 A change to the package code the pages run, or to the locked environment, starts the watch again in a new
-process: this one and its kernels hold the old code.
+process: this one and its kernels hold the old code. A build that fails is reported and the watch goes on.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import signal
+import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -20,59 +22,100 @@ from pathlib import Path
 
 from dprk_report import paths
 from dprk_report.pipeline.progress import log_line
-from dprk_report.pipeline.runner import EXIT_OK, run_build
+from dprk_report.pipeline.runner import EXIT_FAILED, EXIT_OK, run_build, say
 
 #: How long (ms) changes must have stopped before they are built: a save, or a curator's change of several
 #: tables, is built once, when it is whole.
 SETTLE_MS = 50
 #: How often (s) the single-file inputs are compared (see ``_files_state``).
 FILES_EVERY_S = 0.5
+#: What the watch itself imports: it must import from the changed package before the watch starts again.
+OWN_MODULES = "import dprk_report.cli, dprk_report.pipeline.watch, dprk_report.pipeline.build"
 
 
-def watch(quiet: bool = False, jobs: int | None = None, restart: list[str] | None = None) -> None:
-    """Build, then rebuild on every change until interrupted (Ctrl-C raises ``KeyboardInterrupt``).
+class WatchFailed(Exception):
+    """The inputs can no longer be watched."""
+
+
+def watch(quiet: bool = False, jobs: int | None = None, restart: list[str] | None = None) -> int:
+    """Build, then rebuild on every change until interrupted: Ctrl-C, SIGTERM or SIGHUP raise
+    ``KeyboardInterrupt``, after which the kernels are shut down. Returns an exit status only when the inputs
+    cannot be watched (or raises ``paths.ArchiveNotFoundError`` when there is no archive to watch).
 
     ``restart``: the command-line arguments that start this watch again (after a change of package code)."""
     from dprk_report.pipeline.kernel import KeptKernels
 
+    for stop in (signal.SIGTERM, signal.SIGHUP):  # a closed terminal, an editor's stop button: shut down cleanly
+        signal.signal(stop, _interrupt)
     code = _code_version()
     kept = KeptKernels()
-    with _FolderChanges(_watched_folders()) as folders:
-        try:
+    try:
+        with _FolderChanges(_watched_folders()) as folders:
             files = _files_state()
             _round(kept, quiet, jobs, folders=" ".join(map(paths.shown, folders.watched)))
             while True:
                 changed, files = _next_change(folders, files)
                 _log("changed", files=_first(changed))
                 if _code_version() != code:
-                    _log("restarting", reason="the package code the pages run, or the locked environment, changed")
-                    kept.close()
-                    sys.stderr.flush()
-                    os.execv(sys.executable, [sys.executable, "-m", "dprk_report", *(restart or ["watch"])])
+                    kept.close()  # they hold the old code
+                    _restart(restart)  # returns only when the changed package does not import yet
+                    continue
                 _round(kept, quiet, jobs)
-        finally:
-            kept.close()
+    except WatchFailed as error:
+        say(f"watch stopped: {error}")
+        return EXIT_FAILED
+    finally:
+        kept.close()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _round(kept, quiet: bool, jobs: int | None, **fields) -> None:
     """Build what is stale, have a kernel ready for each page that can run at once, and say the watch goes on."""
-    status = run_build(quiet=quiet, jobs=jobs, kept=kept)
-    _warm(kept, jobs or os.cpu_count() or 1)
+    try:
+        status = run_build(quiet=quiet, jobs=jobs, kept=kept)
+    except Exception as error:  # run_build reports its own failures; whatever else, the watch goes on
+        say(f"build failed: {type(error).__name__}: {error}")
+        status = EXIT_FAILED
+    _warm(kept, jobs)
     _log("watching", build="ok" if status == EXIT_OK else "failed", **fields)
 
 
-def _warm(kept, count: int) -> None:
-    """Start kernels until ``kept`` has ``count``, each with the stack and (when known valid) the dataset loaded,
-    so that the first change after a build that ran no page is built as fast as the next ones. Best effort: a
-    kernel that fails here is started again by the build that takes it."""
-    from dprk_report.pipeline.execute import PRELOAD
+def _restart(arguments: list[str] | None) -> None:
+    """Start the watch again in this process (``os.execv``), with the changed package; returns only when that
+    package does not import, after saying so."""
+    tried = subprocess.run([sys.executable, "-c", OWN_MODULES], capture_output=True, text=True)
+    if tried.returncode != 0:
+        last = (tried.stderr.strip().splitlines() or ["(no message)"])[-1]
+        say(f"watch not restarted: the changed package does not import: {last}")
+        _log("watching", build="failed")
+        return
+    _log("restarting", reason="the package code the pages run, or the locked environment, changed")
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "dprk_report", *(arguments or ["watch"])])
+
+
+def _warm(kept, jobs: int | None) -> None:
+    """Start kernels until ``kept`` has one for each page the next build can run at once, each with the stack
+    and (when known valid) the dataset loaded, so that the first change after a build that ran no page is built
+    as fast as the next ones. Best effort: a kernel that fails here is started again by the build that takes
+    it."""
+    from dprk_report.pipeline.build import threads_for
+    from dprk_report.pipeline.config import ConfigError, load_config
+
+    try:
+        pages = len(load_config().pages)
+    except ConfigError:
+        return
 
     def warm(kernel) -> None:
-        kernel.use_environment({})  # no build's: trusted only if known valid, like any process
+        kernel.use_environment({})  # no build's: the data are trusted only when known valid
         with contextlib.suppress(RuntimeError):
-            kernel.run(PRELOAD, leaves_names=False)
+            kernel.load()
 
-    fresh = kept.to_start(count)
+    fresh = kept.to_start(threads_for(jobs, pages))
     try:
         if fresh:
             with ThreadPoolExecutor(len(fresh)) as pool:
@@ -93,6 +136,9 @@ class _FolderChanges:
         self.thread = threading.Thread(target=self._collect, name="watch-folders", daemon=True)
 
     def __enter__(self) -> _FolderChanges:
+        missing = [paths.shown(folder) for folder in self.watched if not folder.is_dir()]
+        if missing:
+            raise WatchFailed(f"no folder to watch at {', '.join(missing)}")
         self.thread.start()
         return self
 
@@ -103,18 +149,29 @@ class _FolderChanges:
     def _collect(self) -> None:
         import watchfiles
 
-        for changes in watchfiles.watch(*self.watched, step=SETTLE_MS, stop_event=self.stop, raise_interrupt=False):
-            self.found.put({paths.shown(Path(path)) for _, path in changes})
+        # Jupyter's checkpoints are copies kept beside the notebooks, not inputs.
+        ignored = watchfiles.DefaultFilter(ignore_dirs=(*watchfiles.DefaultFilter.ignore_dirs, ".ipynb_checkpoints"))
+        try:
+            for changes in watchfiles.watch(
+                *self.watched, watch_filter=ignored, step=SETTLE_MS, stop_event=self.stop, raise_interrupt=False
+            ):
+                self.found.put({paths.shown(Path(path)) for _, path in changes})
+        except Exception as error:  # e.g. a folder removed, or the system's limit on watches reached
+            self.found.put(WatchFailed(f"{type(error).__name__}: {error}"))
 
     def take(self, timeout: float) -> set[str]:
-        """The files changed since the last call, waiting up to ``timeout`` seconds for the first."""
+        """The files changed since the last call, waiting up to ``timeout`` seconds for the first; raises
+        ``WatchFailed`` when the folders can no longer be watched."""
         try:
-            changed = set(self.found.get(timeout=timeout))
+            found = [self.found.get(timeout=timeout)]
         except queue.Empty:
             return set()
         while not self.found.empty():
-            changed |= self.found.get_nowait()
-        return changed
+            found.append(self.found.get_nowait())
+        for item in found:
+            if isinstance(item, WatchFailed):
+                raise item
+        return set().union(*found)
 
 
 def _next_change(folders: _FolderChanges, files: dict) -> tuple[list[str], dict]:
@@ -133,13 +190,17 @@ def _watched_folders() -> list[Path]:
 
 
 def _files_state() -> dict[str, tuple[int, int] | None]:
-    """Time and size of the project's single-file inputs, ``report.toml`` and ``uv.lock``.
+    """Time and size of each single file the build's plan reads (``report.toml``, ``uv.lock``, ``CITATION.cff``,
+    the codebook, the release list and changelog).
 
     A watch on a file is lost when an editor saves it by writing another file and renaming it over the first,
-    and a watch on the project's folder would take in ``.venv/``: these two are compared instead.
+    and a watch on the project's folder would take in ``.venv/``: these are compared instead.
     """
+    from dprk_report.pipeline.plan import release_files
+
+    data = paths.data_dir()
     state = {}
-    for path in (paths.REPORT_CONFIG, paths.LOCK_FILE):
+    for path in (paths.REPORT_CONFIG, paths.LOCK_FILE, paths.codebook(data), *release_files(data)):
         try:
             found = path.stat()
         except FileNotFoundError:

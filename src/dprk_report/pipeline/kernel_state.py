@@ -1,0 +1,124 @@
+"""What a page kernel holds from one notebook to the next: the stack and the dataset, loaded once
+(:data:`PRELOAD`), and the process's state as it was then, put back before each notebook (:data:`RESET`).
+
+A kernel runs notebook after notebook (``kernel.ReusedKernel``), and with ``watch`` build after build.
+``%reset`` clears only the notebook's names. Without the rest, a notebook that set a matplotlib or pandas
+option, a warnings filter, the working folder, ``sys.path`` or an environment variable would change the pages
+run after it, which a page run in a fresh kernel would not show: the report would depend on the order pages
+ran in. Module attributes and caches are not put back: the package keeps none that pages change (only
+``load_dataset``'s, keyed by data version).
+
+:func:`save` and :func:`restore` run inside the kernel.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+
+from dprk_report import paths
+
+#: Environment variables the build sets for each build (``kernel.ReusedKernel.use_environment``): never restored.
+BUILD_VARIABLES = (paths.OUTPUT_ENV, paths.TRUSTED_ENV)
+
+#: What every page imports and loads first, run once in each kernel before its first page: the modules, and the
+#: dataset (kept by ``load_dataset`` for the data version the build took), stay loaded through the reset
+#: before each page; then the process's state is saved. It deletes the names it made, so that the first page
+#: needs no clearing.
+PRELOAD = """
+import dprk_report.analysis.cadence, dprk_report.analysis.consistency, dprk_report.analysis.coverage
+import dprk_report.analysis.lineage, dprk_report.report.charts, dprk_report.report.display
+import dprk_report.pipeline.kernel_state
+from dprk_report.data.dataset import load_dataset
+load_dataset()
+dprk_report.pipeline.kernel_state.save()
+del dprk_report, load_dataset
+"""
+
+#: Clears the last notebook's names, then puts back what else it may have changed in the process.
+RESET = "%reset -f\n__import__('dprk_report.pipeline.kernel_state', fromlist=['restore']).restore()"
+
+_saved: dict | None = None
+
+
+def save() -> None:
+    """Remember the process's state now (once: later calls keep the first)."""
+    global _saved
+    if _saved is None:
+        _saved = {
+            "cwd": os.getcwd(),
+            "path": list(sys.path),
+            "environ": {k: v for k, v in os.environ.items() if k not in BUILD_VARIABLES},
+            "warnings": list(warnings.filters),
+            "matplotlib": _matplotlib_options(),
+            "pandas": _pandas_options(),
+        }
+
+
+def restore() -> None:
+    """Put the state saved by :func:`save` back (nothing when none was saved)."""
+    if _saved is None:
+        return
+    os.chdir(_saved["cwd"])
+    sys.path[:] = _saved["path"]
+    for name in [k for k in os.environ if k not in _saved["environ"] and k not in BUILD_VARIABLES]:
+        del os.environ[name]
+    os.environ.update(_saved["environ"])
+    warnings.filters[:] = _saved["warnings"]
+    warnings._filters_mutated()  # what warnings.simplefilter calls: "once" warnings are shown again
+    _restore_matplotlib(_saved["matplotlib"])
+    _restore_pandas(_saved["pandas"])
+
+
+def _matplotlib_options() -> dict | None:
+    if "matplotlib" not in sys.modules:
+        return None
+    import matplotlib
+
+    return dict(matplotlib.rcParams)
+
+
+def _restore_matplotlib(options: dict | None) -> None:
+    if options is None or "matplotlib" not in sys.modules:
+        return
+    import matplotlib
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")  # figures a failed notebook left open
+    # As matplotlib's own rc_context restores them (the backend stays as it is).
+    dict.update(matplotlib.rcParams, {k: v for k, v in options.items() if k != "backend"})
+
+
+def _pandas_options() -> dict | None:
+    if "pandas" not in sys.modules:
+        return None
+    import pandas as pd
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # reading a deprecated option warns
+        return {key: pd.get_option(key) for key in _option_keys(pd.options)}
+
+
+def _restore_pandas(options: dict | None) -> None:
+    if options is None or "pandas" not in sys.modules:
+        return
+    import pandas as pd
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for key, value in options.items():
+            if pd.get_option(key) != value:
+                pd.set_option(key, value)
+
+
+def _option_keys(options, prefix: str = "") -> list[str]:
+    """Every option's full name, walking pandas' ``pd.options`` tree."""
+    keys = []
+    for name in dir(options):
+        value = getattr(options, name)
+        if type(value) is type(options):
+            keys += _option_keys(value, f"{prefix}{name}.")
+        else:
+            keys.append(prefix + name)
+    return keys
