@@ -6,6 +6,8 @@ build's exporter must make exactly the same elements focusable.
 
 from __future__ import annotations
 
+import copy
+
 import nbformat
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
@@ -59,3 +61,16 @@ def test_the_same_elements_are_focusable_as_with_nbconvert_s_exporter(tmp_path):
     ]
     # The whole page is nbconvert's, but for the serialisation BeautifulSoup gives it.
     assert str(BeautifulSoup(ours, features="html.parser")) == theirs
+
+
+def test_pages_from_the_compiled_templates_are_the_pages_compiled_afresh(tmp_path, monkeypatch):
+    from dprk_report import paths
+    from dprk_report.pipeline import render
+
+    monkeypatch.setattr(paths, "BUILD_DIR", tmp_path / "build")
+    notebook = _notebook()  # its cell ids are random: one notebook for both
+    afresh = PageWriter(tmp_path).html(copy.deepcopy(notebook), PAGE)
+    compiled = sorted((tmp_path / "build" / render.COMPILED_TEMPLATES).iterdir())
+    assert compiled, "the templates were not kept compiled"
+    # A later build (a new writer, as in a new process) loads them compiled, and makes the same page.
+    assert PageWriter(tmp_path).html(copy.deepcopy(notebook), PAGE) == afresh

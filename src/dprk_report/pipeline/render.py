@@ -12,6 +12,7 @@ import re
 import time
 from pathlib import Path
 
+import jinja2
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.exporters.templateexporter import TemplateExporter
@@ -47,6 +48,17 @@ class PageFailed(Exception):
     """A page could not be built; the message names the notebook, parameter set and cause."""
 
 
+#: Where the page templates are kept compiled between builds (Jinja's bytecode cache, keyed by each template's
+#: source: an edited template is compiled again). Compiling them was 0.2 s of each page runner's first page.
+COMPILED_TEMPLATES = "templates-compiled"
+
+
+def compiled_templates() -> jinja2.BytecodeCache:
+    folder = paths.BUILD_DIR / COMPILED_TEMPLATES
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 class PageExporter(HTMLExporter):
     """nbconvert's HTML exporter without its last pass, which parses the whole page with BeautifulSoup to make
     each text and output area focusable (so that a keyboard can scroll a wide table) and to give images without alt text
@@ -56,6 +68,11 @@ class PageExporter(HTMLExporter):
     here, from the template's own tags; the pages have no ``img`` (charts are inline SVG with
     their own accessible names), and the browser test checks that none lacks alt text.
     """
+
+    def _create_environment(self):
+        environment = super()._create_environment()
+        environment.bytecode_cache = compiled_templates()
+        return environment
 
     def from_notebook_node(self, nb, resources=None, **kw):
         # What HTMLExporter.from_notebook_node (nbconvert 7.17) sets up before rendering the template.

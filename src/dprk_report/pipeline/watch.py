@@ -11,6 +11,7 @@ process: this one and its kernels hold the old code. A build that fails is repor
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import queue
 import signal
@@ -98,13 +99,15 @@ def _restart(arguments: list[str] | None) -> None:
 
 
 def _warm(kept, jobs: int | None) -> None:
-    """Start kernels until ``kept`` has one for each page the next build can run at once, each with the stack
-    and (when known valid) the dataset loaded, so that the first change after a build that ran no page is built
-    as fast as the next ones. Best effort: a kernel that fails here is started again by the build that takes
-    it."""
+    """Have this process import the page machinery, and start kernels until ``kept`` has one for each page the
+    next build can run at once, each with the stack and (when known valid) the dataset loaded, so that the first
+    change after a build that ran no page is built as fast as the next ones. Best effort: a kernel that fails
+    here is started again by the build that takes it."""
     from dprk_report.pipeline.build import threads_for
     from dprk_report.pipeline.config import ConfigError, load_config
 
+    # The page machinery (papermill, nbconvert: a second to import), now rather than in the next build.
+    importlib.import_module("dprk_report.pipeline.execute")
     try:
         pages = len(load_config().pages)
     except ConfigError:
