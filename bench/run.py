@@ -302,6 +302,7 @@ def code_edits_while_watching(project: ProjectCopy, spec: Path, work: Path, repe
             process.wait(timeout=120)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)  # its kernels stop when they see it gone
+            process.wait()
         meter.stop()
     return ours, theirs, meter.total_mb
 

@@ -312,6 +312,20 @@ def test_a_cell_that_raises_names_notebook_parameters_and_cell(project):
     assert project.published() == before
 
 
+def test_a_package_module_that_fails_to_import_names_each_page_and_cell(project):
+    # The kernels' preload imports it first: its failure must not hide which page and cell fail.
+    module = project.root / "src/dprk_report/analysis/coverage.py"
+    module.write_text(module.read_text() + "\nraise ValueError('broken helper')\n")
+    before = project.published()
+    result = project.run("build", "--quiet", "--force")
+    assert result.returncode == 1
+    for notebook in ("01-describe-sources", "02-chart-statement-cadence", "03-chart-estimate-timing"):
+        assert f"notebook {notebook}, parameter set 'all-sides': cell" in result.stderr, result.stderr
+        assert (project.root / f"build/failed/all-sides/{notebook}.ipynb").is_file()
+    assert "ValueError: broken helper" in result.stderr
+    assert project.published() == before
+
+
 def test_a_notebook_that_never_finishes_times_out(project):
     config = project.root / "report.toml"
     # The sleeping cell comes before any real work, so that on a busy machine no other cell can be the one

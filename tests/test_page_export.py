@@ -9,9 +9,12 @@ from __future__ import annotations
 import copy
 
 import nbformat
+import pytest
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 
+from dprk_report import paths
+from dprk_report.pipeline import render
 from dprk_report.pipeline.config import Page
 from dprk_report.pipeline.render import PageWriter
 
@@ -63,14 +66,20 @@ def test_the_same_elements_are_focusable_as_with_nbconvert_s_exporter(tmp_path):
     assert str(BeautifulSoup(ours, features="html.parser")) == theirs
 
 
-def test_pages_from_the_compiled_templates_are_the_pages_compiled_afresh(tmp_path, monkeypatch):
-    from dprk_report import paths
-    from dprk_report.pipeline import render
-
+@pytest.fixture(autouse=True)
+def scratch_build(tmp_path, monkeypatch):
+    """The compiled templates go to this test's folder, not the project's ``build/``."""
     monkeypatch.setattr(paths, "BUILD_DIR", tmp_path / "build")
+
+
+def test_pages_from_the_compiled_templates_are_the_pages_compiled_afresh(tmp_path):
     notebook = _notebook()  # its cell ids are random: one notebook for both
     afresh = PageWriter(tmp_path).html(copy.deepcopy(notebook), PAGE)
-    compiled = sorted((tmp_path / "build" / render.COMPILED_TEMPLATES).iterdir())
+    compiled = sorted((tmp_path / "build" / render.COMPILED_TEMPLATES).rglob("*.cache"))
     assert compiled, "the templates were not kept compiled"
     # A later build (a new writer, as in a new process) loads them compiled, and makes the same page.
+    assert PageWriter(tmp_path).html(copy.deepcopy(notebook), PAGE) == afresh
+    # Damaged compiled templates are compiled again, not an error.
+    for path in compiled:
+        path.write_bytes(path.read_bytes()[:40])
     assert PageWriter(tmp_path).html(copy.deepcopy(notebook), PAGE) == afresh

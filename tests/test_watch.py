@@ -208,7 +208,7 @@ def test_a_change_of_package_code_starts_the_watch_again_with_new_kernels(projec
     watch.until("watching")
     old = watch.kernels()
     assert len(old) == 1
-    module = project.root / "src/dprk_report/pipeline/plan.py"
+    module = project.root / "src/dprk_report/pipeline/kernel_state.py"  # imported by the kernels
     code = module.read_text()
     _save(module, code + "\ndef unfinished(\n")  # saved half-way through an edit
     lines = watch.until("watching")

@@ -93,8 +93,9 @@ def notebook_document(path: Path, contents: bytes | None = None) -> dict:
     when it is not a notebook (a save cut short, a merge conflict left in it)."""
     try:
         document = json.loads(path.read_bytes() if contents is None else contents)
-        if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
-            raise ValueError("it has no list of cells")
+        cells = document.get("cells") if isinstance(document, dict) else None
+        if not isinstance(cells, list) or not all(isinstance(cell, dict) and "source" in cell for cell in cells):
+            raise ValueError("it has no list of cells, each with its source")
     except ValueError as error:  # not UTF-8, not JSON, not a notebook
         raise ConfigError(f"{paths.shown(path)} is not a notebook that can be read ({error})") from None
     return document

@@ -138,7 +138,10 @@ class PageRunner:
         """Build ``page`` and return its manifest entry (outputs with their sha256)."""
         started = time.monotonic()
         self.kernel.reset()
-        self.kernel.load()  # a kernel that only validated the data, or was started again after a failure
+        # A kernel that only validated the data, or was started again after a failure. If loading fails, the
+        # page runs all the same, in a fresh kernel: its own cells then say which import or load fails.
+        with contextlib.suppress(RuntimeError):
+            self.kernel.load()
         record = self.staging / page.record
         record.parent.mkdir(parents=True, exist_ok=True)
         for old in self.staging.glob(page.figure_prefix + "*"):

@@ -5,8 +5,9 @@ A kernel runs notebook after notebook (``kernel.ReusedKernel``), and with ``watc
 ``%reset`` clears only the notebook's names. Without the rest, a notebook that set a matplotlib or pandas
 option, a warnings filter, the working folder, ``sys.path`` or an environment variable would change the pages
 run after it, which a page run in a fresh kernel would not show: the report would depend on the order pages
-ran in. Module attributes and caches are not put back: the package keeps none that pages change (only
-``load_dataset``'s, keyed by data version).
+ran in. Not put back: module attributes and caches (the package keeps none that pages change, only
+``load_dataset``'s, keyed by data version), NumPy's print options and random state, logging set-up; the
+notebooks change none of them.
 
 :func:`save` and :func:`restore` run inside the kernel.
 """

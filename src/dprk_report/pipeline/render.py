@@ -8,6 +8,8 @@ papermill or a kernel: a build that only re-renders text starts neither.
 
 from __future__ import annotations
 
+import contextlib
+import importlib.metadata
 import re
 import time
 from pathlib import Path
@@ -49,14 +51,35 @@ class PageFailed(Exception):
 
 
 #: Where the page templates are kept compiled between builds (Jinja's bytecode cache, keyed by each template's
-#: source: an edited template is compiled again). Compiling them was 0.2 s of each page runner's first page.
+#: source: an edited template is compiled again; in a folder per Jinja and nbconvert version, which the
+#: compiled code and the environment's settings depend on). Compiling them was 0.2 s of each page runner's
+#: first page.
 COMPILED_TEMPLATES = "templates-compiled"
 
 
-def compiled_templates() -> jinja2.BytecodeCache:
-    folder = paths.BUILD_DIR / COMPILED_TEMPLATES
-    folder.mkdir(parents=True, exist_ok=True)
-    return jinja2.FileSystemBytecodeCache(str(folder))
+class _KeptCompiled(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache of compiled templates, best effort: a file that cannot be read or written (damaged,
+    a folder without write access) counts as not kept, and the template is compiled as without a cache."""
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        with contextlib.suppress(Exception):
+            super().dump_bytecode(bucket)
+
+
+def compiled_templates() -> jinja2.BytecodeCache | None:
+    versions = f"jinja2-{importlib.metadata.version('jinja2')}-nbconvert-{importlib.metadata.version('nbconvert')}"
+    folder = paths.BUILD_DIR / COMPILED_TEMPLATES / versions
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _KeptCompiled(str(folder))
 
 
 class PageExporter(HTMLExporter):

@@ -30,8 +30,14 @@ from dprk_report.pipeline.runner import EXIT_FAILED, EXIT_OK, run_build, say
 SETTLE_MS = 50
 #: How often (s) the single-file inputs are compared (see ``_files_state``).
 FILES_EVERY_S = 0.5
-#: What the watch itself imports: it must import from the changed package before the watch starts again.
-OWN_MODULES = "import dprk_report.cli, dprk_report.pipeline.watch, dprk_report.pipeline.build"
+#: Run in a new process before the watch starts again: every module of the changed package must compile (the
+#: kernels import some the watch does not), and what the watch itself imports must import.
+PACKAGE_CHECK = """
+import pathlib, dprk_report
+for module in sorted(pathlib.Path(dprk_report.__file__).parent.rglob("*.py")):
+    compile(module.read_bytes(), str(module), "exec")
+import dprk_report.cli, dprk_report.pipeline.watch, dprk_report.pipeline.build, dprk_report.pipeline.execute
+"""
 
 
 class WatchFailed(Exception):
@@ -47,7 +53,8 @@ def watch(quiet: bool = False, jobs: int | None = None, restart: list[str] | Non
     from dprk_report.pipeline.kernel import KeptKernels
 
     for stop in (signal.SIGTERM, signal.SIGHUP):  # a closed terminal, an editor's stop button: shut down cleanly
-        signal.signal(stop, _interrupt)
+        if signal.getsignal(stop) is not signal.SIG_IGN:  # under nohup, SIGHUP stays ignored
+            signal.signal(stop, _interrupt)
     code = _code_version()
     kept = KeptKernels()
     try:
@@ -80,14 +87,17 @@ def _round(kept, quiet: bool, jobs: int | None, **fields) -> None:
     except Exception as error:  # run_build reports its own failures; whatever else, the watch goes on
         say(f"build failed: {type(error).__name__}: {error}")
         status = EXIT_FAILED
-    _warm(kept, jobs)
+    try:
+        _warm(kept, jobs)
+    except Exception as error:  # the next build starts its kernels itself
+        say(f"kernels not started ahead of the next build: {type(error).__name__}: {error}")
     _log("watching", build="ok" if status == EXIT_OK else "failed", **fields)
 
 
 def _restart(arguments: list[str] | None) -> None:
     """Start the watch again in this process (``os.execv``), with the changed package; returns only when that
     package does not import, after saying so."""
-    tried = subprocess.run([sys.executable, "-c", OWN_MODULES], capture_output=True, text=True)
+    tried = subprocess.run([sys.executable, "-c", PACKAGE_CHECK], capture_output=True, text=True)
     if tried.returncode != 0:
         last = (tried.stderr.strip().splitlines() or ["(no message)"])[-1]
         say(f"watch not restarted: the changed package does not import: {last}")
@@ -134,6 +144,7 @@ class _FolderChanges:
 
     def __init__(self, folders: list[Path]):
         self.watched = folders
+        self.identities: list[tuple[int, int]] = []
         self.found: queue.Queue = queue.Queue()
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._collect, name="watch-folders", daemon=True)
@@ -142,6 +153,7 @@ class _FolderChanges:
         missing = [paths.shown(folder) for folder in self.watched if not folder.is_dir()]
         if missing:
             raise WatchFailed(f"no folder to watch at {', '.join(missing)}")
+        self.identities = self._identities()
         self.thread.start()
         return self
 
@@ -149,12 +161,25 @@ class _FolderChanges:
         self.stop.set()
         self.thread.join(timeout=5)
 
-    def _collect(self) -> None:
-        import watchfiles
+    def _identities(self) -> list[tuple[int, int]]:
+        identities = []
+        for folder in self.watched:
+            try:
+                found = folder.stat()
+            except OSError:
+                identities.append((0, 0))
+            else:
+                identities.append((found.st_dev, found.st_ino))
+        return identities
 
-        # Jupyter's checkpoints are copies kept beside the notebooks, not inputs.
-        ignored = watchfiles.DefaultFilter(ignore_dirs=(*watchfiles.DefaultFilter.ignore_dirs, ".ipynb_checkpoints"))
+    def _collect(self) -> None:
         try:
+            import watchfiles
+
+            # Jupyter's checkpoints are copies kept beside the notebooks, not inputs.
+            ignored = watchfiles.DefaultFilter(
+                ignore_dirs=(*watchfiles.DefaultFilter.ignore_dirs, ".ipynb_checkpoints")
+            )
             for changes in watchfiles.watch(
                 *self.watched, watch_filter=ignored, step=SETTLE_MS, stop_event=self.stop, raise_interrupt=False
             ):
@@ -168,6 +193,16 @@ class _FolderChanges:
         try:
             found = [self.found.get(timeout=timeout)]
         except queue.Empty:
+            found = []
+        if not found:
+            if not self.thread.is_alive():
+                raise WatchFailed("the folders are no longer watched")
+            # A folder moved away and another put in its place is not the folder watched any more.
+            replaced = [
+                paths.shown(f) for f, was, now in zip(self.watched, self.identities, self._identities()) if was != now
+            ]
+            if replaced:
+                raise WatchFailed(f"{', '.join(replaced)} was replaced; start the watch again to watch the new one")
             return set()
         while not self.found.empty():
             found.append(self.found.get_nowait())
