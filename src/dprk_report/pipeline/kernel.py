@@ -151,7 +151,7 @@ class ReusedKernel:
 
     def load(self) -> None:
         """Run ``preload`` in the kernel (starting it if needed), unless it ran in this kernel process already."""
-        if self.preload and not (self.loaded and self.kernel is not None):
+        if self.preload and not self.loaded:  # reset whenever a kernel process starts or is shut down
             self.run(self.preload, leaves_names=False)
             self.loaded = True
 

@@ -42,6 +42,11 @@ class Progress:
             self.bar.close()
 
 
+def log(event: str, **fields) -> None:
+    """Write one log line (``log_line``) to stderr, for steps that have no progress bar to write beside."""
+    print(log_line(event, **fields), file=sys.stderr, flush=True)
+
+
 def log_line(event: str, **fields) -> str:
     """One line: ``dprk-report event=... key=value ...`` (values with spaces are quoted)."""
     parts = [f"event={event}"] + [f"{k}={_value(v)}" for k, v in fields.items()]

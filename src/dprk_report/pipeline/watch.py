@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from dprk_report import paths
-from dprk_report.pipeline.progress import log_line
+from dprk_report.pipeline.progress import log
 from dprk_report.pipeline.runner import EXIT_FAILED, EXIT_OK, run_build, say
 
 #: How long (ms) changes must have stopped before they are built: a save, or a curator's change of several
@@ -63,7 +63,7 @@ def watch(quiet: bool = False, jobs: int | None = None, restart: list[str] | Non
             _round(kept, quiet, jobs, folders=" ".join(map(paths.shown, folders.watched)))
             while True:
                 changed, files = _next_change(folders, files)
-                _log("changed", files=_first(changed))
+                log("changed", files=_first(changed))
                 if _code_version() != code:
                     kept.close()  # they hold the old code
                     _restart(restart)  # returns only when the changed package does not import yet
@@ -91,7 +91,7 @@ def _round(kept, quiet: bool, jobs: int | None, **fields) -> None:
         _warm(kept, jobs)
     except Exception as error:  # the next build starts its kernels itself
         say(f"kernels not started ahead of the next build: {type(error).__name__}: {error}")
-    _log("watching", build="ok" if status == EXIT_OK else "failed", **fields)
+    log("watching", build="ok" if status == EXIT_OK else "failed", **fields)
 
 
 def _restart(arguments: list[str] | None) -> None:
@@ -101,9 +101,9 @@ def _restart(arguments: list[str] | None) -> None:
     if tried.returncode != 0:
         last = (tried.stderr.strip().splitlines() or ["(no message)"])[-1]
         say(f"watch not restarted: the changed package does not import: {last}")
-        _log("watching", build="failed")
+        log("watching", build="failed")
         return
-    _log("restarting", reason="the package code the pages run, or the locked environment, changed")
+    log("restarting", reason="the package code the pages run, or the locked environment, changed")
     sys.stderr.flush()
     os.execv(sys.executable, [sys.executable, "-m", "dprk_report", *(arguments or ["watch"])])
 
@@ -259,7 +259,3 @@ def _code_version() -> tuple[str, str]:
 def _first(names: list[str], shown: int = 5) -> str:
     more = len(names) - shown
     return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
-
-
-def _log(event: str, **fields) -> None:
-    print(log_line(event, **fields), file=sys.stderr, flush=True)

@@ -16,16 +16,11 @@ import datetime as dt
 import sys
 
 from dprk_report import paths
+from dprk_report.pipeline.progress import log
 
 EXIT_OK, EXIT_FAILED, EXIT_BUSY, EXIT_STALE = 0, 1, 3, 4
 #: What the job commits when the report changed without a release (code or parameters changed).
 REPORT_PATHS = ("report", "figures")
-
-
-def _log(event: str, **fields) -> None:
-    from dprk_report.pipeline.progress import log_line
-
-    print(log_line(event, **fields), file=sys.stderr, flush=True)
 
 
 def run_nightly(today: dt.date | None = None) -> int:
@@ -39,16 +34,16 @@ def run_nightly(today: dt.date | None = None) -> int:
     try:
         problems = remembered_problems()  # a pass is remembered: the build and the release do not validate again
     except paths.ArchiveNotFoundError as error:
-        _log("nightly_failed", step="validate", reason=str(error))
+        log("nightly_failed", step="validate", reason=str(error))
         return EXIT_FAILED
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
-        _log("nightly_failed", step="validate", problems=len(problems))
+        log("nightly_failed", step="validate", problems=len(problems))
         return EXIT_FAILED
     built = run_build(quiet=True, wait=False)  # a build still running from the last night: say so, do not pile up
     if built != BUILD_OK:
-        _log("nightly_failed", step="build")
+        log("nightly_failed", step="build")
         return EXIT_BUSY if built == BUILD_BUSY else EXIT_FAILED
     status = _release_or_commit(today)
     if status != EXIT_OK:
@@ -64,27 +59,27 @@ def _release_or_commit(today: dt.date) -> int:
         outcome = make_release(today)
     except ReleaseBusy as error:
         print(f"release not started: {error}", file=sys.stderr)
-        _log("nightly_failed", step="release", reason="busy")
+        log("nightly_failed", step="release", reason="busy")
         return EXIT_BUSY
     except (ReleaseError, GitError) as error:
         print(f"release failed: {error}", file=sys.stderr)
-        _log("nightly_failed", step="release")
+        log("nightly_failed", step="release")
         return EXIT_FAILED
     for line in outcome.lines:
         print(line, file=sys.stderr)
     if outcome.release:
-        _log("nightly_released", release=outcome.release.name, tag=outcome.release.tag)
+        log("nightly_released", release=outcome.release.name, tag=outcome.release.tag)
         return EXIT_OK
     try:
         changed = [path for path in changed_paths(paths.PROJECT_ROOT) if path.split("/")[0] in REPORT_PATHS]
         if changed:
             commit = commit_files(paths.PROJECT_ROOT, list(REPORT_PATHS), "Report regenerated")
-            _log("nightly_committed", commit=commit[:12], files=len(changed))
+            log("nightly_committed", commit=commit[:12], files=len(changed))
         else:
-            _log("nightly_unchanged")
+            log("nightly_unchanged")
     except GitError as error:
         print(f"commit failed: {error}", file=sys.stderr)
-        _log("nightly_failed", step="commit")
+        log("nightly_failed", step="commit")
         return EXIT_FAILED
     return EXIT_OK
 
@@ -99,7 +94,7 @@ def _staleness(today: dt.date) -> int:
     fresh = freshness(load_dataset(), today)
     if fresh.stale(threshold):
         known = fresh.estimate_age is not None
-        _log(
+        log(
             "data_stale",
             newest_estimate=f"{fresh.newest_estimate:%Y-%m-%d}" if known else "none",
             age_days=fresh.estimate_age if known else "none",
@@ -112,5 +107,5 @@ def _staleness(today: dt.date) -> int:
             file=sys.stderr,
         )
         return EXIT_STALE
-    _log("data_fresh", newest_estimate=f"{fresh.newest_estimate:%Y-%m-%d}", age_days=fresh.estimate_age)
+    log("data_fresh", newest_estimate=f"{fresh.newest_estimate:%Y-%m-%d}", age_days=fresh.estimate_age)
     return EXIT_OK
