@@ -388,6 +388,18 @@ GIT_IDENTITY = {
 }
 
 
+def with_endless_cell(project: ProjectCopy, notebook: str, running: Path) -> str:
+    """``project``'s notebook ``notebook`` (its text) with a last cell that creates ``running``, then runs until it
+    is stopped; ``project``'s cell timeout is raised to an hour, so that only a stop ends it."""
+    config = project.root / "report.toml"
+    config.write_text(re.sub(r"cell_timeout_seconds = \d+", "cell_timeout_seconds = 3600", config.read_text()))
+    document = json.loads((project.root / "notebooks" / f"{notebook}.ipynb").read_text())
+    source = f"import pathlib, time\npathlib.Path({str(running)!r}).touch()\nwhile True:\n    time.sleep(0.1)"
+    cell = {"cell_type": "code", "execution_count": None, "id": "endless", "metadata": {}, "outputs": []}
+    document["cells"].append(cell | {"source": source})
+    return json.dumps(document, indent=1)
+
+
 def git(root, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
 

@@ -10,11 +10,14 @@ import json
 import os
 import selectors
 import signal
+import subprocess
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
+from conftest import with_endless_cell
 from dprk_report.pipeline.publish import build_lock
 
 
@@ -86,6 +89,40 @@ def test_an_interrupted_build_leaves_the_last_good_report(project, sig):
     result = project.run("build", "--quiet")
     assert result.returncode == 0
     assert project.run("build", "--check").returncode == 0
+
+
+def test_ctrl_c_stops_the_running_cell_instead_of_waiting_for_it(project, tmp_path):
+    """A cell that runs until it is stopped, with a cell timeout far longer than this test waits: Ctrl-C must
+    stop the kernels, not wait for the cell to end."""
+    before = project.published()
+    running = tmp_path / "endless-cell-running"
+    notebook = project.root / "notebooks/03-chart-estimate-timing.ipynb"
+    notebook.write_text(with_endless_cell(project, "03-chart-estimate-timing", running))
+    process = project.start("build", "--force", "--quiet")
+    _wait_until(running.exists, "the endless cell to start")
+    process.send_signal(signal.SIGINT)
+    try:
+        _, stderr = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail("Ctrl-C did not stop a build whose running cell never ends")
+    assert process.returncode == 130, stderr[-2000:]
+    assert "build interrupted; the published report is unchanged" in stderr
+    assert "Traceback" not in stderr
+    assert project.published() == before
+    _wait_until(lambda: not _kernels_of(project), "the build's kernels to end")
+
+
+def _kernels_of(project) -> list[psutil.Process]:
+    """The kernel processes still running with ``project``'s package."""
+    found = []
+    for process in psutil.process_iter(["cmdline", "status"]):
+        kernel = "ipykernel_launcher" in (process.info["cmdline"] or []) and process.info["status"] != "zombie"
+        with contextlib.suppress(psutil.Error):  # ended meanwhile
+            if kernel and process.environ().get("PYTHONPATH") == str(project.root / "src"):
+                found.append(process)
+    return found
 
 
 def _written_since(build: Path, started_ns: int) -> bool:

@@ -19,6 +19,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from conftest import with_endless_cell
 from dprk_report import paths
 from dprk_report.pipeline.kernel import KeptKernels, ReusedKernel
 
@@ -267,3 +268,25 @@ def test_kept_kernels_to_start_are_the_stopped_ones_then_new_ones():
     assert kept.idle == [running]
     assert kept.to_start(1) == [] and kept.idle == [running]
     assert kept.take() is running and isinstance(kept.take(), ReusedKernel)
+
+
+def test_ctrl_c_during_a_build_stops_its_running_cell(project, tmp_path):
+    """The watch's build runs a cell that never ends (the cell timeout is an hour): Ctrl-C stops it at once."""
+    running = tmp_path / "endless-cell-running"
+    endless = with_endless_cell(project, "02-chart-statement-cadence", running)
+    watch = Watch(project)
+    try:
+        watch.until("watching")
+        _save(project.root / NOTEBOOK, endless)
+        deadline = time.monotonic() + 300
+        while not running.exists():
+            if time.monotonic() > deadline or watch.process.poll() is not None:
+                pytest.fail("the endless cell did not start")
+            time.sleep(0.1)
+        kernels = watch.kernels()
+        assert "watch stopped" in watch.stop()  # waits two minutes at most, the hour-long cell not at all
+    finally:
+        if watch.process.poll() is None:  # not stopped: its kernels end with it
+            os.killpg(watch.process.pid, signal.SIGKILL)
+    assert watch.process.returncode == 0
+    assert _gone(kernels)

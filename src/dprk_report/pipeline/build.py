@@ -11,6 +11,7 @@ kernel and, through ``execute``, papermill and nbconvert): the no-op build stays
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -60,7 +61,7 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool,
         # (kernels ~0.15 s sooner).
         importlib.import_module("dprk_report.pipeline.kernel")
     try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        with ThreadPoolExecutor(max_workers=workers) as pool, _stopped_on_interrupt(pool, runners):
             # Unless this very data passed before, the first kernel validates it while the others load what
             # the pages need and start on them: nothing is published unless the data pass.
             checking = None if checked else pool.submit(lambda: runners.mine().call(validation_problems))
@@ -157,6 +158,19 @@ def _page_runner(staging: Path, cell_timeout: int, environment: dict[str, str], 
     return PageRunner(staging, cell_timeout, paths.BUILD_DIR / "failed", kernel)
 
 
+@contextlib.contextmanager
+def _stopped_on_interrupt(pool, runners):
+    """On Ctrl-C (or the signals ``watch`` turns into it), drop the work queued in ``pool`` and kill the kernels
+    of ``runners``, which ends their pages within a second: else leaving the pool would wait for each running
+    page to end, up to the cell timeout."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        runners.stop()
+        raise
+
+
 def threads_for(jobs: int | None, pages: int) -> int:
     """How many pages run at once (each in its own thread and kernel): ``jobs``, else one per core; never more
     than the pages."""
@@ -181,6 +195,13 @@ class ThreadRunners:
         """Close this thread's runner (its kernel), if it has one."""
         if hasattr(self.local, "runner"):
             self.local.runner.close()
+
+    def stop(self) -> None:
+        """Kill every runner's kernel now, from any thread."""
+        with self.lock:
+            runners = list(self.all)
+        for runner in runners:
+            runner.stop()
 
     def close(self, kept=None) -> None:
         """Shut every runner's kernel down, or give it back to ``kept`` (a ``kernel.KeptKernels``)."""
@@ -218,27 +239,24 @@ def _execute(pool, threads: int, warming, runners, run, progress: Progress, prep
     preparing = pool.submit(prepare_if_publishable)
     # Queued after everything: an idle thread takes them and shuts its kernel down while the others finish
     # (best effort: one thread may take them all; every kernel is shut down at the end anyway).
-    closing = [] if keep_kernels else [pool.submit(runners.close_mine) for _ in range(threads)]
+    if not keep_kernels:
+        for _ in range(threads):
+            pool.submit(runners.close_mine)
     built, failures, seconds = {}, [], {}
-    try:
-        for future in as_completed(futures):
-            try:
-                result = future.result()
-            except PageFailed as error:
-                failures.append(str(error))
-                continue
-            except Exception as error:  # e.g. a kernel that would not start
-                failures.append(f"{type(error).__name__}: {error}")
-                continue
-            if result is None:  # skipped: the data are invalid
-                continue
-            built[result["key"]] = result["entry"]
-            seconds[result["key"]] = result["seconds"]
-            progress.page_done(result["key"], result["seconds"])
-    except KeyboardInterrupt:
-        for future in [*futures, preparing, *closing]:
-            future.cancel()
-        raise
+    for future in as_completed(futures):
+        try:
+            result = future.result()
+        except PageFailed as error:
+            failures.append(str(error))
+            continue
+        except Exception as error:  # e.g. a kernel that would not start
+            failures.append(f"{type(error).__name__}: {error}")
+            continue
+        if result is None:  # skipped: the data are invalid
+            continue
+        built[result["key"]] = result["entry"]
+        seconds[result["key"]] = result["seconds"]
+        progress.page_done(result["key"], result["seconds"])
     remember_seconds(seconds, paths.BUILD_DIR)
     try:
         prepared = preparing.result()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import shutil
 import tempfile
 import time
@@ -134,6 +135,13 @@ class PageRunner:
     def close(self) -> None:
         self.kernel.close()
 
+    def stop(self) -> None:
+        """Kill the kernel now, from any thread (the build was interrupted): the page it runs ends within a
+        second, unrecorded."""
+        # papermill's client would log that the kernel died: the stop's doing, not news.
+        logger.setLevel(logging.CRITICAL)
+        self.kernel.stop()
+
     def build(self, page: Page) -> dict:
         """Build ``page`` and return its manifest entry (outputs with their sha256)."""
         started = time.monotonic()
@@ -174,6 +182,8 @@ class PageRunner:
                 f"executed notebook kept at {self._keep_failed(page, record)}"
             ) from None
         except Exception as error:  # a timeout, a dead kernel: anything else that stops the run
+            if self.kernel.stopped:  # killed by stop(): nothing failed, so no failed notebook is kept
+                raise PageFailed(f"notebook {page.notebook}, parameter set '{page.variant}': interrupted") from None
             self.close()  # the kernel may still be busy with the cell that timed out
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
             cell = _mark_unfinished_cell(record, f"{type(error).__name__}: {first_line}")

@@ -14,6 +14,7 @@ import math
 import os
 import queue
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -106,6 +107,8 @@ class ReusedKernel:
         self.used = False
         #: What the kernel's process gets on top of this process's environment: see :meth:`use_environment`.
         self.environment: dict[str, str] = {}
+        #: Set by :meth:`stop`: no kernel process starts any more.
+        self.stopped = False
 
     def manager(self) -> AsyncKernelManager:
         """The running kernel's manager (started first when there is none or it died), to run a notebook in:
@@ -118,7 +121,23 @@ class ReusedKernel:
         """Whether the kernel's process is running."""
         return self.kernel is not None and run_sync(self.kernel.is_alive)()
 
+    def stop(self) -> None:
+        """Kill the kernel's processes now, from any thread, and start no other (the build was interrupted).
+
+        What the kernel runs ends at once rather than when its cell does (up to the cell timeout): the thread
+        waiting on it sees the kernel die within a second (papermill's client and :meth:`_reply` check it that
+        often) and stops. :meth:`close` still tidies up after it.
+        """
+        self.stopped = True
+        provisioner = getattr(self.kernel, "provisioner", None)
+        group = getattr(provisioner, "pgid", None)  # the kernel leads a process group of its own
+        if group:
+            with contextlib.suppress(OSError):  # ended already
+                os.killpg(group, signal.SIGKILL)
+
     def _running(self) -> AsyncKernelManager:
+        if self.stopped:
+            raise RuntimeError("the build was interrupted: no kernel starts")
         if not self.running():
             self.close()
             # Sockets in a folder of its own rather than TCP ports: a port is picked free, released, then
