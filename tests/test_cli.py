@@ -73,6 +73,15 @@ def test_validate_warns_about_unregistered_articles_and_still_exits_0(fake):
     assert "1 archived article is not registered yet (add them with add-source): 009_waiting.txt" in result.stderr
 
 
+def test_validate_lists_sources_that_disagree_and_still_exits_0(fake):
+    fake.set("estimates", "ES002", "best", "400")  # the article gives 300
+    fake.write()
+    result = run("validate", "--data", str(fake.data), "--archive", str(fake.archive))
+    assert result.returncode == 0, result.stderr
+    assert "S000 gives 300 for ES002, recorded as 400" in result.stderr
+    assert "1 consistency warnings (sources disagree; see data/README.md)" in result.stderr
+
+
 def test_validate_warns_about_a_cell_a_spreadsheet_would_run(fake):
     fake.set("statements", "ST001", "summary", '=HYPERLINK("http://x.test")')
     fake.write()

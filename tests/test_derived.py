@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dprk_report.analysis import cadence
+from dprk_report.analysis import cadence, consistency
 from dprk_report.data.dataset import derived_once, load_dataset
 
 
@@ -93,3 +93,17 @@ def test_a_reloaded_function_replaces_what_its_name_kept(fake):
         assert list(function(dataset).columns) == [column]
     kept = [name for name in dataset.origin.derived if name[1].endswith("statements_column")]
     assert len(kept) == 1
+
+
+def test_consistency_warnings_are_found_once_per_data_version(fake, monkeypatch):
+    runs = []
+    run = consistency.Consistency.run
+    monkeypatch.setattr(consistency.Consistency, "run", lambda self: runs.append(1) or run(self))
+    first = consistency.check(load_dataset(fake.data, fake.archive))
+    again = consistency.check(load_dataset(fake.data, fake.archive))  # the next page in the same kernel
+    assert (first, again, len(runs)) == ((), (), 1)
+    fake.set("estimates", "ES002", "best", "400")  # the article gives 300: a new version with a disagreement
+    fake.write()
+    (warning,) = consistency.check(load_dataset(fake.data, fake.archive))
+    assert "S000 gives 300 for ES002, recorded as 400" in warning.message
+    assert len(runs) == 2

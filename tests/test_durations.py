@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from dprk_report.pipeline.durations import STORE_NAME, longest_first, remember_seconds
+from dprk_report.pipeline.durations import STORE_NAME, LongestFirst, remember_seconds
 
 
 def _pages(*keys):
@@ -18,10 +18,33 @@ def _keys(pages):
     return [page.key for page in pages]
 
 
-def test_pages_start_longest_first_and_a_page_never_timed_before_them_all(tmp_path):
-    remember_seconds({"a/01": 1.0, "a/02": 2.5, "b/01": 0.5}, tmp_path)
-    ordered = longest_first(_pages("a/01", "a/02", "new/01", "b/01", "new/02"), tmp_path)
-    assert _keys(ordered) == ["new/01", "new/02", "a/02", "a/01", "b/01"]
+def longest_first(pages, build_dir):
+    """The order the build's threads take ``pages`` in, none of them ending meanwhile."""
+    order = LongestFirst(pages, build_dir)
+    return [order.take() for _ in range(len(order))]
+
+
+def test_pages_start_longest_first_and_those_of_a_notebook_never_timed_before_them_all(tmp_path):
+    remember_seconds({"a/01": 1.0, "a/02": 2.5, "b/01": 0.5}, tmp_path)  # page keys: parameter set/notebook
+    ordered = longest_first(_pages("a/01", "a/02", "a/03", "b/01", "a/04"), tmp_path)
+    assert _keys(ordered) == ["a/03", "a/04", "a/02", "a/01", "b/01"]
+
+
+def test_a_page_never_timed_is_expected_to_take_as_long_as_its_notebook_s_longest_page(tmp_path):
+    remember_seconds({"a/01": 1.0, "a/02": 2.5, "b/01": 3.0, "b/02": 2.8}, tmp_path)
+    ordered = longest_first(_pages("a/01", "a/02", "new/01", "new/02", "new/03"), tmp_path)
+    # new/03: no page of notebook 03 was ever timed; new/01 as b/01 (3.0); new/02 as b/02 (2.8).
+    assert _keys(ordered) == ["new/03", "new/01", "new/02", "a/02", "a/01"]
+
+
+def test_a_page_ending_in_this_build_tells_how_long_the_rest_of_its_notebook_takes(tmp_path):
+    order = LongestFirst(_pages("a/01", "a/02", "b/01", "b/02"), tmp_path)  # a first build: nothing recorded
+    first, second = order.take(), order.take()
+    assert _keys([first, second]) == ["a/01", "a/02"]
+    order.took(first, 1.0)
+    order.took(second, 4.0)
+    assert _keys([order.take(), order.take()]) == ["b/02", "b/01"]
+    assert order.take() is None
 
 
 def test_a_later_run_replaces_a_page_s_time_and_keeps_the_others(tmp_path):

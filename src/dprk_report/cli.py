@@ -30,7 +30,7 @@ def _validate(args: argparse.Namespace) -> int:
 
         print(report.summary())
         warnings = consistency.check(typed_dataset(report.frames, report.names))
-        for warning in warnings + reminders:
+        for warning in [*warnings, *reminders]:
             print(warning, file=sys.stderr)
         if warnings:
             print(f"{len(warnings)} consistency warnings (sources disagree; see data/README.md)", file=sys.stderr)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dprk_report import vocab
 from dprk_report.analysis import lineage
-from dprk_report.data.dataset import Dataset
+from dprk_report.data.dataset import Dataset, derived_once
 from dprk_report.data.findings import WARNING, Finding
 from dprk_report.data.tables import frame_records
 from dprk_report.text.dates import Period, parse_partial_date, period_or_none
@@ -202,6 +202,7 @@ def _kind(qualifier: str) -> str:
     return vocab.QUALIFIER_KINDS.get(qualifier, "exact") if qualifier else "exact"
 
 
-def check(dataset: Dataset) -> list[Finding]:
+@derived_once  # both variants of 01-describe-sources show them: at 100 times today's data, 1.6 s a page
+def check(dataset: Dataset) -> tuple[Finding, ...]:
     """Every consistency warning for a dataset that passed validation."""
-    return Consistency(dataset).run()
+    return tuple(Consistency(dataset).run())

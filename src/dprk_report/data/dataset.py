@@ -49,7 +49,8 @@ class Dataset:
 
 
 def derived_once(function):
-    """Make ``function(dataset)``, a table derived from the whole dataset, run once per loaded data version.
+    """Make ``function(dataset)``, a table (or a tuple of immutable values) derived from the whole dataset, run
+    once per loaded data version.
 
     Every page of a build, run one after another in one kernel, loads the same dataset and derives the same
     dataset-wide tables (each record's first report, the estimates with their public dates) before it
@@ -58,9 +59,9 @@ def derived_once(function):
     For a dataset from ``load_dataset`` (or ``typed_dataset``) the table is derived once, from a fresh view
     of the tables as typed (whatever a caller, or the function, changes in its own view), and kept with them;
     each caller gets its own view of it (a shallow copy: with pandas' copy-on-write, changing it changes the
-    caller's copy only). A dataset made any other way is derived from each time. A reloaded module's
-    function replaces the table its name kept; a change to a helper it calls needs a fresh kernel, as any
-    code change without reloading does.
+    caller's copy only; a tuple is shared as it is). A dataset made any other way is derived from each time.
+    A reloaded module's function replaces the table its name kept; a change to a helper it calls needs a fresh
+    kernel, as any code change without reloading does.
     """
     name = (function.__module__, function.__qualname__)
 
@@ -72,7 +73,7 @@ def derived_once(function):
         kept = origin.derived.get(name)
         if kept is None or kept[0] is not function:
             kept = origin.derived[name] = (function, function(_view(origin)))
-        return kept[1].copy(deep=False)
+        return kept[1] if isinstance(kept[1], tuple) else kept[1].copy(deep=False)
 
     return once
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from dprk_report import paths
 from dprk_report.data.validated import known_valid, remember_valid, validation_key
 from dprk_report.data.version import data_version, file_hash
-from dprk_report.pipeline.durations import longest_first, remember_seconds
+from dprk_report.pipeline.durations import LongestFirst, remember_seconds
 from dprk_report.pipeline.fingerprint import Fingerprints
 from dprk_report.pipeline.kernel_jobs import index_parts, validation_problems
 from dprk_report.pipeline.plan import INDEX, MANIFEST, index_inputs, make_plan, read_manifest
@@ -48,7 +48,7 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool,
     # The kernels' environment: figures go to staging; this data version is validated below, once, and
     # nothing is published unless it passes.
     environment = {paths.OUTPUT_ENV: str(staging), paths.TRUSTED_ENV: fingerprints.data}
-    run = longest_first([page for page, _ in plan.stale if page.key not in plan.outputs_reused], paths.BUILD_DIR)
+    run = [page for page, _ in plan.stale if page.key not in plan.outputs_reused]
     workers = threads_for(jobs, len(run))
     kernels = workers if run else 0  # kernels for the pages (one more, below, only to validate, if need be)
     runners = ThreadRunners(lambda: _page_runner(staging, config.cell_timeout, environment, kept))
@@ -78,7 +78,7 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool,
                 workers,
                 warming,
                 runners,
-                run + run_instead,
+                LongestFirst(run + run_instead, paths.BUILD_DIR),
                 progress,
                 lambda: _prepare_index(config, fingerprints, staging, runners.mine() if in_kernel else None),
                 checking,
@@ -213,20 +213,25 @@ class ThreadRunners:
 
 
 def _execute(pool, threads: int, warming, runners, run, progress: Progress, prepare, checking, keep_kernels=False):
-    """Run the pages ``run`` in that order, then ``prepare`` the index, in the ``threads`` of ``pool``; those
-    left once the validation ``checking`` finds the data invalid are skipped; unless ``keep_kernels``, idle
-    threads shut their kernels down. Remembers how long each page took (``durations``). Returns the pages'
-    entries, the failures, and what ``prepare`` made."""
+    """Run the pages ``run`` (a ``durations.LongestFirst``) in its order, then ``prepare`` the index, in the
+    ``threads`` of ``pool``; those left once the validation ``checking`` finds the data invalid are skipped;
+    unless ``keep_kernels``, idle threads shut their kernels down. Remembers how long each page took
+    (``durations``). Returns the pages' entries, the failures, and what ``prepare`` made."""
     from dprk_report.pipeline.render import PageFailed
 
     # A kernel that cannot start: its pages then fail with the cause (said once the data are known valid, as
     # invalid data can be the cause).
     unwarmed = [future.exception() for future in warming if future.exception() is not None]
 
-    def build(page):
-        return None if _invalid(checking) else runners.mine().build(page)
+    def build_next():
+        page = run.take()
+        if _invalid(checking):
+            return None
+        result = runners.mine().build(page)
+        run.took(page, result["seconds"])
+        return result
 
-    futures = [pool.submit(build, page) for page in run]
+    futures = [pool.submit(build_next) for _ in range(len(run))]
 
     def prepare_if_publishable():
         if checking is not None:

@@ -5,7 +5,11 @@ Why: a build runs the pages in one kernel per core, each kernel taking the next 
 Taken in the report's order, the last page to start could be a long one, and it then ran alone while the
 other kernels had nothing left (measured on two cores: six pages started in the report's order took 6.95 s,
 started longest first 6.36 s, when the build validates the data itself; less when the data are known
-valid, as in the scheduled job). A page never run before has no time: it goes first, as it may be long.
+valid, as in the scheduled job).
+
+A page never timed (a first build, a fresh clone, a new parameter set) is expected to take as long as the
+longest page of the same notebook with other parameters, timed in this build or an earlier one: the cost of a
+page is mostly its notebook's (its charts). A page with neither goes first, as it may be long.
 
 A time is the page's wall time in its build thread: clearing the namespace, running, writing; for a
 kernel's first page, also loading what the kernel had not loaded yet. Times order pages; they do not
@@ -14,6 +18,8 @@ measure them.
 
 from __future__ import annotations
 
+import math
+import threading
 from pathlib import Path
 
 from dprk_report.data.kept import read_kept, write_kept
@@ -22,11 +28,43 @@ from dprk_report.data.kept import read_kept, write_kept
 STORE_NAME = "page-seconds.json"
 
 
-def longest_first(pages: list, build_dir: Path) -> list:
-    """``pages`` (each with a ``key``) in the order to start them: those without a recorded time first, in
-    their given order, then the others from the longest to the shortest."""
-    seconds = _read(build_dir)
-    return sorted(pages, key=lambda page: -seconds.get(page.key, float("inf")))
+class LongestFirst:
+    """The pages of a build (each with a ``key``, ``variant/notebook``), handed out one at a time to the build's
+    threads, the longest expected first (see the module's docstring); ties keep the given order."""
+
+    def __init__(self, pages: list, build_dir: Path):
+        self.pending = list(pages)
+        self.recorded = _read(build_dir)
+        self.timed: dict[str, float] = {}  # in this build
+        self.lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.pending)
+
+    def take(self):
+        """The page to start now; ``None`` when none is left."""
+        with self.lock:
+            if not self.pending:
+                return None
+            page = max(self.pending, key=self._expected)  # the first of equals: the given order
+            self.pending.remove(page)
+            return page
+
+    def took(self, page, seconds: float) -> None:
+        """``page`` ran in ``seconds``: the pages of its notebook not started yet are expected to take as long."""
+        with self.lock:
+            self.timed[page.key] = seconds
+
+    def _expected(self, page) -> float:
+        if page.key in self.recorded:
+            return self.recorded[page.key]
+        notebook = _notebook(page.key)
+        siblings = [seconds for key, seconds in (self.recorded | self.timed).items() if _notebook(key) == notebook]
+        return max(siblings, default=math.inf)
+
+
+def _notebook(key: str) -> str:
+    return key.rpartition("/")[2]
 
 
 def remember_seconds(ran: dict[str, float], build_dir: Path) -> None:
