@@ -388,11 +388,17 @@ GIT_IDENTITY = {
 }
 
 
+def allow_hour_long_cells(project: ProjectCopy) -> None:
+    """Raise ``project``'s cell timeout to an hour, so that only a stop ends a cell that never does."""
+    config = project.root / "report.toml"
+    text, count = re.subn(r"cell_timeout_seconds = \d+", "cell_timeout_seconds = 3600", config.read_text())
+    assert count == 1, f"no cell timeout to raise in {config}"
+    config.write_text(text)
+
+
 def with_endless_cell(project: ProjectCopy, notebook: str, running: Path) -> str:
     """``project``'s notebook ``notebook`` (its text) with a last cell that creates ``running``, then runs until it
-    is stopped; ``project``'s cell timeout is raised to an hour, so that only a stop ends it."""
-    config = project.root / "report.toml"
-    config.write_text(re.sub(r"cell_timeout_seconds = \d+", "cell_timeout_seconds = 3600", config.read_text()))
+    is stopped."""
     document = json.loads((project.root / "notebooks" / f"{notebook}.ipynb").read_text())
     source = f"import pathlib, time\npathlib.Path({str(running)!r}).touch()\nwhile True:\n    time.sleep(0.1)"
     cell = {"cell_type": "code", "execution_count": None, "id": "endless", "metadata": {}, "outputs": []}

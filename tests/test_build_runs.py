@@ -17,7 +17,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import with_endless_cell
+from conftest import allow_hour_long_cells, with_endless_cell
 from dprk_report.pipeline.publish import build_lock
 
 
@@ -95,23 +95,44 @@ def test_ctrl_c_stops_the_running_cell_instead_of_waiting_for_it(project, tmp_pa
     """A cell that runs until it is stopped, with a cell timeout far longer than this test waits: Ctrl-C must
     stop the kernels, not wait for the cell to end."""
     before = project.published()
+    allow_hour_long_cells(project)
     running = tmp_path / "endless-cell-running"
     notebook = project.root / "notebooks/03-chart-estimate-timing.ipynb"
     notebook.write_text(with_endless_cell(project, "03-chart-estimate-timing", running))
     process = project.start("build", "--force", "--quiet")
     _wait_until(running.exists, "the endless cell to start")
+    _interrupted(process)
+    assert project.published() == before
+    assert not (project.root / "build" / "failed").exists()  # an interrupted page did not fail
+    _wait_until(lambda: not _kernels_of(project), "the build's kernels to end")
+
+
+def test_ctrl_c_as_a_build_starts_stops_it(project):
+    """Interrupted while its threads import the page machinery and start the kernels (a KeyboardInterrupt
+    raised in the middle of an import there once left the build hung), three times."""
+    before = project.published()
+    for _ in range(3):
+        process = project.start("build", "--force", "--quiet")
+        assert "event=build_started" in _first_line(process)
+        _interrupted(process)
+    assert project.published() == before
+    assert not list((project.root / "build").glob("staging-*"))  # each removed its own
+
+
+def _interrupted(process) -> None:
+    """Ctrl-C to a running build, which must stop as an interrupted build does."""
     process.send_signal(signal.SIGINT)
     try:
         _, stderr = process.communicate(timeout=120)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        pytest.fail("Ctrl-C did not stop a build whose running cell never ends")
+        pytest.fail("Ctrl-C did not stop the build")
     assert process.returncode == 130, stderr[-2000:]
-    assert "build interrupted; the published report is unchanged" in stderr
-    assert "Traceback" not in stderr
-    assert project.published() == before
-    _wait_until(lambda: not _kernels_of(project), "the build's kernels to end")
+    lines = stderr.splitlines()
+    # Its progress, then one line saying so: nothing about kernels that died, no traceback.
+    assert lines[-1] == "build interrupted; the published report is unchanged", stderr[-2000:]
+    assert all(line.startswith("dprk-report event=") for line in lines[:-1]), stderr[-2000:]
 
 
 def _kernels_of(project) -> list[psutil.Process]:

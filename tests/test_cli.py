@@ -79,7 +79,7 @@ def test_validate_lists_sources_that_disagree_and_still_exits_0(fake):
     result = run("validate", "--data", str(fake.data), "--archive", str(fake.archive))
     assert result.returncode == 0, result.stderr
     assert "S000 gives 300 for ES002, recorded as 400" in result.stderr
-    assert "1 consistency warnings (sources disagree; see data/README.md)" in result.stderr
+    assert "1 consistency warning (sources disagree; see data/README.md)" in result.stderr
 
 
 def test_validate_warns_about_a_cell_a_spreadsheet_would_run(fake):

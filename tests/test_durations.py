@@ -41,8 +41,8 @@ def test_a_page_ending_in_this_build_tells_how_long_the_rest_of_its_notebook_tak
     order = LongestFirst(_pages("a/01", "a/02", "b/01", "b/02"), tmp_path)  # a first build: nothing recorded
     first, second = order.take(), order.take()
     assert _keys([first, second]) == ["a/01", "a/02"]
-    order.took(first, 1.0)
-    order.took(second, 4.0)
+    order.finished(first, 1.0)
+    order.finished(second, 4.0)
     assert _keys([order.take(), order.take()]) == ["b/02", "b/01"]
     assert order.take() is None
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import with_endless_cell
+from conftest import allow_hour_long_cells, with_endless_cell
 from dprk_report import paths
 from dprk_report.pipeline.kernel import KeptKernels, ReusedKernel
 
@@ -272,6 +272,7 @@ def test_kept_kernels_to_start_are_the_stopped_ones_then_new_ones():
 
 def test_ctrl_c_during_a_build_stops_its_running_cell(project, tmp_path):
     """The watch's build runs a cell that never ends (the cell timeout is an hour): Ctrl-C stops it at once."""
+    allow_hour_long_cells(project)
     running = tmp_path / "endless-cell-running"
     endless = with_endless_cell(project, "02-chart-statement-cadence", running)
     watch = Watch(project)

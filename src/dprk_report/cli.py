@@ -33,7 +33,8 @@ def _validate(args: argparse.Namespace) -> int:
         for warning in [*warnings, *reminders]:
             print(warning, file=sys.stderr)
         if warnings:
-            print(f"{len(warnings)} consistency warnings (sources disagree; see data/README.md)", file=sys.stderr)
+            counted = f"{len(warnings)} consistency warning{'' if len(warnings) == 1 else 's'}"
+            print(f"{counted} (sources disagree; see data/README.md)", file=sys.stderr)
         return 0
     for problem in report.problems:
         print(problem, file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -146,14 +147,14 @@ WARNING_KINDS = {
 }
 
 
-def selected_warnings(warnings: list, records: set[str] | None = None) -> list:
+def selected_warnings(warnings: Sequence, records: set[str] | None = None) -> list:
     """The consistency warnings about the selected records (all when ``records`` is ``None``)."""
     if records is None:
         return list(warnings)
     return [warning for warning in warnings if set(_RECORD_ID.findall(warning.message)) & records]
 
 
-def disagreements(warnings: list, limit: int = DISAGREEMENTS_SHOWN) -> list[str]:
+def disagreements(warnings: Sequence, limit: int = DISAGREEMENTS_SHOWN) -> list[str]:
     """The consistency warnings for maintainers (which rows disagree, and how), the first ``limit``."""
     lines = [f"{warning.file}:{warning.row}: {warning.message}" for warning in warnings]
     if len(lines) > limit:
@@ -161,7 +162,7 @@ def disagreements(warnings: list, limit: int = DISAGREEMENTS_SHOWN) -> list[str]
     return lines
 
 
-def disagreement_kinds(warnings: list) -> list[str]:
+def disagreement_kinds(warnings: Sequence) -> list[str]:
     """The consistency warnings counted by kind, in a reader's words ('3 times, an article ...')."""
     counts: dict[str, int] = {}
     for warning in warnings:

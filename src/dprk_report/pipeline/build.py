@@ -14,7 +14,10 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import logging
 import os
+import shutil
+import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -61,7 +64,7 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool,
         # (kernels ~0.15 s sooner).
         importlib.import_module("dprk_report.pipeline.kernel")
     try:
-        with ThreadPoolExecutor(max_workers=workers) as pool, _stopped_on_interrupt(pool, runners):
+        with _interrupt_stops(runners), ThreadPoolExecutor(max_workers=workers) as pool:
             # Unless this very data passed before, the first kernel validates it while the others load what
             # the pages need and start on them: nothing is published unless the data pass.
             checking = None if checked else pool.submit(lambda: runners.mine().call(validation_problems))
@@ -86,6 +89,10 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool,
             )
             pages |= rerendered
             problems = _validation_problems(checking, key, fingerprints.data)
+    except KeyboardInterrupt:
+        runners.close(kept)  # before the staging area goes: nothing writes there any more
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     finally:
         runners.close(kept)
         progress.close()
@@ -158,17 +165,40 @@ def _page_runner(staging: Path, cell_timeout: int, environment: dict[str, str], 
     return PageRunner(staging, cell_timeout, paths.BUILD_DIR / "failed", kernel)
 
 
+#: Signals turned into KeyboardInterrupt: Ctrl-C always; SIGTERM and SIGHUP when the process made them so (``watch``).
+INTERRUPTS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 @contextlib.contextmanager
-def _stopped_on_interrupt(pool, runners):
-    """On Ctrl-C (or the signals ``watch`` turns into it), drop the work queued in ``pool`` and kill the kernels
-    of ``runners``, which ends their pages within a second: else leaving the pool would wait for each running
-    page to end, up to the cell timeout."""
+def _interrupt_stops(runners):
+    """While the build's threads run: Ctrl-C (or a signal ``watch`` turns into KeyboardInterrupt) kills the
+    kernels of ``runners`` at once, so their pages end within a second and no other starts, instead of the
+    build waiting for each running page to end (up to the cell timeout); KeyboardInterrupt is raised once the
+    threads have ended.
+
+    The signal only sets a flag and kills the kernels. A KeyboardInterrupt raised at once could land in this
+    thread in the middle of an import the other threads wait on, leaving Python's import lock held and the
+    build hung (seen with Ctrl-C in a build's first second). Outside the main thread, where no handler can be
+    set, nothing changes."""
+    interrupted = threading.Event()
+
+    def stop(signum, frame) -> None:
+        interrupted.set()
+        logging.getLogger("papermill").setLevel(logging.CRITICAL)  # process-wide: "kernel died" is the stop's doing
+        runners.stop()
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for number in INTERRUPTS:
+            if callable(signal.getsignal(number)):  # not the default action, nor ignored
+                previous[number] = signal.signal(number, stop)
     try:
         yield
-    except KeyboardInterrupt:
-        pool.shutdown(wait=False, cancel_futures=True)
-        runners.stop()
-        raise
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if interrupted.is_set():
+            raise KeyboardInterrupt
 
 
 def threads_for(jobs: int | None, pages: int) -> int:
@@ -183,12 +213,15 @@ class ThreadRunners:
     def __init__(self, make):
         self.make, self.local, self.all = make, threading.local(), []
         self.lock = threading.Lock()
+        self.stopped = False
 
     def mine(self):
         if not hasattr(self.local, "runner"):
             self.local.runner = self.make()
             with self.lock:
                 self.all.append(self.local.runner)
+            if self.stopped:  # stop() ran while it was made: it may not have seen it in self.all
+                self.local.runner.stop()
         return self.local.runner
 
     def close_mine(self) -> None:
@@ -197,16 +230,18 @@ class ThreadRunners:
             self.local.runner.close()
 
     def stop(self) -> None:
-        """Kill every runner's kernel now, from any thread."""
-        with self.lock:
-            runners = list(self.all)
-        for runner in runners:
+        """Kill every runner's kernel now, and those of runners made from now on (from a signal handler: no
+        lock is taken)."""
+        self.stopped = True
+        for runner in list(self.all):
             runner.stop()
 
     def close(self, kept=None) -> None:
-        """Shut every runner's kernel down, or give it back to ``kept`` (a ``kernel.KeptKernels``)."""
-        for runner in self.all:
-            if kept is None:
+        """Shut every runner's kernel down, or give it back to ``kept`` (a ``kernel.KeptKernels``) unless it was
+        killed by :meth:`stop`. Once: a second call finds none."""
+        runners, self.all = self.all, []
+        for runner in runners:
+            if kept is None or runner.kernel.interrupted:
                 runner.close()
             else:
                 kept.give_back(runner.kernel)
@@ -225,18 +260,18 @@ def _execute(pool, threads: int, warming, runners, run, progress: Progress, prep
 
     def build_next():
         page = run.take()
-        if _invalid(checking):
+        if page is None or _invalid(checking) or runners.stopped:
             return None
         result = runners.mine().build(page)
-        run.took(page, result["seconds"])
+        run.finished(page, result["seconds"])
         return result
 
-    futures = [pool.submit(build_next) for _ in range(len(run))]
+    futures = [pool.submit(build_next) for _ in range(len(run))]  # one for each page
 
     def prepare_if_publishable():
         if checking is not None:
             checking.exception()  # waits for the validation (which started first, in another thread)
-        if _invalid(checking) or any(f.done() and f.exception() is not None for f in futures):
+        if _invalid(checking) or runners.stopped or any(f.done() and f.exception() is not None for f in futures):
             return None  # nothing will be published
         return prepare()
 

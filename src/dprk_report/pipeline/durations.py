@@ -50,7 +50,7 @@ class LongestFirst:
             self.pending.remove(page)
             return page
 
-    def took(self, page, seconds: float) -> None:
+    def finished(self, page, seconds: float) -> None:
         """``page`` ran in ``seconds``: the pages of its notebook not started yet are expected to take as long."""
         with self.lock:
             self.timed[page.key] = seconds

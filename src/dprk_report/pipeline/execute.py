@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import shutil
 import tempfile
 import time
@@ -138,8 +137,6 @@ class PageRunner:
     def stop(self) -> None:
         """Kill the kernel now, from any thread (the build was interrupted): the page it runs ends within a
         second, unrecorded."""
-        # papermill's client would log that the kernel died: the stop's doing, not news.
-        logger.setLevel(logging.CRITICAL)
         self.kernel.stop()
 
     def build(self, page: Page) -> dict:
@@ -174,23 +171,13 @@ class PageRunner:
                 start_timeout=120,
                 km=self.kernel.manager(),
             )
-        except papermill.PapermillExecutionError as error:
-            self.close()  # the next page gets a fresh kernel
-            raise PageFailed(
-                f"notebook {page.notebook}, parameter set '{page.variant}': cell {error.cell_index} "
-                f"(execution count {error.exec_count}) raised {error.ename}: {error.evalue}; "
-                f"executed notebook kept at {self._keep_failed(page, record)}"
-            ) from None
-        except Exception as error:  # a timeout, a dead kernel: anything else that stops the run
-            if self.kernel.stopped:  # killed by stop(): nothing failed, so no failed notebook is kept
+        except Exception as error:
+            if self.kernel.interrupted:  # killed by stop(): nothing failed, so no failed notebook is kept
                 raise PageFailed(f"notebook {page.notebook}, parameter set '{page.variant}': interrupted") from None
-            self.close()  # the kernel may still be busy with the cell that timed out
-            first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-            cell = _mark_unfinished_cell(record, f"{type(error).__name__}: {first_line}")
-            where = f"cell {cell}: " if cell is not None else ""
+            self.close()  # the next page gets a fresh kernel (this one may still be busy with a cell that timed out)
             raise PageFailed(
-                f"notebook {page.notebook}, parameter set '{page.variant}': {where}{type(error).__name__}: "
-                f"{first_line}; executed notebook kept at {self._keep_failed(page, record)}"
+                f"notebook {page.notebook}, parameter set '{page.variant}': {_why(error, record)}; "
+                f"executed notebook kept at {self._keep_failed(page, record)}"
             ) from None
 
     def _keep_failed(self, page: Page, record: Path) -> str:
@@ -200,6 +187,17 @@ class PageRunner:
             shutil.copyfile(record, target)
             return paths.shown(target)
         return f"(none: the notebook did not start; would be {paths.shown(target)})"
+
+
+def _why(error: Exception, record: Path) -> str:
+    """What stopped the run: the failing cell (papermill's error), else the cell that was running when a
+    timeout or a dead kernel stopped it (marked in the kept notebook)."""
+    if isinstance(error, papermill.PapermillExecutionError):
+        return f"cell {error.cell_index} (execution count {error.exec_count}) raised {error.ename}: {error.evalue}"
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    cell = _mark_unfinished_cell(record, f"{type(error).__name__}: {first_line}")
+    where = f"cell {cell}: " if cell is not None else ""
+    return f"{where}{type(error).__name__}: {first_line}"
 
 
 def _mark_unfinished_cell(record: Path, reason: str) -> int | None:

@@ -107,8 +107,8 @@ class ReusedKernel:
         self.used = False
         #: What the kernel's process gets on top of this process's environment: see :meth:`use_environment`.
         self.environment: dict[str, str] = {}
-        #: Set by :meth:`stop`: no kernel process starts any more.
-        self.stopped = False
+        #: Set by :meth:`stop`: the build was interrupted, and no kernel process starts any more.
+        self.interrupted = False
 
     def manager(self) -> AsyncKernelManager:
         """The running kernel's manager (started first when there is none or it died), to run a notebook in:
@@ -128,7 +128,7 @@ class ReusedKernel:
         waiting on it sees the kernel die within a second (papermill's client and :meth:`_reply` check it that
         often) and stops. :meth:`close` still tidies up after it.
         """
-        self.stopped = True
+        self.interrupted = True
         provisioner = getattr(self.kernel, "provisioner", None)
         group = getattr(provisioner, "pgid", None)  # the kernel leads a process group of its own
         if group:
@@ -136,7 +136,7 @@ class ReusedKernel:
                 os.killpg(group, signal.SIGKILL)
 
     def _running(self) -> AsyncKernelManager:
-        if self.stopped:
+        if self.interrupted:
             raise RuntimeError("the build was interrupted: no kernel starts")
         if not self.running():
             self.close()
@@ -156,6 +156,9 @@ class ReusedKernel:
             except BaseException:
                 self.close()  # no socket folder or half-started process left behind
                 raise
+            if self.interrupted:  # stop() ran while it started, perhaps before it had a process to kill
+                self.stop()
+                raise RuntimeError("the build was interrupted: no kernel starts")
             self.used = self.loaded = False
         return self.kernel
 
