@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
@@ -91,3 +92,33 @@ def test_a_failed_write_leaves_no_half_written_file(tmp_path, monkeypatch):
     remember_seconds({"a/02": 2.5}, tmp_path)
     assert sorted(path.name for path in tmp_path.iterdir()) == [STORE_NAME]
     assert json.loads((tmp_path / STORE_NAME).read_text()) == {"a/01": 1.5}
+
+
+class _Runner:
+    """Stands in for a build thread's page runner: each page takes the seconds given for it."""
+
+    def __init__(self, seconds: dict[str, float], ran: list[str]):
+        self.seconds, self.ran = seconds, ran
+
+    def build(self, page):
+        self.ran.append(page.key)
+        return {"key": page.key, "entry": {}, "seconds": self.seconds[page.key]}
+
+
+def test_the_build_tells_its_page_order_how_long_each_page_took(tmp_path, monkeypatch):
+    from dprk_report import paths
+    from dprk_report.pipeline.build import _execute
+    from dprk_report.pipeline.progress import Progress
+
+    monkeypatch.setattr(paths, "BUILD_DIR", tmp_path)  # where the times are kept
+    ran: list[str] = []
+    runner = _Runner({"a/01": 1.0, "a/02": 4.0, "b/01": 1.0, "b/02": 4.0}, ran)
+    runners = SimpleNamespace(mine=lambda: runner, stopped=False)
+    order = LongestFirst(_pages("a/01", "a/02", "b/01", "b/02"), tmp_path)  # a first build: nothing recorded
+    with ThreadPoolExecutor(max_workers=1) as pool:  # one thread: pages one after another
+        built, failures, _ = _execute(
+            pool, 1, [], runners, order, Progress(4, quiet=True), lambda: None, None, keep_kernels=True
+        )
+    assert (sorted(built), failures) == (["a/01", "a/02", "b/01", "b/02"], [])
+    assert ran == ["a/01", "a/02", "b/02", "b/01"]  # b/02 first: a/02, of its notebook, took longest
+    assert json.loads((tmp_path / STORE_NAME).read_text()) == {"a/01": 1.0, "a/02": 4.0, "b/01": 1.0, "b/02": 4.0}

@@ -270,8 +270,10 @@ def test_kept_kernels_to_start_are_the_stopped_ones_then_new_ones():
     assert kept.take() is running and isinstance(kept.take(), ReusedKernel)
 
 
-def test_ctrl_c_during_a_build_stops_its_running_cell(project, tmp_path):
-    """The watch's build runs a cell that never ends (the cell timeout is an hour): Ctrl-C stops it at once."""
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
+def test_ctrl_c_during_a_build_stops_its_running_cell(project, tmp_path, how):
+    """The watch's build runs a cell that never ends (the cell timeout is an hour): Ctrl-C, or SIGTERM, stops it
+    at once."""
     allow_hour_long_cells(project)
     running = tmp_path / "endless-cell-running"
     endless = with_endless_cell(project, "02-chart-statement-cadence", running)
@@ -285,7 +287,7 @@ def test_ctrl_c_during_a_build_stops_its_running_cell(project, tmp_path):
                 pytest.fail("the endless cell did not start")
             time.sleep(0.1)
         kernels = watch.kernels()
-        assert "watch stopped" in watch.stop()  # waits two minutes at most, the hour-long cell not at all
+        assert "watch stopped" in watch.stop(how)  # waits two minutes at most, the hour-long cell not at all
     finally:
         if watch.process.poll() is None:  # not stopped: its kernels end with it
             os.killpg(watch.process.pid, signal.SIGKILL)
