@@ -161,3 +161,22 @@ def _signal_state(pid: int) -> str:
     except OSError as error:
         return f"no status: {error}"
     return ", ".join(line for line in lines if line.startswith(("SigBlk", "SigIgn", "SigCgt", "State")))
+
+
+class _Runners:
+    stopped = False
+
+    def stop(self):
+        self.stopped = True
+
+
+def test_a_signal_during_the_build_stops_the_kernels_and_interrupts_only_once_it_ends():
+    from dprk_report.pipeline.build import _interrupt_stops
+
+    runners, before = _Runners(), signal.getsignal(signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt), _interrupt_stops(runners):
+        os.kill(os.getpid(), signal.SIGINT)  # its handler runs before the next line, in this (the main) thread
+        assert runners.stopped  # the kernels were stopped, and this code went on
+    assert signal.getsignal(signal.SIGINT) is before
+    with _interrupt_stops(_Runners()):  # no signal: nothing raised
+        pass

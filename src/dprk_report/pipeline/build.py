@@ -90,7 +90,8 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool,
             pages |= rerendered
             problems = _validation_problems(checking, key, fingerprints.data)
     except KeyboardInterrupt:
-        runners.close(kept)  # before the staging area goes: nothing writes there any more
+        with contextlib.suppress(Exception):  # the interrupt, not a failure to shut a killed kernel down, is news
+            runners.close(kept)  # before the staging area goes: nothing writes there any more
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
@@ -180,24 +181,26 @@ def _interrupt_stops(runners):
     thread in the middle of an import the other threads wait on, leaving Python's import lock held and the
     build hung (seen with Ctrl-C in a build's first second). Outside the main thread, where no handler can be
     set, nothing changes."""
-    interrupted = threading.Event()
+    papermill_log = logging.getLogger("papermill")
 
     def stop(signum, frame) -> None:
-        interrupted.set()
-        logging.getLogger("papermill").setLevel(logging.CRITICAL)  # process-wide: "kernel died" is the stop's doing
+        # Plain attribute writes and os.killpg only: a handler can run inside another (a second signal), and
+        # anything taking a lock here could wait for itself.
+        papermill_log.disabled = True  # its "kernel died" is the stop's doing
         runners.stop()
 
     previous = {}
-    if threading.current_thread() is threading.main_thread():
-        for number in INTERRUPTS:
-            if callable(signal.getsignal(number)):  # not the default action, nor ignored
-                previous[number] = signal.signal(number, stop)
     try:
+        if threading.current_thread() is threading.main_thread():
+            for number in INTERRUPTS:
+                if callable(signal.getsignal(number)):  # not the default action, nor ignored
+                    previous[number] = signal.signal(number, stop)
         yield
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-        if interrupted.is_set():
+        papermill_log.disabled = False
+        if runners.stopped:
             raise KeyboardInterrupt
 
 
@@ -238,9 +241,9 @@ class ThreadRunners:
 
     def close(self, kept=None) -> None:
         """Shut every runner's kernel down, or give it back to ``kept`` (a ``kernel.KeptKernels``) unless it was
-        killed by :meth:`stop`. Once: a second call finds none."""
-        runners, self.all = self.all, []
-        for runner in runners:
+        killed by :meth:`stop`. Each once: a second call finds only those the first did not reach."""
+        while self.all:
+            runner = self.all.pop()
             if kept is None or runner.kernel.interrupted:
                 runner.close()
             else:
