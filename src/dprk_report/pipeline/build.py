@@ -285,7 +285,7 @@ def _execute(pool, threads: int, warming, runners, run, progress: Progress, prep
     if not keep_kernels:
         for _ in range(threads):
             pool.submit(runners.close_mine)
-    built, failures, seconds = {}, [], {}
+    built, failures = {}, []
     for future in as_completed(futures):
         try:
             result = future.result()
@@ -298,9 +298,8 @@ def _execute(pool, threads: int, warming, runners, run, progress: Progress, prep
         if result is None:  # skipped: the data are invalid
             continue
         built[result["key"]] = result["entry"]
-        seconds[result["key"]] = result["seconds"]
         progress.page_done(result["key"], result["seconds"])
-    remember_seconds(seconds, paths.BUILD_DIR)
+    remember_seconds(run.timed, paths.BUILD_DIR)  # each page's, told by build_next as it ended
     try:
         prepared = preparing.result()
     except Exception as error:

@@ -35,7 +35,8 @@ class LongestFirst:
     def __init__(self, pages: list, build_dir: Path):
         self.pending = list(pages)
         self.recorded = _read(build_dir)
-        self.timed: dict[str, float] = {}  # in this build
+        #: The seconds each page of this build took (told by ``finished``), by page key.
+        self.timed: dict[str, float] = {}
         self.lock = threading.Lock()
 
     def __len__(self) -> int:
