@@ -278,6 +278,43 @@ def test_a_share_is_worded_as_a_share_and_a_missing_figure_says_so():
     assert findings.figure_text(nothing) == "no figure given"
 
 
+def _figures(*rows: tuple) -> pd.DataFrame:
+    """Typed estimates from (id, qualifier, best, low, high) rows."""
+    frame = pd.DataFrame(rows, columns=["estimate_id", "qualifier", "best", "low", "high"])
+    for column in ("low", "best", "high"):
+        frame[column] = frame[column].astype("Int64")
+    return frame.assign(metric=pd.Categorical(["killed"] * len(frame)))
+
+
+def test_a_table_s_figures_are_worded_row_by_row_whatever_other_columns_it_has():
+    table = _figures(
+        ("E1", "between", None, 10000, 12000),
+        ("E2", "more than", 3000, None, None),
+        ("E3", "thousands", None, None, None),
+    )
+    assert wording.figure_texts(table) == ["10,000 to 12,000", "more than 3,000", "thousands"]
+    shares = table.assign(share_as_written=[None, None, "nearly half"])
+    assert wording.figure_texts(shares) == ["10,000 to 12,000", "more than 3,000", "nearly half"]
+
+
+def test_a_superseded_repeat_names_the_newer_figure_and_an_old_one_names_none():
+    estimates = _figures(
+        ("E1", "at least", 100, None, None), ("E2", "about", 300, None, None), ("E3", None, 900, None, None)
+    )
+    estimates["public_date"] = pd.to_datetime(["2024-12-19", "2025-01-13", "2025-06-01"])
+    stale = estimates.iloc[[0, 1]].assign(
+        estimator="NIS",
+        outlet=["The Korea Herald", None],
+        published=pd.to_datetime(["2025-02-01", "2025-05-01"]),
+        age_days=[44, 108],
+        superseded_by=["E2", None],
+    )
+    table = lineage.repeat_summary(stale.reset_index(drop=True), estimates)
+    assert table["Figure"].tolist() == ["at least 100", "about 300"]
+    assert table["Newer figure already public"].tolist() == ["about 300 (13 Jan 2025)", ""]
+    assert table["Repeated by"].tolist() == ["The Korea Herald", "Unnamed outlet"]
+
+
 @pytest.mark.parametrize("missing", [None, float("nan"), pd.NaT, pd.NA], ids=["None", "NaN", "NaT", "NA"])
 def test_a_missing_value_of_any_kind_is_worded_as_missing(missing):
     assert wording.date_at_precision(missing, "day", first_report=missing) == "date unknown"

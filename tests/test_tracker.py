@@ -118,3 +118,18 @@ def test_more_than_and_up_to_are_open_ended():
     upward = [t for t in ax.texts if t.arrow_patch is not None and t.xy[1] > t.xyann[1]]
     downward = [t for t in ax.texts if t.arrow_patch is not None and t.xy[1] < t.xyann[1]]
     assert upward and downward
+
+
+def test_a_panel_too_full_to_draw_point_by_point_shows_each_month_s_median_and_middle_half():
+    rows = []
+    for month, values in (("2025-01", [100, 200, 300, 400, 500]), ("2025-03", [10, 20, 30, 40])):
+        for day, value in enumerate(values, start=1):
+            rows.append(_figure(f"{month}-{day}", best=value, day=f"{month}-{day:02d}"))
+    rows += [_figure(f"R{n}", low=50, high=70, day="2025-03-20") for n in range(charts.ESTIMATE_DETAIL_LIMIT)]
+    fig, ax = _draw(rows)
+    median = next(line for line in ax.get_lines() if line.get_label() == "Median figure of the month")
+    # January: 100..500; March: 10..40 and 120 ranges counted at their middle, 60.
+    assert list(median.get_ydata()) == [300.0, 60.0]
+    band = next(c for c in ax.collections if c.get_label() == "Middle half of the month's figures")
+    lows_and_highs = sorted({round(float(y), 3) for y in band.get_paths()[0].vertices[:, 1]})
+    assert lows_and_highs == [60.0, 200.0, 400.0]  # March's quartiles are both 60: the ranges outnumber the rest

@@ -161,7 +161,10 @@ class Consistency:
         # A dict, not the Series: a Series look-up costs tens of microseconds, and a repeat takes two.
         public = dict(zip(table["estimate_id"], table["public_date"]))
         history = lineage.estimate_lineage(self.dataset, table)
-        for repeat in history[history["superseded_by"].notna()].itertuples(index=False):
+        repeats = history.loc[
+            history["superseded_by"].notna(), ["estimate_id", "superseded_by", "source_id", "published", "estimator"]
+        ]
+        for repeat in repeats.itertuples(index=False):  # the columns worded only: iterating all costs more
             record, latest = repeat.estimate_id, repeat.superseded_by
             self.warn(
                 "citations",

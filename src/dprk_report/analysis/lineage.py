@@ -11,7 +11,16 @@ from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
 from dprk_report.data.dataset import Dataset, derived_once
 from dprk_report.text.metrics import metric_named
 from dprk_report.text.numbers import figures_in
-from dprk_report.text.wording import ANNOUNCED, FIRST_SEEN, FIRST_SEEN_OPEN, day_text, figure_text, public_when, words
+from dprk_report.text.wording import (
+    ANNOUNCED,
+    FIRST_SEEN,
+    FIRST_SEEN_OPEN,
+    day_text,
+    figure_text,
+    figure_texts,
+    public_when,
+    words,
+)
 
 
 @derived_once
@@ -203,7 +212,7 @@ def estimate_summary(estimates: pd.DataFrame) -> pd.DataFrame:
         {
             "Made public": public_date_text(estimates),
             "Measure": estimates["metric"].map(vocab.METRIC_LABELS),
-            "Figure": [figure_text(row) for row in estimates.itertuples()],
+            "Figure": figure_texts(estimates),
             "Counts": estimates["scope"].map(SCOPE_WORDS),
             "Estimated by": estimates["estimator"].fillna("Not named"),
             "Made public through": estimates["disclosure_channel"].map(words),
@@ -219,15 +228,16 @@ SCOPE_WORDS = {"total": "all so far", "additional": "an increment", "subset": "a
 
 def repeat_summary(stale: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame:
     """Old or superseded repeats as a reader's table (``estimates``: to word the newer figure)."""
-    newer = estimates.set_index("estimate_id")
+    newer = estimates[estimates["estimate_id"].isin(set(stale["superseded_by"].dropna()))]
     newer_text = {
-        eid: f"{figure_text(row)} ({day_text(row.public_date)})" for eid, row in zip(newer.index, newer.itertuples())
+        eid: f"{figure} ({day_text(day)})"
+        for eid, figure, day in zip(newer["estimate_id"], figure_texts(newer), newer["public_date"])
     }
     return pd.DataFrame(
         {
             "Estimated by": stale["estimator"],
             "Measure": stale["metric"].map(vocab.METRIC_LABELS),
-            "Figure": [figure_text(row) for row in stale.itertuples()],
+            "Figure": figure_texts(stale),
             "Repeated by": stale["outlet"].fillna("Unnamed outlet"),
             "On": stale["published"].map(day_text),
             "Age (days)": stale["age_days"],

@@ -562,12 +562,13 @@ def _tracker_key(fig: Figure, sides: list[str]) -> int:
 def _draw_monthly_spread(ax, panel: pd.DataFrame) -> None:
     """Median and middle half of the figures made public each month, for panels too full to draw point by point."""
     value = panel["best"].astype("Float64").fillna((panel["low"] + panel["high"]).astype("Float64") / 2)
-    monthly = value.groupby(panel["public_date"].dt.to_period("M")).describe()
+    # Only the quartiles: ``describe`` computes every statistic, a tenth of a second a panel at 100x.
+    monthly = value.groupby(panel["public_date"].dt.to_period("M")).quantile([0.25, 0.5, 0.75]).unstack()
     months = monthly.index.to_timestamp() + pd.Timedelta(days=14)
     ax.fill_between(
         months,
-        monthly["25%"].astype(float),
-        monthly["75%"].astype(float),
+        monthly[0.25].astype(float),
+        monthly[0.75].astype(float),
         color="#9DB4CF",
         alpha=0.6,
         linewidth=0,
@@ -575,7 +576,7 @@ def _draw_monthly_spread(ax, panel: pd.DataFrame) -> None:
     )
     ax.plot(
         months,
-        monthly["50%"].astype(float),
+        monthly[0.5].astype(float),
         color="#2F4B7C",
         marker="o",
         markersize=3,
