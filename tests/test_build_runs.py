@@ -165,9 +165,10 @@ def _signal_state(pid: int) -> str:
 
 class _Runners:
     stopped = False
+    stops = 0
 
     def stop(self):
-        self.stopped = True
+        self.stopped, self.stops = True, self.stops + 1
 
 
 def test_a_signal_during_the_build_stops_the_kernels_and_interrupts_only_once_it_ends():
@@ -180,3 +181,18 @@ def test_a_signal_during_the_build_stops_the_kernels_and_interrupts_only_once_it
     assert signal.getsignal(signal.SIGINT) is before
     with _interrupt_stops(_Runners()):  # no signal: nothing raised
         pass
+
+
+def test_a_second_signal_quits_the_build_at_once_and_says_so(monkeypatch, capfd):
+    """For a user who will not wait for the running pages to end; nothing has been published by then."""
+    from dprk_report.pipeline import build
+
+    quits = []
+    monkeypatch.setattr(build.os, "_exit", quits.append)  # recorded instead of ending the test run
+    runners = _Runners()
+    with pytest.raises(KeyboardInterrupt), build._interrupt_stops(runners):
+        os.kill(os.getpid(), signal.SIGINT)
+        assert (runners.stops, quits) == (1, [])  # the first only stops the kernels
+        os.kill(os.getpid(), signal.SIGINT)
+        assert (runners.stops, quits) == (2, [130])
+    assert "build quit at once at a second interrupt; the published report is unchanged" in capfd.readouterr().err

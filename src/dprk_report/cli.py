@@ -44,7 +44,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     """Rebuild what is stale and publish it atomically; with --check only report staleness."""
-    from dprk_report.pipeline.runner import run_build
+    from dprk_report.pipeline.runner import EXIT_INTERRUPTED, run_build
 
     try:
         return run_build(check=args.check, quiet=args.quiet, jobs=args.jobs, force=args.force, wait=not args.no_wait)
@@ -52,10 +52,6 @@ def _build(args: argparse.Namespace) -> int:
         # Signals are held off while report/ and figures/ are swapped in, so an interrupt never lands mid-swap.
         print("build interrupted; the published report is unchanged", file=sys.stderr)
         return EXIT_INTERRUPTED
-
-
-#: Exit status of a build stopped by Ctrl-C (the shell's convention for SIGINT).
-EXIT_INTERRUPTED = 130
 
 
 def _watch(args: argparse.Namespace) -> int:

@@ -32,7 +32,7 @@ from dprk_report.pipeline.kernel_jobs import index_parts, validation_problems
 from dprk_report.pipeline.plan import INDEX, MANIFEST, index_inputs, make_plan, read_manifest
 from dprk_report.pipeline.progress import Progress
 from dprk_report.pipeline.publish import PublishFailed, prepare_staging, publish, recover, staging_dir
-from dprk_report.pipeline.runner import EXIT_FAILED, EXIT_OK, say
+from dprk_report.pipeline.runner import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, say
 
 
 def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool, kept=None) -> int:
@@ -168,6 +168,11 @@ def _page_runner(staging: Path, cell_timeout: int, environment: dict[str, str], 
 
 #: Signals turned into KeyboardInterrupt: Ctrl-C always; SIGTERM and SIGHUP when the process made them so (``watch``).
 INTERRUPTS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+#: What a build stopped by a second signal says as it quits.
+QUIT_AT_ONCE = (
+    "build quit at once at a second interrupt; the published report is unchanged "
+    "(the next build removes what this one left in build/)\n"
+)
 
 
 @contextlib.contextmanager
@@ -179,13 +184,18 @@ def _interrupt_stops(runners):
 
     The signal only sets a flag and kills the kernels. A KeyboardInterrupt raised at once could land in this
     thread in the middle of an import the other threads wait on, leaving Python's import lock held and the
-    build hung (seen with Ctrl-C in a build's first second). Outside the main thread, where no handler can be
-    set, nothing changes."""
+    build hung (seen with Ctrl-C in a build's first second). A second signal quits at once, for a user who will
+    not wait for the threads to end; nothing is published by then. Outside the main thread, where no handler
+    can be set, nothing changes."""
     papermill_log = logging.getLogger("papermill")
 
     def stop(signum, frame) -> None:
-        # Plain attribute writes and os.killpg only: a handler can run inside another (a second signal), and
-        # anything taking a lock here could wait for itself.
+        # Plain attribute writes, os.killpg and os.write only: a handler can run inside another (a second
+        # signal), and anything taking a lock here (print's among them) could wait for itself.
+        if runners.stopped:
+            runners.stop()  # kernels started since the first signal, if any
+            os.write(2, QUIT_AT_ONCE.encode())
+            os._exit(EXIT_INTERRUPTED)
         papermill_log.disabled = True  # its "kernel died" is the stop's doing
         runners.stop()
 

@@ -13,6 +13,8 @@ from dprk_report.pipeline.plan import make_plan, read_manifest
 from dprk_report.pipeline.publish import BuildBusy, build_lock, recover
 
 EXIT_OK, EXIT_FAILED, EXIT_BUSY = 0, 1, 3
+#: Exit status of a build stopped by Ctrl-C (the shell's convention for SIGINT).
+EXIT_INTERRUPTED = 130
 
 
 def say(message: str) -> None:
