@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     environment = {**os.environ, **(env or {})}
@@ -88,3 +90,22 @@ def test_validate_warns_about_a_cell_a_spreadsheet_would_run(fake):
     result = run("validate", "--data", str(fake.data), "--archive", str(fake.archive))
     assert result.returncode == 0, result.stderr
     assert "statements.csv:2: summary: begins with '=': a spreadsheet opening this file would run it" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "published, said",
+    [
+        (False, "build interrupted; the published report is unchanged"),
+        (True, "build interrupted as it published; the new report is published whole"),
+    ],
+)
+def test_an_interrupted_build_says_whether_it_published(monkeypatch, capsys, published, said):
+    from dprk_report import cli
+    from dprk_report.pipeline import publish, runner
+
+    def interrupted(**options):
+        raise publish.InterruptedOncePublished if published else KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "run_build", interrupted)
+    assert cli.main(["build"]) == runner.EXIT_INTERRUPTED
+    assert capsys.readouterr().err.strip() == said

@@ -48,9 +48,14 @@ def _build(args: argparse.Namespace) -> int:
 
     try:
         return run_build(check=args.check, quiet=args.quiet, jobs=args.jobs, force=args.force, wait=not args.no_wait)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         # Signals are held off while report/ and figures/ are swapped in, so an interrupt never lands mid-swap.
-        print("build interrupted; the published report is unchanged", file=sys.stderr)
+        from dprk_report.pipeline.publish import InterruptedOncePublished
+
+        if isinstance(stop, InterruptedOncePublished):
+            print("build interrupted as it published; the new report is published whole", file=sys.stderr)
+        else:
+            print("build interrupted; the published report is unchanged", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
@@ -66,7 +71,8 @@ def _watch(args: argparse.Namespace) -> int:
         print(f"watch stopped: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        # Stopping is how a watch ends; a build it interrupted published nothing.
+        # Stopping is how a watch ends; a build it interrupted published nothing (or, caught swapping its pages in,
+        # all of them).
         print("watch stopped; the published report is the last one a build completed", file=sys.stderr)
         return 0
 

@@ -2,8 +2,9 @@
 
 A build works on a copy of the published ``report/`` and ``figures/`` in
 ``build/staging-<pid>/`` and swaps the two folders in only once every page
-succeeded. Signals are blocked during the swap; a build killed in the instant
-between the two renames is repaired by the next build (``recover``).
+succeeded. Signals that would stop it are held during the swap and acted on once it
+is done; a build killed in the instant between the two renames (SIGKILL) is
+repaired by the next build (``recover``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import fcntl
 import os
 import shutil
 import signal
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +24,15 @@ PUBLISHED = ("report", "figures")
 
 class BuildBusy(RuntimeError):
     """Another build holds the lock."""
+
+
+class InterruptedOncePublished(KeyboardInterrupt):
+    """Ctrl-C (or a signal turned into KeyboardInterrupt) came while the report was being swapped in: the swap
+    was finished first, so the new report is published, whole."""
+
+
+#: Signals that stop a build: held while the published folders are swapped.
+STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 @contextmanager
@@ -122,23 +133,51 @@ def publish(staging: Path, root: Path, build_dir: Path) -> None:
     previous = build_dir / f"previous-{os.getpid()}"
     previous.mkdir(parents=True, exist_ok=True)
     source = _beside(staging, root)
-    blocked = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     swapped: list[str] = []
-    try:
-        for name in PUBLISHED:
-            if (root / name).exists():
-                os.replace(root / name, previous / name)
-            os.replace(source / name, root / name)
-            swapped.append(name)
-    except OSError as error:
-        raise PublishFailed(_roll_back(swapped, source, root, previous, error)) from None
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+    with _signals_held() as received:
+        try:
+            for name in PUBLISHED:
+                if (root / name).exists():
+                    os.replace(root / name, previous / name)
+                os.replace(source / name, root / name)
+                swapped.append(name)
+        except OSError as error:
+            raise PublishFailed(_roll_back(swapped, source, root, previous, error)) from None
     shutil.rmtree(previous, ignore_errors=True)
     shutil.rmtree(staging, ignore_errors=True)
     if source != staging:
         shutil.rmtree(source, ignore_errors=True)
+    if received:
+        try:
+            signal.raise_signal(received[0])  # as it would have acted: KeyboardInterrupt, or the default action
+        except KeyboardInterrupt:
+            raise InterruptedOncePublished from None
+
+
+@contextmanager
+def _signals_held():
+    """Record the stopping signals that arrive meanwhile (yielded, a list) instead of acting on them.
+
+    Blocking them in this thread alone would not do: the kernel may deliver a signal to any thread that does
+    not block it (a zmq or file-watching thread), and Python then runs its handler in the main thread all the
+    same. A handler of our own receives it wherever it lands. Outside the main thread, where no handler can be
+    set, the signals are only blocked in this thread."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+        try:
+            yield received
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+        return
+    previous = {}
+    try:
+        for number in STOPPING:
+            previous[number] = signal.signal(number, lambda signum, frame: received.append(signum))
+        yield received
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def same_filesystem(first: Path, second: Path) -> bool:
