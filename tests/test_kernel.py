@@ -58,6 +58,20 @@ def test_the_modules_the_preload_loaded_stay_loaded_through_a_reset(kernel):
     kernel.run("import sys\nassert 'dprk_report.report.charts' in sys.modules and 'pandas' in sys.modules")
 
 
+def test_a_dataset_the_kernel_no_longer_holds_is_freed(kernel):
+    """The stack the preload imported is left out of the collector's scans, not the dataset: a kernel kept by
+    ``watch`` replaces it at each new data version, and it refers to itself, so only a scan frees it."""
+    kernel.run(PRELOAD, leaves_names=False)
+    kernel.run(
+        "import gc, weakref\n"
+        "from dprk_report.data import dataset\n"
+        "loaded = weakref.ref(next(iter(dataset._LOADED.values())))\n"
+        "dataset._LOADED.clear()\n"
+        "gc.collect()\n"
+        "assert loaded() is None, 'the replaced dataset is still in memory'"
+    )
+
+
 def test_handing_the_kernel_to_a_notebook_counts_as_use(kernel):
     kernel.manager()
     assert kernel.used

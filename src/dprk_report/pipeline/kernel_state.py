@@ -14,6 +14,7 @@ notebooks change none of them.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import warnings
@@ -31,6 +32,7 @@ PRELOAD = """
 import dprk_report.analysis.cadence, dprk_report.analysis.consistency, dprk_report.analysis.coverage
 import dprk_report.analysis.lineage, dprk_report.report.charts, dprk_report.report.display
 import dprk_report.pipeline.kernel_state
+dprk_report.pipeline.kernel_state.keep_loaded()
 from dprk_report.data.dataset import load_dataset
 load_dataset()
 dprk_report.pipeline.kernel_state.save()
@@ -41,6 +43,17 @@ del dprk_report, load_dataset
 RESET = "%reset -f\n__import__('dprk_report.pipeline.kernel_state', fromlist=['restore']).restore()"
 
 _saved: dict | None = None
+
+
+def keep_loaded() -> None:
+    """Leave every object alive now (the kernel and the stack it imported, there for the kernel's life) out of
+    the garbage collector's scans.
+
+    ``%reset`` collects garbage twice before each page; with the stack scanned each time, a collection took
+    0.08 to 0.11 s, about 0.01 s without it, for the same garbage freed. Called before the dataset is loaded:
+    a dataset refers to itself (``Dataset.origin``), so only a scan frees it once a new data version
+    replaces it (``watch``)."""
+    gc.freeze()
 
 
 def save() -> None:
