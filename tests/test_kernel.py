@@ -72,6 +72,13 @@ def test_a_dataset_the_kernel_no_longer_holds_is_freed(kernel):
     )
 
 
+def test_the_build_s_kernels_write_no_input_history(kernel, tmp_path, monkeypatch):
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path))  # the kernel starts with this process's environment
+    kernel.run("x = 1")
+    kernel.run("y = x + 1")
+    assert not list(tmp_path.rglob("history.sqlite"))
+
+
 def test_handing_the_kernel_to_a_notebook_counts_as_use(kernel):
     kernel.manager()
     assert kernel.used

@@ -29,6 +29,9 @@ from dprk_report import paths
 from dprk_report.pipeline.kernel_state import PRELOAD, RESET
 
 KERNEL_NAME = "dprk-report"
+#: The build's kernels keep no input history: IPython would write every cell of every page to its history
+#: database (~/.ipython), a commit each, that no one reads. JupyterLab's kernels (the kernel spec) keep theirs.
+NO_HISTORY = ["--HistoryManager.enabled=False"]
 DISPLAY_NAME = "Python 3 (dprk-report)"
 
 
@@ -152,7 +155,11 @@ class ReusedKernel:
                 client_class=f"{__name__}.ReadyClient",
             )
             try:
-                run_sync(self.kernel.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR), env=os.environ | self.environment)
+                run_sync(self.kernel.start_kernel)(
+                    cwd=str(paths.NOTEBOOKS_DIR),
+                    env=os.environ | self.environment,
+                    extra_arguments=NO_HISTORY,
+                )
             except BaseException:
                 self.close()  # no socket folder or half-started process left behind
                 raise
