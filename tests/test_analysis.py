@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import pytest
 
@@ -313,6 +315,22 @@ def test_a_superseded_repeat_names_the_newer_figure_and_an_old_one_names_none():
     assert table["Figure"].tolist() == ["at least 100", "about 300"]
     assert table["Newer figure already public"].tolist() == ["about 300 (13 Jan 2025)", ""]
     assert table["Repeated by"].tolist() == ["The Korea Herald", "Unnamed outlet"]
+
+
+def test_repeats_none_of_them_superseded_name_no_newer_figure_and_raise_no_warning():
+    estimates = _figures(("E1", "about", 100, None, None))
+    estimates["public_date"] = pd.to_datetime(["2024-12-19"])
+    stale = estimates.assign(
+        estimator="NIS",
+        outlet="X",
+        published=pd.to_datetime(["2025-06-01"]),
+        age_days=[164],
+        superseded_by=pd.Series([None], dtype="str"),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # filling a column of no newer figure warned: pandas 4 makes that an error
+        table = lineage.repeat_summary(stale, estimates)
+    assert table["Newer figure already public"].tolist() == [""]
 
 
 @pytest.mark.parametrize("missing", [None, float("nan"), pd.NaT, pd.NA], ids=["None", "NaN", "NaT", "NA"])

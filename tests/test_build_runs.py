@@ -164,20 +164,24 @@ def _signal_state(pid: int) -> str:
 
 
 class _Runners:
-    stopped = False
+    stopped = removed = False
     stops = 0
 
     def stop(self):
         self.stopped, self.stops = True, self.stops + 1
 
+    def remove_files(self):
+        self.removed = True
+
 
 def test_a_signal_during_the_build_stops_the_kernels_and_interrupts_only_once_it_ends():
     from dprk_report.pipeline.build import _interrupt_stops
 
-    runners, before = _Runners(), signal.getsignal(signal.SIGINT)
+    runners, before, went_on = _Runners(), signal.getsignal(signal.SIGINT), []
     with pytest.raises(KeyboardInterrupt), _interrupt_stops(runners):
         os.kill(os.getpid(), signal.SIGINT)  # its handler runs before the next line, in this (the main) thread
-        assert runners.stopped  # the kernels were stopped, and this code went on
+        went_on.append(runners.stops)
+    assert went_on == [1]  # the kernels were stopped, and this code went on (an assert here would be swallowed)
     assert signal.getsignal(signal.SIGINT) is before
     with _interrupt_stops(_Runners()):  # no signal: nothing raised
         pass
@@ -187,12 +191,14 @@ def test_a_second_signal_quits_the_build_at_once_and_says_so(monkeypatch, capfd)
     """For a user who will not wait for the running pages to end; nothing has been published by then."""
     from dprk_report.pipeline import build
 
-    quits = []
+    quits, seen = [], []
     monkeypatch.setattr(build.os, "_exit", quits.append)  # recorded instead of ending the test run
     runners = _Runners()
     with pytest.raises(KeyboardInterrupt), build._interrupt_stops(runners):
         os.kill(os.getpid(), signal.SIGINT)
-        assert (runners.stops, quits) == (1, [])  # the first only stops the kernels
+        seen.append((runners.stops, runners.removed, list(quits)))
         os.kill(os.getpid(), signal.SIGINT)
-        assert (runners.stops, quits) == (2, [130])
+        seen.append((runners.stops, runners.removed, list(quits)))
+    # The first only stops the kernels; the second stops any made since, removes their files and quits.
+    assert seen == [(1, False, []), (2, True, [130])]
     assert "build quit at once at a second interrupt; the published report is unchanged" in capfd.readouterr().err

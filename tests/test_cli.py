@@ -93,18 +93,19 @@ def test_validate_warns_about_a_cell_a_spreadsheet_would_run(fake):
 
 
 @pytest.mark.parametrize(
-    "published, said",
+    "stop, said",
     [
-        (False, "build interrupted; the published report is unchanged"),
-        (True, "build interrupted as it published; the new report is published whole"),
+        ("plain", "build interrupted; the published report is unchanged"),
+        ("held, published", "build interrupted as it published; the new report is published whole"),
+        ("held, swap failed", "build interrupted as it published; see above for the published report"),
     ],
 )
-def test_an_interrupted_build_says_whether_it_published(monkeypatch, capsys, published, said):
+def test_an_interrupted_build_says_whether_it_published(monkeypatch, capsys, stop, said):
     from dprk_report import cli
-    from dprk_report.pipeline import publish, runner
+    from dprk_report.pipeline import runner, signals
 
     def interrupted(**options):
-        raise publish.InterruptedOncePublished if published else KeyboardInterrupt
+        raise KeyboardInterrupt if stop == "plain" else signals.HeldInterrupt(published=stop == "held, published")
 
     monkeypatch.setattr(runner, "run_build", interrupted)
     assert cli.main(["build"]) == runner.EXIT_INTERRUPTED

@@ -3,6 +3,8 @@ the clearing runs only when something could have been left behind."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from dprk_report import paths
@@ -77,6 +79,18 @@ def test_the_build_s_kernels_write_no_input_history(kernel, tmp_path, monkeypatc
     kernel.run("x = 1")
     kernel.run("y = x + 1")
     assert not list(tmp_path.rglob("history.sqlite"))
+
+
+def test_a_kernel_s_files_can_be_removed_before_a_process_quits_at_once(kernel):
+    """A second Ctrl-C ends the build at once, without closing its kernels: their socket folders and connection
+    files in the temporary folder would be left behind for good."""
+    kernel.start()
+    files = [Path(kernel.sockets), Path(kernel.kernel.connection_file)]
+    assert all(path.exists() for path in files)
+    kernel.stop()
+    kernel.remove_files()
+    assert not any(path.exists() for path in files)
+    kernel.close()  # still closes without them
 
 
 def test_handing_the_kernel_to_a_notebook_counts_as_use(kernel):

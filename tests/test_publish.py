@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import threading
 
 import pytest
 
 from dprk_report.pipeline import publish as publishing
+from dprk_report.pipeline import signals
 
 
 def _tree(root, text: str):
@@ -62,29 +64,125 @@ def test_a_staging_area_on_another_filesystem_is_copied_beside_the_report(tmp_pa
     assert not any(root.glob(".publishing-*"))
 
 
-def test_ctrl_c_landing_in_another_thread_mid_swap_waits_for_the_swap_to_end(tmp_path, monkeypatch):
-    """Blocking the signals in the publishing thread alone did not hold them off: the kernel hands a signal to
-    any thread that does not block it (zmq's, the watch's), and Python runs the handler in the main thread
-    whenever it next checks, in the middle of the swap or of the clean-up after it, then says the published
-    report is unchanged."""
+def _staged(tmp_path):
     root, build = tmp_path / "root", tmp_path / "build"
     _tree(root, "old")
     staging = build / f"staging-{os.getpid()}"
     _tree(staging, "new")
-    real_replace, before = os.replace, signal.getsignal(signal.SIGINT)
+    return root, build, staging
 
-    def interrupted_after_the_first_swap(source, target):
+
+def _after_first_swap(action):
+    """An ``os.replace`` that runs ``action`` once the staged report/ is in place."""
+    real_replace = os.replace
+
+    def replace(source, target):
         real_replace(source, target)
         if str(target).endswith("report") and "staging" in str(source):
-            # Sent from another thread, to the process: that thread, which blocks nothing, takes it.
-            sender = threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGINT))
-            sender.start()
-            sender.join()
+            action()
 
-    monkeypatch.setattr(publishing.os, "replace", interrupted_after_the_first_swap)
+    return replace
+
+
+def _raise_keyboard_interrupt(signum, frame):  # as watch makes SIGTERM and SIGHUP act
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_landing_in_another_thread_mid_swap_waits_for_the_swap_and_its_clean_up(tmp_path, monkeypatch):
+    """Blocking the signals in the publishing thread alone did not hold them off: the kernel hands a signal to
+    any thread that does not block it (zmq's, the watch's), and Python runs the handler in the main thread
+    whenever it next checks, during the swap or the clean-up after it, then says the published report is
+    unchanged."""
+    root, build, staging = _staged(tmp_path)
+    before = signal.getsignal(signal.SIGINT)
+
+    def from_another_thread():  # that thread, which blocks nothing, takes the signal sent to the process
+        sender = threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGINT))
+        sender.start()
+        sender.join()
+
+    monkeypatch.setattr(publishing.os, "replace", _after_first_swap(from_another_thread))
     with pytest.raises(KeyboardInterrupt) as stopped:
         publishing.publish(staging, root, build)
-    assert isinstance(stopped.value, publishing.InterruptedOncePublished)  # raised once all was done
+    assert isinstance(stopped.value, signals.HeldInterrupt) and stopped.value.published  # once all was done
     assert _contents(root) == {"report": "new report", "figures": "new figures"}
     assert not any(build.iterdir())  # neither the staging area nor the previous report is left
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_ctrl_c_during_the_clean_up_waits_for_it_to_end(tmp_path, monkeypatch):
+    root, build, staging = _staged(tmp_path)
+    real_rmtree, sent = shutil.rmtree, []
+
+    def rmtree(path, *args, **kwargs):
+        if not sent:
+            sent.append(path)
+            os.kill(os.getpid(), signal.SIGINT)
+        return real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(publishing.shutil, "rmtree", rmtree)
+    with pytest.raises(KeyboardInterrupt) as stopped:
+        publishing.publish(staging, root, build)
+    assert isinstance(stopped.value, signals.HeldInterrupt) and stopped.value.published
+    assert not any(build.iterdir())
+
+
+def test_a_stop_held_during_a_swap_that_fails_is_kept_for_the_build_to_act_on(tmp_path, monkeypatch):
+    """Under ``watch`` a SIGTERM held while a failed swap is rolled back must still stop it, once the build has
+    said that the swap failed."""
+    root, build, staging = _staged(tmp_path)
+    real_replace = os.replace
+
+    def failing_replace(source, target):
+        if str(source).endswith(f"staging-{os.getpid()}/figures"):
+            os.kill(os.getpid(), signal.SIGTERM)
+            raise OSError(28, "No space left on device")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(publishing.os, "replace", failing_replace)
+    with signals.handled_by(_raise_keyboard_interrupt, [signal.SIGTERM]):
+        with pytest.raises(publishing.PublishFailed) as failed:
+            publishing.publish(staging, root, build)
+        assert failed.value.held == [signal.SIGTERM]
+        assert _contents(root) == {"report": "old report", "figures": "old figures"}
+        with pytest.raises(signals.HeldInterrupt) as stopped:
+            signals.act_on(failed.value.held, published=False)
+    assert not stopped.value.published
+
+
+def test_every_stop_held_acts_an_ignored_one_first_included(tmp_path, monkeypatch):
+    """Under nohup SIGHUP is ignored: held first, it must not hide a SIGTERM held after it."""
+    root, build, staging = _staged(tmp_path)
+    monkeypatch.setattr(
+        publishing.os,
+        "replace",
+        _after_first_swap(lambda: (os.kill(os.getpid(), signal.SIGHUP), os.kill(os.getpid(), signal.SIGTERM))),
+    )
+    with (
+        signals.handled_by(signal.SIG_IGN, [signal.SIGHUP]),
+        signals.handled_by(_raise_keyboard_interrupt, [signal.SIGTERM]),
+        pytest.raises(signals.HeldInterrupt),
+    ):
+        publishing.publish(staging, root, build)
+    assert _contents(root) == {"report": "new report", "figures": "new figures"}
+
+
+def test_a_ctrl_c_while_the_handlers_are_put_back_leaves_none_behind(monkeypatch):
+    """``signal.signal`` runs the handlers of signals received before it sets anything: a Ctrl-C landing once
+    SIGINT's handler is back raised out of the loop putting the others back (made certain here by sending it
+    from that very call)."""
+    real_signal, sent = signal.signal, []
+    before = {number: signal.getsignal(number) for number in signals.STOPPING}
+
+    def signal_then_ctrl_c(number, handler):
+        previous = real_signal(number, handler)
+        if number == signal.SIGINT and handler is before[signal.SIGINT] and not sent:
+            sent.append(number)
+            os.kill(os.getpid(), signal.SIGINT)  # lands right after SIGINT's handler is back
+        return previous
+
+    monkeypatch.setattr(signals.signal, "signal", signal_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt), signals.held():
+        pass
+    monkeypatch.undo()
+    assert {number: signal.getsignal(number) for number in signals.STOPPING} == before

@@ -50,12 +50,14 @@ def _build(args: argparse.Namespace) -> int:
         return run_build(check=args.check, quiet=args.quiet, jobs=args.jobs, force=args.force, wait=not args.no_wait)
     except KeyboardInterrupt as stop:
         # Signals are held off while report/ and figures/ are swapped in, so an interrupt never lands mid-swap.
-        from dprk_report.pipeline.publish import InterruptedOncePublished
+        from dprk_report.pipeline.signals import HeldInterrupt
 
-        if isinstance(stop, InterruptedOncePublished):
-            print("build interrupted as it published; the new report is published whole", file=sys.stderr)
-        else:
+        if not isinstance(stop, HeldInterrupt):
             print("build interrupted; the published report is unchanged", file=sys.stderr)
+        elif stop.published:
+            print("build interrupted as it published; the new report is published whole", file=sys.stderr)
+        else:  # the swap failed: the build said so, and in what state it left the published report
+            print("build interrupted as it published; see above for the published report", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 

@@ -241,7 +241,7 @@ def repeat_summary(stale: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame
             "Repeated by": stale["outlet"].fillna("Unnamed outlet"),
             "On": stale["published"].map(day_text),
             "Age (days)": stale["age_days"],
-            "Newer figure already public": stale["superseded_by"].map(newer_text).fillna(""),
+            "Newer figure already public": stale["superseded_by"].map(lambda newer: newer_text.get(newer, "")),
         }
     )
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from dprk_report import paths
 from dprk_report.data.validated import known_valid, remember_valid, validation_key
 from dprk_report.data.version import data_version, file_hash
+from dprk_report.pipeline import signals
 from dprk_report.pipeline.durations import LongestFirst, remember_seconds
 from dprk_report.pipeline.fingerprint import Fingerprints
 from dprk_report.pipeline.kernel_jobs import index_parts, validation_problems
@@ -119,6 +120,7 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool,
         publish(staging, root, paths.BUILD_DIR)
     except PublishFailed as error:
         say(f"build failed: {error}")
+        signals.act_on(error.held, published=False)  # a stop that came during the swap, now that it is said
         return EXIT_FAILED
     progress.log("build_published", pages=len(plan.stale), seconds=f"{time.monotonic() - progress.started:.1f}")
     return EXIT_OK
@@ -166,8 +168,6 @@ def _page_runner(staging: Path, cell_timeout: int, environment: dict[str, str], 
     return PageRunner(staging, cell_timeout, paths.BUILD_DIR / "failed", kernel)
 
 
-#: Signals turned into KeyboardInterrupt: Ctrl-C always; SIGTERM and SIGHUP when the process made them so (``watch``).
-INTERRUPTS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 #: What a build stopped by a second signal says as it quits.
 QUIT_AT_ONCE = (
     "build quit at once at a second interrupt; the published report is unchanged "
@@ -190,25 +190,23 @@ def _interrupt_stops(runners):
     papermill_log = logging.getLogger("papermill")
 
     def stop(signum, frame) -> None:
-        # Plain attribute writes, os.killpg and os.write only: a handler can run inside another (a second
-        # signal), and anything taking a lock here (print's among them) could wait for itself.
+        # Plain attribute writes, os.killpg, file removals and os.write only: a handler can run inside another
+        # (a second signal), and anything taking a lock here (print's among them) could wait for itself.
         if runners.stopped:
-            runners.stop()  # kernels started since the first signal, if any
+            runners.stop()  # the kernels of runners made since the first signal (one still starting is ended
+            runners.remove_files()  # by ipykernel when this process is gone); no socket folder left behind
             os.write(2, QUIT_AT_ONCE.encode())
             os._exit(EXIT_INTERRUPTED)
+            return  # (os._exit does not return; a test replaces it)
         papermill_log.disabled = True  # its "kernel died" is the stop's doing
         runners.stop()
 
-    previous = {}
+    # Not the signals left at their default action or ignored: they stop the build (or not) as before.
+    stopping = [number for number in signals.STOPPING if callable(signal.getsignal(number))]
     try:
-        if threading.current_thread() is threading.main_thread():
-            for number in INTERRUPTS:
-                if callable(signal.getsignal(number)):  # not the default action, nor ignored
-                    previous[number] = signal.signal(number, stop)
-        yield
+        with signals.handled_by(stop, stopping) if signals.main_thread() else contextlib.nullcontext():
+            yield
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
         papermill_log.disabled = False
         if runners.stopped:
             raise KeyboardInterrupt
@@ -248,6 +246,11 @@ class ThreadRunners:
         self.stopped = True
         for runner in list(self.all):
             runner.stop()
+
+    def remove_files(self) -> None:
+        """Remove every runner's kernel files now (from a signal handler, before the process ends at once)."""
+        for runner in list(self.all):
+            runner.kernel.remove_files()
 
     def close(self, kept=None) -> None:
         """Shut every runner's kernel down, or give it back to ``kept`` (a ``kernel.KeptKernels``) unless it was

@@ -259,6 +259,16 @@ class ReusedKernel:
             if reply["parent_header"].get("msg_id") == request:
                 return reply
 
+    def remove_files(self) -> None:
+        """Remove the kernel's socket folder and connection file now, without shutting it down: for a process
+        about to end at once (a second Ctrl-C), whose kernels are killed (:meth:`stop`) or end with it."""
+        if self.sockets is not None:
+            shutil.rmtree(self.sockets, ignore_errors=True)
+        connection = getattr(self.kernel, "connection_file", None)
+        if connection:
+            with contextlib.suppress(OSError):
+                os.unlink(connection)
+
     def close(self) -> None:
         if self.pending is not None:
             self.pending[0].stop_channels()

@@ -32,7 +32,7 @@ PRELOAD = """
 import dprk_report.analysis.cadence, dprk_report.analysis.consistency, dprk_report.analysis.coverage
 import dprk_report.analysis.lineage, dprk_report.report.charts, dprk_report.report.display
 import dprk_report.pipeline.kernel_state
-dprk_report.pipeline.kernel_state.keep_loaded()
+dprk_report.pipeline.kernel_state.freeze_loaded_stack()
 from dprk_report.data.dataset import load_dataset
 load_dataset()
 dprk_report.pipeline.kernel_state.save()
@@ -45,7 +45,7 @@ RESET = "%reset -f\n__import__('dprk_report.pipeline.kernel_state', fromlist=['r
 _saved: dict | None = None
 
 
-def keep_loaded() -> None:
+def freeze_loaded_stack() -> None:
     """Leave every object alive now (the kernel and the stack it imported, there for the kernel's life) out of
     the garbage collector's scans.
 

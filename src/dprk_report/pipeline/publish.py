@@ -13,26 +13,17 @@ import errno
 import fcntl
 import os
 import shutil
-import signal
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
+
+from dprk_report.pipeline import signals
 
 PUBLISHED = ("report", "figures")
 
 
 class BuildBusy(RuntimeError):
     """Another build holds the lock."""
-
-
-class InterruptedOncePublished(KeyboardInterrupt):
-    """Ctrl-C (or a signal turned into KeyboardInterrupt) came while the report was being swapped in: the swap
-    was finished first, so the new report is published, whole."""
-
-
-#: Signals that stop a build: held while the published folders are swapped.
-STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 @contextmanager
@@ -101,7 +92,12 @@ def recover(root: Path, build_dir: Path) -> list[str]:
 
 
 class PublishFailed(RuntimeError):
-    """Swapping the new report in failed; the message says what state the published report is in."""
+    """Swapping the new report in failed; the message says what state the published report is in. ``held``:
+    the stopping signals that arrived meanwhile, not acted on yet (``signals.act_on``)."""
+
+    def __init__(self, message: str, held: list[int] | None = None):
+        super().__init__(message)
+        self.held = list(held or [])
 
 
 def staging_dir(build_dir: Path) -> Path:
@@ -123,18 +119,22 @@ def prepare_staging(root: Path, build_dir: Path) -> Path:
 
 
 def publish(staging: Path, root: Path, build_dir: Path) -> None:
-    """Swap the staged folders in for the published ones, with signals held off; all or nothing.
+    """Swap the staged folders in for the published ones; all or nothing.
 
     If any rename fails, the folders already swapped are swapped back and :class:`PublishFailed` says
     that the published report is unchanged (or, if even that fails, exactly which folder is from where).
     A staging area on another filesystem than ``root`` is first copied beside it, so that every swap is
     a rename within one filesystem.
+
+    Ctrl-C and the other stopping signals are held until the swap and its clean-up are done
+    (``signals.held``), then act (:class:`signals.HeldInterrupt`, published); when the swap failed, those held are
+    in :attr:`PublishFailed.held`, for the build to act on once it has said so.
     """
     previous = build_dir / f"previous-{os.getpid()}"
     previous.mkdir(parents=True, exist_ok=True)
     source = _beside(staging, root)
     swapped: list[str] = []
-    with _signals_held() as received:
+    with signals.held() as received:
         try:
             for name in PUBLISHED:
                 if (root / name).exists():
@@ -142,42 +142,12 @@ def publish(staging: Path, root: Path, build_dir: Path) -> None:
                 os.replace(source / name, root / name)
                 swapped.append(name)
         except OSError as error:
-            raise PublishFailed(_roll_back(swapped, source, root, previous, error)) from None
-    shutil.rmtree(previous, ignore_errors=True)
-    shutil.rmtree(staging, ignore_errors=True)
-    if source != staging:
-        shutil.rmtree(source, ignore_errors=True)
-    if received:
-        try:
-            signal.raise_signal(received[0])  # as it would have acted: KeyboardInterrupt, or the default action
-        except KeyboardInterrupt:
-            raise InterruptedOncePublished from None
-
-
-@contextmanager
-def _signals_held():
-    """Record the stopping signals that arrive meanwhile (yielded, a list) instead of acting on them.
-
-    Blocking them in this thread alone would not do: the kernel may deliver a signal to any thread that does
-    not block it (a zmq or file-watching thread), and Python then runs its handler in the main thread all the
-    same. A handler of our own receives it wherever it lands. Outside the main thread, where no handler can be
-    set, the signals are only blocked in this thread."""
-    received: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
-        try:
-            yield received
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
-        return
-    previous = {}
-    try:
-        for number in STOPPING:
-            previous[number] = signal.signal(number, lambda signum, frame: received.append(signum))
-        yield received
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+            raise PublishFailed(_roll_back(swapped, source, root, previous, error), held=received) from None
+        shutil.rmtree(previous, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        if source != staging:
+            shutil.rmtree(source, ignore_errors=True)
+    signals.act_on(received, published=True)
 
 
 def same_filesystem(first: Path, second: Path) -> bool:

@@ -562,7 +562,7 @@ def _tracker_key(fig: Figure, sides: list[str]) -> int:
 def _draw_monthly_spread(ax, panel: pd.DataFrame) -> None:
     """Median and middle half of the figures made public each month, for panels too full to draw point by point."""
     value = panel["best"].astype("Float64").fillna((panel["low"] + panel["high"]).astype("Float64") / 2)
-    # Only the quartiles: ``describe`` computes every statistic, a tenth of a second a panel at 100x.
+    # Only the quartiles: ``describe`` computes every statistic, fifteen times as long.
     monthly = value.groupby(panel["public_date"].dt.to_period("M")).quantile([0.25, 0.5, 0.75]).unstack()
     months = monthly.index.to_timestamp() + pd.Timedelta(days=14)
     ax.fill_between(
