@@ -202,3 +202,32 @@ def test_a_second_signal_quits_the_build_at_once_and_says_so(monkeypatch, capfd)
     # The first only stops the kernels; the second stops any made since, removes their files and quits.
     assert seen == [(1, False, []), (2, True, [130])]
     assert "build quit at once at a second interrupt; the published report is unchanged" in capfd.readouterr().err
+
+
+def test_a_failed_swap_is_said_before_a_stop_held_during_it_acts(monkeypatch, tmp_path, capsys):
+    from dprk_report.pipeline import build, publish, signals
+
+    def failing(staging, root, build_dir):
+        raise publish.PublishFailed("report/ and figures/ were put back", held=[signal.SIGINT])
+
+    monkeypatch.setattr(build, "publish", failing)
+    with pytest.raises(signals.HeldInterrupt) as stopped:
+        build._published(tmp_path, tmp_path)
+    assert not stopped.value.published
+    assert "build failed: report/ and figures/ were put back" in capsys.readouterr().err
+
+
+def test_quitting_at_once_removes_the_files_of_every_runner_s_kernel():
+    from dprk_report.pipeline.build import ThreadRunners
+
+    class Kernel:
+        removed = False
+
+        def remove_files(self):
+            self.removed = True
+
+    made = []
+    runners = ThreadRunners(lambda: made.append(type("Runner", (), {"kernel": Kernel()})()) or made[-1])
+    runners.mine()
+    runners.remove_files()
+    assert [runner.kernel.removed for runner in made] == [True]

@@ -167,22 +167,68 @@ def test_every_stop_held_acts_an_ignored_one_first_included(tmp_path, monkeypatc
     assert _contents(root) == {"report": "new report", "figures": "new figures"}
 
 
-def test_a_ctrl_c_while_the_handlers_are_put_back_leaves_none_behind(monkeypatch):
-    """``signal.signal`` runs the handlers of signals received before it sets anything: a Ctrl-C landing once
-    SIGINT's handler is back raised out of the loop putting the others back (made certain here by sending it
-    from that very call)."""
+def _ctrl_c_once_sigint_is_put_back(monkeypatch, before):
+    """``signal.signal`` that sends one Ctrl-C right after SIGINT's handler is set back to ``before``'s."""
     real_signal, sent = signal.signal, []
-    before = {number: signal.getsignal(number) for number in signals.STOPPING}
 
     def signal_then_ctrl_c(number, handler):
         previous = real_signal(number, handler)
         if number == signal.SIGINT and handler is before[signal.SIGINT] and not sent:
             sent.append(number)
-            os.kill(os.getpid(), signal.SIGINT)  # lands right after SIGINT's handler is back
+            os.kill(os.getpid(), signal.SIGINT)
         return previous
 
     monkeypatch.setattr(signals.signal, "signal", signal_then_ctrl_c)
-    with pytest.raises(KeyboardInterrupt), signals.held():
-        pass
+
+
+def test_a_ctrl_c_while_the_handlers_are_put_back_leaves_none_behind_and_is_held_too(monkeypatch):
+    """``signal.signal`` runs the handlers of signals received before it sets anything: a Ctrl-C landing once
+    SIGINT's handler is back raised out of the loop putting the others back (made certain here by sending it
+    from that very call), and acted before the build could say what it had published."""
+    before = {number: signal.getsignal(number) for number in signals.STOPPING}
+    _ctrl_c_once_sigint_is_put_back(monkeypatch, before)
+    raised = None
+    try:
+        with signals.held() as received:
+            pass
+    except KeyboardInterrupt as interrupt:
+        raised = interrupt
     monkeypatch.undo()
     assert {number: signal.getsignal(number) for number in signals.STOPPING} == before
+    assert raised is None  # held like the others, not raised before the build could say what it published
+    with pytest.raises(signals.HeldInterrupt) as stopped:
+        signals.act_on(received, published=True)
+    assert stopped.value.published
+
+
+def test_a_ctrl_c_while_the_handlers_are_put_back_after_a_failed_swap_reaches_the_build(tmp_path, monkeypatch):
+    root, build, staging = _staged(tmp_path)
+    real_replace = os.replace
+
+    def failing_replace(source, target):
+        if str(source).endswith(f"staging-{os.getpid()}/figures"):
+            raise OSError(28, "No space left on device")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(publishing.os, "replace", failing_replace)
+    _ctrl_c_once_sigint_is_put_back(monkeypatch, {signal.SIGINT: signal.getsignal(signal.SIGINT)})
+    with pytest.raises(publishing.PublishFailed) as failed:  # the failure, not the Ctrl-C, comes first
+        publishing.publish(staging, root, build)
+    monkeypatch.undo()
+    assert failed.value.held == [signals.INTERRUPTED]
+    with pytest.raises(signals.HeldInterrupt) as stopped:
+        signals.act_on(failed.value.held, published=False)
+    assert not stopped.value.published
+
+
+def test_a_handler_that_raises_while_the_handlers_are_put_back_leaves_none_behind(monkeypatch):
+    def exits(number, frame):
+        raise SystemExit(3)
+
+    with signals.handled_by(exits, [signal.SIGINT]):
+        before = {number: signal.getsignal(number) for number in signals.STOPPING}
+        _ctrl_c_once_sigint_is_put_back(monkeypatch, before)
+        with pytest.raises(SystemExit), signals.handled_by(signal.SIG_IGN):  # raised once every handler is back
+            pass
+        monkeypatch.undo()
+        assert {number: signal.getsignal(number) for number in signals.STOPPING} == before

@@ -65,7 +65,7 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool,
         # (kernels ~0.15 s sooner).
         importlib.import_module("dprk_report.pipeline.kernel")
     try:
-        with _interrupt_stops(runners), ThreadPoolExecutor(max_workers=workers) as pool:
+        with _interrupt_stops(runners, kept), ThreadPoolExecutor(max_workers=workers) as pool:
             # Unless this very data passed before, the first kernel validates it while the others load what
             # the pages need and start on them: nothing is published unless the data pass.
             checking = None if checked else pool.submit(lambda: runners.mine().call(validation_problems))
@@ -116,14 +116,22 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool,
         )
         return EXIT_FAILED
     _finish(config, fingerprints, manifest, plan, pages, staging, prepared)
+    if not _published(staging, root):
+        return EXIT_FAILED
+    progress.log("build_published", pages=len(plan.stale), seconds=f"{time.monotonic() - progress.started:.1f}")
+    return EXIT_OK
+
+
+def _published(staging: Path, root: Path) -> bool:
+    """Swap the staged report in (``publish``); whether it was. A failure is said, and only then does a stop
+    that came during the swap act (``signals.HeldInterrupt``, not published)."""
     try:
         publish(staging, root, paths.BUILD_DIR)
     except PublishFailed as error:
         say(f"build failed: {error}")
-        signals.act_on(error.held, published=False)  # a stop that came during the swap, now that it is said
-        return EXIT_FAILED
-    progress.log("build_published", pages=len(plan.stale), seconds=f"{time.monotonic() - progress.started:.1f}")
-    return EXIT_OK
+        signals.act_on(error.held, published=False)
+        return False
+    return True
 
 
 def _validation_problems(checking, key: str, version: str) -> list[str]:
@@ -176,7 +184,7 @@ QUIT_AT_ONCE = (
 
 
 @contextlib.contextmanager
-def _interrupt_stops(runners):
+def _interrupt_stops(runners, kept=None):
     """While the build's threads run: Ctrl-C (or a signal ``watch`` turns into KeyboardInterrupt) kills the
     kernels of ``runners`` at once, so their pages end within a second and no other starts, instead of the
     build waiting for each running page to end (up to the cell timeout); KeyboardInterrupt is raised once the
@@ -185,8 +193,9 @@ def _interrupt_stops(runners):
     The signal only sets a flag and kills the kernels. A KeyboardInterrupt raised at once could land in this
     thread in the middle of an import the other threads wait on, leaving Python's import lock held and the
     build hung (seen with Ctrl-C in a build's first second). A second signal quits at once, for a user who will
-    not wait for the threads to end; nothing is published by then. Outside the main thread, where no handler
-    can be set, nothing changes."""
+    not wait for the threads to end; nothing is published by then. It kills the idle kernels of ``kept`` (a
+    ``kernel.KeptKernels``, ``watch``) too, and removes every kernel's files. Outside the main thread, where no
+    handler can be set, nothing changes."""
     papermill_log = logging.getLogger("papermill")
 
     def stop(signum, frame) -> None:
@@ -195,6 +204,9 @@ def _interrupt_stops(runners):
         if runners.stopped:
             runners.stop()  # the kernels of runners made since the first signal (one still starting is ended
             runners.remove_files()  # by ipykernel when this process is gone); no socket folder left behind
+            for kernel in list(kept.idle) if kept is not None else []:
+                kernel.stop()
+                kernel.remove_files()
             os.write(2, QUIT_AT_ONCE.encode())
             os._exit(EXIT_INTERRUPTED)
             return  # (os._exit does not return; a test replaces it)

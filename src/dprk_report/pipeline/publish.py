@@ -97,7 +97,7 @@ class PublishFailed(RuntimeError):
 
     def __init__(self, message: str, held: list[int] | None = None):
         super().__init__(message)
-        self.held = list(held or [])
+        self.held = held if held is not None else []  # the very list: complete only once the signals are put back
 
 
 def staging_dir(build_dir: Path) -> Path:

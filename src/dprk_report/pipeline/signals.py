@@ -16,6 +16,8 @@ from contextlib import contextmanager
 
 #: The signals that stop a build.
 STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+#: Recorded by :func:`held` for a KeyboardInterrupt raised while the handlers were put back (no signal is 0).
+INTERRUPTED = 0
 
 
 class HeldInterrupt(KeyboardInterrupt):
@@ -42,30 +44,34 @@ def handled_by(handler, numbers=STOPPING):
             previous[number] = signal.signal(number, handler)
         yield
     finally:
-        put_back(previous)
+        stopped = put_back(previous)
+        if stopped is not None:
+            raise stopped
 
 
-def put_back(previous: dict) -> None:
-    """Set each signal's handler back to ``previous[signal]``.
+def put_back(previous: dict) -> BaseException | None:
+    """Set each signal's handler back to ``previous[signal]``; return what a handler raised meanwhile, if any.
 
     ``signal.signal`` first runs the handlers of signals already received, and sets nothing when one of them
-    raises: a Ctrl-C landing after SIGINT's handler is back would otherwise leave the others set. The
-    KeyboardInterrupt is raised once all are back."""
+    raises: a Ctrl-C landing after SIGINT's handler is back would otherwise leave the others set to ours. What
+    it raised is returned once all are back, for the caller to raise."""
     stopped = None
     for number, handler in previous.items():
+        if handler is None:  # set from outside Python: it cannot be set back from here
+            continue
         while signal.getsignal(number) is not handler:
             try:
                 signal.signal(number, handler)
-            except KeyboardInterrupt as interrupt:
-                stopped = interrupt
-    if stopped is not None:
-        raise stopped
+            except BaseException as raised:  # noqa: BLE001 - every handler first, then whatever it was
+                stopped = stopped or raised
+    return stopped
 
 
 @contextmanager
 def held():
     """Record the stopping signals that arrive while the block runs, in the list it yields, instead of letting
-    them act; :func:`act_on` lets them act afterwards.
+    them act; :func:`act_on` lets them act afterwards. The list is complete once the block has ended: a Ctrl-C
+    landing while the handlers are put back is recorded too (as :data:`INTERRUPTED`).
 
     Blocking them in this thread would not do: the kernel hands a signal to any thread that does not block
     it (zmq's, the watch's), and Python then runs its handler in the main thread all the same. Outside the
@@ -79,8 +85,17 @@ def held():
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         return
-    with handled_by(lambda number, frame: received.append(number)):
+    previous = {}
+    try:
+        for number in STOPPING:
+            previous[number] = signal.signal(number, lambda number, frame: received.append(number))
         yield received
+    finally:
+        stopped = put_back(previous)
+        if isinstance(stopped, KeyboardInterrupt):
+            received.append(INTERRUPTED)
+        elif stopped is not None:
+            raise stopped
 
 
 def act_on(received: list[int], published: bool) -> None:
@@ -89,6 +104,8 @@ def act_on(received: list[int], published: bool) -> None:
     raised as :class:`HeldInterrupt` saying whether the new report was ``published``."""
     for number in dict.fromkeys(received):
         try:
+            if number == INTERRUPTED:
+                raise KeyboardInterrupt
             signal.raise_signal(number)
         except KeyboardInterrupt:
             raise HeldInterrupt(published) from None
