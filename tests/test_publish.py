@@ -23,19 +23,26 @@ def _contents(root) -> dict:
     return {name: (root / name / "f").read_text() for name in publishing.PUBLISHED}
 
 
+def _figures_swap_fails(before=lambda: None):
+    """An ``os.replace`` that fails (disk full) when the staged figures/ is swapped in, after ``before()``."""
+    real_replace = os.replace
+
+    def failing_replace(source, target):
+        if str(source).endswith(f"staging-{os.getpid()}/figures"):
+            before()
+            raise OSError(28, "No space left on device")
+        return real_replace(source, target)
+
+    return failing_replace
+
+
 def test_a_second_swap_that_fails_puts_the_first_back(tmp_path, monkeypatch):
     root, build = tmp_path / "root", tmp_path / "build"
     _tree(root, "old")
     staging = build / f"staging-{os.getpid()}"
     _tree(staging, "new")
     real_replace = os.replace
-
-    def failing_replace(source, target):
-        if str(source).endswith(f"staging-{os.getpid()}/figures"):
-            raise OSError(28, "No space left on device")
-        return real_replace(source, target)
-
-    monkeypatch.setattr(publishing.os, "replace", failing_replace)
+    monkeypatch.setattr(publishing.os, "replace", _figures_swap_fails())
     with pytest.raises(publishing.PublishFailed) as error:
         publishing.publish(staging, root, build)
     assert "report/ and figures/ were put back as they were before this build" in str(error.value)
@@ -131,15 +138,7 @@ def test_a_stop_held_during_a_swap_that_fails_is_kept_for_the_build_to_act_on(tm
     """Under ``watch`` a SIGTERM held while a failed swap is rolled back must still stop it, once the build has
     said that the swap failed."""
     root, build, staging = _staged(tmp_path)
-    real_replace = os.replace
-
-    def failing_replace(source, target):
-        if str(source).endswith(f"staging-{os.getpid()}/figures"):
-            os.kill(os.getpid(), signal.SIGTERM)
-            raise OSError(28, "No space left on device")
-        return real_replace(source, target)
-
-    monkeypatch.setattr(publishing.os, "replace", failing_replace)
+    monkeypatch.setattr(publishing.os, "replace", _figures_swap_fails(lambda: os.kill(os.getpid(), signal.SIGTERM)))
     with signals.handled_by(_raise_keyboard_interrupt, [signal.SIGTERM]):
         with pytest.raises(publishing.PublishFailed) as failed:
             publishing.publish(staging, root, build)
@@ -203,14 +202,7 @@ def test_a_ctrl_c_while_the_handlers_are_put_back_leaves_none_behind_and_is_held
 
 def test_a_ctrl_c_while_the_handlers_are_put_back_after_a_failed_swap_reaches_the_build(tmp_path, monkeypatch):
     root, build, staging = _staged(tmp_path)
-    real_replace = os.replace
-
-    def failing_replace(source, target):
-        if str(source).endswith(f"staging-{os.getpid()}/figures"):
-            raise OSError(28, "No space left on device")
-        return real_replace(source, target)
-
-    monkeypatch.setattr(publishing.os, "replace", failing_replace)
+    monkeypatch.setattr(publishing.os, "replace", _figures_swap_fails())
     _ctrl_c_once_sigint_is_put_back(monkeypatch, {signal.SIGINT: signal.getsignal(signal.SIGINT)})
     with pytest.raises(publishing.PublishFailed) as failed:  # the failure, not the Ctrl-C, comes first
         publishing.publish(staging, root, build)
