@@ -23,6 +23,14 @@ def _contents(root) -> dict:
     return {name: (root / name / "f").read_text() for name in publishing.PUBLISHED}
 
 
+def _staged(tmp_path):
+    root, build = tmp_path / "root", tmp_path / "build"
+    _tree(root, "old")
+    staging = build / f"staging-{os.getpid()}"
+    _tree(staging, "new")
+    return root, build, staging
+
+
 def _figures_swap_fails(before=lambda: None):
     """An ``os.replace`` that fails (disk full) when the staged figures/ is swapped in, after ``before()``."""
     real_replace = os.replace
@@ -37,10 +45,7 @@ def _figures_swap_fails(before=lambda: None):
 
 
 def test_a_second_swap_that_fails_puts_the_first_back(tmp_path, monkeypatch):
-    root, build = tmp_path / "root", tmp_path / "build"
-    _tree(root, "old")
-    staging = build / f"staging-{os.getpid()}"
-    _tree(staging, "new")
+    root, build, staging = _staged(tmp_path)
     real_replace = os.replace
     monkeypatch.setattr(publishing.os, "replace", _figures_swap_fails())
     with pytest.raises(publishing.PublishFailed) as error:
@@ -54,10 +59,7 @@ def test_a_second_swap_that_fails_puts_the_first_back(tmp_path, monkeypatch):
 
 
 def test_a_staging_area_on_another_filesystem_is_copied_beside_the_report(tmp_path, monkeypatch):
-    root, build = tmp_path / "root", tmp_path / "build"
-    _tree(root, "old")
-    staging = build / f"staging-{os.getpid()}"
-    _tree(staging, "new")
+    root, build, staging = _staged(tmp_path)
     monkeypatch.setattr(publishing, "same_filesystem", lambda first, second: first != staging)
     real_replace = os.replace
 
@@ -69,14 +71,6 @@ def test_a_staging_area_on_another_filesystem_is_copied_beside_the_report(tmp_pa
     publishing.publish(staging, root, build)
     assert _contents(root) == {"report": "new report", "figures": "new figures"}
     assert not any(root.glob(".publishing-*"))
-
-
-def _staged(tmp_path):
-    root, build = tmp_path / "root", tmp_path / "build"
-    _tree(root, "old")
-    staging = build / f"staging-{os.getpid()}"
-    _tree(staging, "new")
-    return root, build, staging
 
 
 def _after_first_swap(action):

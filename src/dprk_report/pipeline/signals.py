@@ -35,9 +35,10 @@ def main_thread() -> bool:
 
 
 @contextmanager
-def handled_by(handler, numbers=STOPPING):
+def handled_by(handler, numbers=STOPPING, interrupted=None):
     """Let ``handler`` handle the signals ``numbers`` while the block runs, then put the previous handlers back:
-    every one of them, even when a signal lands meanwhile (see :func:`put_back`)."""
+    every one of them, even when a signal lands meanwhile (see :func:`put_back`). What a handler raised then is
+    raised once all are back; a KeyboardInterrupt calls ``interrupted()`` instead, when given."""
     previous = {}
     try:
         for number in numbers:
@@ -45,7 +46,9 @@ def handled_by(handler, numbers=STOPPING):
         yield
     finally:
         stopped = put_back(previous)
-        if stopped is not None:
+        if isinstance(stopped, KeyboardInterrupt) and interrupted is not None:
+            interrupted()
+        elif stopped is not None:
             raise stopped
 
 
@@ -85,17 +88,8 @@ def held():
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         return
-    previous = {}
-    try:
-        for number in STOPPING:
-            previous[number] = signal.signal(number, lambda number, frame: received.append(number))
+    with handled_by(lambda number, frame: received.append(number), interrupted=lambda: received.append(INTERRUPTED)):
         yield received
-    finally:
-        stopped = put_back(previous)
-        if isinstance(stopped, KeyboardInterrupt):
-            received.append(INTERRUPTED)
-        elif stopped is not None:
-            raise stopped
 
 
 def act_on(received: list[int], published: bool) -> None:
