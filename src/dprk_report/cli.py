@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from dprk_report import vocab
+from dprk_report.pipeline.allocator import return_large_blocks
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -250,4 +251,5 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command and return its exit status."""
     args = build_parser().parse_args(argv)
+    return_large_blocks()
     return args.run(args)

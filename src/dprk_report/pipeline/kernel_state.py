@@ -27,8 +27,11 @@ BUILD_VARIABLES = (paths.OUTPUT_ENV, paths.TRUSTED_ENV)
 #: What every page imports and loads first, run once in each kernel before its first page: the modules, and the
 #: dataset (kept by ``load_dataset`` for the data version the build took), stay loaded through the reset
 #: before each page; then the process's state is saved. It deletes the names it made, so that the first page
-#: needs no clearing.
+#: needs no clearing. First, the kernel's allocator is set to hand large blocks back (``allocator``), as the
+#: build's own process is (``cli.main``).
 PRELOAD = """
+import dprk_report.pipeline.allocator
+dprk_report.pipeline.allocator.return_large_blocks()
 import dprk_report.analysis.cadence, dprk_report.analysis.consistency, dprk_report.analysis.coverage
 import dprk_report.analysis.lineage, dprk_report.report.charts, dprk_report.report.display
 import dprk_report.pipeline.kernel_state
