@@ -76,3 +76,10 @@ def test_weekday_named_in():
     assert weekday_named_in("on Sundays") is None
     assert weekday_named_in("last week") is None
     assert weekday_named_in(None) is None
+
+
+def test_a_date_that_is_not_real_is_refused_every_time_it_is_read():
+    """Parsed dates are remembered; refusals are not, so each check that reads a bad date reports it."""
+    for _ in range(2):
+        with pytest.raises(ValueError, match="not a real date"):
+            parse_partial_date("2025-02-30")

@@ -40,3 +40,12 @@ def test_read_article_strips_bom_and_crlf(tmp_path):
     path = tmp_path / "000_x.txt"
     path.write_bytes("\ufeffline one\r\nline two\r\n".encode("utf-8"))
     assert read_article(path) == "line one\nline two\n"
+
+
+def test_a_validation_keeps_no_normalised_quote_once_done(fake):
+    """Quotes are normalised once for the three checks that read them, and not kept in the memory of the
+    kernel that validated, which then runs pages."""
+    from dprk_report.text.quotes import normalised_quote
+
+    assert fake.validate().ok
+    assert normalised_quote.cache_info().currsize == 0

@@ -30,3 +30,59 @@ def test_an_invalid_dataset_is_never_remembered(fake):
     with pytest.raises(DatasetError):
         load_dataset(fake.data, fake.archive)
     assert not known_valid(validation_key(data_version(fake.data, fake.archive), fake.data))
+
+
+def _reading_fails(monkeypatch):
+    from dprk_report.data import dataset
+
+    def read_table(path):
+        raise AssertionError(f"{path} read again")
+
+    monkeypatch.setattr(dataset, "read_table", read_table)
+
+
+def _reloaded(fake):
+    """The dataset as ``load_dataset`` gives it in a process that had loaded nothing yet."""
+    from dprk_report.data import dataset
+
+    dataset._LOADED.clear()
+    return load_dataset(fake.data, fake.archive)
+
+
+def test_tables_a_validation_passed_are_loaded_without_reading_them_again(fake, monkeypatch):
+    """The build's first kernel validates the data, then loads them for its pages."""
+    from dprk_report.data import dataset
+
+    expected = _reloaded(fake)
+    dataset._LOADED.clear()
+    report, version = dataset.validate_and_keep(fake.data, fake.archive)
+    assert report.ok and version == data_version(fake.data, fake.archive)
+    _reading_fails(monkeypatch)
+    loaded = load_dataset(fake.data, fake.archive)
+    for table in ("sources", "statements", "estimates", "citations"):
+        assert getattr(loaded, table).equals(getattr(expected, table)), table
+    assert not dataset._PASSED  # handed over, not kept twice
+
+
+def test_tables_read_while_the_data_changed_are_not_kept(fake, monkeypatch):
+    from dprk_report.data import dataset
+
+    dataset._LOADED.clear()
+    versions = iter(["version before", "version after"])
+    monkeypatch.setattr(dataset, "data_version", lambda *folders: next(versions))
+    report, version = dataset.validate_and_keep(fake.data, fake.archive)
+    assert report.ok and version == "version after"
+    assert not dataset._PASSED
+
+
+def test_tables_that_failed_validation_are_not_kept(fake):
+    from dprk_report.data import dataset
+
+    fake.set("statements", "ST001", "side", "Atlantis")
+    fake.write()
+    dataset._LOADED.clear()
+    report, _ = dataset.validate_and_keep(fake.data, fake.archive)
+    assert not report.ok
+    assert not dataset._PASSED
+    with pytest.raises(DatasetError):
+        load_dataset(fake.data, fake.archive)

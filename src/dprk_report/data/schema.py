@@ -15,7 +15,7 @@ import pandera.pandas as pa
 
 from dprk_report import vocab
 from dprk_report.text.dates import parse_partial_date
-from dprk_report.text.quotes import normalise, word_count
+from dprk_report.text.quotes import normalised_quote, word_count
 
 MAX_QUOTE_WORDS = 30
 
@@ -64,7 +64,7 @@ QUOTE_LENGTH = pa.Check(
     error=f"has more than {MAX_QUOTE_WORDS} words",
 )
 NO_ELLIPSIS = pa.Check(
-    lambda quote: "..." not in normalise(quote),
+    lambda quote: "..." not in normalised_quote(quote),
     element_wise=True,
     error="contains '...'; quote one continuous passage instead",
 )

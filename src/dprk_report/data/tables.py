@@ -133,6 +133,12 @@ def read_rows(path: Path) -> tuple[list[str], list[Row]]:
         return _header_and_rows(handle)
 
 
+def read_all_rows(data_dir: Path) -> dict[str, tuple[list[str], list[Row]]]:
+    """``read_rows`` of every table, by name: for callers that use several tables more than once (the index
+    and its downloads share one reading)."""
+    return {table: read_rows(table_path(data_dir, table)) for table in TABLES}
+
+
 def parse_rows(text: str) -> tuple[list[str], list[Row]]:
     """``read_rows`` of a table's text (such as an earlier version of it, read from git)."""
     return _header_and_rows(io.StringIO(text.removeprefix("\ufeff"), newline=""))

@@ -18,7 +18,7 @@ from dprk_report.data.findings import WARNING, Finding
 from dprk_report.data.ids import id_problems
 from dprk_report.data.schema import SCHEMAS
 from dprk_report.data.tables import TABLES, complete_replace, read_table, table_names, table_path
-from dprk_report.text.quotes import FORMULA_STARTS
+from dprk_report.text.quotes import FORMULA_STARTS, normalised_quote
 
 
 @dataclass
@@ -70,6 +70,7 @@ def validate(data_dir: Path | None = None, archive_dir: Path | None = None) -> V
     order = {name: position for position, name in enumerate(names.values())}
     problems.sort(key=lambda problem: (order.get(problem.file, len(order)), problem.row or 0))
     counts = {table: len(frame) for table, frame in frames.items()}
+    normalised_quote.cache_clear()  # kept for this validation's checks only: not in the memory of a page kernel
     return ValidationReport(problems, counts, frames, data_dir, names)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dprk_report import paths
 from dprk_report.data.releases import Release, read_releases, release_of
-from dprk_report.data.tables import TABLES, read_rows, table_path
+from dprk_report.data.tables import read_all_rows
 from dprk_report.pipeline.changelog import PAGE as CHANGELOG_PAGE
 from dprk_report.pipeline.config import ReportConfig
 from dprk_report.report.evidence import source_anchor_id
@@ -79,12 +79,8 @@ def _parameters(parameters: dict) -> str:
     )
 
 
-def _row_counts(data_dir: Path) -> dict[str, int]:
-    return {table: len(read_rows(table_path(data_dir, table))[1]) for table in TABLES}
-
-
-def _counts(data_dir: Path) -> str:
-    return ", ".join(f"{n} {table}" for table, n in _row_counts(data_dir).items())
+def _counts(row_counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {table}" for table, n in row_counts.items())
 
 
 def _pages_section(config: ReportConfig, pages: dict[str, dict]) -> str:
@@ -121,13 +117,13 @@ TABLE_DESCRIPTIONS = {
 }
 
 
-def _downloads_section(data_dir: Path, release: Release | None) -> str:
+def _downloads_section(row_counts: dict[str, int], release: Release | None) -> str:
     from dprk_report.pipeline.downloads import CODEBOOK, DATAPACKAGE, table_download
 
     items = [
         f'<li><a href="{_e(table_download(table).removeprefix("report/"))}" download>{_e(table)}.csv</a>: '
         f"{_e(TABLE_DESCRIPTIONS[table])} ({rows:,} rows)</li>"
-        for table, rows in _row_counts(data_dir).items()
+        for table, rows in row_counts.items()
     ]
     items.append(
         f'<li><a href="{_e(CODEBOOK.removeprefix("report/"))}" download>codebook.md</a>: what every column means '
@@ -147,11 +143,9 @@ def _downloads_section(data_dir: Path, release: Release | None) -> str:
     )
 
 
-def _sources_section(data_dir: Path) -> str:
+def _sources_section(source_rows: list[dict]) -> str:
     rows = []
-    sources = [
-        {column: value or "" for column, value in row.items()} for row in read_rows(table_path(data_dir, "sources"))[1]
-    ]
+    sources = [{column: value or "" for column, value in row.items()} for row in source_rows]
     # Newest first, as a reader scans a list of articles; each row is the target of the chart marks that cite it.
     for source in sorted(sources, key=lambda row: (row["published_date"], row["source_id"]), reverse=True):
         date = _date_text(source["published_date"], source["published_precision"])
@@ -297,10 +291,15 @@ def assemble_index(pages: dict[str, dict], config: ReportConfig, parts: tuple[st
     return f"{before}\n{_pages_section(config, pages)}\n{after}"
 
 
-def prepare_index(config: ReportConfig, data_version: str, data_dir: Path | None = None) -> tuple[str, str]:
+def prepare_index(
+    config: ReportConfig, data_version: str, data_dir: Path | None = None, tables: dict | None = None
+) -> tuple[str, str]:
     """The index's HTML before and after its list of pages: everything that depends on the data and the
-    config only, so the build can make it while the last pages still run."""
+    config only, so the build can make it while the last pages still run. ``tables``: the tables' rows when
+    the caller has read them already (``tables.read_all_rows``)."""
     data_dir = Path(data_dir or paths.data_dir())
+    tables = tables or read_all_rows(data_dir)
+    row_counts = {table: len(rows) for table, (_, rows) in tables.items()}
     limitations = "".join(f"<li>{_e(item)}</li>" for item in config.limitations)
     releases = read_releases(data_dir)
     release = release_of(releases, data_version)
@@ -310,13 +309,13 @@ def prepare_index(config: ReportConfig, data_version: str, data_dir: Path | None
 {_release_line(releases, release)}
 {_glance(data_dir, release, config.stale_after_days)}
 <p class="meta">Data version <code title="{_e(data_version)}">{_e(data_version[:12])}</code>
-(a hash of the curated tables and the archived articles they cite): {_e(_counts(data_dir))}.</p>
+(a hash of the curated tables and the archived articles they cite): {_e(_counts(row_counts))}.</p>
 <h2>Pages</h2>"""
     after = f"""<h2>Data</h2>
-{_downloads_section(data_dir, release)}
+{_downloads_section(row_counts, release)}
 <h2>Sources</h2>
 <p class="meta">Copies of one wire agency's story (the Wire column) are one report, not independent confirmation.</p>
-{_sources_section(data_dir)}
+{_sources_section(tables["sources"][1])}
 <h2>Method</h2>
 <p>Each official statement about the deployment and each figure of North Korean troops deployed, planned,
 killed, wounded, captured or repatriated was curated by hand from archived news articles, with a short

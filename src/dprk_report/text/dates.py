@@ -8,6 +8,7 @@ periods so that ``2025-04`` is neither before nor after ``2025-04-26``.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,6 +27,9 @@ class Period:
     precision: str
 
 
+# Remembered: a dataset writes few distinct dates (about 600 at 100x the real data, for some 60,000 date cells),
+# each parsed by several checks and by the typing of the tables. Periods are immutable, so they can be shared.
+@functools.lru_cache(maxsize=4096)
 def parse_partial_date(text: str) -> Period:
     """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` into the period it covers.
 
