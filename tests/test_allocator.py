@@ -4,15 +4,17 @@ otherwise serve them from its heap once a larger block had been freed, and keep 
 from __future__ import annotations
 
 import ctypes
+import os
 import subprocess
 import sys
 
 import pytest
 
+from dprk_report.pipeline.allocator import glibc
 from dprk_report.pipeline.kernel import ReusedKernel
-from dprk_report.pipeline.kernel_state import PRELOAD
+from dprk_report.pipeline.kernel_state import ALLOCATOR_SETUP, PRELOAD
 
-if not hasattr(ctypes.CDLL(None), "mallinfo2"):  # glibc 2.33 or later: Debian's, the project's platform
+if not glibc() or not hasattr(ctypes.CDLL(None), "mallinfo2"):  # glibc 2.33 or later: Debian's
     pytest.skip("needs glibc's mallinfo2 to count mapped blocks", allow_module_level=True)
 
 #: Frees a 4 MiB block (glibc then raises its threshold to 4 MiB unless it is fixed), takes 1 MiB and
@@ -42,7 +44,9 @@ def _probe(expected_mapped: int) -> str:
 
 
 def _run(code: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    """``code`` in a new Python process, without the settings of glibc's allocator the environment may hold."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "GLIBC_TUNABLES"))}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=environment)
 
 
 def test_large_blocks_are_mapped_on_their_own_once_set():
@@ -52,15 +56,17 @@ def test_large_blocks_are_mapped_on_their_own_once_set():
 
 
 def test_without_the_setting_a_large_block_comes_from_the_heap():
-    """What the setting is for: the same probe fails in a process that does not set it."""
+    """What the setting is for: in a process that does not set it, the block is not mapped on its own (and
+    stays with the process when freed)."""
     result = _run(_probe(0))
     assert result.returncode == 0, result.stderr
 
 
 def test_the_build_kernels_hand_large_blocks_back():
+    assert PRELOAD.startswith(ALLOCATOR_SETUP)  # set first, before the stack and the dataset are loaded
     kernel = ReusedKernel()
     try:
-        kernel.run(PRELOAD, leaves_names=False)
+        kernel.run(ALLOCATOR_SETUP, leaves_names=False)
         kernel.run(_probe(1), leaves_names=False)
     finally:
         kernel.close()

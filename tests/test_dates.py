@@ -78,8 +78,10 @@ def test_weekday_named_in():
     assert weekday_named_in(None) is None
 
 
-def test_a_date_that_is_not_real_is_refused_every_time_it_is_read():
-    """Parsed dates are remembered; refusals are not, so each check that reads a bad date reports it."""
+def test_parsed_dates_are_remembered_and_refusals_are_not():
+    """Each date a dataset writes is parsed once (the same period is handed out again); a bad date is refused
+    each time, so every check that reads it reports it."""
+    assert parse_partial_date("2025-04") is parse_partial_date("2025-04")
     for _ in range(2):
         with pytest.raises(ValueError, match="not a real date"):
             parse_partial_date("2025-02-30")

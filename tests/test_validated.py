@@ -55,13 +55,13 @@ def test_tables_a_validation_passed_are_loaded_without_reading_them_again(fake, 
 
     expected = _reloaded(fake)
     dataset._LOADED.clear()
-    report, version = dataset.validate_and_keep(fake.data, fake.archive)
+    report, version = dataset.validate_for_loading(fake.data, fake.archive)
     assert report.ok and version == data_version(fake.data, fake.archive)
     _reading_fails(monkeypatch)
     loaded = load_dataset(fake.data, fake.archive)
     for table in ("sources", "statements", "estimates", "citations"):
         assert getattr(loaded, table).equals(getattr(expected, table)), table
-    assert not dataset._PASSED  # handed over, not kept twice
+    assert not dataset._VALIDATED_FRAMES  # handed over, not kept twice
 
 
 def test_tables_read_while_the_data_changed_are_not_kept(fake, monkeypatch):
@@ -70,9 +70,9 @@ def test_tables_read_while_the_data_changed_are_not_kept(fake, monkeypatch):
     dataset._LOADED.clear()
     versions = iter(["version before", "version after"])
     monkeypatch.setattr(dataset, "data_version", lambda *folders: next(versions))
-    report, version = dataset.validate_and_keep(fake.data, fake.archive)
+    report, version = dataset.validate_for_loading(fake.data, fake.archive)
     assert report.ok and version == "version after"
-    assert not dataset._PASSED
+    assert not dataset._VALIDATED_FRAMES
 
 
 def test_tables_that_failed_validation_are_not_kept(fake):
@@ -81,8 +81,31 @@ def test_tables_that_failed_validation_are_not_kept(fake):
     fake.set("statements", "ST001", "side", "Atlantis")
     fake.write()
     dataset._LOADED.clear()
-    report, _ = dataset.validate_and_keep(fake.data, fake.archive)
+    report, _ = dataset.validate_for_loading(fake.data, fake.archive)
     assert not report.ok
-    assert not dataset._PASSED
+    assert not dataset._VALIDATED_FRAMES
     with pytest.raises(DatasetError):
         load_dataset(fake.data, fake.archive)
+
+
+def test_validated_tables_are_dropped_by_the_next_load_even_of_a_version_loaded_already(fake):
+    """A kernel that had loaded this version before validating it again (``watch``) keeps no second copy."""
+    from dprk_report.data import dataset
+
+    _reloaded(fake)
+    dataset.validate_for_loading(fake.data, fake.archive)
+    assert dataset._VALIDATED_FRAMES
+    load_dataset(fake.data, fake.archive)
+    assert not dataset._VALIDATED_FRAMES
+
+
+def test_tables_validated_before_the_data_changed_are_dropped_and_the_new_data_loaded(fake):
+    from dprk_report.data import dataset
+
+    dataset._LOADED.clear()
+    dataset.validate_for_loading(fake.data, fake.archive)
+    fake.set("statements", "ST001", "summary", "Another summary of the same statement.")
+    fake.write()
+    loaded = load_dataset(fake.data, fake.archive)
+    assert "Another summary of the same statement." in set(loaded.statements["summary"])
+    assert not dataset._VALIDATED_FRAMES

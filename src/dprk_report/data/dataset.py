@@ -25,10 +25,11 @@ if TYPE_CHECKING:
 
 #: Typed datasets already loaded in this process, by (data dir, archive dir, data version).
 _LOADED: dict[tuple[str, str, str], Dataset] = {}
-#: Tables that ``validate_and_keep`` just found valid in this process, as read, by the same key: the next
-#: ``load_dataset`` of that version types them instead of reading the tables again (the build's first kernel
-#: validates the data, then runs pages). The newest only.
-_PASSED: dict[tuple[str, str, str], tuple[dict, dict]] = {}
+#: The tables (as read) and their file names that ``validate_for_loading`` just found valid in this process, by
+#: the same key: the next ``load_dataset`` types them instead of reading the tables again (the build's first
+#: kernel validates the data, then runs pages). At most one version, dropped by the next ``load_dataset``
+#: whichever version it loads.
+_VALIDATED_FRAMES: dict[tuple[str, str, str], tuple[dict, dict]] = {}
 
 
 class DatasetError(ValueError):
@@ -145,11 +146,13 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
     data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
     archive_dir = paths.archive_dir(archive_dir)
     complete_replace(data_dir)  # a change of several tables cut off by a crash is finished first
-    key = (str(data_dir), str(archive_dir), data_version(data_dir, archive_dir))
+    key = _key(data_dir, archive_dir, data_version(data_dir, archive_dir))
+    validated = _VALIDATED_FRAMES.pop(key, None)
+    _VALIDATED_FRAMES.clear()  # another version's: never kept past a load
     if key not in _LOADED:
         checked = validation_key(key[2], data_dir)  # the version just computed for the cache key
-        if key in _PASSED:
-            frames, names = _PASSED.pop(key)
+        if validated is not None:
+            frames, names = validated
         elif os.environ.get(paths.TRUSTED_ENV) == key[2] or known_valid(checked):
             # The build took exactly this version and told its kernels so (paths.TRUSTED_ENV: it validates it
             # once and publishes nothing unless it passes), or this very data was validated before by the
@@ -176,24 +179,30 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
     return _view(_LOADED[key])
 
 
-def validate_and_keep(data_dir: Path | None = None, archive_dir: Path | None = None) -> tuple[ValidationReport, str]:
+def validate_for_loading(data_dir: Path | None = None, archive_dir: Path | None = None) -> tuple[ValidationReport, str]:
     """Validate the dataset (``validation.validate``); return the report and the data version validated.
 
-    Valid tables are kept for the next ``load_dataset`` of this version in this process: at 100x the real
-    data, reading the four tables again took 0.2 s. Kept only when the version before and after validating
-    is the same, so that tables read from one version are never taken for another that replaced it meanwhile.
+    Valid tables are kept for the next ``load_dataset`` in this process, which then need not read them again.
+    Only when the version before and after validating is the same: tables read from one version are never
+    taken for another that replaced it meanwhile.
     """
     from dprk_report.data.validation import validate  # pandera: imported only by what validates
 
     data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
     archive_dir = paths.archive_dir(archive_dir)
+    complete_replace(data_dir)  # as validate does first: else the version would change under it
     before = data_version(data_dir, archive_dir)
     report = validate(data_dir, archive_dir)
     version = data_version(data_dir, archive_dir)
-    _PASSED.clear()
+    _VALIDATED_FRAMES.clear()
     if report.ok and version == before:
-        _PASSED[(str(data_dir), str(archive_dir), version)] = (report.frames, report.names)
+        _VALIDATED_FRAMES[_key(data_dir, archive_dir, version)] = (report.frames, report.names)
     return report, version
+
+
+def _key(data_dir: Path, archive_dir: Path, version: str) -> tuple[str, str, str]:
+    """What a loaded dataset is kept by: its folders and its data version."""
+    return (str(data_dir), str(archive_dir), version)
 
 
 def typed_dataset(frames: dict[str, pd.DataFrame], names: dict[str, str]) -> Dataset:

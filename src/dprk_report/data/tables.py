@@ -133,7 +133,11 @@ def read_rows(path: Path) -> tuple[list[str], list[Row]]:
         return _header_and_rows(handle)
 
 
-def read_all_rows(data_dir: Path) -> dict[str, tuple[list[str], list[Row]]]:
+#: Every table's header and rows, by table name (``read_all_rows``).
+TableRows = dict[str, tuple[list[str], list[Row]]]
+
+
+def read_all_rows(data_dir: Path) -> TableRows:
     """``read_rows`` of every table, by name: for callers that use several tables more than once (the index
     and its downloads share one reading)."""
     return {table: read_rows(table_path(data_dir, table)) for table in TABLES}

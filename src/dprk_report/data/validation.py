@@ -54,6 +54,18 @@ def validate(data_dir: Path | None = None, archive_dir: Path | None = None) -> V
     archive = paths.archive_dir(archive_dir)
     complete_replace(data_dir)  # a change of several tables cut off by a crash is finished first
     names = table_names(data_dir)
+    try:
+        frames, problems = _checked(data_dir, archive, names)
+    finally:
+        normalised_quote.cache_clear()  # for this validation's checks only: not kept in a page kernel's memory
+    order = {name: position for position, name in enumerate(names.values())}
+    problems.sort(key=lambda problem: (order.get(problem.file, len(order)), problem.row or 0))
+    counts = {table: len(frame) for table, frame in frames.items()}
+    return ValidationReport(problems, counts, frames, data_dir, names)
+
+
+def _checked(data_dir: Path, archive: Path, names: dict[str, str]) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    """The tables as read, and every problem the schema and the cross-checks find in them (unsorted)."""
     problems: list[Finding] = []
     frames: dict[str, pd.DataFrame] = {}
     for table in TABLES:
@@ -67,11 +79,7 @@ def validate(data_dir: Path | None = None, archive_dir: Path | None = None) -> V
         check(tables)
     problems += [Finding(*found) for found in tables.problems]
     problems += id_problems(data_dir, frames, names)
-    order = {name: position for position, name in enumerate(names.values())}
-    problems.sort(key=lambda problem: (order.get(problem.file, len(order)), problem.row or 0))
-    counts = {table: len(frame) for table, frame in frames.items()}
-    normalised_quote.cache_clear()  # kept for this validation's checks only: not in the memory of a page kernel
-    return ValidationReport(problems, counts, frames, data_dir, names)
+    return frames, problems
 
 
 def problem_count(problems: list) -> str:

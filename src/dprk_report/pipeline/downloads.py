@@ -15,7 +15,7 @@ from pathlib import Path
 from dprk_report import paths
 from dprk_report.data.package import descriptor
 from dprk_report.data.releases import Release
-from dprk_report.data.tables import TABLES, read_all_rows, write_rows
+from dprk_report.data.tables import TABLES, TableRows, read_all_rows, write_rows
 from dprk_report.text.quotes import spreadsheet_safe
 
 #: Where the downloads go, relative to the output root.
@@ -29,17 +29,17 @@ def table_download(table: str) -> str:
 
 
 def write_downloads(
-    data_dir: Path, out: Path, title: str, release: Release | None, tables: dict | None = None
+    data_dir: Path, out: Path, title: str, release: Release | None, rows_by_table: TableRows | None = None
 ) -> list[str]:
     """Write the downloads under the output root ``out``; return their names (relative to ``out``).
 
-    ``release`` is the release these tables are (``None`` for data not released as they are); ``tables``, the
-    tables' rows when the caller has read them already (``tables.read_all_rows``)."""
+    ``release`` is the release these tables are (``None`` for data not released as they are); ``rows_by_table``,
+    the tables as the caller has read them already (``tables.read_all_rows``), else they are read here."""
     (out / FOLDER).mkdir(parents=True, exist_ok=True)
-    tables = tables or read_all_rows(data_dir)
+    rows_by_table = rows_by_table or read_all_rows(data_dir)
     written, headers = [], {}
     for table in TABLES:
-        header, rows = tables[table]
+        header, rows = rows_by_table[table]
         safe = [{column: spreadsheet_safe(value) if value else value for column, value in row.items()} for row in rows]
         write_rows(out / table_download(table), header, safe)
         written.append(table_download(table))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dprk_report import paths
 from dprk_report.data.releases import Release, read_releases, release_of
-from dprk_report.data.tables import read_all_rows
+from dprk_report.data.tables import TableRows, read_all_rows
 from dprk_report.pipeline.changelog import PAGE as CHANGELOG_PAGE
 from dprk_report.pipeline.config import ReportConfig
 from dprk_report.report.evidence import source_anchor_id
@@ -292,14 +292,14 @@ def assemble_index(pages: dict[str, dict], config: ReportConfig, parts: tuple[st
 
 
 def prepare_index(
-    config: ReportConfig, data_version: str, data_dir: Path | None = None, tables: dict | None = None
+    config: ReportConfig, data_version: str, data_dir: Path | None = None, rows_by_table: TableRows | None = None
 ) -> tuple[str, str]:
     """The index's HTML before and after its list of pages: everything that depends on the data and the
-    config only, so the build can make it while the last pages still run. ``tables``: the tables' rows when
-    the caller has read them already (``tables.read_all_rows``)."""
+    config only, so the build can make it while the last pages still run. ``rows_by_table``: the tables as the
+    caller has read them already (``tables.read_all_rows``), else they are read here."""
     data_dir = Path(data_dir or paths.data_dir())
-    tables = tables or read_all_rows(data_dir)
-    row_counts = {table: len(rows) for table, (_, rows) in tables.items()}
+    rows_by_table = rows_by_table or read_all_rows(data_dir)
+    row_counts = {table: len(rows) for table, (_, rows) in rows_by_table.items()}
     limitations = "".join(f"<li>{_e(item)}</li>" for item in config.limitations)
     releases = read_releases(data_dir)
     release = release_of(releases, data_version)
@@ -315,7 +315,7 @@ def prepare_index(
 {_downloads_section(row_counts, release)}
 <h2>Sources</h2>
 <p class="meta">Copies of one wire agency's story (the Wire column) are one report, not independent confirmation.</p>
-{_sources_section(tables["sources"][1])}
+{_sources_section(rows_by_table["sources"][1])}
 <h2>Method</h2>
 <p>Each official statement about the deployment and each figure of North Korean troops deployed, planned,
 killed, wounded, captured or repatriated was curated by hand from archived news articles, with a short

@@ -15,9 +15,9 @@ from dprk_report import paths
 def validation_problems() -> dict:
     """Every problem the validation of the current data finds (none: valid), as text, and the version of the
     data once validated (the build remembers it as valid only when that is the version it took)."""
-    from dprk_report.data.dataset import validate_and_keep
+    from dprk_report.data.dataset import validate_for_loading
 
-    report, version = validate_and_keep()  # valid tables stay for this kernel's pages
+    report, version = validate_for_loading()  # valid tables stay for this kernel's pages
     return {"problems": [str(problem) for problem in report.problems], "data_version": version}
 
 
@@ -37,7 +37,7 @@ def index_parts(config_path: str, data_version: str, staging: str) -> list:
 
     config, data_dir, out = load_config(Path(config_path)), paths.data_dir(), Path(staging)
     release = release_of(read_releases(data_dir), data_version)
-    tables = read_all_rows(data_dir)  # once for the downloads and the index: 0.2 s a reading at 100x the data
-    downloads = write_downloads(data_dir, out, config.title, release, tables)
+    rows_by_table = read_all_rows(data_dir)  # read once for the downloads and the index
+    downloads = write_downloads(data_dir, out, config.title, release, rows_by_table)
     (out / CHANGELOG_PAGE).write_text(render_changelog(data_dir, config.title), encoding="utf-8")
-    return [list(prepare_index(config, data_version, data_dir, tables)), [CHANGELOG_PAGE, *downloads]]
+    return [list(prepare_index(config, data_version, data_dir, rows_by_table)), [CHANGELOG_PAGE, *downloads]]

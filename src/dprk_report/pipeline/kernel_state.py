@@ -5,9 +5,10 @@ A kernel runs notebook after notebook (``kernel.ReusedKernel``), and with ``watc
 ``%reset`` clears only the notebook's names. Without the rest, a notebook that set a matplotlib or pandas
 option, a warnings filter, the working folder, ``sys.path`` or an environment variable would change the pages
 run after it, which a page run in a fresh kernel would not show: the report would depend on the order pages
-ran in. Not put back: module attributes and caches (the package keeps none that pages change, only
-``load_dataset``'s, keyed by data version), NumPy's print options and random state, logging set-up; the
-notebooks change none of them.
+ran in. Not put back: module attributes and caches (the package keeps none that pages change: only
+``load_dataset``'s, keyed by data version, and memos of functions whose results never change, such as
+``text.dates.parse_partial_date``'s), NumPy's print options and random state, logging set-up; the notebooks
+change none of them.
 
 :func:`save` and :func:`restore` run inside the kernel.
 """
@@ -24,14 +25,20 @@ from dprk_report import paths
 #: Environment variables the build sets for each build (``kernel.ReusedKernel.use_environment``): never restored.
 BUILD_VARIABLES = (paths.OUTPUT_ENV, paths.TRUSTED_ENV)
 
+#: Sets the kernel's allocator to hand large freed blocks back (``allocator``), as the build's own process is
+#: (``cli.main``): first in :data:`PRELOAD`, before the stack and the dataset are loaded.
+ALLOCATOR_SETUP = """
+import dprk_report.pipeline.allocator
+dprk_report.pipeline.allocator.return_large_blocks()
+del dprk_report
+"""
 #: What every page imports and loads first, run once in each kernel before its first page: the modules, and the
 #: dataset (kept by ``load_dataset`` for the data version the build took), stay loaded through the reset
 #: before each page; then the process's state is saved. It deletes the names it made, so that the first page
-#: needs no clearing. First, the kernel's allocator is set to hand large blocks back (``allocator``), as the
-#: build's own process is (``cli.main``).
-PRELOAD = """
-import dprk_report.pipeline.allocator
-dprk_report.pipeline.allocator.return_large_blocks()
+#: needs no clearing.
+PRELOAD = (
+    ALLOCATOR_SETUP
+    + """
 import dprk_report.analysis.cadence, dprk_report.analysis.consistency, dprk_report.analysis.coverage
 import dprk_report.analysis.lineage, dprk_report.report.charts, dprk_report.report.display
 import dprk_report.pipeline.kernel_state
@@ -41,6 +48,7 @@ load_dataset()
 dprk_report.pipeline.kernel_state.save()
 del dprk_report, load_dataset
 """
+)
 
 #: Clears the last notebook's names, then puts back what else it may have changed in the process.
 RESET = "%reset -f\n__import__('dprk_report.pipeline.kernel_state', fromlist=['restore']).restore()"

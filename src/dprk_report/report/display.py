@@ -50,8 +50,8 @@ def show_table(frame: pd.DataFrame, caption: str = "", empty_message: str = "", 
     """Show a table without its index (cells escaped), or ``empty_message`` when it has no rows.
 
     ``wording``: a function that turns ``frame``'s rows into the reader's table, row for row (such as
-    ``cadence.statement_table``). It is given only the rows shown: at 100x the real data, wording all 11,800
-    statements of a table that shows 150 took 0.15 s."""
+    ``cadence.statement_table``). It is given only the rows shown, not the thousands a large dataset may
+    select."""
     if frame.empty and empty_message:
         say(empty_message)
         return

@@ -27,8 +27,8 @@ class Period:
     precision: str
 
 
-# Remembered: a dataset writes few distinct dates (about 600 at 100x the real data, for some 60,000 date cells),
-# each parsed by several checks and by the typing of the tables. Periods are immutable, so they can be shared.
+# Remembered: a dataset writes few distinct dates, each parsed by several checks and by the typing of the
+# tables. Periods are immutable, so they can be shared.
 @functools.lru_cache(maxsize=4096)
 def parse_partial_date(text: str) -> Period:
     """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` into the period it covers.

@@ -48,10 +48,10 @@ def normalise(text: str) -> str:
 @functools.lru_cache(maxsize=1 << 15)
 def normalised_quote(quote: str) -> str:
     """``normalise`` for a quote, remembered: validation reads each quote in three checks (its length, no
-    ellipsis, found in its article), and a passage cited by several articles is quoted by each. At 100x the
-    real data that is 130,000 normalisations of 20,000 distinct quotes, 0.4 s of CPU. Large enough for every
-    distinct quote of that size (a smaller cache, scanned in the same order three times, would keep none);
-    ``validation.validate`` empties it when done. Whole articles go through ``normalise``, never kept here."""
+    ellipsis, found in its article), and a passage cited by several articles is quoted by each. Sized for every
+    distinct quote of a dataset 100 times today's (a smaller cache, scanned in the same order three times,
+    would keep none); ``validation.validate`` empties it when done. Whole articles go through ``normalise``,
+    never kept here."""
     return normalise(quote)
 
 
