@@ -226,6 +226,22 @@ def machine() -> dict:
     }
 
 
+def measured_code() -> dict:
+    """The commit measured and whether the working tree differed from it (``bench/results.json`` aside, which
+    the benchmark itself rewrites), so that results name exactly what they measured; empty outside git."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=paths.PROJECT_ROOT, capture_output=True, text=True, check=True, timeout=30
+        ).stdout
+
+    try:
+        changed = [line for line in git("status", "--porcelain").splitlines() if not line.endswith(RESULTS.name)]
+        return {"commit": git("rev-parse", "HEAD").strip(), "uncommitted_changes": bool(changed)}
+    except (OSError, subprocess.SubprocessError):
+        return {}
+
+
 def paired(ours, theirs) -> dict:
     """Both tools' runs, taken in pairs one right after the other, and the median of the pairs' ratios."""
     return {
@@ -326,6 +342,7 @@ def _until_watching(process: subprocess.Popen) -> None:
 def main() -> int:
     if not (PEER_BIN / "ploomber").is_file():
         raise SystemExit(f"Ploomber is not installed in {PEER_BIN}: run `make bench`, which installs it")
+    code = measured_code()  # before the copies are made (the second, for 100x, is made midway: edit nothing meanwhile)
     work = Path(tempfile.mkdtemp(prefix="dprk-bench-"))
     try:
         project = make_copy(work / "project", small_config=False)
@@ -340,16 +357,17 @@ def main() -> int:
         scale = measure(large, large_spec, work / "ploomber-large", SCALE_REPEATS, edit=False)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    results = report(naive, real, scale, counts)
+    results = report(naive, real, scale, counts, code)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print_table(results)
     return 0
 
 
-def report(naive: list[float], real: dict, scale: dict, counts) -> dict:
+def report(naive: list[float], real: dict, scale: dict, counts, code: dict) -> dict:
     naive_median = statistics.median(naive)
     cold_median = real["cold"]["project"]["median"]
     results = {
+        "code": code,
         "machine": machine(),
         "pages": len(load_config().pages),
         "repeats": REPEATS,

@@ -62,7 +62,7 @@ def test_without_the_setting_a_large_block_comes_from_the_heap():
     assert result.returncode == 0, result.stderr
 
 
-def test_the_build_kernels_hand_large_blocks_back():
+def test_the_setup_that_starts_the_kernels_preload_hands_large_blocks_back():
     assert PRELOAD.startswith(ALLOCATOR_SETUP)  # set first, before the stack and the dataset are loaded
     kernel = ReusedKernel()
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 import pandas as pd
+import pytest
 
 from dprk_report.report import display as notebook
 
@@ -54,27 +55,45 @@ def test_a_table_worded_for_readers_words_only_the_rows_it_shows(capsys):
     assert "number 149" in output["text/plain"] and "number 150" not in output["text/plain"]
 
 
-def test_the_notebooks_wordings_word_each_row_on_its_own():
-    """What lets ``show_table`` word only the rows it shows: a row reads the same whichever rows are worded
-    with it (no sorting, no wording that depends on the other rows)."""
+def test_a_wording_that_drops_or_reorders_rows_is_refused(capsys):
+    """Its table would show other rows than the caption counts."""
+    frame = pd.DataFrame({"n": range(5)})
+
+    def sorted_backwards(rows: pd.DataFrame) -> pd.DataFrame:
+        return rows.sort_values("n", ascending=False)
+
+    for wording in (sorted_backwards, lambda rows: rows.iloc[1:]):
+        with pytest.raises(ValueError, match="one row for each row it is given"):
+            notebook.show_table(frame, caption="Numbers", wording=wording)
+    assert _shown(capsys) == []
+
+
+def test_the_notebooks_tables_read_the_same_worded_in_full_or_for_the_rows_shown(tmp_path, monkeypatch, capsys):
+    """On a dataset large enough that the tables are cut at MAX_TABLE_ROWS (three times today's, synthetic),
+    each reader's table the notebooks word through ``wording`` shows exactly what wording every row and then
+    cutting showed."""
+    from dprk_report import paths
     from dprk_report.analysis import cadence, coverage, lineage
     from dprk_report.analysis.selection import validate_parameters
     from dprk_report.data.dataset import load_dataset
+    from dprk_report.testing import synthetic
 
-    dataset = load_dataset()
+    monkeypatch.setattr(paths, "BUILD_DIR", tmp_path / "build")
+    synthetic.generate(tmp_path / "data", tmp_path / "archive", scale=3)
+    dataset = load_dataset(tmp_path / "data", tmp_path / "archive")
     selection = validate_parameters("2024-01-01", "2026-12-31", [])
-    timeline = cadence.statement_timeline(dataset)
-    estimates = lineage.estimate_table(dataset)
+    timeline = cadence.select_statements(cadence.statement_timeline(dataset), selection)
+    estimates = lineage.select_estimates(lineage.estimate_table(dataset), selection)
     records = set(timeline["statement_id"]) | set(estimates["estimate_id"])
     contributions = coverage.select_sources(coverage.source_contributions(dataset, records), selection)
     cases = [
-        (timeline, lambda rows: cadence.statement_table(rows, dataset)),
+        (timeline, cadence.statement_wording(dataset)),
         (estimates, lineage.estimate_summary),
         (contributions, coverage.article_table),
     ]
     for rows, wording in cases:
-        every_other = rows.iloc[::2]  # rows worded apart from their neighbours
-        assert len(every_other) >= 5
-        pd.testing.assert_frame_equal(
-            wording(every_other).reset_index(drop=True), wording(rows).iloc[::2].reset_index(drop=True)
-        )
+        assert len(rows) > notebook.MAX_TABLE_ROWS
+        notebook.show_table(wording(rows), caption="Rows")
+        in_full = _shown(capsys)
+        notebook.show_table(rows, caption="Rows", wording=wording)
+        assert _shown(capsys) == in_full

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dprk_report.text.quotes import normalise, quote_in_text, read_article, word_count
 
 
@@ -48,4 +50,17 @@ def test_a_validation_keeps_no_normalised_quote_once_done(fake):
     from dprk_report.text.quotes import normalised_quote
 
     assert fake.validate().ok
+    assert normalised_quote.cache_info().currsize == 0
+
+
+def test_a_validation_that_fails_midway_keeps_no_normalised_quote(fake, monkeypatch):
+    from dprk_report.data import validation
+    from dprk_report.text.quotes import normalised_quote
+
+    def broken(tables):
+        raise RuntimeError("a check that failed")
+
+    monkeypatch.setattr(validation, "CROSS_CHECKS", (*validation.CROSS_CHECKS, broken))
+    with pytest.raises(RuntimeError, match="a check that failed"):
+        fake.validate()
     assert normalised_quote.cache_info().currsize == 0

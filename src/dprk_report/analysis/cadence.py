@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import pandas as pd
 
 from dprk_report import vocab
@@ -231,6 +234,12 @@ def longest_gaps(gaps: pd.DataFrame, timeline: pd.DataFrame, count: int = 5) -> 
             "Days": longest["gap_days"],
         }
     )
+
+
+def statement_wording(dataset: Dataset) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """``statement_table`` for ``dataset``, as a function of the statements only: what a notebook hands to
+    ``display.show_table`` to word only the statements it shows."""
+    return functools.partial(statement_table, dataset=dataset)
 
 
 def statement_table(timeline: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -46,12 +47,18 @@ def bullets(items: list[str]) -> None:
 MAX_TABLE_ROWS = 150
 
 
-def show_table(frame: pd.DataFrame, caption: str = "", empty_message: str = "", wording=None) -> None:
+def show_table(
+    frame: pd.DataFrame,
+    caption: str = "",
+    empty_message: str = "",
+    wording: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> None:
     """Show a table without its index (cells escaped), or ``empty_message`` when it has no rows.
 
-    ``wording``: a function that turns ``frame``'s rows into the reader's table, row for row (such as
-    ``cadence.statement_table``). It is given only the rows shown, not the thousands a large dataset may
-    select."""
+    ``wording``: a function that turns ``frame``'s rows into the reader's table, row for row, keeping their
+    index (such as ``lineage.estimate_summary``). It is given only the rows shown, not the thousands a large
+    dataset may select; a wording that drops, adds or reorders rows would show other rows than the caption
+    counts, so it is refused (``ValueError``)."""
     if frame.empty and empty_message:
         say(empty_message)
         return
@@ -59,12 +66,23 @@ def show_table(frame: pd.DataFrame, caption: str = "", empty_message: str = "", 
         caption = f"{caption} (first {MAX_TABLE_ROWS} of {len(frame):,} rows)"
         frame = frame.head(MAX_TABLE_ROWS)
     if wording is not None:
-        frame = wording(frame)
+        frame = _worded(frame, wording)
     shown = frame.astype(object).where(frame.notna(), "")
     table = shown.to_html(index=False, escape=True, border=0, classes="report-table")
     heading = f"<p class='table-caption'>{html.escape(caption)}</p>" if caption else ""
     plain = (caption + "\n" if caption else "") + shown.to_string(index=False)
     display({"text/plain": plain, "text/html": heading + table}, raw=True)
+
+
+def _worded(rows: pd.DataFrame, wording: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+    worded = wording(rows)
+    if not worded.index.equals(rows.index):
+        name = getattr(wording, "__qualname__", None) or repr(wording)
+        raise ValueError(
+            f"show_table: wording {name} must give one row for each row it is given, in the same order and with "
+            f"the same index ({len(rows)} rows given, {len(worded)} returned)"
+        )
+    return worded
 
 
 def show_figure(fig: Figure, name: str, folder: Path) -> Path:
