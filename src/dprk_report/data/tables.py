@@ -14,6 +14,7 @@ import contextlib
 import csv
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -91,11 +92,12 @@ def _frame_from_records(records: list[tuple[int, list[str]]]) -> RawTable:
     if problems:
         return RawTable(None, problems)
     rows, lines = [], []
+    cell_value = _cell_values()
     for line, cells in body:
         if len(cells) != len(header):
             problems.append((line, f"has {len(cells)} fields but the header has {len(header)}"))
             cells = (cells + [""] * len(header))[: len(header)]
-        rows.append([cell if cell != "" else None for cell in cells])
+        rows.append([cell_value(cell) for cell in cells])
         lines.append(line)
     if not body:
         # Every table of the dataset has rows; an empty one is a file cut short or overwritten.
@@ -105,6 +107,26 @@ def _frame_from_records(records: list[tuple[int, list[str]]]) -> RawTable:
     index = pd.Index(lines, name="line", dtype="int64")
     frame = pd.DataFrame(rows, columns=header, index=index, dtype=str)
     return RawTable(frame, problems)
+
+
+def _cell_values() -> Callable[[str | None], str | None]:
+    """For one reading of a table: each cell's value, ``None`` for an empty cell, and one string object for
+    all the cells of the same text.
+
+    Why: ids, vocabulary terms and dates repeat thousands of times in a table (a source id in every citation
+    of it). One object each holds the tables in less memory (at 100 times today's data, 12 MB less in every
+    kernel) and makes what hashes or compares them (categoricals, lookups) cheaper: a string keeps its hash,
+    and an object equals itself at once.
+    """
+    shared: dict[str, str] = {}
+
+    def cell_value(text):
+        if text == "":
+            return None
+        # Not a string: DictReader's filler of a short row (None) or the list of a long row's extra cells.
+        return shared.setdefault(text, text) if isinstance(text, str) else text
+
+    return cell_value
 
 
 def frame_records(frame: pd.DataFrame, empty=None) -> list[tuple[int, dict]]:
@@ -150,7 +172,8 @@ def parse_rows(text: str) -> tuple[list[str], list[Row]]:
 
 def _header_and_rows(handle) -> tuple[list[str], list[Row]]:
     reader = csv.DictReader(handle)
-    rows = [{key: value if value != "" else None for key, value in row.items()} for row in reader]
+    cell_value = _cell_values()
+    rows = [{key: cell_value(value) for key, value in row.items()} for row in reader]
     return list(reader.fieldnames or []), rows
 
 

@@ -40,7 +40,7 @@ def write_downloads(
     written, headers = [], {}
     for table in TABLES:
         header, rows = rows_by_table[table]
-        safe = [{column: spreadsheet_safe(value) if value else value for column, value in row.items()} for row in rows]
+        safe = ({column: spreadsheet_safe(value) if value else value for column, value in row.items()} for row in rows)
         write_rows(out / table_download(table), header, safe)
         written.append(table_download(table))
         headers[table] = header

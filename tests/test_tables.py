@@ -1,0 +1,41 @@
+"""The readers of the tables: cells as read, empty cells missing, repeated texts held once."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dprk_report.data.tables import read_rows, read_table
+
+TABLE = "statement_id,side,summary\nST001,South Korea,First summary\nST002,South Korea,\nST003,Russia,First summary\n"
+
+
+def test_a_table_read_as_a_frame_holds_each_repeated_text_once(tmp_path):
+    path = tmp_path / "statements.csv"
+    path.write_text(TABLE, encoding="utf-8")
+    frame = read_table(path).frame
+    assert frame.index.tolist() == [2, 3, 4]  # line numbers
+    assert frame["side"].tolist() == ["South Korea", "South Korea", "Russia"]
+    assert pd.isna(frame.at[3, "summary"])
+    # The csv module makes a new string for every cell; the reader keeps one for all cells of one text.
+    assert frame.at[2, "side"] is frame.at[3, "side"]
+    assert frame.at[2, "summary"] is frame.at[4, "summary"]
+
+
+def test_a_table_read_as_rows_holds_each_repeated_text_once(tmp_path):
+    path = tmp_path / "statements.csv"
+    path.write_text(TABLE, encoding="utf-8")
+    header, rows = read_rows(path)
+    assert header == ["statement_id", "side", "summary"]
+    assert [row["summary"] for row in rows] == ["First summary", None, "First summary"]
+    assert rows[0]["side"] is rows[1]["side"]
+
+
+def test_rows_with_too_few_or_too_many_cells_are_read_as_before(tmp_path):
+    """What ``csv.DictReader`` fills in for them (``None`` for a missing cell, a list of the extra cells) is
+    kept as it is: the validation and the curation commands report such rows."""
+    path = tmp_path / "statements.csv"
+    path.write_text("statement_id,side,summary\nST001,Russia\nST002,Russia,Said,extra,more\n", encoding="utf-8")
+    _, rows = read_rows(path)
+    assert rows[0] == {"statement_id": "ST001", "side": "Russia", "summary": None}
+    assert rows[1][None] == ["extra", "more"]
+    assert rows[0]["side"] is rows[1]["side"]
