@@ -13,7 +13,7 @@ import pytest
 from dprk_report.cli_from_make import command_line
 from dprk_report.curation import article as articles
 from dprk_report.curation.candidates import Existing, propose
-from dprk_report.data.schema import COLUMNS
+from dprk_report.data.columns import COLUMNS
 
 ARTICLE_DAY = date(2025, 1, 10)  # a Friday
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dprk_report.data.schema import MAX_QUOTE_WORDS
+from dprk_report.data.columns import MAX_QUOTE_WORDS
 from dprk_report.data.tables import write_rows
 from dprk_report.text.metrics import METRIC_WORDS
 from dprk_report.text.numbers import NUMBER_WORDS, figures_in

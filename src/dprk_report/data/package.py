@@ -1,7 +1,7 @@
 """The dataset described for machines: a Frictionless Data Package (``datapackage.json``).
 
-Every field's type, pattern, unit, required/unique flags and enumerated vocabulary come from the schema
-(``data.schema``), and its description from the codebook's tables (``data/README.md``), so nothing is typed
+Every field's type, pattern, unit, required/unique flags and enumerated vocabulary come from the codebook's rules
+(``data.columns``), and its description from the codebook's tables (``data/README.md``), so nothing is typed
 twice. The tables it describes are the downloads beside it; ``frictionless`` validates the whole package in
 the tests and before a release.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from dprk_report.data.columns import TABLE_COLUMNS, Column, Form, OneOf, RealDate
 from dprk_report.data.tables import ID_COLUMNS, TABLES
 
 NAME = "dprk-troops-statements-estimates"
@@ -44,19 +45,18 @@ def codebook_descriptions(codebook: str) -> dict[str, dict[str, str]]:
     return described
 
 
-def field_descriptor(name: str, column, description: str | None) -> dict:
-    """One Table Schema field from a pandera column of the schema."""
+def field_descriptor(name: str, column: Column, description: str | None) -> dict:
+    """One Table Schema field from a column's rules (``data.columns``)."""
     field: dict = {"name": name, "type": "string"}
     constraints: dict = {}
-    for check in column.checks:
-        statistics = check.statistics or {}
-        if check.name == "isin":
-            constraints["enum"] = list(statistics["allowed_values"])
-        elif "pattern" in statistics:
-            field["type"] = statistics["type"]
-            if statistics["type"] == "string":
-                constraints["pattern"] = statistics["pattern"]
-    if not column.nullable:
+    for rule in column.rules:
+        if isinstance(rule, OneOf):
+            constraints["enum"] = list(rule.values)
+        elif isinstance(rule, Form | RealDate):
+            field["type"] = rule.type
+            if rule.type == "string":
+                constraints["pattern"] = rule.pattern
+    if column.required:
         constraints["required"] = True
     if column.unique:
         constraints["unique"] = True
@@ -64,8 +64,8 @@ def field_descriptor(name: str, column, description: str | None) -> dict:
         constraints["minimum"] = 0
     if description:
         field["description"] = description
-    if (column.metadata or {}).get("unit"):
-        field["unit"] = column.metadata["unit"]
+    if column.unit:
+        field["unit"] = column.unit
     if constraints:
         field["constraints"] = constraints
     return field
@@ -73,9 +73,7 @@ def field_descriptor(name: str, column, description: str | None) -> dict:
 
 def table_schema(table: str, columns: list[str], descriptions: dict[str, str]) -> dict:
     """The Table Schema of one table, for the columns its file has, in the file's order."""
-    from dprk_report.data.schema import SCHEMAS
-
-    defined = SCHEMAS[table].columns
+    defined = TABLE_COLUMNS[table]
     schema: dict = {
         "fields": [field_descriptor(name, defined[name], descriptions.get(name)) for name in columns],
         "missingValues": [""],

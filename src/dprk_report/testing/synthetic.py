@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from dprk_report import vocab
-from dprk_report.data.schema import COLUMNS
+from dprk_report.data.columns import COLUMNS
 from dprk_report.data.tables import table_path, write_rows
 
 #: The unit the generator scales (sources, statements, estimates): the curated dataset's size once the
