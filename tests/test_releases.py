@@ -214,7 +214,7 @@ def test_the_data_package_of_the_real_data_is_valid(downloads):
     assert datapackage_problems(downloads / DATAPACKAGE) == []
 
 
-def test_the_data_package_takes_types_units_and_vocabularies_from_the_schema(downloads):
+def test_the_data_package_takes_types_units_and_vocabularies_from_the_column_rules(downloads):
     package = json.loads((downloads / DATAPACKAGE).read_text(encoding="utf-8"))
     assert package["version"] == "2026.12.02" and package["licenses"][0]["name"] == "CC-BY-4.0"
     fields = {

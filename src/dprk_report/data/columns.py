@@ -1,10 +1,11 @@
 """The codebook's rules for each column of the four tables, as plain data: which columns a table has, which
 cells must be filled, which values must be unique, and the written form each filled cell must have.
 
-Two readers, one set of rules: the validation (``schema`` turns them into pandera schemas) and the data
+Two readers, one set of rules: the validation (``schema`` turns them into pandera schemas, and words what a
+problem says: a :class:`Form` carries its own description, the other rules' wording is there) and the data
 package (``package`` describes each field with them). Plain data, so that describing the tables needs no
-validation library: the build's index imports this module, not pandera (0.12 s and some 14 MB a kernel).
-Rules that relate cells or tables live in ``crosschecks``.
+validation library: the build's index imports this module, not pandera (about 0.12 s and 14 MB a kernel).
+Rules that relate cells or tables live in ``checks``.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import contextlib
 import csv
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # imported where frames are made: the build reads rows and mu
 
 #: The four tables, in the order problems are reported.
 TABLES = ("sources", "statements", "estimates", "citations")
-#: Each table's id column (the first column of its schema in ``schema``).
+#: Each table's id column (the first of its columns in ``columns``).
 ID_COLUMNS = {
     "sources": "source_id",
     "statements": "statement_id",
@@ -109,7 +109,7 @@ def _frame_from_records(records: list[tuple[int, list[str]]]) -> RawTable:
     return RawTable(frame, problems)
 
 
-def _cell_values() -> Callable[[str | None], str | None]:
+def _cell_values() -> Callable[[object], object]:
     """For one reading of a table: each cell's value, ``None`` for an empty cell, and one string object for
     all the cells of the same text.
 
@@ -177,7 +177,7 @@ def _header_and_rows(handle) -> tuple[list[str], list[Row]]:
     return list(reader.fieldnames or []), rows
 
 
-def write_rows(path: Path, header: list[str], rows: list[Row]) -> None:
+def write_rows(path: Path, header: list[str], rows: Iterable[Row]) -> None:
     """Write rows under ``header`` (``None`` as an empty cell; keys not in the header are left out)."""
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n", extrasaction="ignore")
