@@ -40,3 +40,28 @@ def test_rows_with_too_few_or_too_many_cells_keep_what_the_csv_reader_fills_in(t
     _, rows = read_rows(path)
     assert rows[0] == {"statement_id": "ST001", "side": "Russia", "summary": None}
     assert rows[1][None] == ["extra", "more"]
+
+
+def test_a_table_read_carries_the_hash_of_the_bytes_it_was_read_from(tmp_path):
+    import hashlib
+
+    from dprk_report.data.tables import changed_since_read
+
+    path = tmp_path / "statements.csv"
+    path.write_text(TABLE, encoding="utf-8")
+    table = read_table(path)
+    assert table.sha256 == hashlib.sha256(TABLE.encode("utf-8")).hexdigest()
+    assert changed_since_read(tmp_path, {"statements": table.sha256}) == []
+    path.write_text(TABLE + "ST004,Russia,Later\n", encoding="utf-8")
+    assert changed_since_read(tmp_path, {"statements": table.sha256}) == ["statements"]
+    assert changed_since_read(tmp_path, {"sources": None}) == []  # missing when read, missing still
+
+
+def test_a_byte_that_is_not_utf8_is_placed_in_the_file_even_far_in_and_after_a_bom(tmp_path):
+    path = tmp_path / "statements.csv"
+    head = b"\xef\xbb\xbf" + TABLE.encode("utf-8")
+    filler = b"ST%03d,Russia,Said\n"
+    body = b"".join(filler % number for number in range(100, 700))  # past the first 8 KiB read of a stream
+    path.write_bytes(head + body + b"ST999,Caf\xe9,Said\n")
+    (problem,) = read_table(path).problems
+    assert problem == (None, f"not valid UTF-8 (invalid continuation byte at byte {len(head + body) + 9})")

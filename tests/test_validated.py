@@ -109,3 +109,68 @@ def test_tables_validated_before_the_data_changed_are_dropped_and_the_new_data_l
     loaded = load_dataset(fake.data, fake.archive)
     assert "Another summary of the same statement." in set(loaded.statements["summary"])
     assert not dataset._VALIDATED_FRAMES
+
+
+# --- the tables read are the version they are kept and trusted under --------------------------------------
+
+CHANGED_SUMMARY = "A summary that was on disk only for a moment."
+
+
+def _changed_for_a_moment(fake, module, monkeypatch, *, back: bool = True):
+    """Make ``module``'s ``read_table`` read statements.csv while it holds another summary for ST001: written just
+    before, and (``back``) the original bytes written back just after, as an editor saving twice would."""
+    from dprk_report.data import tables
+
+    path = fake.data / "statements.csv"
+    original = path.read_bytes()
+    fake.set("statements", "ST001", "summary", CHANGED_SUMMARY)
+    changed = fake.write().data / "statements.csv"
+    changed_bytes = changed.read_bytes()
+    path.write_bytes(original)
+
+    def read_table(table_file):
+        if table_file.name != "statements.csv":
+            return tables.read_table(table_file)
+        table_file.write_bytes(changed_bytes)
+        try:
+            return tables.read_table(table_file)
+        finally:
+            if back:
+                table_file.write_bytes(original)
+
+    monkeypatch.setattr(module, "read_table", read_table)
+
+
+def test_a_table_changed_and_changed_back_while_validated_is_a_problem_and_its_reading_is_not_kept(fake, monkeypatch):
+    """The data version before and after is the same, but the validation checked (and would have handed to the
+    pages) bytes of another version."""
+    from dprk_report.data import dataset, validation
+
+    dataset._LOADED.clear()
+    _changed_for_a_moment(fake, validation, monkeypatch)
+    report, version = dataset.validate_for_loading(fake.data, fake.archive)
+    assert version == data_version(fake.data, fake.archive)  # the files are back as they were
+    assert [(problem.file, problem.message) for problem in report.problems] == [
+        (report.names["statements"], validation.CHANGED_WHILE_READ)
+    ]
+    assert not dataset._VALIDATED_FRAMES
+    monkeypatch.undo()
+    assert CHANGED_SUMMARY not in set(load_dataset(fake.data, fake.archive).statements["summary"])
+
+
+@pytest.mark.parametrize("back", [True, False], ids=["changed-back", "changed"])
+def test_a_table_changed_while_trusted_data_are_loaded_stops_the_load(fake, monkeypatch, back):
+    """A build's kernel trusts the version the build took (paths.TRUSTED_ENV) and reads the tables without
+    validating them: it must not take bytes of another version under that one's name."""
+    from dprk_report import paths
+    from dprk_report.data import dataset
+
+    dataset._LOADED.clear()
+    monkeypatch.setenv(paths.TRUSTED_ENV, data_version(fake.data, fake.archive))
+    _changed_for_a_moment(fake, dataset, monkeypatch, back=back)
+    with pytest.raises(DatasetError, match="changed while the dataset was loaded") as raised:
+        load_dataset(fake.data, fake.archive)
+    # Changed back, the table is the one whose bytes differ; left changed, the version differs (the folder).
+    named = str(raised.value).partition(": ")[0]
+    assert named == str(fake.data / "statements.csv" if back else fake.data)
+    assert not dataset._LOADED

@@ -389,3 +389,21 @@ def test_a_figure_written_as_words(fake):
     fake.set("estimates", "ES001", "best", "fifteen thousand")
     problem = problem_at(fake.write().problems(), "estimates", 2, "best")
     assert "'fifteen thousand'" in problem and "whole number" in problem
+
+
+def test_each_article_is_read_once_for_its_hash_and_its_quotes(fake, monkeypatch):
+    """The quotes are checked in the very bytes whose sha256 matched the registered one (and a large archive
+    is read once, not twice)."""
+    from pathlib import Path
+
+    reads = []
+    read_bytes = Path.read_bytes
+
+    def counted(path):
+        if path.parent == fake.archive:
+            reads.append(path.name)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    assert fake.validate().ok
+    assert sorted(reads) == sorted(path.name for path in fake.archive.iterdir())

@@ -25,7 +25,7 @@ from dprk_report.text.dates import (
     resolve_weekday,
     weekday_named_in,
 )
-from dprk_report.text.quotes import normalise, quote_in_normalised, read_article
+from dprk_report.text.quotes import article_text_of, normalise, quote_in_normalised
 
 #: (table, date column, precision column, basis column or None)
 DATED_FIELDS = (
@@ -56,6 +56,7 @@ class Tables:
     archive: Path
     problems: list[tuple[str, int | None, str | None, str]] = field(default_factory=list)
     _texts: dict[str, str | None] = field(default_factory=dict)
+    _digests: dict[str, str | None] = field(default_factory=dict)
     _normalised: dict[str, str] = field(default_factory=dict)
     _rows: dict[str, list[tuple[int, Row]]] = field(default_factory=dict)
 
@@ -100,13 +101,26 @@ class Tables:
 
     def article_text(self, archive_file: str) -> str | None:
         """An archived file's text, read once; ``None`` when missing or not UTF-8."""
-        if archive_file not in self._texts:
-            path = self.archive / archive_file
-            try:
-                self._texts[archive_file] = read_article(path) if path.is_file() else None
-            except UnicodeDecodeError:
-                self._texts[archive_file] = None
+        self._read_article(archive_file)
         return self._texts[archive_file]
+
+    def article_digest(self, archive_file: str) -> str | None:
+        """The sha256 of an archived file's bytes, those its text was read from; ``None`` when missing."""
+        self._read_article(archive_file)
+        return self._digests[archive_file]
+
+    def _read_article(self, archive_file: str) -> None:
+        # One reading for the hash and the text: the quotes are then checked in the very bytes whose hash
+        # matched the registered one, even if the file changed (and changed back) during the validation.
+        if archive_file in self._texts:
+            return
+        path = self.archive / archive_file
+        data = path.read_bytes() if path.is_file() else None
+        self._digests[archive_file] = hashlib.sha256(data).hexdigest() if data is not None else None
+        try:
+            self._texts[archive_file] = article_text_of(data) if data is not None else None
+        except UnicodeDecodeError:
+            self._texts[archive_file] = None
 
 
 def check_date_precision(t: Tables) -> None:
@@ -325,11 +339,10 @@ def check_archive_files(t: Tables) -> None:
         if source_id and number.isdigit() and source_id != f"S{number}":
             message = f"{source_id!r} does not match archive file {name!r} (expected S{number})"
             t.report("sources", line, "source_id", message)
-        path = t.archive / name
-        if not path.is_file():
+        digest = t.article_digest(name)
+        if digest is None:
             t.report("sources", line, "archive_file", f"{name!r} not found in the archive {t.archive}")
             continue
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if row["sha256"] and row["sha256"] != digest:
             t.report("sources", line, "sha256", f"does not match {name} (whose sha256 is {digest})")
         if t.article_text(name) is None:

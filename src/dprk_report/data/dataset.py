@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dprk_report import paths, vocab
-from dprk_report.data.tables import TABLES, complete_replace, read_table, table_names, table_path
+from dprk_report.data.tables import TABLES, changed_since_read, complete_replace, read_table, table_names, table_path
 from dprk_report.data.validated import known_valid, remember_valid, validation_key
 from dprk_report.data.version import data_version
 from dprk_report.text.dates import parse_partial_date
@@ -157,18 +157,18 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
             # The build took exactly this version and told its kernels so (paths.TRUSTED_ENV: it validates it
             # once and publishes nothing unless it passes), or this very data was validated before by the
             # same rules (data.validated).
-            frames, names = (
-                {table: read_table(table_path(data_dir, table)).frame for table in TABLES},
-                table_names(data_dir),
-            )
+            read = {table: read_table(table_path(data_dir, table)) for table in TABLES}
+            _still_version(data_dir, archive_dir, key[2], {table: raw.sha256 for table, raw in read.items()})
+            frames, names = {table: raw.frame for table, raw in read.items()}, table_names(data_dir)
         else:
             # Imported only here: pandera takes over a second to import, and kernels given trusted data
             # never need it.
             from dprk_report.data.validation import validate
 
-            report = validate(data_dir, archive_dir)
+            report = validate(data_dir, archive_dir)  # a table changed while validated is one of its problems
             if not report.ok:
                 raise DatasetError("\n".join(str(problem) for problem in report.problems))
+            _still_version(data_dir, archive_dir, key[2], {})
             remember_valid(checked)
             frames, names = report.frames, report.names
         # Only the newest version is kept: a kernel kept from build to build (``watch``) would otherwise hold
@@ -198,6 +198,16 @@ def validate_for_loading(data_dir: Path | None = None, archive_dir: Path | None 
     if report.ok and version == before:
         _VALIDATED_FRAMES[_key(data_dir, archive_dir, version)] = (report.frames, report.names)
     return report, version
+
+
+def _still_version(data_dir: Path, archive_dir: Path, version: str, read: dict[str, str | None]) -> None:
+    """Raise ``DatasetError`` unless the data are still ``version`` and the tables in ``read`` (each table's
+    ``RawTable.sha256``) still hold the bytes they were read from: then what was read is that version, the
+    one the dataset is kept and trusted under."""
+    changed = changed_since_read(data_dir, read)
+    if changed or data_version(data_dir, archive_dir) != version:
+        shown = ", ".join(paths.shown(table_path(data_dir, table)) for table in changed) or paths.shown(data_dir)
+        raise DatasetError(f"{shown}: changed while the dataset was loaded; load it again once the change is saved")
 
 
 def _key(data_dir: Path, archive_dir: Path, version: str) -> tuple[str, str, str]:

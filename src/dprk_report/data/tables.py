@@ -10,8 +10,10 @@ rather than computed from the row position.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
+import hashlib
 import io
 import os
 from collections.abc import Callable, Iterable
@@ -50,27 +52,48 @@ class RawTable:
     """A table as text: every cell a string, empty cells missing, index = line number.
 
     ``frame`` is ``None`` when the file could not be read at all; ``problems`` holds
-    ``(line, message)`` pairs for what was wrong with the file's structure.
+    ``(line, message)`` pairs for what was wrong with the file's structure; ``sha256`` is the hash of the
+    bytes read (``None``: no file), to tell whether the file still holds them (:func:`changed_since_read`).
     """
 
     frame: pd.DataFrame | None
     problems: list[tuple[int | None, str]] = field(default_factory=list)
+    sha256: str | None = None
 
 
 def read_table(path: Path) -> RawTable:
     """Read one CSV file (UTF-8 with or without BOM, CRLF or LF line ends)."""
     if not path.is_file():
         return RawTable(None, [(None, "file not found")])
+    data = path.read_bytes()  # read once: parsed, and hashed as parsed
+    digest = hashlib.sha256(data).hexdigest()
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            records = _records_with_lines(csv.reader(handle))
+        records = _records_with_lines(csv.reader(io.StringIO(data[bom:].decode("utf-8"), newline="")))
     except UnicodeDecodeError as error:
-        return RawTable(None, [(None, f"not valid UTF-8 ({error.reason} at byte {error.start})")])
+        return RawTable(None, [(None, f"not valid UTF-8 ({error.reason} at byte {bom + error.start})")], digest)
     except csv.Error as error:
-        return RawTable(None, [(None, f"not readable as CSV ({error})")])
+        return RawTable(None, [(None, f"not readable as CSV ({error})")], digest)
     if not records:
-        return RawTable(None, [(None, "file is empty (no header row)")])
-    return _frame_from_records(records)
+        return RawTable(None, [(None, "file is empty (no header row)")], digest)
+    table = _frame_from_records(records)
+    table.sha256 = digest
+    return table
+
+
+def changed_since_read(data_dir: Path, read: dict[str, str | None]) -> list[str]:
+    """The tables whose file no longer holds the bytes they were read from (``read``: each table's
+    ``RawTable.sha256``), in ``read``'s order. What was read from them is then not what the data version,
+    taken from the files, describes."""
+    changed = []
+    for table, digest in read.items():
+        try:
+            now = hashlib.sha256(table_path(data_dir, table).read_bytes()).hexdigest()
+        except OSError:  # gone, or not a file
+            now = None
+        if now != digest:
+            changed.append(table)
+    return changed
 
 
 def _records_with_lines(reader) -> list[tuple[int, list[str]]]:

@@ -17,8 +17,18 @@ from dprk_report.data.checks import CROSS_CHECKS, Tables
 from dprk_report.data.findings import WARNING, Finding
 from dprk_report.data.ids import id_problems
 from dprk_report.data.schema import SCHEMAS
-from dprk_report.data.tables import TABLES, complete_replace, read_table, table_names, table_path
+from dprk_report.data.tables import (
+    TABLES,
+    changed_since_read,
+    complete_replace,
+    read_table,
+    table_names,
+    table_path,
+)
 from dprk_report.text.quotes import FORMULA_STARTS, normalised_quote
+
+#: What a table that changed while it was validated gets as its problem.
+CHANGED_WHILE_READ = "changed while it was being validated; validate again once it is saved"
 
 
 @dataclass
@@ -55,21 +65,29 @@ def validate(data_dir: Path | None = None, archive_dir: Path | None = None) -> V
     complete_replace(data_dir)  # a change of several tables cut off by a crash is finished first
     names = table_names(data_dir)
     try:
-        frames, problems = _checked(data_dir, archive, names)
+        frames, problems, read = _checked(data_dir, archive, names)
     finally:
         normalised_quote.cache_clear()  # for this validation's checks only: not kept in a page kernel's memory
+    # A table changed while it was checked (even if changed back): what was checked is not what the data
+    # version, taken from the files, names, and a verdict or the tables kept for loading would be another's.
+    problems += [Finding(names[table], None, None, CHANGED_WHILE_READ) for table in changed_since_read(data_dir, read)]
     order = {name: position for position, name in enumerate(names.values())}
     problems.sort(key=lambda problem: (order.get(problem.file, len(order)), problem.row or 0))
     counts = {table: len(frame) for table, frame in frames.items()}
     return ValidationReport(problems, counts, frames, data_dir, names)
 
 
-def _checked(data_dir: Path, archive: Path, names: dict[str, str]) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
-    """The tables as read, and every problem the schema and the cross-checks find in them (unsorted)."""
+def _checked(
+    data_dir: Path, archive: Path, names: dict[str, str]
+) -> tuple[dict[str, pd.DataFrame], list[Finding], dict[str, str | None]]:
+    """The tables as read, every problem the schema and the cross-checks find in them (unsorted), and the hash
+    of the bytes each table was read from."""
     problems: list[Finding] = []
     frames: dict[str, pd.DataFrame] = {}
+    read: dict[str, str | None] = {}
     for table in TABLES:
         raw = read_table(table_path(data_dir, table))
+        read[table] = raw.sha256
         problems += [Finding(names[table], line, None, message) for line, message in raw.problems]
         if raw.frame is not None:
             frames[table] = raw.frame
@@ -79,7 +97,7 @@ def _checked(data_dir: Path, archive: Path, names: dict[str, str]) -> tuple[dict
         check(tables)
     problems += [Finding(*found) for found in tables.problems]
     problems += id_problems(data_dir, frames, names)
-    return frames, problems
+    return frames, problems, read
 
 
 def problem_count(problems: list) -> str:

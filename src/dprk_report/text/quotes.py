@@ -60,7 +60,12 @@ def read_article(path: Path) -> str:
 
     Raises ``UnicodeDecodeError`` when the file is not UTF-8.
     """
-    text = path.read_bytes().decode("utf-8-sig")
+    return article_text_of(path.read_bytes())
+
+
+def article_text_of(data: bytes) -> str:
+    """An article's text from its file's bytes (as ``read_article``), for a caller that also hashes them."""
+    text = data.decode("utf-8-sig")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
