@@ -174,3 +174,23 @@ def test_a_table_changed_while_trusted_data_are_loaded_stops_the_load(fake, monk
     named = str(raised.value).partition(": ")[0]
     assert named == str(fake.data / "statements.csv" if back else fake.data)
     assert not dataset._LOADED
+
+
+def test_the_scheduled_job_remembers_a_pass_only_for_the_version_it_validated(fake, monkeypatch):
+    """``remembered_problems`` takes the data version, then validates: data changed in between were validated,
+    not the version taken, which must not be remembered as valid."""
+    from dprk_report import paths
+    from dprk_report.data import validation
+
+    monkeypatch.setenv(paths.ARCHIVE_ENV, str(fake.archive))
+    taken = data_version(fake.data, fake.archive)
+    validate = validation.validate
+
+    def edited_first(data_dir=None, archive_dir=None):
+        fake.set("statements", "ST001", "summary", "Another summary of the same statement.")
+        fake.write()
+        return validate(data_dir, archive_dir)
+
+    monkeypatch.setattr(validation, "validate", edited_first)
+    assert validation.remembered_problems(fake.data) == []  # the edited data are valid
+    assert not known_valid(validation_key(taken, fake.data))

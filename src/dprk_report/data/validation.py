@@ -112,11 +112,12 @@ def remembered_problems(data_dir: Path | None = None) -> list[Finding]:
     from dprk_report.data.version import data_version
 
     data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
-    key = validation_key(data_version(data_dir), data_dir)
+    version = data_version(data_dir)
+    key = validation_key(version, data_dir)
     if known_valid(key):
         return []
     report = validate(data_dir)
-    if report.ok:
+    if report.ok and data_version(data_dir) == version:  # else it validated another version than the key's
         remember_valid(key)
     return report.problems
 
