@@ -42,19 +42,15 @@ def test_rows_with_too_few_or_too_many_cells_keep_what_the_csv_reader_fills_in(t
     assert rows[1][None] == ["extra", "more"]
 
 
-def test_a_table_read_carries_the_hash_of_the_bytes_it_was_read_from(tmp_path):
-    import hashlib
-
-    from dprk_report.data.tables import changed_since_read
+def test_a_table_read_carries_the_bytes_it_was_read_from_for_the_data_version(tmp_path):
+    from dprk_report.data.tables import read_bytes_by_file
 
     path = tmp_path / "statements.csv"
     path.write_text(TABLE, encoding="utf-8")
-    table = read_table(path)
-    assert table.sha256 == hashlib.sha256(TABLE.encode("utf-8")).hexdigest()
-    assert changed_since_read(tmp_path, {"statements": table.sha256}) == []
-    path.write_text(TABLE + "ST004,Russia,Later\n", encoding="utf-8")
-    assert changed_since_read(tmp_path, {"statements": table.sha256}) == ["statements"]
-    assert changed_since_read(tmp_path, {"sources": None}) == []  # missing when read, missing still
+    tables = {"statements": read_table(path), "sources": read_table(tmp_path / "sources.csv")}
+    assert tables["statements"].data == TABLE.encode("utf-8")
+    assert tables["sources"].data is None  # no file
+    assert read_bytes_by_file(tables) == {"statements.csv": TABLE.encode("utf-8")}
 
 
 def test_a_byte_that_is_not_utf8_is_placed_in_the_file_even_far_in_and_after_a_bom(tmp_path):

@@ -64,17 +64,6 @@ def test_tables_a_validation_passed_are_loaded_without_reading_them_again(fake, 
     assert not dataset._VALIDATED_FRAMES  # handed over, not kept twice
 
 
-def test_tables_read_while_the_data_changed_are_not_kept(fake, monkeypatch):
-    from dprk_report.data import dataset
-
-    dataset._LOADED.clear()
-    versions = iter(["version before", "version after"])
-    monkeypatch.setattr(dataset, "data_version", lambda *folders: next(versions))
-    report, version = dataset.validate_for_loading(fake.data, fake.archive)
-    assert report.ok and version == "version after"
-    assert not dataset._VALIDATED_FRAMES
-
-
 def test_tables_that_failed_validation_are_not_kept(fake):
     from dprk_report.data import dataset
 
@@ -141,39 +130,99 @@ def _changed_for_a_moment(fake, module, monkeypatch, *, back: bool = True):
     monkeypatch.setattr(module, "read_table", read_table)
 
 
-def test_a_table_changed_and_changed_back_while_validated_is_a_problem_and_its_reading_is_not_kept(fake, monkeypatch):
-    """The data version before and after is the same, but the validation checked (and would have handed to the
-    pages) bytes of another version."""
+def _version_with_changed_summary(fake) -> str:
+    """The data version of the fake data with ST001's summary changed (the files left as they are)."""
+    path = fake.data / "statements.csv"
+    original = path.read_bytes()
+    fake.set("statements", "ST001", "summary", CHANGED_SUMMARY)
+    changed = fake.write().data / "statements.csv"
+    version = data_version(fake.data, fake.archive)
+    changed.write_bytes(original)
+    return version
+
+
+def test_tables_changed_and_changed_back_while_validated_are_kept_under_the_version_validated(fake, monkeypatch):
+    """The version before and after is the same, but the validation read another: its verdict and its tables
+    are that other version's, so a load of the data as they are (or a build that took them) does not use them."""
     from dprk_report.data import dataset, validation
 
     dataset._LOADED.clear()
+    as_they_are, read_for_a_moment = data_version(fake.data, fake.archive), _version_with_changed_summary(fake)
     _changed_for_a_moment(fake, validation, monkeypatch)
     report, version = dataset.validate_for_loading(fake.data, fake.archive)
-    assert version == data_version(fake.data, fake.archive)  # the files are back as they were
-    assert [(problem.file, problem.message) for problem in report.problems] == [
-        (report.names["statements"], validation.CHANGED_WHILE_READ)
-    ]
-    assert not dataset._VALIDATED_FRAMES
+    assert report.ok and version == read_for_a_moment != as_they_are
+    assert data_version(fake.data, fake.archive) == as_they_are  # the files are back as they were
     monkeypatch.undo()
     assert CHANGED_SUMMARY not in set(load_dataset(fake.data, fake.archive).statements["summary"])
 
 
 @pytest.mark.parametrize("back", [True, False], ids=["changed-back", "changed"])
-def test_a_table_changed_while_trusted_data_are_loaded_stops_the_load(fake, monkeypatch, back):
+def test_a_build_kernel_loads_no_other_version_than_the_build_took(fake, monkeypatch, back):
     """A build's kernel trusts the version the build took (paths.TRUSTED_ENV) and reads the tables without
-    validating them: it must not take bytes of another version under that one's name."""
+    validating them; tables read as another version would make a page the build would publish as its own."""
     from dprk_report import paths
     from dprk_report.data import dataset
 
     dataset._LOADED.clear()
     monkeypatch.setenv(paths.TRUSTED_ENV, data_version(fake.data, fake.archive))
     _changed_for_a_moment(fake, dataset, monkeypatch, back=back)
-    with pytest.raises(DatasetError, match="changed while the dataset was loaded") as raised:
+    with pytest.raises(DatasetError, match="the data or a cited article changed while the build ran") as raised:
         load_dataset(fake.data, fake.archive)
-    # Changed back, the table is the one whose bytes differ; left changed, the version differs (the folder).
-    named = str(raised.value).partition(": ")[0]
-    assert named == str(fake.data / "statements.csv" if back else fake.data)
+    assert str(raised.value).startswith(f"{fake.data}: ")
     assert not dataset._LOADED
+
+
+@pytest.mark.parametrize("back", [True, False], ids=["changed-back", "changed"])
+def test_a_dataset_is_kept_under_the_version_of_what_it_holds(fake, monkeypatch, back):
+    """Outside a build (a notebook in the lab), tables read as a version not known valid are validated, and
+    the dataset is kept under the version of what it holds, whatever the files held a moment before."""
+    from dprk_report.data import dataset
+
+    dataset._LOADED.clear()
+    _changed_for_a_moment(fake, dataset, monkeypatch, back=back)
+    loaded = load_dataset(fake.data, fake.archive)
+    assert (CHANGED_SUMMARY in set(loaded.statements["summary"])) is not back
+    ((_, _, kept_as),) = dataset._LOADED
+    assert kept_as == data_version(fake.data, fake.archive)  # what the files hold now: what was loaded
+
+
+def test_a_validation_names_each_article_as_it_read_it(fake, monkeypatch):
+    """An article saved after the validation read it: the verdict is about the bytes read, not the new ones."""
+    from dprk_report.data import checks, validation
+
+    before = data_version(fake.data, fake.archive)
+    read_article = checks.Tables._read_article
+
+    def then_edited(self, archive_file):
+        read_article(self, archive_file)
+        path = self.archive / archive_file
+        path.write_bytes(path.read_bytes() + b"Added after it was read.\n")
+
+    monkeypatch.setattr(checks.Tables, "_read_article", then_edited)
+    report = validation.validate(fake.data, fake.archive)
+    assert report.ok and report.data_version == before != data_version(fake.data, fake.archive)
+
+
+def test_a_build_publishes_nothing_validated_as_another_version_than_it_took(tmp_path, monkeypatch):
+    from dprk_report import paths
+    from dprk_report.pipeline import build
+
+    monkeypatch.setattr(paths, "BUILD_DIR", tmp_path / "build")  # what is remembered valid: this test's own
+
+    class Finished:  # the kernel's validation, done
+        def __init__(self, found):
+            self.found = found
+
+        def result(self):
+            return self.found
+
+    taken = validation_key("the version the build took", None)
+    found = Finished({"problems": [], "data_version": "the version read while a file changed"})
+    assert build._validation_problems(found, taken, "the version the build took") == ([], False)
+    assert not known_valid(taken)
+    found = Finished({"problems": [], "data_version": "the version the build took"})
+    assert build._validation_problems(found, taken, "the version the build took") == ([], True)
+    assert known_valid(taken)
 
 
 def test_the_scheduled_job_remembers_a_pass_only_for_the_version_it_validated(fake, monkeypatch):
@@ -194,3 +243,4 @@ def test_the_scheduled_job_remembers_a_pass_only_for_the_version_it_validated(fa
     monkeypatch.setattr(validation, "validate", edited_first)
     assert validation.remembered_problems(fake.data) == []  # the edited data are valid
     assert not known_valid(validation_key(taken, fake.data))
+    assert known_valid(validation_key(data_version(fake.data, fake.archive), fake.data))

@@ -109,6 +109,11 @@ class Tables:
         self._read_article(archive_file)
         return self._digests[archive_file]
 
+    def article_digests(self) -> dict[str, str | None]:
+        """The sha256 of every archived file read so far, by name (``None``: missing), for the data version of
+        exactly what the validation read."""
+        return dict(self._digests)
+
     def _read_article(self, archive_file: str) -> None:
         # One reading for the hash and the text: the quotes are then checked in the very bytes whose hash
         # matched the registered one, even if the file changed (and changed back) during the validation.

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dprk_report import paths, vocab
-from dprk_report.data.tables import TABLES, changed_since_read, complete_replace, read_table, table_names, table_path
+from dprk_report.data.tables import TABLES, complete_replace, read_bytes_by_file, read_table, table_names, table_path
 from dprk_report.data.validated import known_valid, remember_valid, validation_key
 from dprk_report.data.version import data_version
 from dprk_report.text.dates import parse_partial_date
@@ -150,27 +150,12 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
     validated = _VALIDATED_FRAMES.pop(key, None)
     _VALIDATED_FRAMES.clear()  # another version's: never kept past a load
     if key not in _LOADED:
-        checked = validation_key(key[2], data_dir)  # the version just computed for the cache key
         if validated is not None:
             frames, names = validated
-        elif os.environ.get(paths.TRUSTED_ENV) == key[2] or known_valid(checked):
-            # The build took exactly this version and told its kernels so (paths.TRUSTED_ENV: it validates it
-            # once and publishes nothing unless it passes), or this very data was validated before by the
-            # same rules (data.validated).
-            read = {table: read_table(table_path(data_dir, table)) for table in TABLES}
-            _still_version(data_dir, archive_dir, key[2], {table: raw.sha256 for table, raw in read.items()})
-            frames, names = {table: raw.frame for table, raw in read.items()}, table_names(data_dir)
         else:
-            # Imported only here: pandera takes over a second to import, and kernels given trusted data
-            # never need it.
-            from dprk_report.data.validation import validate
-
-            report = validate(data_dir, archive_dir)  # a table changed while validated is one of its problems
-            if not report.ok:
-                raise DatasetError("\n".join(str(problem) for problem in report.problems))
-            _still_version(data_dir, archive_dir, key[2], {})
-            remember_valid(checked)
-            frames, names = report.frames, report.names
+            # Every dataset is kept and trusted under the version of exactly what was read: the data may change
+            # (and change back) between taking the version above and reading them.
+            key, frames, names = _read_trusted_or_validated(data_dir, archive_dir)
         # Only the newest version is kept: a kernel kept from build to build (``watch``) would otherwise hold
         # every version the data went through.
         _LOADED.clear()
@@ -179,35 +164,48 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
     return _view(_LOADED[key])
 
 
-def validate_for_loading(data_dir: Path | None = None, archive_dir: Path | None = None) -> tuple[ValidationReport, str]:
-    """Validate the dataset (``validation.validate``); return the report and the data version validated.
+def _read_trusted_or_validated(data_dir: Path, archive_dir: Path) -> tuple[tuple[str, str, str], dict, dict]:
+    """The tables read, with the key of their version, when that version is trusted; else validated."""
+    read = {table: read_table(table_path(data_dir, table)) for table in TABLES}
+    version = data_version(data_dir, archive_dir, read_bytes_by_file(read))
+    # In a build's kernel, the version the build took (paths.TRUSTED_ENV: it validates it once and publishes
+    # nothing unless it passes, and only pages of that version).
+    taken = os.environ.get(paths.TRUSTED_ENV)
+    if taken is not None and version != taken:
+        raise DatasetError(
+            f"{paths.shown(data_dir)}: the data or a cited article changed while the build ran; nothing was "
+            "published; run the build again"
+        )
+    if version == taken or known_valid(validation_key(version, data_dir)):  # or validated before, same rules
+        return _key(data_dir, archive_dir, version), {t: raw.frame for t, raw in read.items()}, table_names(data_dir)
+    # Imported only here: pandera takes over a second to import, and kernels given trusted data never need it.
+    from dprk_report.data.validation import validate
 
-    Valid tables are kept for the next ``load_dataset`` in this process, which then need not read them again.
-    Only when the version before and after validating is the same: tables read from one version are never
-    taken for another that replaced it meanwhile.
+    report = validate(data_dir, archive_dir)
+    if not report.ok:
+        raise DatasetError("\n".join(str(problem) for problem in report.problems))
+    remember_valid(validation_key(report.data_version, data_dir))
+    return _key(data_dir, archive_dir, report.data_version), report.frames, report.names
+
+
+def validate_for_loading(data_dir: Path | None = None, archive_dir: Path | None = None) -> tuple[ValidationReport, str]:
+    """Validate the dataset (``validation.validate``); return the report and the data version validated: that
+    of exactly what was read, even if a file changed (and changed back) meanwhile.
+
+    Valid tables are kept for the next ``load_dataset`` in this process, under that version: a load finds
+    them only if the data are that version then.
     """
     from dprk_report.data.validation import validate  # pandera: imported only by what validates
 
-    data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
-    archive_dir = paths.archive_dir(archive_dir)
-    complete_replace(data_dir)  # as validate does first: else the version would change under it
-    before = data_version(data_dir, archive_dir)
     report = validate(data_dir, archive_dir)
-    version = data_version(data_dir, archive_dir)
     _VALIDATED_FRAMES.clear()
-    if report.ok and version == before:
-        _VALIDATED_FRAMES[_key(data_dir, archive_dir, version)] = (report.frames, report.names)
-    return report, version
-
-
-def _still_version(data_dir: Path, archive_dir: Path, version: str, read: dict[str, str | None]) -> None:
-    """Raise ``DatasetError`` unless the data are still ``version`` and the tables in ``read`` (each table's
-    ``RawTable.sha256``) still hold the bytes they were read from: then what was read is that version, the
-    one the dataset is kept and trusted under."""
-    changed = changed_since_read(data_dir, read)
-    if changed or data_version(data_dir, archive_dir) != version:
-        shown = ", ".join(paths.shown(table_path(data_dir, table)) for table in changed) or paths.shown(data_dir)
-        raise DatasetError(f"{shown}: changed while the dataset was loaded; load it again once the change is saved")
+    if report.ok:
+        data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
+        _VALIDATED_FRAMES[_key(data_dir, paths.archive_dir(archive_dir), report.data_version)] = (
+            report.frames,
+            report.names,
+        )
+    return report, report.data_version
 
 
 def _key(data_dir: Path, archive_dir: Path, version: str) -> tuple[str, str, str]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
-import hashlib
 import io
 import os
 from collections.abc import Callable, Iterable
@@ -52,48 +51,38 @@ class RawTable:
     """A table as text: every cell a string, empty cells missing, index = line number.
 
     ``frame`` is ``None`` when the file could not be read at all; ``problems`` holds
-    ``(line, message)`` pairs for what was wrong with the file's structure; ``sha256`` is the hash of the
-    bytes read (``None``: no file), to tell whether the file still holds them (:func:`changed_since_read`).
+    ``(line, message)`` pairs for what was wrong with the file's structure; ``data`` holds the bytes read
+    (``None``: no file), for the data version of exactly what was read (``version.data_version``).
     """
 
     frame: pd.DataFrame | None
     problems: list[tuple[int | None, str]] = field(default_factory=list)
-    sha256: str | None = None
+    data: bytes | None = field(default=None, repr=False)
 
 
 def read_table(path: Path) -> RawTable:
     """Read one CSV file (UTF-8 with or without BOM, CRLF or LF line ends)."""
     if not path.is_file():
         return RawTable(None, [(None, "file not found")])
-    data = path.read_bytes()  # read once: parsed, and hashed as parsed
-    digest = hashlib.sha256(data).hexdigest()
+    data = path.read_bytes()  # read once: parsed, and kept for the version of what was parsed
     bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
         records = _records_with_lines(csv.reader(io.StringIO(data[bom:].decode("utf-8"), newline="")))
     except UnicodeDecodeError as error:
-        return RawTable(None, [(None, f"not valid UTF-8 ({error.reason} at byte {bom + error.start})")], digest)
+        return RawTable(None, [(None, f"not valid UTF-8 ({error.reason} at byte {bom + error.start})")], data)
     except csv.Error as error:
-        return RawTable(None, [(None, f"not readable as CSV ({error})")], digest)
+        return RawTable(None, [(None, f"not readable as CSV ({error})")], data)
     if not records:
-        return RawTable(None, [(None, "file is empty (no header row)")], digest)
+        return RawTable(None, [(None, "file is empty (no header row)")], data)
     table = _frame_from_records(records)
-    table.sha256 = digest
+    table.data = data
     return table
 
 
-def changed_since_read(data_dir: Path, read: dict[str, str | None]) -> list[str]:
-    """The tables whose file no longer holds the bytes they were read from (``read``: each table's
-    ``RawTable.sha256``), in ``read``'s order. What was read from them is then not what the data version,
-    taken from the files, describes."""
-    changed = []
-    for table, digest in read.items():
-        try:
-            now = hashlib.sha256(table_path(data_dir, table).read_bytes()).hexdigest()
-        except OSError:  # gone, or not a file
-            now = None
-        if now != digest:
-            changed.append(table)
-    return changed
+def read_bytes_by_file(raws: dict[str, RawTable]) -> dict[str, bytes]:
+    """The bytes each table of ``raws`` (by table name) was read from, by file name, for
+    ``version.data_version``: a table with no file is left out, as the version leaves it out."""
+    return {table_path(Path(), table).name: raw.data for table, raw in raws.items() if raw.data is not None}
 
 
 def _records_with_lines(reader) -> list[tuple[int, list[str]]]:

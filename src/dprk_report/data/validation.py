@@ -17,18 +17,9 @@ from dprk_report.data.checks import CROSS_CHECKS, Tables
 from dprk_report.data.findings import WARNING, Finding
 from dprk_report.data.ids import id_problems
 from dprk_report.data.schema import SCHEMAS
-from dprk_report.data.tables import (
-    TABLES,
-    changed_since_read,
-    complete_replace,
-    read_table,
-    table_names,
-    table_path,
-)
+from dprk_report.data.tables import TABLES, complete_replace, read_bytes_by_file, read_table, table_names, table_path
+from dprk_report.data.version import data_version
 from dprk_report.text.quotes import FORMULA_STARTS, normalised_quote
-
-#: What a table that changed while it was validated gets as its problem.
-CHANGED_WHILE_READ = "changed while it was being validated; validate again once it is saved"
 
 
 @dataclass
@@ -41,6 +32,9 @@ class ValidationReport:
     data_dir: Path = Path("data")
     #: Each table's name as a curator knows it (``data/statements.csv``).
     names: dict[str, str] = field(default_factory=dict)
+    #: The data version of exactly what was validated: the tables and articles as read, even if a file changed
+    #: (and changed back) while it was validated. A verdict or the frames are this version's, and only its.
+    data_version: str = ""
 
     @property
     def ok(self) -> bool:
@@ -65,29 +59,25 @@ def validate(data_dir: Path | None = None, archive_dir: Path | None = None) -> V
     complete_replace(data_dir)  # a change of several tables cut off by a crash is finished first
     names = table_names(data_dir)
     try:
-        frames, problems, read = _checked(data_dir, archive, names)
+        frames, problems, version = _checked(data_dir, archive, names)
     finally:
         normalised_quote.cache_clear()  # for this validation's checks only: not kept in a page kernel's memory
-    # A table changed while it was checked (even if changed back): what was checked is not what the data
-    # version, taken from the files, names, and a verdict or the tables kept for loading would be another's.
-    problems += [Finding(names[table], None, None, CHANGED_WHILE_READ) for table in changed_since_read(data_dir, read)]
     order = {name: position for position, name in enumerate(names.values())}
     problems.sort(key=lambda problem: (order.get(problem.file, len(order)), problem.row or 0))
     counts = {table: len(frame) for table, frame in frames.items()}
-    return ValidationReport(problems, counts, frames, data_dir, names)
+    return ValidationReport(problems, counts, frames, data_dir, names, version)
 
 
 def _checked(
     data_dir: Path, archive: Path, names: dict[str, str]
-) -> tuple[dict[str, pd.DataFrame], list[Finding], dict[str, str | None]]:
-    """The tables as read, every problem the schema and the cross-checks find in them (unsorted), and the hash
-    of the bytes each table was read from."""
+) -> tuple[dict[str, pd.DataFrame], list[Finding], str]:
+    """The tables as read, every problem the schema and the cross-checks find in them (unsorted), and the data
+    version of what was read."""
     problems: list[Finding] = []
     frames: dict[str, pd.DataFrame] = {}
-    read: dict[str, str | None] = {}
+    raws = {}
     for table in TABLES:
-        raw = read_table(table_path(data_dir, table))
-        read[table] = raw.sha256
+        raw = raws[table] = read_table(table_path(data_dir, table))
         problems += [Finding(names[table], line, None, message) for line, message in raw.problems]
         if raw.frame is not None:
             frames[table] = raw.frame
@@ -97,7 +87,8 @@ def _checked(
         check(tables)
     problems += [Finding(*found) for found in tables.problems]
     problems += id_problems(data_dir, frames, names)
-    return frames, problems, read
+    version = data_version(data_dir, archive, read_bytes_by_file(raws), tables.article_digests())
+    return frames, problems, version
 
 
 def problem_count(problems: list) -> str:
@@ -109,16 +100,14 @@ def remembered_problems(data_dir: Path | None = None) -> list[Finding]:
     (``data.validated``); a pass is remembered. For commands that check the data again and again (the
     scheduled job, a release)."""
     from dprk_report.data.validated import known_valid, remember_valid, validation_key
-    from dprk_report.data.version import data_version
 
     data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
-    version = data_version(data_dir)
-    key = validation_key(version, data_dir)
-    if known_valid(key):
+    complete_replace(data_dir)  # as validate does first: else the version taken would be the old tables'
+    if known_valid(validation_key(data_version(data_dir), data_dir)):
         return []
     report = validate(data_dir)
-    if report.ok and data_version(data_dir) == version:  # else it validated another version than the key's
-        remember_valid(key)
+    if report.ok:  # under the version validated: the data may have changed since the one just taken
+        remember_valid(validation_key(report.data_version, data_dir))
     return report.problems
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import os
 import stat
 import time
@@ -61,21 +62,36 @@ def tree_hash(files: list[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
-def data_version(data_dir: Path | None = None, archive_dir: Path | None = None) -> str:
+def data_version(
+    data_dir: Path | None = None,
+    archive_dir: Path | None = None,
+    tables: dict[str, bytes] | None = None,
+    articles: dict[str, str | None] | None = None,
+) -> str:
     """Hash of the curated tables and of the archived articles they register: the report's data version.
 
     An article placed in the archive but not yet registered in ``sources.csv`` changes nothing the
     report shows, so it does not change the version; a registered article whose bytes change does.
+
+    ``tables`` (file name: bytes) and ``articles`` (archive file name: sha256, ``None`` when missing) are what a
+    reader has read already: hashed as read, not read again, so that the version names exactly what was read
+    even if a file changed (and changed back) meanwhile.
     """
     data_dir = Path(data_dir or paths.data_dir())
     archive = Path(archive_dir or paths.archive_dir())
-    tables = tree_hash(sorted(data_dir.glob("*.csv")), data_dir)
-    digest = hashlib.sha256(tables.encode("ascii"))
+    tables, articles = tables or {}, articles or {}
+    table_hashes = hashlib.sha256()  # as tree_hash, over the files' names and contents
+    for name in sorted({path.name for path in data_dir.glob("*.csv")} | set(tables)):
+        read = hashlib.sha256(tables[name]).hexdigest() if name in tables else file_hash(data_dir / name)
+        table_hashes.update(name.encode("utf-8") + b"\0" + read.encode("ascii") + b"\n")
+    digest = hashlib.sha256(table_hashes.hexdigest().encode("ascii"))
     _read_store()
     known = len(_ARTICLE_HASHES)
-    for name in registered_articles(data_dir):
+    sources = tables.get("sources.csv")
+    for name in registered_articles(data_dir) if sources is None else registered_in(sources):
+        read = (articles[name] or "missing") if name in articles else article_hash(os.path.join(archive, name))
         digest.update(name.encode("utf-8") + b"\0")
-        digest.update(article_hash(os.path.join(archive, name)).encode("ascii") + b"\n")
+        digest.update(read.encode("ascii") + b"\n")
     if len(_ARTICLE_HASHES) > known:
         _write_store(str(archive))
     return digest.hexdigest()
@@ -109,7 +125,15 @@ def _write_store(archive: str) -> None:
 def registered_articles(data_dir: Path) -> list[str]:
     """The archive file names ``sources.csv`` registers, sorted (none when it cannot be read)."""
     try:
-        with (Path(data_dir) / "sources.csv").open(encoding="utf-8-sig", newline="") as handle:
-            return sorted({row.get("archive_file") or "" for row in csv.DictReader(handle)} - {""})
-    except (OSError, UnicodeDecodeError, csv.Error):
+        return registered_in((Path(data_dir) / "sources.csv").read_bytes())
+    except OSError:
+        return []
+
+
+def registered_in(sources: bytes) -> list[str]:
+    """The archive file names a ``sources.csv`` of these bytes registers, sorted (none when it cannot be read)."""
+    try:
+        rows = csv.DictReader(io.StringIO(sources.decode("utf-8-sig"), newline=""))
+        return sorted({row.get("archive_file") or "" for row in rows} - {""})
+    except (UnicodeDecodeError, csv.Error):
         return []

@@ -89,7 +89,7 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool,
                 keep_kernels=kept is not None,
             )
             pages |= rerendered
-            problems = _validation_problems(checking, key, fingerprints.data)
+            problems, validated_as_taken = _validation_problems(checking, key, fingerprints.data)
     except KeyboardInterrupt:
         with contextlib.suppress(Exception):  # the interrupt, not a failure to shut a killed kernel down, is news
             runners.close(kept)  # before the staging area goes: nothing writes there any more
@@ -98,7 +98,7 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool,
     finally:
         runners.close(kept)
         progress.close()
-    if problems:
+    if problems and validated_as_taken:  # else they are another version's: the data changed, said below
         say("build stopped: the dataset is invalid; nothing was published:")
         for line in problems:
             say(f"  {line}")
@@ -108,8 +108,10 @@ def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool,
             say(f"build failed: {message}")
         say("the published report was left unchanged")
         return EXIT_FAILED
-    if data_version() != fingerprints.data:
-        # Pages built from a dataset that changed under them would carry a data version they do not match.
+    if not validated_as_taken or data_version() != fingerprints.data:
+        # Pages built from a dataset that changed under them would carry a data version they do not match; data
+        # validated as another version than the build took (changed, even if changed back, while validated)
+        # were not validated as what the pages read.
         say(
             "build stopped: the data or a cited article changed while the build ran; nothing was published; "
             "run the build again"
@@ -134,19 +136,20 @@ def _published(staging: Path, root: Path) -> bool:
     return True
 
 
-def _validation_problems(checking, key: str, version: str) -> list[str]:
+def _validation_problems(checking, key: str, version: str) -> tuple[list[str], bool]:
     """The problems the validation of the data found (none when this version was already known valid, see
-    data.validated). Data found valid are remembered (so that no later build or kernel validates them
-    again) when they are still the version the build took."""
+    data.validated), and whether what it validated is the version the build took. Data found valid are
+    remembered (so that no later build or kernel validates them again) when they are that version."""
     if checking is None:
-        return []
+        return [], True
     try:
         found = checking.result()
     except Exception as error:  # a kernel that died or timed out while validating
         raise ValidationFailed(f"the data could not be validated: {error}") from None
-    if not found["problems"] and found["data_version"] == version:
+    as_taken = found["data_version"] == version
+    if not found["problems"] and as_taken:
         remember_valid(key)
-    return found["problems"]
+    return found["problems"], as_taken
 
 
 class ValidationFailed(Exception):

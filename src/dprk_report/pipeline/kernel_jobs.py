@@ -13,8 +13,9 @@ from dprk_report import paths
 
 
 def validation_problems() -> dict:
-    """Every problem the validation of the current data finds (none: valid), as text, and the version of the
-    data once validated (the build remembers it as valid only when that is the version it took)."""
+    """Every problem the validation of the current data finds (none: valid), as text, and the data version of
+    exactly what it read (the build remembers it as valid, and publishes, only when that is the version it
+    took)."""
     from dprk_report.data.dataset import validate_for_loading
 
     report, version = validate_for_loading()  # valid tables stay for this kernel's pages
