@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import csv
 import io
-from pathlib import Path
 
 import nbformat
+import pytest
 from PIL import Image
 
 from dprk_report import paths
@@ -42,15 +42,20 @@ def test_the_index_and_its_downloads_read_each_table_once(fake, tmp_path, monkey
     monkeypatch.setenv(paths.DATA_ENV, str(fake.data))
     monkeypatch.setenv(paths.ARCHIVE_ENV, str(fake.archive))
     read = []
-    parse = tables_module._header_and_rows  # what every reading of a table as rows (read_rows) goes through
+    parse = tables_module.parse_rows  # what every reading of a table as rows goes through
 
-    def counted(handle):
-        read.append(Path(getattr(handle, "name", "<text>")).name)
-        return parse(handle)
+    def counted(text):
+        read.append(text.partition("\n")[0])  # the table's header
+        return parse(text)
 
-    monkeypatch.setattr(tables_module, "_header_and_rows", counted)
+    monkeypatch.setattr(tables_module, "parse_rows", counted)
     (before, after), written = kernel_jobs.index_parts(str(paths.REPORT_CONFIG), data_version(), str(tmp_path))
-    assert sorted(read) == ["citations.csv", "estimates.csv", "sources.csv", "statements.csv"]
+    assert sorted(header.partition(",")[0] for header in read) == [
+        "citation_id",
+        "estimate_id",
+        "source_id",
+        "statement_id",
+    ]
     # What was read once is what each part shows: the counts, the sources, the tables offered for download.
     assert "2 sources, 2 statements, 3 estimates, 5 citations" in before
     assert "(5 rows)" in after and all(outlet in after for outlet in ("Example News", "Wire Daily"))
@@ -92,3 +97,16 @@ def test_a_data_folder_without_its_own_codebook_gets_the_project_s(fake, tmp_pat
     assert not (fake.data / "README.md").exists()
     write_downloads(fake.data, tmp_path, "Test report", None)
     assert (tmp_path / "report/data/codebook.md").read_bytes() == (paths.DEFAULT_DATA_DIR / "README.md").read_bytes()
+
+
+def test_the_downloads_are_written_only_from_the_version_the_build_took(fake, tmp_path, monkeypatch):
+    """They are published beside pages of that version: tables read as another (changed, even if changed back,
+    while the build ran) stop the build."""
+    from dprk_report.data.dataset import DatasetError
+
+    (fake.data / "README.md").write_text("# Codebook\n", encoding="utf-8")
+    monkeypatch.setenv(paths.DATA_ENV, str(fake.data))
+    monkeypatch.setenv(paths.ARCHIVE_ENV, str(fake.archive))
+    with pytest.raises(DatasetError, match="changed while the build ran"):
+        kernel_jobs.index_parts(str(paths.REPORT_CONFIG), "the version the build took", str(tmp_path))
+    assert not (tmp_path / "report").exists()

@@ -50,7 +50,7 @@ def test_a_table_read_carries_the_bytes_it_was_read_from_for_the_data_version(tm
     tables = {"statements": read_table(path), "sources": read_table(tmp_path / "sources.csv")}
     assert tables["statements"].data == TABLE.encode("utf-8")
     assert tables["sources"].data is None  # no file
-    assert read_bytes_by_file(tables) == {"statements.csv": TABLE.encode("utf-8")}
+    assert read_bytes_by_file(tables) == {"statements.csv": TABLE.encode("utf-8"), "sources.csv": None}
 
 
 def test_a_byte_that_is_not_utf8_is_placed_in_the_file_even_far_in_and_after_a_bom(tmp_path):

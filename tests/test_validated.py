@@ -174,16 +174,20 @@ def test_a_build_kernel_loads_no_other_version_than_the_build_took(fake, monkeyp
 
 @pytest.mark.parametrize("back", [True, False], ids=["changed-back", "changed"])
 def test_a_dataset_is_kept_under_the_version_of_what_it_holds(fake, monkeypatch, back):
-    """Outside a build (a notebook in the lab), tables read as a version not known valid are validated, and
-    the dataset is kept under the version of what it holds, whatever the files held a moment before."""
+    """Outside a build (a notebook in the lab), tables read as a version not known valid are validated as read,
+    and the dataset is kept under the version of what it holds, whatever the files hold a moment later."""
     from dprk_report.data import dataset
 
     dataset._LOADED.clear()
+    read_for_a_moment = _version_with_changed_summary(fake)
     _changed_for_a_moment(fake, dataset, monkeypatch, back=back)
     loaded = load_dataset(fake.data, fake.archive)
-    assert (CHANGED_SUMMARY in set(loaded.statements["summary"])) is not back
+    assert CHANGED_SUMMARY in set(loaded.statements["summary"])
     ((_, _, kept_as),) = dataset._LOADED
-    assert kept_as == data_version(fake.data, fake.archive)  # what the files hold now: what was loaded
+    assert kept_as == read_for_a_moment
+    monkeypatch.undo()
+    # The files as they are now: the same version again (changed), or the one changed back to, loaded anew.
+    assert (CHANGED_SUMMARY in set(load_dataset(fake.data, fake.archive).statements["summary"])) is not back
 
 
 def test_a_validation_names_each_article_as_it_read_it(fake, monkeypatch):
@@ -244,3 +248,42 @@ def test_the_scheduled_job_remembers_a_pass_only_for_the_version_it_validated(fa
     assert validation.remembered_problems(fake.data) == []  # the edited data are valid
     assert not known_valid(validation_key(taken, fake.data))
     assert known_valid(validation_key(data_version(fake.data, fake.archive), fake.data))
+
+
+def test_a_build_kernel_does_not_hand_out_a_dataset_it_holds_of_another_version(fake, monkeypatch):
+    """A kernel kept from build to build (``watch``) holds the last build's dataset: a page of a build that
+    took another version, run while the files hold the older one again, must not be given it."""
+    from dprk_report import paths
+    from dprk_report.data import dataset
+
+    dataset._LOADED.clear()
+    load_dataset(fake.data, fake.archive)  # held, under the version the files hold
+    monkeypatch.setenv(paths.TRUSTED_ENV, "the version the next build took")
+    with pytest.raises(DatasetError, match="changed while the build ran"):
+        load_dataset(fake.data, fake.archive)
+
+
+@pytest.mark.parametrize("in_a_build", [True, False], ids=["build", "lab"])
+def test_a_table_missing_for_a_moment_is_not_taken_for_the_version_with_it(fake, monkeypatch, in_a_build):
+    """An editor that saves by deleting and writing the file again: the table read as missing makes another
+    version (none of it), which is neither the build's nor valid."""
+    from dprk_report import paths
+    from dprk_report.data import dataset, tables
+
+    dataset._LOADED.clear()
+    if in_a_build:
+        monkeypatch.setenv(paths.TRUSTED_ENV, data_version(fake.data, fake.archive))
+
+    def read_table(table_file):
+        if table_file.name != "statements.csv":
+            return tables.read_table(table_file)
+        saved = table_file.read_bytes()
+        table_file.unlink()
+        try:
+            return tables.read_table(table_file)
+        finally:
+            table_file.write_bytes(saved)
+
+    monkeypatch.setattr(dataset, "read_table", read_table)
+    with pytest.raises(DatasetError, match="changed while the build ran" if in_a_build else "file not found"):
+        load_dataset(fake.data, fake.archive)

@@ -18,7 +18,8 @@ DATA_ENV = "DPRK_REPORT_DATA"
 #: at its staging directory so nothing published changes until the build succeeds.
 OUTPUT_ENV = "DPRK_REPORT_OUTPUT_ROOT"
 #: Environment variable by which the build tells notebook kernels which data version it took, so that they
-#: do not validate it: the build validates it once, and publishes nothing unless it passes.
+#: do not validate it (the build validates it once, and publishes nothing unless it passes) and load no other:
+#: a kernel that reads another version stops (``data.dataset``).
 TRUSTED_ENV = "DPRK_REPORT_VALIDATED_VERSION"
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

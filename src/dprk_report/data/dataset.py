@@ -1,7 +1,8 @@
 """Load the validated dataset as typed pandas frames.
 
-The analysis never sees unvalidated data: ``load_dataset`` validates first and
-refuses to return anything when a problem is found.
+The analysis never sees unvalidated data: ``load_dataset`` returns only data whose version (of exactly the
+bytes read) the build took or a validation passed, validating them itself otherwise, and refuses to return
+anything when a problem is found.
 """
 
 from __future__ import annotations
@@ -147,6 +148,7 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
     archive_dir = paths.archive_dir(archive_dir)
     complete_replace(data_dir)  # a change of several tables cut off by a crash is finished first
     key = _key(data_dir, archive_dir, data_version(data_dir, archive_dir))
+    _check_build_took(key[2], data_dir)  # before the caches: they may hold another build's version (watch)
     validated = _VALIDATED_FRAMES.pop(key, None)
     _VALIDATED_FRAMES.clear()  # another version's: never kept past a load
     if key not in _LOADED:
@@ -168,24 +170,34 @@ def _read_trusted_or_validated(data_dir: Path, archive_dir: Path) -> tuple[tuple
     """The tables read, with the key of their version, when that version is trusted; else validated."""
     read = {table: read_table(table_path(data_dir, table)) for table in TABLES}
     version = data_version(data_dir, archive_dir, read_bytes_by_file(read))
-    # In a build's kernel, the version the build took (paths.TRUSTED_ENV: it validates it once and publishes
-    # nothing unless it passes, and only pages of that version).
-    taken = os.environ.get(paths.TRUSTED_ENV)
-    if taken is not None and version != taken:
-        raise DatasetError(
-            f"{paths.shown(data_dir)}: the data or a cited article changed while the build ran; nothing was "
-            "published; run the build again"
-        )
-    if version == taken or known_valid(validation_key(version, data_dir)):  # or validated before, same rules
+    _check_build_took(version, data_dir)
+    if version == os.environ.get(paths.TRUSTED_ENV) or known_valid(validation_key(version, data_dir)):
+        # The build took exactly this version, or this very data was validated before by the same rules.
         return _key(data_dir, archive_dir, version), {t: raw.frame for t, raw in read.items()}, table_names(data_dir)
     # Imported only here: pandera takes over a second to import, and kernels given trusted data never need it.
     from dprk_report.data.validation import validate
 
-    report = validate(data_dir, archive_dir)
+    report = validate(data_dir, archive_dir, read)  # the tables as just read, not read again
     if not report.ok:
         raise DatasetError("\n".join(str(problem) for problem in report.problems))
     remember_valid(validation_key(report.data_version, data_dir))
     return _key(data_dir, archive_dir, report.data_version), report.frames, report.names
+
+
+def _check_build_took(version: str, data_dir: Path) -> None:
+    """In a build's kernel, raise ``DatasetError`` unless ``version`` is the one the build took
+    (``paths.TRUSTED_ENV``: it validates that version once and publishes only pages of it)."""
+    taken = os.environ.get(paths.TRUSTED_ENV)
+    if taken is not None and version != taken:
+        raise changed_while_building(data_dir)
+
+
+def changed_while_building(data_dir: Path) -> DatasetError:
+    """What a build's kernel says when it reads another data version than the build took."""
+    return DatasetError(
+        f"{paths.shown(data_dir)}: the data or a cited article changed while the build ran; nothing was published; "
+        f"run the build again (outside a build, unset ${paths.TRUSTED_ENV}: only the build sets it)"
+    )
 
 
 def validate_for_loading(data_dir: Path | None = None, archive_dir: Path | None = None) -> tuple[ValidationReport, str]:

@@ -79,10 +79,10 @@ def read_table(path: Path) -> RawTable:
     return table
 
 
-def read_bytes_by_file(raws: dict[str, RawTable]) -> dict[str, bytes]:
-    """The bytes each table of ``raws`` (by table name) was read from, by file name, for
-    ``version.data_version``: a table with no file is left out, as the version leaves it out."""
-    return {table_path(Path(), table).name: raw.data for table, raw in raws.items() if raw.data is not None}
+def read_bytes_by_file(raws: dict[str, RawTable]) -> dict[str, bytes | None]:
+    """The bytes each table of ``raws`` (by table name) was read from, by file name (``None``: there was no
+    file), for ``version.data_version``."""
+    return {table_path(Path(), table).name: raw.data for table, raw in raws.items()}
 
 
 def _records_with_lines(reader) -> list[tuple[int, list[str]]]:
@@ -174,7 +174,19 @@ TableRows = dict[str, tuple[list[str], list[Row]]]
 def read_all_rows(data_dir: Path) -> TableRows:
     """``read_rows`` of every table, by name: for callers that use several tables more than once (the index
     and its downloads share one reading)."""
-    return {table: read_rows(table_path(data_dir, table)) for table in TABLES}
+    return read_all_rows_as_read(data_dir)[0]
+
+
+def read_all_rows_as_read(data_dir: Path) -> tuple[TableRows, dict[str, bytes | None]]:
+    """``read_all_rows``, and the bytes each table was read from, by file name (for ``version.data_version``
+    of exactly what was read)."""
+    rows: TableRows = {}
+    read: dict[str, bytes | None] = {}
+    for table in TABLES:
+        path = table_path(data_dir, table)
+        read[path.name] = data = path.read_bytes()
+        rows[table] = parse_rows(data.decode("utf-8-sig"))
+    return rows, read
 
 
 def parse_rows(text: str) -> tuple[list[str], list[Row]]:

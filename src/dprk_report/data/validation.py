@@ -17,7 +17,15 @@ from dprk_report.data.checks import CROSS_CHECKS, Tables
 from dprk_report.data.findings import WARNING, Finding
 from dprk_report.data.ids import id_problems
 from dprk_report.data.schema import SCHEMAS
-from dprk_report.data.tables import TABLES, complete_replace, read_bytes_by_file, read_table, table_names, table_path
+from dprk_report.data.tables import (
+    TABLES,
+    RawTable,
+    complete_replace,
+    read_bytes_by_file,
+    read_table,
+    table_names,
+    table_path,
+)
 from dprk_report.data.version import data_version
 from dprk_report.text.quotes import FORMULA_STARTS, normalised_quote
 
@@ -33,7 +41,8 @@ class ValidationReport:
     #: Each table's name as a curator knows it (``data/statements.csv``).
     names: dict[str, str] = field(default_factory=dict)
     #: The data version of exactly what was validated: the tables and articles as read, even if a file changed
-    #: (and changed back) while it was validated. A verdict or the frames are this version's, and only its.
+    #: (and changed back) while it was validated (other files, such as an article no check read, as they were
+    #: when validation ended). A verdict or the frames are this version's, and only its.
     data_version: str = ""
 
     @property
@@ -48,10 +57,13 @@ class ValidationReport:
         return f"{len(TABLES)} tables valid: {sizes}"
 
 
-def validate(data_dir: Path | None = None, archive_dir: Path | None = None) -> ValidationReport:
+def validate(
+    data_dir: Path | None = None, archive_dir: Path | None = None, read: dict[str, RawTable] | None = None
+) -> ValidationReport:
     """Validate the four tables in ``data_dir`` against the archive in ``archive_dir``.
 
-    Both default to ``paths``. Raises ``paths.ArchiveNotFoundError`` when the
+    Both default to ``paths``. ``read``: the tables as the caller read them already (``tables.read_table``, by
+    table name), validated as they are instead of read again. Raises ``paths.ArchiveNotFoundError`` when the
     archive is missing, since no source could then be checked at all.
     """
     data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
@@ -59,7 +71,7 @@ def validate(data_dir: Path | None = None, archive_dir: Path | None = None) -> V
     complete_replace(data_dir)  # a change of several tables cut off by a crash is finished first
     names = table_names(data_dir)
     try:
-        frames, problems, version = _checked(data_dir, archive, names)
+        frames, problems, version = _checked(data_dir, archive, names, read or {})
     finally:
         normalised_quote.cache_clear()  # for this validation's checks only: not kept in a page kernel's memory
     order = {name: position for position, name in enumerate(names.values())}
@@ -69,7 +81,7 @@ def validate(data_dir: Path | None = None, archive_dir: Path | None = None) -> V
 
 
 def _checked(
-    data_dir: Path, archive: Path, names: dict[str, str]
+    data_dir: Path, archive: Path, names: dict[str, str], read: dict[str, RawTable]
 ) -> tuple[dict[str, pd.DataFrame], list[Finding], str]:
     """The tables as read, every problem the schema and the cross-checks find in them (unsorted), and the data
     version of what was read."""
@@ -77,7 +89,7 @@ def _checked(
     frames: dict[str, pd.DataFrame] = {}
     raws = {}
     for table in TABLES:
-        raw = raws[table] = read_table(table_path(data_dir, table))
+        raw = raws[table] = read[table] if table in read else read_table(table_path(data_dir, table))
         problems += [Finding(names[table], line, None, message) for line, message in raw.problems]
         if raw.frame is not None:
             frames[table] = raw.frame
