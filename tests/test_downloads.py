@@ -42,13 +42,13 @@ def test_the_index_and_its_downloads_read_each_table_once(fake, tmp_path, monkey
     monkeypatch.setenv(paths.DATA_ENV, str(fake.data))
     monkeypatch.setenv(paths.ARCHIVE_ENV, str(fake.archive))
     read = []
-    parse = tables_module.parse_rows  # what every reading of a table as rows goes through
+    parse = tables_module._header_and_rows  # what every reading of a table as rows goes through
 
-    def counted(text):
-        read.append(text.partition("\n")[0])  # the table's header
-        return parse(text)
+    def counted(handle):
+        read.append(handle.buffer.getvalue().decode("utf-8-sig").partition("\n")[0])  # the table's header
+        return parse(handle)
 
-    monkeypatch.setattr(tables_module, "parse_rows", counted)
+    monkeypatch.setattr(tables_module, "_header_and_rows", counted)
     (before, after), written = kernel_jobs.index_parts(str(paths.REPORT_CONFIG), data_version(), str(tmp_path))
     assert sorted(header.partition(",")[0] for header in read) == [
         "citation_id",

@@ -42,15 +42,21 @@ def test_rows_with_too_few_or_too_many_cells_keep_what_the_csv_reader_fills_in(t
     assert rows[1][None] == ["extra", "more"]
 
 
-def test_a_table_read_carries_the_bytes_it_was_read_from_for_the_data_version(tmp_path):
-    from dprk_report.data.tables import read_bytes_by_file
+def test_a_table_read_carries_what_the_data_version_needs_of_its_bytes(tmp_path):
+    import hashlib
 
-    path = tmp_path / "statements.csv"
-    path.write_text(TABLE, encoding="utf-8")
-    tables = {"statements": read_table(path), "sources": read_table(tmp_path / "sources.csv")}
-    assert tables["statements"].data == TABLE.encode("utf-8")
-    assert tables["sources"].data is None  # no file
-    assert read_bytes_by_file(tables) == {"statements.csv": TABLE.encode("utf-8"), "sources.csv": None}
+    from dprk_report.data.tables import reads_by_file
+    from dprk_report.data.version import FileRead
+
+    sources = "source_id,archive_file\nS001,001_a.txt\nS002,002_b.txt\nS003,\n"
+    (tmp_path / "statements.csv").write_text(TABLE, encoding="utf-8")
+    (tmp_path / "sources.csv").write_text(sources, encoding="utf-8")
+    tables = {name: read_table(tmp_path / f"{name}.csv") for name in ("statements", "sources", "citations")}
+    assert reads_by_file(tables) == {
+        "statements.csv": FileRead(hashlib.sha256(TABLE.encode("utf-8")).hexdigest()),
+        "sources.csv": FileRead(hashlib.sha256(sources.encode("utf-8")).hexdigest(), ("001_a.txt", "002_b.txt")),
+        "citations.csv": FileRead(None),  # no file
+    }
 
 
 def test_a_byte_that_is_not_utf8_is_placed_in_the_file_even_far_in_and_after_a_bom(tmp_path):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dprk_report import paths, vocab
-from dprk_report.data.tables import TABLES, complete_replace, read_bytes_by_file, read_table, table_names, table_path
+from dprk_report.data.tables import TABLES, complete_replace, read_table, reads_by_file, table_names, table_path
 from dprk_report.data.validated import known_valid, remember_valid, validation_key
 from dprk_report.data.version import data_version
 from dprk_report.text.dates import parse_partial_date
@@ -169,7 +169,7 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
 def _read_trusted_or_validated(data_dir: Path, archive_dir: Path) -> tuple[tuple[str, str, str], dict, dict]:
     """The tables read, with the key of their version, when that version is trusted; else validated."""
     read = {table: read_table(table_path(data_dir, table)) for table in TABLES}
-    version = data_version(data_dir, archive_dir, read_bytes_by_file(read))
+    version = data_version(data_dir, archive_dir, reads_by_file(read))
     _check_build_took(version, data_dir)
     if version == os.environ.get(paths.TRUSTED_ENV) or known_valid(validation_key(version, data_dir)):
         # The build took exactly this version, or this very data was validated before by the same rules.

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dprk_report import paths
+from dprk_report.data.version import FileRead
 
 if TYPE_CHECKING:  # imported where frames are made: the build reads rows and must not pay for pandas
     import pandas as pd
@@ -51,38 +52,38 @@ class RawTable:
     """A table as text: every cell a string, empty cells missing, index = line number.
 
     ``frame`` is ``None`` when the file could not be read at all; ``problems`` holds
-    ``(line, message)`` pairs for what was wrong with the file's structure; ``data`` holds the bytes read
-    (``None``: no file), for the data version of exactly what was read (``version.data_version``).
+    ``(line, message)`` pairs for what was wrong with the file's structure; ``read`` is what the data version
+    needs of the bytes read (``version.FileRead``), for the version of exactly what was read.
     """
 
     frame: pd.DataFrame | None
     problems: list[tuple[int | None, str]] = field(default_factory=list)
-    data: bytes | None = field(default=None, repr=False)
+    read: FileRead = field(default=FileRead(None), repr=False)
 
 
 def read_table(path: Path) -> RawTable:
     """Read one CSV file (UTF-8 with or without BOM, CRLF or LF line ends)."""
     if not path.is_file():
         return RawTable(None, [(None, "file not found")])
-    data = path.read_bytes()  # read once: parsed, and kept for the version of what was parsed
+    data = path.read_bytes()  # read once: parsed, and hashed as parsed
+    read = FileRead.of(path.name, data)
     bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
         records = _records_with_lines(csv.reader(io.StringIO(data[bom:].decode("utf-8"), newline="")))
     except UnicodeDecodeError as error:
-        return RawTable(None, [(None, f"not valid UTF-8 ({error.reason} at byte {bom + error.start})")], data)
+        return RawTable(None, [(None, f"not valid UTF-8 ({error.reason} at byte {bom + error.start})")], read)
     except csv.Error as error:
-        return RawTable(None, [(None, f"not readable as CSV ({error})")], data)
+        return RawTable(None, [(None, f"not readable as CSV ({error})")], read)
     if not records:
-        return RawTable(None, [(None, "file is empty (no header row)")], data)
+        return RawTable(None, [(None, "file is empty (no header row)")], read)
     table = _frame_from_records(records)
-    table.data = data
+    table.read = read
     return table
 
 
-def read_bytes_by_file(raws: dict[str, RawTable]) -> dict[str, bytes | None]:
-    """The bytes each table of ``raws`` (by table name) was read from, by file name (``None``: there was no
-    file), for ``version.data_version``."""
-    return {table_path(Path(), table).name: raw.data for table, raw in raws.items()}
+def reads_by_file(raws: dict[str, RawTable]) -> dict[str, FileRead]:
+    """What each table of ``raws`` (by table name) was read as, by file name, for ``version.data_version``."""
+    return {table_path(Path(), table).name: raw.read for table, raw in raws.items()}
 
 
 def _records_with_lines(reader) -> list[tuple[int, list[str]]]:
@@ -177,15 +178,17 @@ def read_all_rows(data_dir: Path) -> TableRows:
     return read_all_rows_as_read(data_dir)[0]
 
 
-def read_all_rows_as_read(data_dir: Path) -> tuple[TableRows, dict[str, bytes | None]]:
-    """``read_all_rows``, and the bytes each table was read from, by file name (for ``version.data_version``
-    of exactly what was read)."""
+def read_all_rows_as_read(data_dir: Path) -> tuple[TableRows, dict[str, FileRead]]:
+    """``read_all_rows``, and what each table was read as, by file name (for ``version.data_version`` of
+    exactly what was read)."""
     rows: TableRows = {}
-    read: dict[str, bytes | None] = {}
+    read: dict[str, FileRead] = {}
     for table in TABLES:
         path = table_path(data_dir, table)
-        read[path.name] = data = path.read_bytes()
-        rows[table] = parse_rows(data.decode("utf-8-sig"))
+        data = path.read_bytes()
+        read[path.name] = FileRead.of(path.name, data)
+        # Decoded as it is parsed: the whole text at once would be one more copy of the table (100x: 20 MB).
+        rows[table] = _header_and_rows(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
     return rows, read
 
 

@@ -21,8 +21,8 @@ from dprk_report.data.tables import (
     TABLES,
     RawTable,
     complete_replace,
-    read_bytes_by_file,
     read_table,
+    reads_by_file,
     table_names,
     table_path,
 )
@@ -99,7 +99,7 @@ def _checked(
         check(tables)
     problems += [Finding(*found) for found in tables.problems]
     problems += id_problems(data_dir, frames, names)
-    version = data_version(data_dir, archive, read_bytes_by_file(raws), tables.article_digests())
+    version = data_version(data_dir, archive, reads_by_file(raws), tables.article_digests())
     return frames, problems, version
 
 

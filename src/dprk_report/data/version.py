@@ -8,6 +8,7 @@ import io
 import os
 import stat
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from dprk_report import paths
@@ -62,10 +63,26 @@ def tree_hash(files: list[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class FileRead:
+    """A table file as a reader read it, all the data version needs of it: the sha256 of its bytes (``None``:
+    the file was missing) and, for ``sources.csv``, the archive files it registers. Kept instead of the bytes,
+    which at 100 times today's data would hold some 8 MB through a validation."""
+
+    sha256: str | None
+    registered: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, name: str, data: bytes | None) -> FileRead:
+        if data is None:
+            return cls(None)
+        return cls(hashlib.sha256(data).hexdigest(), tuple(registered_in(data)) if name == "sources.csv" else ())
+
+
 def data_version(
     data_dir: Path | None = None,
     archive_dir: Path | None = None,
-    tables: dict[str, bytes | None] | None = None,
+    tables: dict[str, FileRead] | None = None,
     articles: dict[str, str | None] | None = None,
 ) -> str:
     """Hash of the curated tables and of the archived articles they register: the report's data version.
@@ -73,27 +90,24 @@ def data_version(
     An article placed in the archive but not yet registered in ``sources.csv`` changes nothing the
     report shows, so it does not change the version; a registered article whose bytes change does.
 
-    ``tables`` (file name: bytes, ``None`` for a file that was missing) and ``articles`` (archive file name:
-    sha256, ``None`` when missing) are what a reader has read already: hashed as read, not read again, so that
-    the version names exactly what was read even if a file changed (and changed back) meanwhile. The other
-    files (another table, an article the reader did not read) are hashed as they are now.
+    ``tables`` (file name: :class:`FileRead`) and ``articles`` (archive file name: sha256, ``None`` when
+    missing) are what a reader has read already: taken as read, not read again, so that the version names
+    exactly what was read even if a file changed (and changed back) meanwhile. The other files (another
+    table, an article the reader did not read) are hashed as they are now.
     """
     data_dir = Path(data_dir or paths.data_dir())
     archive = Path(archive_dir or paths.archive_dir())
     tables, articles = tables or {}, articles or {}
     table_hashes = hashlib.sha256()  # as tree_hash, over the files' names and contents
     for name in sorted({path.name for path in data_dir.glob("*.csv")} | set(tables)):
-        if name in tables and tables[name] is None:
+        if name in tables and tables[name].sha256 is None:
             continue  # missing when read: left out, as a missing file is, whatever is there now
-        read = hashlib.sha256(tables[name]).hexdigest() if name in tables else file_hash(data_dir / name)
+        read = tables[name].sha256 if name in tables else file_hash(data_dir / name)
         table_hashes.update(name.encode("utf-8") + b"\0" + read.encode("ascii") + b"\n")
     digest = hashlib.sha256(table_hashes.hexdigest().encode("ascii"))
     _read_store()
     known = len(_ARTICLE_HASHES)
-    if "sources.csv" in tables:
-        registered = registered_in(tables["sources.csv"]) if tables["sources.csv"] is not None else []
-    else:
-        registered = registered_articles(data_dir)
+    registered = tables["sources.csv"].registered if "sources.csv" in tables else registered_articles(data_dir)
     for name in registered:
         read = (articles[name] or "missing") if name in articles else article_hash(os.path.join(archive, name))
         digest.update(name.encode("utf-8") + b"\0")
