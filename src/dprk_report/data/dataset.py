@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dprk_report import paths, vocab
+from dprk_report.data.columns import TABLE_COLUMNS, RealDate
 from dprk_report.data.tables import TABLES, complete_replace, read_table, reads_by_file, table_names, table_path
 from dprk_report.data.validated import known_valid, remember_valid, validation_key
 from dprk_report.data.version import data_version
@@ -96,12 +97,11 @@ def _view(origin: Dataset) -> Dataset:
     return view
 
 
-#: Date columns; each gains ``<name>_start`` and ``<name>_end`` beside the written form.
+#: Date columns (those the codebook's rules hold to a real date); each gains ``<name>_start`` and ``<name>_end``
+#: beside the written form.
 DATE_COLUMNS = {
-    "sources": ("published_date",),
-    "statements": ("event_date", "state_media_report_date"),
-    "estimates": ("announced_date", "as_of_date"),
-    "citations": (),
+    table: tuple(name for name, column in columns.items() if any(isinstance(rule, RealDate) for rule in column.rules))
+    for table, columns in TABLE_COLUMNS.items()
 }
 
 CATEGORIES = {
