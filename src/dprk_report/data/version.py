@@ -56,10 +56,14 @@ def text_hash(text: str) -> str:
 
 def tree_hash(files: list[Path], root: Path) -> str:
     """One hash over files' relative names and contents, independent of listing order."""
+    return _named_hash({path.relative_to(root).as_posix(): file_hash(path) for path in files})
+
+
+def _named_hash(hashes: dict[str, str]) -> str:
+    """One hash over files' names and their content hashes (``tree_hash``), in the names' order."""
     digest = hashlib.sha256()
-    for path in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
-        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        digest.update(file_hash(path).encode("ascii") + b"\n")
+    for name in sorted(hashes):
+        digest.update(name.encode("utf-8") + b"\0" + hashes[name].encode("ascii") + b"\n")
     return digest.hexdigest()
 
 
@@ -98,13 +102,10 @@ def data_version(
     data_dir = Path(data_dir or paths.data_dir())
     archive = Path(archive_dir or paths.archive_dir())
     tables, articles = tables or {}, articles or {}
-    table_hashes = hashlib.sha256()  # as tree_hash, over the files' names and contents
-    for name in sorted({path.name for path in data_dir.glob("*.csv")} | set(tables)):
-        if name in tables and tables[name].sha256 is None:
-            continue  # missing when read: left out, as a missing file is, whatever is there now
-        read = tables[name].sha256 if name in tables else file_hash(data_dir / name)
-        table_hashes.update(name.encode("utf-8") + b"\0" + read.encode("ascii") + b"\n")
-    digest = hashlib.sha256(table_hashes.hexdigest().encode("ascii"))
+    # As tree_hash of the tables, but a table read is taken as read (left out if it was missing then).
+    table_hashes = {path.name: file_hash(path) for path in data_dir.glob("*.csv") if path.name not in tables}
+    table_hashes |= {name: read.sha256 for name, read in tables.items() if read.sha256 is not None}
+    digest = hashlib.sha256(_named_hash(table_hashes).encode("ascii"))
     _read_store()
     known = len(_ARTICLE_HASHES)
     registered = tables["sources.csv"].registered if "sources.csv" in tables else registered_articles(data_dir)
