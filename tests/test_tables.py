@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dprk_report.data.tables import read_rows, read_table
+from dprk_report.data.tables import read_rows, read_table, write_rows
 
 TABLE = "statement_id,side,summary\nST001,South Korea,First summary\nST002,South Korea,\nST003,Russia,First summary\n"
 
@@ -40,6 +40,26 @@ def test_rows_with_too_few_or_too_many_cells_keep_what_the_csv_reader_fills_in(t
     _, rows = read_rows(path)
     assert rows[0] == {"statement_id": "ST001", "side": "Russia", "summary": None}
     assert rows[1][None] == ["extra", "more"]
+
+
+def test_a_blank_line_counts_as_a_line_but_is_no_row(tmp_path):
+    path = tmp_path / "statements.csv"
+    path.write_text("statement_id,side\n\nST001,Russia\n\n\nST002,Ukraine\n", encoding="utf-8")
+    table = read_table(path)
+    assert table.problems == []
+    assert table.frame.index.tolist() == [3, 6]
+    assert table.frame["statement_id"].tolist() == ["ST001", "ST002"]
+
+
+def test_rows_are_written_under_the_header_each_cell_through_the_given_function(tmp_path):
+    from dprk_report.text.quotes import spreadsheet_safe
+
+    path = tmp_path / "statements.csv"
+    rows = [{"statement_id": "=1+1", "side": None, "not_a_column": "left out"}, {"side": "Russia"}]
+    write_rows(path, ["statement_id", "side"], rows, each_cell=spreadsheet_safe)
+    assert path.read_text(encoding="utf-8") == "statement_id,side\n'=1+1,\n,Russia\n"
+    write_rows(path, ["statement_id", "side"], rows)
+    assert path.read_text(encoding="utf-8") == "statement_id,side\n=1+1,\n,Russia\n"
 
 
 def test_a_table_read_carries_what_the_data_version_needs_of_its_bytes(tmp_path):

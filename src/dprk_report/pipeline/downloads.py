@@ -40,8 +40,7 @@ def write_downloads(
     written, headers = [], {}
     for table in TABLES:
         header, rows = rows_by_table[table]
-        safe = ({column: spreadsheet_safe(value) if value else value for column, value in row.items()} for row in rows)
-        write_rows(out / table_download(table), header, safe)
+        write_rows(out / table_download(table), header, rows, each_cell=spreadsheet_safe)
         written.append(table_download(table))
         headers[table] = header
     shutil.copyfile(paths.codebook(data_dir), out / CODEBOOK)
