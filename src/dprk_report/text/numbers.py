@@ -25,6 +25,7 @@ _FIGURE = re.compile(
     re.IGNORECASE,
 )
 QUALIFIERS = sorted(vocab.QUALIFIER_KINDS, key=len, reverse=True)
+_ANY_QUALIFIER = tuple(QUALIFIERS)
 
 
 def figures_in(text: str) -> list[tuple[int, str | None]]:
@@ -32,12 +33,13 @@ def figures_in(text: str) -> list[tuple[int, str | None]]:
     found = []
     for match in _FIGURE.finditer(text):
         raw = match.group(1) or match.group(2)
-        value = NUMBER_WORDS.get(raw.lower()) or int(re.sub(r"[, ]", "", raw))
+        value = NUMBER_WORDS.get(raw.lower()) or int(raw.replace(",", "").replace(" ", ""))
         if match.group(3):  # "three-thousand", "two thousand"
             value *= 1000
         if 1900 <= value <= 2100 and match.group(1) and len(raw) == 4:
             continue  # a year, not a figure
         before = text[: match.start()].lower().rstrip()
-        qualifier = next((q for q in QUALIFIERS if before.endswith(q)), "")
+        # Most figures have none: one test of them all at once first.
+        qualifier = next((q for q in QUALIFIERS if before.endswith(q)), "") if before.endswith(_ANY_QUALIFIER) else ""
         found.append((value, qualifier))
     return found
