@@ -48,9 +48,9 @@ def codebook(data: Path) -> Path:
     return own if own.is_file() else DEFAULT_DATA_DIR / "README.md"
 
 
-def data_dir() -> Path:
-    """The curated dataset directory (``data/`` unless ``DPRK_REPORT_DATA`` is set)."""
-    return Path(os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR)
+def data_dir(given: Path | str | None = None) -> Path:
+    """The curated dataset directory: ``given``, else ``$DPRK_REPORT_DATA``, else ``data/``."""
+    return Path(given or os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR)
 
 
 def output_root() -> Path:

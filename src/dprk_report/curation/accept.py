@@ -68,7 +68,7 @@ def _record(table: str, candidate: dict, new_id: str) -> dict:
 
 def accept(candidates_file: Path, data_dir: Path | None = None, archive_dir: Path | None = None) -> list[str]:
     """Apply the accepted candidates; returns lines to show. Raises CurationError and writes nothing on a problem."""
-    data_dir = Path(data_dir or paths.data_dir())
+    data_dir = paths.data_dir(data_dir)
     archive_dir = Path(archive_dir or paths.archive_dir())
     candidate_header, candidates = read_rows(candidates_file)
     missing = [name for name in FIELDS if name not in candidate_header]

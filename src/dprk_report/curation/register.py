@@ -74,7 +74,7 @@ def source_row(
 
 def add_source(path: Path, given: Given, data_dir: Path | None = None, archive_dir: Path | None = None) -> list[str]:
     """Register the article (validated first) and write its candidates; returns lines to show."""
-    data_dir = Path(data_dir or paths.data_dir())
+    data_dir = paths.data_dir(data_dir)
     archive_dir = Path(archive_dir or paths.archive_dir())
     path = Path(path)
     if path.resolve().parent != archive_dir.resolve():

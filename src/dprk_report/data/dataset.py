@@ -144,7 +144,7 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
     ``qualifier_kind``. Raises ``DatasetError`` listing every problem when the
     data are invalid.
     """
-    data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
+    data_dir = paths.data_dir(data_dir)
     archive_dir = paths.archive_dir(archive_dir)
     complete_replace(data_dir)  # a change of several tables cut off by a crash is finished first
     key = _key(data_dir, archive_dir, data_version(data_dir, archive_dir))
@@ -212,7 +212,7 @@ def validate_for_loading(data_dir: Path | None = None, archive_dir: Path | None 
     report = validate(data_dir, archive_dir)
     _VALIDATED_FRAMES.clear()
     if report.ok:
-        data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
+        data_dir = paths.data_dir(data_dir)
         _VALIDATED_FRAMES[_key(data_dir, paths.archive_dir(archive_dir), report.data_version)] = (
             report.frames,
             report.names,

@@ -24,7 +24,7 @@ def validation_key(version: str, data_dir: Path | None = None) -> str:
     register of published ids (``data.ids``) and of the code that validates them."""
     package = paths.PACKAGE_DIR
     rules = [p for folder in _RULES for p in (package / folder).rglob("*.py")] + [package / "vocab.py"]
-    data = Path(data_dir) if data_dir is not None else paths.data_dir()
+    data = paths.data_dir(data_dir)
     register = tree_hash(register_files(data), data)
     return text_hash(version + register + tree_hash(rules, package))
 

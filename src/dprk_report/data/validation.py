@@ -66,7 +66,7 @@ def validate(
     table name), validated as they are instead of read again. Raises ``paths.ArchiveNotFoundError`` when the
     archive is missing, since no source could then be checked at all.
     """
-    data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
+    data_dir = paths.data_dir(data_dir)
     archive = paths.archive_dir(archive_dir)
     complete_replace(data_dir)  # a change of several tables cut off by a crash is finished first
     names = table_names(data_dir)
@@ -113,7 +113,7 @@ def remembered_problems(data_dir: Path | None = None) -> list[Finding]:
     scheduled job, a release)."""
     from dprk_report.data.validated import known_valid, remember_valid, validation_key
 
-    data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
+    data_dir = paths.data_dir(data_dir)
     complete_replace(data_dir)  # as validate does first: else the version taken would be the old tables'
     if known_valid(validation_key(data_version(data_dir), data_dir)):
         return []

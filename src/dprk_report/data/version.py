@@ -99,7 +99,7 @@ def data_version(
     exactly what was read even if a file changed (and changed back) meanwhile. The other files (another
     table, an article the reader did not read) are hashed as they are now.
     """
-    data_dir = Path(data_dir or paths.data_dir())
+    data_dir = paths.data_dir(data_dir)
     archive = Path(archive_dir or paths.archive_dir())
     tables, articles = tables or {}, articles or {}
     # As tree_hash of the tables, but a table read is taken as read (left out if it was missing then).

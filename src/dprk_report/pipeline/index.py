@@ -297,7 +297,7 @@ def prepare_index(
     """The index's HTML before and after its list of pages: everything that depends on the data and the
     config only, so the build can make it while the last pages still run. ``rows_by_table``: the tables as the
     caller has read them already (``tables.read_all_rows``), else they are read here."""
-    data_dir = Path(data_dir or paths.data_dir())
+    data_dir = paths.data_dir(data_dir)
     rows_by_table = rows_by_table or read_all_rows(data_dir)
     row_counts = {table: len(rows) for table, (_, rows) in rows_by_table.items()}
     limitations = "".join(f"<li>{_e(item)}</li>" for item in config.limitations)
