@@ -102,11 +102,11 @@ def test_validate_warns_about_a_cell_a_spreadsheet_would_run(fake):
 )
 def test_an_interrupted_build_says_whether_it_published(monkeypatch, capsys, stop, said):
     from dprk_report import cli
-    from dprk_report.pipeline import runner, signals
+    from dprk_report.pipeline import outcome, runner, signals
 
     def interrupted(**options):
         raise KeyboardInterrupt if stop == "plain" else signals.HeldInterrupt(published=stop == "held, published")
 
     monkeypatch.setattr(runner, "run_build", interrupted)
-    assert cli.main(["build"]) == runner.EXIT_INTERRUPTED
+    assert cli.main(["build"]) == outcome.EXIT_INTERRUPTED
     assert capsys.readouterr().err.strip() == said

@@ -45,7 +45,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     """Rebuild what is stale and publish it atomically; with --check only report staleness."""
-    from dprk_report.pipeline.runner import EXIT_INTERRUPTED, run_build
+    from dprk_report.pipeline.outcome import EXIT_INTERRUPTED
+    from dprk_report.pipeline.runner import run_build
 
     try:
         return run_build(check=args.check, quiet=args.quiet, jobs=args.jobs, force=args.force, wait=not args.no_wait)

@@ -30,10 +30,10 @@ from dprk_report.pipeline import signals
 from dprk_report.pipeline.durations import LongestFirst, remember_seconds
 from dprk_report.pipeline.fingerprint import Fingerprints
 from dprk_report.pipeline.kernel_jobs import index_parts, validation_problems
+from dprk_report.pipeline.outcome import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, say
 from dprk_report.pipeline.plan import INDEX, MANIFEST, index_inputs, make_plan, read_manifest
 from dprk_report.pipeline.progress import Progress
 from dprk_report.pipeline.publish import PublishFailed, prepare_staging, publish, recover, staging_dir
-from dprk_report.pipeline.runner import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, say
 
 
 def build_locked(config, root: Path, quiet: bool, jobs: int | None, force: bool, kept=None) -> int:

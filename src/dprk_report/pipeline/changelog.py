@@ -6,6 +6,7 @@ import html
 from pathlib import Path
 
 from dprk_report.data.releases import changelog_path
+from dprk_report.pipeline.page_look import page_start
 
 PAGE = "report/changelog.html"
 
@@ -13,8 +14,6 @@ PAGE = "report/changelog.html"
 def render_changelog(data_dir: Path, title: str) -> str:
     """The changelog page (a short note when no release was made yet)."""
     import mistune
-
-    from dprk_report.pipeline.index import page_start  # the index names this page: imported when used
 
     path = changelog_path(data_dir)
     text = path.read_text(encoding="utf-8") if path.is_file() else "# Data changelog\n\nNo release yet.\n"

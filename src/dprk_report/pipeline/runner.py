@@ -3,22 +3,14 @@ them in parallel and publishes); a report that is up to date costs only the plan
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from dprk_report import paths
 from dprk_report.pipeline.config import ConfigError, load_config
 from dprk_report.pipeline.fingerprint import Fingerprints
+from dprk_report.pipeline.outcome import EXIT_BUSY, EXIT_FAILED, EXIT_OK, say
 from dprk_report.pipeline.plan import make_plan, read_manifest
 from dprk_report.pipeline.publish import BuildBusy, build_lock, recover
-
-EXIT_OK, EXIT_FAILED, EXIT_BUSY = 0, 1, 3
-#: Exit status of a build stopped by Ctrl-C (the shell's convention for SIGINT).
-EXIT_INTERRUPTED = 130
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def run_build(

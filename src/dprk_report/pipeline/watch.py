@@ -22,8 +22,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from dprk_report import paths
+from dprk_report.pipeline.outcome import EXIT_FAILED, EXIT_OK, say
 from dprk_report.pipeline.progress import log
-from dprk_report.pipeline.runner import EXIT_FAILED, EXIT_OK, run_build, say
+from dprk_report.pipeline.runner import run_build
 
 #: How long (ms) changes must have stopped before they are built: a save, or a curator's change of several
 #: tables, is built once, when it is whole.

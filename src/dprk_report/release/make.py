@@ -279,7 +279,8 @@ def cite_release(citation: str, release: Release) -> str:
 
 
 def _rebuild_and_check(root: Path) -> None:
-    from dprk_report.pipeline.runner import EXIT_OK, run_build
+    from dprk_report.pipeline.outcome import EXIT_OK
+    from dprk_report.pipeline.runner import run_build
 
     if run_build(quiet=True) != EXIT_OK:
         raise ReleaseError("the report build failed (see above); nothing was released")

@@ -26,8 +26,8 @@ REPORT_PATHS = ("report", "figures")
 def run_nightly(today: dt.date | None = None) -> int:
     """Run the scheduled sequence; return its exit status (0, 1, 3 or 4; see the module docstring)."""
     from dprk_report.data.validation import remembered_problems
-    from dprk_report.pipeline.runner import EXIT_BUSY as BUILD_BUSY
-    from dprk_report.pipeline.runner import EXIT_OK as BUILD_OK
+    from dprk_report.pipeline.outcome import EXIT_BUSY as BUILD_BUSY
+    from dprk_report.pipeline.outcome import EXIT_OK as BUILD_OK
     from dprk_report.pipeline.runner import run_build
 
     today = today or dt.datetime.now(dt.UTC).date()
