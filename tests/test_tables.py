@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import csv
+import io
+import random
 
-from dprk_report.data.tables import read_rows, read_table, write_rows
+import pandas as pd
+import pytest
+
+from dprk_report.data.tables import parse_rows, read_rows, read_table, write_rows
 
 TABLE = "statement_id,side,summary\nST001,South Korea,First summary\nST002,South Korea,\nST003,Russia,First summary\n"
 
@@ -33,8 +38,9 @@ def test_a_table_read_as_rows_holds_each_repeated_text_once(tmp_path):
 
 
 def test_rows_with_too_few_or_too_many_cells_keep_what_the_csv_reader_fills_in(tmp_path):
-    """What ``csv.DictReader`` fills in for them (``None`` for a missing cell, a list of the extra cells) is
-    kept as it is: the validation and the curation commands report such rows."""
+    """What the reader fills in for them, as ``csv.DictReader`` would (``None`` for a missing cell, a list of
+    the extra cells under ``None``), is kept as it is: the validation and the curation commands report such
+    rows."""
     path = tmp_path / "statements.csv"
     path.write_text("statement_id,side,summary\nST001,Russia\nST002,Russia,Said,extra,more\n", encoding="utf-8")
     _, rows = read_rows(path)
@@ -87,3 +93,46 @@ def test_a_byte_that_is_not_utf8_is_placed_in_the_file_even_far_in_and_after_a_b
     path.write_bytes(head + body + b"ST999,Caf\xe9,Said\n")
     (problem,) = read_table(path).problems
     assert problem == (None, f"not valid UTF-8 (invalid continuation byte at byte {len(head + body) + 9})")
+
+
+# Texts whose rows the standard library's DictReader and DictWriter give and write in ways easy to get wrong:
+# a repeated header name, a short row missing a repeated name, a blank first record (then the header is
+# empty), long rows, blank lines, quoted line breaks, CRLF, a BOM, no final newline, nothing at all.
+AWKWARD_TABLES = [
+    "a,b,a\n1,2,3\n4\n",
+    "\na,b\n1,2\n",
+    "a,b\n1,2,3,4\n\n5,6\n",
+    'a,b\r\n"x\r\ny",2\r\n,\r\n',
+    "\ufeffa,b\n1,2",
+    "a,b",
+    "",
+]
+
+
+def _random_tables(count: int) -> list[str]:
+    pieces = ["a", "b", "a,", ",", '"', "\n", "\r\n", " ", "é", "\n\n", "x,y\n", "=1"]
+    rng = random.Random(17)  # fixed: the same texts every run
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(count)]
+
+
+def _as_dict_reader_gives(text: str) -> tuple[list[str], list[dict]]:
+    """The header and rows ``csv.DictReader`` gives, each empty or missing cell ``None`` as the readers make it."""
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    rows = [{key: value if isinstance(value, list) else value or None for key, value in row.items()} for row in reader]
+    return list(reader.fieldnames or []), rows
+
+
+@pytest.mark.parametrize("text", AWKWARD_TABLES + _random_tables(400))
+def test_rows_are_read_as_csv_dict_reader_reads_them(text):
+    assert parse_rows(text) == _as_dict_reader_gives(text)
+
+
+@pytest.mark.parametrize("text", AWKWARD_TABLES + _random_tables(100))
+def test_rows_are_written_as_csv_dict_writer_writes_them(text, tmp_path):
+    header, rows = parse_rows(text)
+    written = io.StringIO()
+    writer = csv.DictWriter(written, fieldnames=header, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    write_rows(tmp_path / "table.csv", header, rows)
+    assert (tmp_path / "table.csv").read_bytes().decode("utf-8") == written.getvalue()

@@ -25,6 +25,7 @@ _FIGURE = re.compile(
     re.IGNORECASE,
 )
 QUALIFIERS = sorted(vocab.QUALIFIER_KINDS, key=len, reverse=True)
+#: For ``str.endswith``, which tests a tuple's every suffix in one call, the loop in C.
 _ANY_QUALIFIER = tuple(QUALIFIERS)
 
 

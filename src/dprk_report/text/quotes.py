@@ -96,8 +96,9 @@ def share_a_run(first: str, second: str, run: int = 5) -> bool:
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
-def spreadsheet_safe(cell: str) -> str:
-    """``cell`` with a leading apostrophe when a spreadsheet would read it as a formula."""
+def spreadsheet_safe(cell: str | None) -> str | None:
+    """``cell`` with a leading apostrophe when a spreadsheet would read it as a formula (an empty cell, ``None``
+    or ``""``, as it is)."""
     return "'" + cell if cell and cell.startswith(FORMULA_STARTS) else cell
 
 
