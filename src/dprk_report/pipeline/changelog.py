@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from dprk_report.data.releases import changelog_path
-from dprk_report.pipeline.page_look import page_start
+from dprk_report.pipeline.page_look import escaped, page_start
 
 PAGE = "report/changelog.html"
 
@@ -19,7 +18,7 @@ def render_changelog(data_dir: Path, title: str) -> str:
     text = path.read_text(encoding="utf-8") if path.is_file() else "# Data changelog\n\nNo release yet.\n"
     body = mistune.create_markdown(escape=True)(text)
     return f"""{page_start(f"Data changelog · {title}")}
-<p class="meta"><a href="index.html">← {html.escape(title)}</a></p>
+<p class="meta"><a href="index.html">← {escaped(title)}</a></p>
 {body}
 </body>
 </html>

@@ -24,9 +24,9 @@ _FIGURE = re.compile(
     r"(?<![\w.])(\d{1,3}(?:[, ]\d{3})+|\d+)(?![\w.]*\d)|\b(" + "|".join(NUMBER_WORDS) + r")(?:[- ](thousand))?\b",
     re.IGNORECASE,
 )
-QUALIFIERS = sorted(vocab.QUALIFIER_KINDS, key=len, reverse=True)
-#: For ``str.endswith``, which tests a tuple's every suffix in one call, the loop in C.
-_ANY_QUALIFIER = tuple(QUALIFIERS)
+#: Longest first, so that "closer to around" is found before "around"; a tuple, which ``str.endswith`` tests whole in
+#: one call (the loop in C).
+QUALIFIERS = tuple(sorted(vocab.QUALIFIER_KINDS, key=len, reverse=True))
 
 
 def figures_in(text: str) -> list[tuple[int, str | None]]:
@@ -41,6 +41,6 @@ def figures_in(text: str) -> list[tuple[int, str | None]]:
             continue  # a year, not a figure
         before = text[: match.start()].lower().rstrip()
         # Most figures have none: one test of them all at once first.
-        qualifier = next((q for q in QUALIFIERS if before.endswith(q)), "") if before.endswith(_ANY_QUALIFIER) else ""
+        qualifier = next((q for q in QUALIFIERS if before.endswith(q)), "") if before.endswith(QUALIFIERS) else ""
         found.append((value, qualifier))
     return found
