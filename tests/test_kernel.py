@@ -3,6 +3,7 @@ the clearing runs only when something could have been left behind."""
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,28 @@ def test_a_kernel_s_files_can_be_removed_before_a_process_quits_at_once(kernel):
     kernel.remove_files()
     assert not any(path.exists() for path in files)
     kernel.close()  # still closes without them
+
+
+def test_stopping_kills_the_running_kernel_s_process(kernel):
+    kernel.start()
+    process = kernel.kernel.provisioner.process
+    kernel.stop()
+    assert process.wait(timeout=30) == -signal.SIGKILL
+    with pytest.raises(RuntimeError, match="interrupted"):
+        kernel.run("x = 1")
+
+
+def test_stopping_a_kernel_already_ended_and_reaped_signals_no_process_group(kernel, monkeypatch):
+    """Once its process is reaped, the kernel's id (its process group's) may be reused by another process:
+    signalling that group could kill processes that are not the build's."""
+    kernel.start()
+    process = kernel.kernel.provisioner.process
+    process.kill()
+    process.wait(timeout=30)  # reaped: the id is free again
+    signalled = []
+    monkeypatch.setattr(kernel_module.os, "killpg", lambda *args: signalled.append(args))
+    kernel.stop()
+    assert signalled == []
 
 
 def test_handing_the_kernel_to_a_notebook_counts_as_use(kernel):

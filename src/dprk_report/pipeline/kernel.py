@@ -134,7 +134,10 @@ class ReusedKernel:
         self.interrupted = True
         provisioner = getattr(self.kernel, "provisioner", None)
         group = getattr(provisioner, "pgid", None)  # the kernel leads a process group of its own
-        if group:
+        process = getattr(provisioner, "process", None)
+        # Only while the kernel's process is not yet reaped: until then its id, which is the group's, cannot be
+        # given to another process; after, the id may already name someone else's group.
+        if group and process is not None and process.returncode is None:
             with contextlib.suppress(OSError):  # ended already
                 os.killpg(group, signal.SIGKILL)
 
