@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dprk_report import vocab
+from dprk_report.text.dates import DATE_FORM
 
 MAX_QUOTE_WORDS = 30
 
@@ -31,7 +32,7 @@ class Form:
 class RealDate:
     """The cell is a date written YYYY-MM-DD, YYYY-MM or YYYY (``pattern``) that exists in the calendar."""
 
-    pattern: str = r"\d{4}(-\d{2}(-\d{2})?)?"
+    pattern: str = DATE_FORM
     type: str = "string"
 
 

@@ -13,7 +13,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-_FORM = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+#: How the codebook writes a date: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (without groups that only Python's
+#: regular expressions know: the data package states the same pattern, ``data.columns.RealDate``).
+DATE_FORM = r"\d{4}(-\d{2}(-\d{2})?)?"
+_FORM = re.compile(DATE_FORM)
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -35,10 +38,9 @@ def parse_partial_date(text: str) -> Period:
 
     Raises ``ValueError`` for any other form or for a day that does not exist.
     """
-    match = _FORM.fullmatch(text)
-    if match is None:
+    if _FORM.fullmatch(text) is None:
         raise ValueError(f"{text!r} is not written YYYY-MM-DD, YYYY-MM or YYYY")
-    year, month, day = (int(part) if part else None for part in match.groups())
+    year, month, day = (*(int(part) for part in text.split("-")), None, None)[:3]
     try:
         if month is None:
             return Period(date(year, 1, 1), date(year, 12, 31), "year")
