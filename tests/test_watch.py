@@ -270,6 +270,48 @@ def test_kept_kernels_to_start_are_the_stopped_ones_then_new_ones():
     assert kept.take() is running and isinstance(kept.take(), ReusedKernel)
 
 
+class _SlowPreload:
+    """A kept kernel whose preload ends only when the kernel is stopped (or after a minute)."""
+
+    def __init__(self, loading: threading.Event):
+        self.loading, self.stopped = loading, threading.Event()
+
+    def use_environment(self, environment):
+        pass
+
+    def load(self):
+        self.loading.set()
+        self.stopped.wait(timeout=60)
+
+    def stop(self):
+        self.stopped.set()
+
+    def running(self):
+        return not self.stopped.is_set()
+
+
+def test_ctrl_c_while_the_watch_starts_its_kernels_stops_them_instead_of_waiting_for_their_preload(
+    monkeypatch,
+):
+    from dprk_report.pipeline import watch
+
+    loading = threading.Event()
+    kernels = [_SlowPreload(loading), _SlowPreload(loading)]
+    kept = KeptKernels()
+    monkeypatch.setattr(kept, "to_start", lambda count: kernels[:count])
+    main = threading.main_thread().ident
+
+    def ctrl_c_once_loading():
+        assert loading.wait(timeout=60)
+        signal.pthread_kill(main, signal.SIGINT)
+
+    threading.Thread(target=ctrl_c_once_loading, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        watch._warm(kept, jobs=2)
+    assert all(kernel.stopped.is_set() for kernel in kernels)
+    assert kept.idle == kernels  # given back, for the watch to shut down
+
+
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
 def test_ctrl_c_during_a_build_stops_its_running_cell(project, tmp_path, how):
     """The watch's build runs a cell that never ends (the cell timeout is an hour): Ctrl-C, or SIGTERM, stops it

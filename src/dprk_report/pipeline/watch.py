@@ -133,7 +133,14 @@ def _warm(kept, jobs: int | None) -> None:
     try:
         if fresh:
             with ThreadPoolExecutor(len(fresh)) as pool:
-                list(pool.map(warm, fresh))
+                try:
+                    list(pool.map(warm, fresh))
+                except KeyboardInterrupt:
+                    # The watch ends: its kernels die now, so that leaving the pool does not wait for their
+                    # preloads (the dataset among them) to end.
+                    for kernel in fresh:
+                        kernel.stop()
+                    raise
     finally:
         for kernel in fresh:
             kept.give_back(kernel)
