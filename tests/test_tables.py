@@ -122,6 +122,23 @@ def _as_dict_reader_gives(text: str) -> tuple[list[str], list[dict]]:
     return list(reader.fieldnames or []), rows
 
 
+@pytest.mark.parametrize("text", AWKWARD_TABLES + _random_tables(200))
+def test_a_table_read_as_a_frame_holds_what_pandas_makes_of_its_records(text, tmp_path):
+    """The frame is the one pandas makes of the csv module's records (short rows filled, long ones cut, empty
+    cells missing), whatever the reader does to make it in less memory."""
+    path = tmp_path / "table.csv"
+    path.write_bytes(text.encode("utf-8"))
+    frame = read_table(path).frame
+    records = [cells for cells in csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")) if cells]
+    if not records or len(set(records[0])) < len(records[0]):  # no header, or a name twice: no frame
+        assert frame is None
+        return
+    header = records[0]
+    rows = [[cell or None for cell in (cells + [""] * len(header))[: len(header)]] for cells in records[1:]]
+    expected = pd.DataFrame(rows, columns=header, dtype=str)
+    pd.testing.assert_frame_equal(frame.reset_index(drop=True), expected, check_exact=True, check_index_type=False)
+
+
 @pytest.mark.parametrize("text", AWKWARD_TABLES + _random_tables(400))
 def test_rows_are_read_as_csv_dict_reader_reads_them(text):
     assert parse_rows(text) == _as_dict_reader_gives(text)
