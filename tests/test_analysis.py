@@ -456,6 +456,31 @@ def test_a_newer_figure_made_public_the_day_of_the_article_does_not_make_its_rep
     assert lineage._newer_estimates(estimates, repeats) == [None, "NEW"]
 
 
+@pytest.mark.parametrize("scope", ["additional", "subset"])
+def test_an_increment_or_a_part_is_not_made_out_of_date_by_another(scope):
+    """'About 1,000 engineers arrived' and, later, 'about 5,000 construction troops have moved' are two
+    increments, not a revision of one figure; likewise two regions' troops. Nor does a part replace a total."""
+    estimates = pd.DataFrame(
+        {
+            "estimate_id": ["ENGINEERS", "BUILDERS", "ALL"],
+            "metric": ["troops_deployed"] * 3,
+            "estimator": ["Agency"] * 3,
+            "scope": [scope, scope, "total"],
+            "public_date": [T("2025-09-02"), T("2025-11-04"), T("2025-04-30")],
+        }
+    )
+    repeats = pd.DataFrame(
+        {
+            "metric": ["troops_deployed"] * 2,
+            "estimator": ["Agency"] * 2,
+            "scope": [scope, "total"],
+            "public_date": [T("2025-09-02"), T("2025-04-30")],
+            "published": [T("2025-12-13"), T("2025-12-13")],  # after both the increments or parts
+        }
+    )
+    assert lineage._newer_estimates(estimates, repeats) == [None, None]
+
+
 def test_the_evidence_shown_is_the_fullest_quote_of_the_earliest_day(dataset):
     # S1 and S2 both cite ESX; on one day, S1's quote cut short by an excerpt gives way to S2's whole sentence.
     sources = dataset.sources.assign(

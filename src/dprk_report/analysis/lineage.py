@@ -22,6 +22,9 @@ from dprk_report.text.wording import (
     words,
 )
 
+#: The scope of a figure that counts all troops or losses so far (``vocab.SCOPES``).
+TOTAL = "total"
+
 
 @derived_once
 def estimate_table(dataset: Dataset) -> pd.DataFrame:
@@ -63,8 +66,9 @@ def estimate_lineage(dataset: Dataset, estimates: pd.DataFrame) -> pd.DataFrame:
     """One row per (estimate, citing article): when it appeared and how old the figure was.
 
     ``age_days`` counts from the estimate's ``public_date`` to the article's
-    date. ``superseded_by`` names a newer estimate of the same metric by the
-    same estimator that was already public when the article repeated this one.
+    date. ``superseded_by`` names a newer total of the same metric by the
+    same estimator that was already public when the article repeated this total
+    (see ``_newer_estimates``).
     """
     citations = cited_sources(dataset)
     columns = [
@@ -145,20 +149,26 @@ def _qualifier_kind(qualifier: str) -> str:
 
 
 def _newer_estimates(estimates: pd.DataFrame, lineage: pd.DataFrame) -> list[str | None]:
-    """For each repeat, the latest estimate of the same metric, estimator and scope that became public
-    after the repeated one and before the repeating article's day (``None`` when there is none). A newer
-    figure made public that same day is not counted: the article may be the one reporting it.
+    """For each repeat of a total (all troops or losses so far), the latest total of the same metric by the
+    same estimator that became public after the repeated one and before the repeating article's day
+    (``None`` when there is none). A newer figure made public that same day is not counted: the article may
+    be the one reporting it.
+
+    Only totals replace totals: an increment ("another 1,000") or a part (one region's troops) is about other
+    troops than the same estimator's next increment or part, so neither makes the other out of date.
 
     Of several made public on that latest day, the last by id. One as-of join over all the rows: a loop
     over them took seconds at a hundred times today's data.
     """
-    keys = ["metric", "estimator", "scope"]
+    keys = ["metric", "estimator"]
+    totals = estimates[estimates["scope"] == TOTAL]
     newest = (
-        _keyed(estimates, keys, "public_date")[[*keys, "public_date", "estimate_id"]]
+        _keyed(totals, keys, "public_date")[[*keys, "public_date", "estimate_id"]]
         .rename(columns={"public_date": "newer_date", "estimate_id": "newer"})
         .sort_values(["newer_date", "newer"], kind="stable")
     )
-    rows = _keyed(lineage.reset_index(drop=True).assign(row=range(len(lineage))), keys, "public_date", "published")
+    numbered = lineage.reset_index(drop=True).assign(row=range(len(lineage)))
+    rows = _keyed(numbered[numbered["scope"] == TOTAL], keys, "public_date", "published")
     found = pd.merge_asof(
         rows.sort_values("published", kind="stable"),
         newest,
