@@ -169,6 +169,14 @@ def test_monthly_counts_include_quiet_months_as_zero(timeline):
     assert [str(month) for month in counts.index] == ["2025-01", "2025-02", "2025-03", "2025-04"]
 
 
+def test_monthly_counts_span_the_whole_window_even_where_it_has_no_statement(timeline):
+    # The statements run from January to April; the window from mid-December to the end of June.
+    selection = validate_parameters("2024-12-15", "2025-06-30", [])
+    counts = cadence.monthly_counts(timeline.reset_index(), selection)
+    assert [str(month) for month in counts.index] == ["2024-12", *(f"2025-0{m}" for m in range(1, 7))]
+    assert counts.sum(axis=1).tolist() == [0, 2, 2, 0, 1, 0, 0]
+
+
 def test_state_media_lag_only_where_both_days_are_known(timeline):
     lags = cadence.state_media_lags(timeline.reset_index())
     # B: 11 Jan -> 18 Jan = 7 days. C has only a month, so no lag is computed.

@@ -139,18 +139,23 @@ def not_dated_within(timeline: pd.DataFrame, after: pd.Timestamp, before: pd.Tim
     return int((latest_ok & earliest_ok).sum())
 
 
-def monthly_counts(timeline: pd.DataFrame) -> pd.DataFrame:
+def monthly_counts(timeline: pd.DataFrame, selection: Selection | None = None) -> pd.DataFrame:
     """Statements per calendar month and side (months as rows, sides as columns).
 
-    Only statements dated at least to the month are counted; every month from
-    the first to the last appears, so quiet months show as zeros.
+    Only statements dated at least to the month are counted. Every month of the selection's window appears
+    (without a selection, every month from the first statement's to the last's), so quiet months show as
+    zeros, at the window's ends as anywhere else: a window's last months without statements are as much a
+    finding as its middle ones.
     """
     placed = timeline[timeline["date_precision"].isin(["day", "month"])]
     if placed.empty:
         return pd.DataFrame()
     months = placed["date_start"].dt.to_period("M")
     counts = pd.crosstab(months, placed["side"])
-    every_month = pd.period_range(counts.index.min(), counts.index.max(), freq="M")
+    first, last = counts.index.min(), counts.index.max()
+    if selection is not None:  # a month-dated statement may begin before a window that starts mid-month
+        first, last = min(first, pd.Period(selection.start, "M")), max(last, pd.Period(selection.end, "M"))
+    every_month = pd.period_range(first, last, freq="M")
     return counts.reindex(every_month, fill_value=0).rename_axis("month")
 
 
