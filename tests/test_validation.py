@@ -77,6 +77,15 @@ def test_empty_date_needs_not_stated_and_unknown(fake):
     assert "precision is 'day'" in problem_at(problems, "statements", 2, "event_date")
 
 
+def test_an_estimate_names_who_made_it(fake):
+    """The pages say whose figure each is ('from ...'): an empty estimator would read 'from nan'. (Its side
+    may be unknown: ES003's 'officials' have none.)"""
+    fake.set("estimates", "ES003", "estimator", "")
+    problems = fake.write().problems()
+    assert problem_at(problems, "estimates", 4, "estimator").endswith("estimator: required but empty")
+    assert len(problems) == 1
+
+
 def test_duplicate_id(fake):
     fake.set("citations", "C0005", "citation_id", "C0004")
     problems = fake.write().problems()

@@ -143,7 +143,9 @@ ESTIMATES = {
     "high": people(WHOLE_NUMBER),
     "scope": required(_one_of(vocab.SCOPES)),
     "qualifier": optional(_one_of(vocab.QUALIFIER_KINDS)),
-    "estimator": optional(),
+    # A figure is always someone's, as the pages say ("from ..."): one no article attributes is
+    # "Unattributed (reported by OUTLET)". The side may be unknown ("officials say").
+    "estimator": required(),
     "estimator_side": optional(_one_of(vocab.SIDES)),
     "disclosure_channel": required(_one_of(vocab.DISCLOSURE_CHANNELS)),
     "disclosed_by": optional(),
