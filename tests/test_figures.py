@@ -86,6 +86,21 @@ def test_intervals_and_lags_become_distributions_when_many(large):
     assert len(lags_fig.axes[0].get_yticklabels()) < 20
 
 
+def test_state_media_lags_name_acts_in_words():
+    lags = pd.DataFrame(
+        {
+            "speaker": ["Sergei Shoigu", None],
+            "side": ["Russia", "North Korea"],
+            "channel": ["unspecified", "video_address"],
+            "date_start": [pd.Timestamp("2025-06-17"), pd.Timestamp("2026-02-08")],
+            "lag_days": [1, 0],
+        }
+    )
+    ticks = [tick.get_text() for tick in charts.state_media_lags(lags, "t").axes[0].get_yticklabels()]
+    # No codebook code, no zero-padded day, the side when no one is named.
+    assert ticks == ["Sergei Shoigu, statement of 17 Jun 2025", "North Korea, video address of 8 Feb 2026"]
+
+
 def test_the_timeline_names_its_key_statements_beside_their_marks(fake):
     timeline = cadence.statement_timeline(load_dataset(fake.data, fake.archive))
     side, day = timeline["side"].iloc[0], timeline["timeline_date"].iloc[0]

@@ -23,6 +23,7 @@ from dprk_report.text.wording import (
     ANNOUNCED,
     FIRST_SEEN_OPEN,
     date_at_precision,
+    day_text,
     figure_text,
     public_when,
     short_figure,
@@ -260,7 +261,7 @@ def state_media_lags(lags: pd.DataFrame, title: str) -> Figure:
         ax.set_title(title)
         return fig
     fig, (ax,) = _new_figure(9, 1.4 + 0.45 * len(lags))
-    labels = [f"{r.speaker}, {r.channel.replace('_', ' ')} of {r.date_start:%d %b %Y}" for r in lags.itertuples()]
+    labels = [_act_label(r) for r in lags.itertuples()]
     positions = np.arange(len(lags))[::-1]
     ax.barh(positions, lags["lag_days"].astype(float), color=[style.side_colour(s) for s in lags["side"]], height=0.6)
     for y, days in zip(positions, lags["lag_days"]):
@@ -688,6 +689,14 @@ def repeat_ages(repeats: pd.DataFrame, title: str) -> Figure:
 SOURCE_DETAIL_LIMIT = 60
 
 
+def _act_label(row) -> str:
+    """An act as a chart names it: 'Kim Jong Un, letter of 8 Feb 2026'; a statement when the channel is not
+    known, the side when the speaker is not."""
+    who = row.speaker if isinstance(row.speaker, str) and row.speaker else row.side
+    what = "statement" if row.channel == "unspecified" else words(row.channel)
+    return f"{who}, {what} of {day_text(row.date_start)}"
+
+
 def source_contributions(contributions: pd.DataFrame, title: str) -> Figure:
     """Statements and estimates each article supports (per month when there are many articles)."""
     if len(contributions) > SOURCE_DETAIL_LIMIT:
@@ -698,8 +707,8 @@ def source_contributions(contributions: pd.DataFrame, title: str) -> Figure:
     else:
         table = contributions.set_index("source_id")[["statements", "estimates"]]
         labels = [
-            f"{r.outlet if pd.notna(r.outlet) else 'Unnamed outlet'}, {r.published_date_start:%d %b %Y}"
-            + (" or later" if r.published_precision == "not_before" else "")
+            f"{r.outlet if pd.notna(r.outlet) else 'Unnamed outlet'}, "
+            + date_at_precision(r.published_date_start, r.published_precision)
             for r in contributions.itertuples()
         ]
         ylabel = "Article (outlet, publication date)"
