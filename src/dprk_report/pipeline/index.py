@@ -233,7 +233,8 @@ def _citation(config: ReportConfig, release: Release | None, data_version: str) 
         which = f"{title}. Unreleased data, version {data_version[:12]} [dataset]."
     return (
         f'<blockquote class="cite">{_e(authors)} {_e(which)} Licence: CC BY 4.0.</blockquote>'
-        '<p class="meta">Cite the release you used: its git tag holds exactly its tables, with the code and report published with them. '
+        '<p class="meta">Cite the release you used: its git tag holds exactly its tables, with the code and '
+        "report published with them. "
         "Citation metadata: <code>CITATION.cff</code>. The data are licensed under "
         '<a href="https://creativecommons.org/licenses/by/4.0/" rel="license noreferrer">CC BY 4.0</a> '
         "(<code>data/LICENSE.md</code>); the code under the MIT licence (<code>LICENSE</code>).</p>"
