@@ -62,6 +62,21 @@ def test_since_a_month_is_a_period_not_the_day_a_figure_was_announced():
     assert (figure.resolved_date, figure.date_basis) == ("", "")
 
 
+@pytest.mark.parametrize(
+    "dateline",
+    ["SEOUL, Jan. 10 (Yonhap) -- ", "Jan. 10 (UPI) -- ", "SEOUL, January 10. /TASS/. ", "SEOUL, Jan. 10 \u2014 "],
+)
+def test_a_dateline_dates_the_story_not_the_act_it_reports(dateline):
+    sentence = "The spy agency said on Thursday that about 300 North Korean soldiers had been killed."
+    (figure,) = _estimates(dateline + sentence)
+    assert (figure.resolved_date, figure.date_basis) == ("2025-01-09", "weekday")  # ARTICLE_DAY is a Friday
+
+
+def test_a_sentence_that_opens_with_a_day_keeps_it():
+    (figure,) = _estimates("Jan. 8 was when the spy agency said about 300 North Korean soldiers had been killed.")
+    assert (figure.resolved_date, figure.date_basis) == ("2025-01-08", "stated")
+
+
 def test_attribution_tails_and_headlines_are_not_statements():
     text = "KCNA news agency said.\n\nZelensky Says North Korean Troops Back On Russian Front Line\n"
     assert propose(text, "S900", ARTICLE_DAY, _nothing_curated()) == []

@@ -81,7 +81,7 @@ def test_add_source_registers_the_article_and_proposes_candidates(workspace):
         "date_on_page",
     )
     assert row["title"] == "North Korea sends more troops to Russia, Seoul says" and row["is_excerpt"] == "true"
-    assert "outlet: Example News (given)" in lines and "date: 2026-01-15 (read from the date_on_page)" in lines
+    assert "outlet: Example News (given)" in lines and "date: 2026-01-15 (found: date on page)" in lines
     candidates = {c["candidate_id"]: c for c in _rows(data / "candidates" / f"{workspace.source_id()}.csv")}
     troops = next(c for c in candidates.values() if c["kind"] == "estimate" and c["best"] == "3000")
     # "on Wednesday" in an article of Thursday 15 January 2026 is 14 January.

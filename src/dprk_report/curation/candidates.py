@@ -20,7 +20,7 @@ from dprk_report.data.columns import MAX_QUOTE_WORDS
 from dprk_report.data.tables import write_rows
 from dprk_report.text.metrics import METRIC_WORDS
 from dprk_report.text.numbers import NUMBER_WORDS, figures_in
-from dprk_report.text.phrases import resolve
+from dprk_report.text.phrases import DATELINE, resolve
 from dprk_report.text.quotes import spreadsheet_safe
 
 REPORTING = re.compile(
@@ -171,6 +171,7 @@ def _scope(sentence: str, end: int) -> str:
 def _date_fields(sentence: str, article_date: date) -> tuple[str, str, str, str, str]:
     """The date phrase of a sentence resolved against the article's date; nothing for a period's start
     ('since September', 'from March') or a bare year ('last year'), which date what the act is about."""
+    sentence = DATELINE.sub("", sentence, count=1)  # the story's day, not the act's
     found = resolve(sentence, article_date)
     if found is None or found.precision == "year" or re.match(r"'(since|from)\b", found.note, re.IGNORECASE):
         return "", "", "", "", ""

@@ -15,6 +15,7 @@ from dprk_report.curation.commit import CurationError, commit_if_valid
 from dprk_report.data.tables import read_rows, table_path
 from dprk_report.text.dates import parse_partial_date
 from dprk_report.text.quotes import share_a_run
+from dprk_report.text.wording import words
 
 
 @dataclass
@@ -45,7 +46,7 @@ def source_row(
             lines.append(f"{name}: {stated} (given)")
             return stated
         if read.value:
-            lines.append(f"{name}: {read.value} (read from the {read.basis})")
+            lines.append(f"{name}: {read.value} (found: {words(read.basis)})")  # a basis may be a code
             return read.value
         if required:
             raise CurationError(f"{name}: not found in {found.path.name}; give it with --{name}")

@@ -42,6 +42,15 @@ _MONTH = (
 )
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?!\d)(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
+#: A wire story's dateline opening a sentence: a place in capitals and the day it was filed, an agency after
+#: it, or both ("SEOUL, March 20 (Yonhap) --", "Jan. 11 (UPI) --", "SEOUL, January 1. /TASS/."). The day is the
+#: story's, never that of an act it reports ("said on Thursday" in the same sentence).
+_DATELINE_DAY = rf"(?i:{_MONTH})\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
+_DATELINE_AGENCY = r"(?:\([^)]*\)|\.?\s*/[A-Z]+/\.?)"
+DATELINE = re.compile(
+    rf"^\s*(?:[A-Z][A-Z.' -]*,\s*{_DATELINE_DAY}\s*{_DATELINE_AGENCY}?|{_DATELINE_DAY}\s*{_DATELINE_AGENCY})"
+    r"\s*(?:--|\u2014|\u2013)?\s*"
+)
 _MONTH_ONLY = re.compile(
     rf"\b(?:in|since|by|from)\s+(?:early\s+|mid-|late\s+)?{_MONTH}(?:\s+(\d{{4}}))?\b", re.IGNORECASE
 )
