@@ -336,3 +336,19 @@ def test_the_index_ages_the_data_to_the_release_and_raises_the_alarm_past_the_th
     assert '<div class="alarm" role="alert" id="stale-alarm" hidden' in fake_index(fake, "2025-12-01", 103)
     assert "Data release <strong>2025.12.01</strong>" in page
     assert "Data release 2025.12.01 [dataset], git tag data-2025.12.01." in page
+
+
+def test_the_index_lists_each_article_by_its_headline_linked_to_it():
+    from dprk_report.pipeline.index import _sources_section
+
+    row = {"source_id": "S001", "outlet": "Wire Daily", "wire_agency": "AFP", "published_date": "2025-08-20"}
+    rows = [
+        {**row, "title": "Kim writes to Putin", "url": "https://wire-daily.test/world/kim-letter"},
+        {**row, "source_id": "S002", "title": "", "url": "https://no-headline.test/a/very/long/path"},
+        {**row, "source_id": "S003", "title": "", "url": "javascript:alert(1)"},
+    ]
+    table = _sources_section([{**r, "published_precision": "day"} for r in rows])
+    assert '<a href="https://wire-daily.test/world/kim-letter" rel="noreferrer">Kim writes to Putin</a>' in table
+    assert '<a href="https://no-headline.test/a/very/long/path" rel="noreferrer">no-headline.test</a>' in table
+    assert 'href="javascript' not in table and "No headline in the stored copy" in table
+    assert table.count("via AFP") == 3 and "<th>Article</th>" in table and ">https://" not in table

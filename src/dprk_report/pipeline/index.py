@@ -8,6 +8,7 @@ the staleness alarm once the page has aged past the threshold (see ``ALARM_SCRIP
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dprk_report import paths
 from dprk_report.data.releases import Release, read_releases, release_of
@@ -104,25 +105,32 @@ def _downloads_section(row_counts: dict[str, int], release: Release | None) -> s
 
 
 def _sources_section(source_rows: list[dict]) -> str:
+    """The archived articles, newest first, as a reader scans a list of articles: outlet (and the wire it
+    carries), publication date, and the headline linked to the article. Three columns fit a phone's width; a
+    web address shown in full took a column of its own, broken letter by letter on a narrow screen."""
     rows = []
     sources = [{column: value or "" for column, value in row.items()} for row in source_rows]
-    # Newest first, as a reader scans a list of articles; each row is the target of the chart marks that cite it.
     for source in sorted(sources, key=lambda row: (row["published_date"], row["source_id"]), reverse=True):
         date = _date_text(source["published_date"], source["published_precision"])
-        url = source["url"]
-        # Only web addresses become links; anything else (javascript:, file:) is shown as text.
-        link = (
-            f'<a href="{_e(url)}" rel="noreferrer">{_e(url)}</a>'
-            if url.startswith(("https://", "http://"))
-            else _e(url)
-        )
+        outlet = _e(source["outlet"] or "Unnamed outlet")
+        wire = f'<br><span class="meta">via {_e(source["wire_agency"])}</span>' if source["wire_agency"] else ""
+        # Each row is the target of the chart marks that cite the article.
         rows.append(
-            f'<tr id="{_e(source_anchor_id(source["source_id"]))}"><td>{_e(source["outlet"] or "Unnamed outlet")}</td>'
-            f"<td>{_e(date)}</td><td>{_e(source['wire_agency'])}</td><td>{_e(source['title'])}</td>"
-            f'<td class="url">{link}</td></tr>'
+            f'<tr id="{_e(source_anchor_id(source["source_id"]))}"><td>{outlet}{wire}</td><td>{_e(date)}</td>'
+            f'<td class="article">{_article_cell(source["title"], source["url"])}</td></tr>'
         )
-    head = "<tr><th>Outlet</th><th>Published</th><th>Wire</th><th>Title</th><th>Address</th></tr>"
+    head = "<tr><th>Outlet</th><th>Published</th><th>Article</th></tr>"
     return f'<div class="scroll"><table>{head}{"".join(rows)}</table></div>'
+
+
+def _article_cell(title: str, url: str) -> str:
+    """The headline linked to the article's web address (the address's host when the stored copy has no
+    headline). Only web addresses become links; anything else (javascript:, file:) is shown as text."""
+    if url.startswith(("https://", "http://")):
+        host = (urlsplit(url).hostname or url).removeprefix("www.")
+        return f'<a href="{_e(url)}" rel="noreferrer">{_e(title or host)}</a>'
+    shown = title or "No headline in the stored copy"
+    return _e(shown) + (f'<br><span class="meta">{_e(url)}</span>' if url else "")
 
 
 def _date_text(written: str, precision: str) -> str:
@@ -275,7 +283,8 @@ def prepare_index(
     after = f"""<h2>Data</h2>
 {_downloads_section(row_counts, release)}
 <h2>Sources</h2>
-<p class="meta">Copies of one wire agency's story (the Wire column) are one report, not independent confirmation.</p>
+<p class="meta">Copies of one wire agency's story (an outlet marked "via AFP", for instance) are one report,
+not independent confirmation.</p>
 {_sources_section(rows_by_table["sources"][1])}
 <h2>Method</h2>
 <p>Each official statement about the deployment and each figure of North Korean troops deployed, planned,

@@ -19,7 +19,7 @@ ul.downloads li { margin: .2rem 0; }
 .params { color: #555; font-size: .85rem; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #eee; vertical-align: top; }
-td.url { word-break: break-all; color: #555; }
+td.article { overflow-wrap: anywhere; }  /* a long host name breaks rather than widen the table past a phone */
 .scroll { overflow-x: auto; max-width: 100%; }
 .glance { background: #f6f8fa; border: 1px solid #e1e4e8; border-radius: 6px; padding: .6rem 1rem; }
 .glance li { margin: .2rem 0; } blockquote.cite { border-left: 3px solid #ccc; margin: .5rem 0; padding: .2rem .8rem; }
