@@ -29,6 +29,15 @@ def test_long_tables_are_capped_and_say_so(capsys):
     assert output["text/html"].count("<tr>") == notebook.MAX_TABLE_ROWS
 
 
+def test_a_column_of_long_texts_keeps_a_readable_width(capsys):
+    """On a phone the table scrolls sideways rather than squeezing a quote to a word a line."""
+    quote = "word " * 20  # 100 characters
+    notebook.show_table(pd.DataFrame({"Date": ["8 Jan 2025"], "In its words": [quote]}), caption="Quotes")
+    (output,) = _shown(capsys)
+    assert '<th style="min-width: 18em;">In its words</th>' in output["text/html"]
+    assert "<th>Date</th>" in output["text/html"]
+
+
 def test_an_empty_table_says_its_message(capsys):
     notebook.show_table(pd.DataFrame({"n": []}), caption="Numbers", empty_message="Nothing here.")
     (output,) = _shown(capsys)

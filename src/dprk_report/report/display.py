@@ -45,6 +45,11 @@ def bullets(items: list[str]) -> None:
 
 #: Tables longer than this show their first rows and say how many were left out.
 MAX_TABLE_ROWS = 150
+#: A column with a cell longer than this many characters (a summary, a quote) is never narrower than
+#: ``LONG_TEXT_WIDTH``: on a phone the table then scrolls sideways in its frame instead of squeezing the text
+#: to a word or two a line.
+LONG_TEXT = 80
+LONG_TEXT_WIDTH = "18em"
 
 
 def show_table(
@@ -68,7 +73,8 @@ def show_table(
     if wording is not None:
         frame = _worded(frame, wording)
     shown = frame.astype(object).where(frame.notna(), "")
-    table = shown.to_html(index=False, escape=True, border=0, classes="report-table")
+    long_text = {column: LONG_TEXT_WIDTH for column in shown if shown[column].astype(str).str.len().max() > LONG_TEXT}
+    table = shown.to_html(index=False, escape=True, border=0, classes="report-table", col_space=long_text or None)
     heading = f"<p class='table-caption'>{html.escape(caption)}</p>" if caption else ""
     plain = (caption + "\n" if caption else "") + shown.to_string(index=False)
     display({"text/plain": plain, "text/html": heading + table}, raw=True)
