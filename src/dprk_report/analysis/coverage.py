@@ -140,7 +140,7 @@ WARNING_KINDS = {
     "metric drift": "an article calls a figure by another measure (for example casualties repeated as killed)",
     "number drift": "an article gives another number for the same figure",
     "qualifier drift": "an article qualifies a figure otherwise (for example 'around' repeated as 'more than')",
-    "repeats": "an article repeats a figure after its own estimator had published a newer one",
+    "repeats": "an article repeats a total after its own estimator had published a newer total",
     "dates": "an article dates a statement otherwise",
     "gives": "an article's quote gives a figure otherwise",
     "state media": "state media reported an act before its recorded date",
