@@ -7,6 +7,7 @@ import warnings
 import pandas as pd
 import pytest
 
+from dprk_report import vocab
 from dprk_report.analysis import cadence, common, lineage
 from dprk_report.analysis.selection import validate_parameters
 from dprk_report.data.dataset import Dataset
@@ -439,6 +440,19 @@ def test_state_media_on_the_same_day_is_said_in_words():
     assert findings.lags_title(lags) == (
         "State media reported the same day at best and 3 days at worst (Kim Jong Un's phone call)"
     )
+
+
+def test_an_act_said_only_to_have_been_said_is_a_statement():
+    lags = pd.DataFrame({"lag_days": [2], "speaker": ["Sergei Shoigu"], "channel": ["unspecified"]})
+    assert findings.lags_title(lags).endswith("(Sergei Shoigu's statement)")
+
+
+def test_the_title_of_several_measures_says_so_before_the_most_estimated_one(dataset):
+    table = lineage.estimate_table(dataset)
+    several = findings.estimates_title(table)
+    assert several.startswith(f"{len(table)} figures of {table['metric'].nunique()} measures. ")
+    one = findings.estimates_title(table[table["metric"] == table["metric"].iloc[0]])
+    assert "measures" not in one and one.startswith(f"{vocab.METRIC_LABELS[table['metric'].iloc[0]]}: from ")
 
 
 def test_a_newer_figure_made_public_the_day_of_the_article_does_not_make_its_repeat_stale():

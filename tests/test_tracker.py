@@ -133,3 +133,25 @@ def test_a_panel_too_full_to_draw_point_by_point_shows_each_month_s_median_and_m
     band = next(c for c in ax.collections if c.get_label() == "Middle half of the month's figures")
     lows_and_highs = sorted({round(float(y), 3) for y in band.get_paths()[0].vertices[:, 1]})
     assert lows_and_highs == [60.0, 200.0, 400.0]  # March's quartiles are both 60: the ranges outnumber the rest
+
+
+def test_the_first_confirmations_are_named_in_the_key_not_over_a_panel():
+    estimates = pd.DataFrame([_figure("E1", best=100)])
+    estimates["best"] = estimates["best"].astype("Int64")
+    lineage = pd.DataFrame(
+        columns=["estimate_id", "metric", "published", "public_date", "best", "high", "estimator_side"]
+    )
+    milestones = pd.DataFrame(
+        {
+            "side": ["North Korea", "Russia"],
+            "date": [T("2025-04-28"), T("2025-04-26")],
+            "statement_id": ["ST2", "ST1"],
+            "label": ["North Korea confirms (28 Apr 2025)", "Russia confirms (26 Apr 2025)"],
+        }
+    )
+    fig = charts.estimates_over_time(estimates, lineage, ["killed"], milestones, "t")
+    (key,) = fig.legends
+    named = [text.get_text() for text in key.get_texts()]
+    assert named[-2:] == ["Russia confirms (26 Apr 2025)", "North Korea confirms (28 Apr 2025)"]  # by date
+    assert not any("confirms" in text for text in _texts(fig.axes[0]))
+    assert len([line for line in fig.axes[0].lines if line.get_linestyle() == ":"]) == 2

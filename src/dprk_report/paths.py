@@ -24,7 +24,6 @@ TRUSTED_ENV = "DPRK_REPORT_VALIDATED_VERSION"
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
-FIGURES_DIR = PROJECT_ROOT / "figures"
 REPORT_DIR = PROJECT_ROOT / "report"
 DEFAULT_ARCHIVE_DIR = PROJECT_ROOT.parent / "shared" / "sources"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"

@@ -22,6 +22,7 @@ from dprk_report.report.evidence import article_href, link_mark
 from dprk_report.text.wording import (
     ANNOUNCED,
     FIRST_SEEN_OPEN,
+    act_words,
     date_at_precision,
     day_text,
     figure_text,
@@ -302,23 +303,28 @@ def estimates_over_time(
         ax.yaxis.get_major_locator().set_params(integer=True)  # people come whole: no tick at 0.5
         ax.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}" if value >= 0 else "")
         ax.tick_params(labelsize=11, labelbottom=True)  # dates under every panel of a tall chart
-    _label_milestones(axes[0], milestones)
     axes[-1].set_xlabel(
         "Date the figure became public (hollow: known only from its first report; the arrow points the way "
         "the date may lie)",
         fontsize=11,
     )
     _date_axis(axes[-1])
-    fig.suptitle(title, x=0.01, y=1 - 0.25 / fig.get_figheight(), ha="left", fontsize=14, fontweight="bold")
+    # A title of two sentences (what the panels hold, then the finding) takes a line each, so that it is no
+    # wider than the panels; the key and the panels move down by the second line.
+    lines = title.replace(". ", ".\n", 1)
+    extra = TITLE_LINE_INCHES * lines.count("\n")
+    height = fig.get_figheight()
+    fig.suptitle(lines, x=0.01, y=1 - 0.25 / height, ha="left", va="top", fontsize=14, fontweight="bold")
+    milestone = _milestone_key(milestones)
     if any(len(estimates[estimates["metric"] == m]) > ESTIMATE_DETAIL_LIMIT for m in metrics):
-        axes[0].legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10)
+        handles = axes[0].get_legend_handles_labels()[0] + milestone
+        axes[0].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10)
         key_rows = 0
     else:
-        key_rows = _tracker_key(fig, _sides_in(estimates, "estimator_side"))
+        key_rows = _tracker_key(fig, _sides_in(estimates, "estimator_side"), milestone, below=0.5 + extra)
     # The key sits in a band under the title, so the right margin is free for the estimators' direct labels.
-    height = fig.get_figheight()
     fig.subplots_adjust(
-        hspace=0.85, right=0.8, top=1 - (0.85 + KEY_ROW_INCHES * key_rows) / height, bottom=0.75 / height
+        hspace=0.85, right=0.8, top=1 - (0.85 + extra + KEY_ROW_INCHES * key_rows) / height, bottom=0.75 / height
     )
     return fig
 
@@ -524,11 +530,21 @@ def _vague_strip(ax, vague: pd.DataFrame) -> None:
 
 #: Height of one row of the tracker's key, and how many entries a row holds.
 KEY_ROW_INCHES = 0.27
+#: The height of a line of a chart's title (14 pt, with its leading), in inches.
+TITLE_LINE_INCHES = 0.28
 KEY_COLUMNS = 4
 
 
-def _tracker_key(fig: Figure, sides: list[str]) -> int:
-    """The key, in a band under the title: the sides' colours, then how to read a mark. Returns its rows."""
+def _milestone_key(milestones: pd.DataFrame) -> list[Line2D]:
+    """The key's entries for the dotted lines, the first confirmations, each with its day: in the key rather
+    than beside the lines, where the words would lie over a panel's title or marks."""
+    labels = milestones.sort_values("date", kind="stable")["label"]
+    return [Line2D([], [], color="#999999", linestyle=":", linewidth=1, label=label) for label in labels]
+
+
+def _tracker_key(fig: Figure, sides: list[str], extra: list[Line2D], below: float = 0.5) -> int:
+    """The key, in a band under the title (its top ``below`` inches under the figure's): the sides' colours, then
+    how to read a mark, then ``extra`` entries. Returns its rows."""
     handles = [Line2D([], [], marker="s", linestyle="none", color=style.side_colour(s), label=s) for s in sides]
     handles += [
         Line2D([], [], marker="o", linestyle="none", color="#444444", label="Figure, on the day it was made public"),
@@ -546,11 +562,12 @@ def _tracker_key(fig: Figure, sides: list[str]) -> int:
         Line2D([], [], color="#444444", linewidth=8, alpha=0.25, label="Range (low to high)"),
         Line2D([], [], color="#444444", linewidth=1.2, drawstyle="steps-post", label="One estimator's figures"),
         Line2D([], [], marker="|", color="#444444", linewidth=0.8, markersize=9, label="Repeated by a later article"),
+        *extra,
     ]
     fig.legend(
         handles=handles,
         loc="upper left",
-        bbox_to_anchor=(0.01, 1 - 0.5 / fig.get_figheight()),
+        bbox_to_anchor=(0.01, 1 - below / fig.get_figheight()),
         ncol=KEY_COLUMNS,
         fontsize=10,
         frameon=False,
@@ -619,32 +636,6 @@ def _draw_repeats(ax, lineage: pd.DataFrame) -> None:
         )
 
 
-#: Milestones closer than this share one label, so their texts do not overprint.
-MILESTONE_MERGE_DAYS = 30
-
-
-def _label_milestones(ax, milestones: pd.DataFrame) -> None:
-    """Label the dotted milestone lines inside the top panel, merging near neighbours."""
-    groups: list[list] = []
-    for milestone in milestones.sort_values("date").itertuples(index=False):
-        if groups and (milestone.date - groups[-1][-1].date).days <= MILESTONE_MERGE_DAYS:
-            groups[-1].append(milestone)
-        else:
-            groups.append([milestone])
-    for group in groups:
-        label = "\n".join(m.label for m in group)
-        ax.annotate(
-            label,
-            (mdates.date2num(group[-1].date), 0.04),
-            xycoords=("data", "axes fraction"),
-            xytext=(4, 0),
-            textcoords="offset points",
-            fontsize=9,
-            color="#555555",
-            va="bottom",
-        )
-
-
 #: How many of the oldest repeats get a label on the age chart.
 REPEAT_LABELS = 3
 
@@ -693,8 +684,7 @@ def _act_label(row) -> str:
     """An act as a chart names it: 'Kim Jong Un, letter of 8 Feb 2026'; a statement when the channel is not
     known, the side when the speaker is not."""
     who = row.speaker if isinstance(row.speaker, str) and row.speaker else row.side
-    what = "statement" if row.channel == "unspecified" else words(row.channel)
-    return f"{who}, {what} of {day_text(row.date_start)}"
+    return f"{who}, {act_words(row.channel)} of {day_text(row.date_start)}"
 
 
 def source_contributions(contributions: pd.DataFrame, title: str) -> Figure:

@@ -106,7 +106,7 @@ def show_figure(fig: Figure, name: str, folder: Path) -> Path:
 
 def _figure_title(fig: Figure) -> str:
     if fig.get_suptitle():
-        return fig.get_suptitle()
+        return " ".join(fig.get_suptitle().split())  # a title set on two lines is one sentence after another
     titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left")]
     return titles[0] if titles else ""
 

@@ -7,7 +7,7 @@ import pandas as pd
 from dprk_report import vocab
 from dprk_report.analysis import cadence
 from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
-from dprk_report.text.wording import figure_text, long_day, public_when
+from dprk_report.text.wording import act_words, figure_text, long_day, public_when
 from dprk_report.vocab import METRIC_LABELS
 
 
@@ -56,8 +56,12 @@ def _figure_parts(row: pd.Series) -> tuple[str, str, str]:
     """An estimate for a sentence: its measure ('killed'), the figure ('6,000 more') and its source with
     when it was made public ('from South Korea National Intelligence Service (2 September 2025)')."""
     when = public_when(row["public_date"], row["public_date_basis"], day)
-    increment = " more" if row["scope"] == "additional" else ""
-    return METRIC_LABELS[row["metric"]].lower(), f"{figure_text(row)}{increment}", f"from {row['estimator']} ({when})"
+    return METRIC_LABELS[row["metric"]].lower(), _figure_words(row), f"from {row['estimator']} ({when})"
+
+
+def _figure_words(row: pd.Series) -> str:
+    """A figure as a sentence quotes it: 'about 15,000', or '6,000 more' for an increment."""
+    return f"{figure_text(row)}{' more' if row['scope'] == 'additional' else ''}"
 
 
 def newest_record_lines(fresh, as_of_text: str) -> list[str]:
@@ -253,19 +257,25 @@ def lags_title(lags: pd.DataFrame) -> str:
     return (
         f"State media reported {_lag_words(int(lags['lag_days'].min()))} at best and "
         f"{plural(int(slowest['lag_days']), 'day')} at worst ({slowest['speaker']}'s "
-        f"{slowest['channel'].replace('_', ' ')})"
+        f"{act_words(slowest['channel'])})"
     )
 
 
 def estimates_title(estimates: pd.DataFrame) -> str:
-    """The change in the metric with the most estimates, from its first to its latest figure."""
+    """What the panels hold (with several measures), then the change in the measure with the most figures,
+    from its first to its latest figure."""
     metric = estimates["metric"].value_counts().index[0]
     rows = totals_first(estimates[estimates["metric"] == metric])
     first, latest = rows.iloc[0], rows.iloc[-1]
-    return (
-        f"{METRIC_LABELS[metric]}: from {figure_text(first)} ({first['public_date']:%b %Y}) "
-        f"to {figure_text(latest)} ({latest['public_date']:%b %Y})"
+    change = (
+        f"from {_figure_words(first)} ({first['public_date']:%b %Y}) to {_figure_words(latest)} "
+        f"({latest['public_date']:%b %Y})"
     )
+    measures = estimates["metric"].nunique()
+    if measures == 1:
+        return f"{METRIC_LABELS[metric]}: {change}"
+    held = f"{plural(len(estimates), 'figure')} of {measures} measures"
+    return f"{held}. {METRIC_LABELS[metric]}: {change}"
 
 
 def repeats_title(repeats: pd.DataFrame, stale: pd.DataFrame) -> str:

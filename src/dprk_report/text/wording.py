@@ -100,3 +100,9 @@ def date_at_precision(start, precision: str, first_report=None, first_report_ope
 def words(code: str | None) -> str:
     """A codebook value in plain words: 'phone_call' -> 'phone call', 'troops_deployed' -> 'troops deployed'."""
     return "" if not isinstance(code, str) and _missing(code) else str(code).replace("_", " ")
+
+
+def act_words(channel: str) -> str:
+    """How an act is named by its channel: 'phone call', 'message'; a 'statement' when the article says only
+    that someone said something (the codebook's ``unspecified``)."""
+    return "statement" if channel == "unspecified" else words(channel)
