@@ -110,3 +110,13 @@ def test_the_timeline_names_its_key_statements_beside_their_marks(fake):
     assert "Nowhere" not in labels  # a side the chart has no row for gets no label
     row = [tick.get_text() for tick in ax.get_yticklabels()].index(side)
     assert labels["It confirms"].xy == (day, row)
+
+
+def test_the_timeline_key_says_what_shape_and_fill_each_tell(fake):
+    timeline = cadence.statement_timeline(load_dataset(fake.data, fake.archive))
+    key = charts.statement_timeline(timeline, "t").axes[0].get_legend()
+    texts = {text.get_text(): text for text in key.get_texts()}
+    labels = list(texts)
+    assert labels.index("Channel: the shape") < labels.index("Date: the fill")
+    assert texts["Channel: the shape"].get_fontweight() == "bold" and texts["Date: the fill"].get_fontweight() == "bold"
+    assert "Day given in the text" in labels[labels.index("Date: the fill") :]

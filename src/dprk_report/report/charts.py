@@ -143,9 +143,10 @@ def _draw_statement(ax, row, y: int) -> None:
 
 
 def _timeline_legend(ax, timeline: pd.DataFrame) -> None:
+    """The key: a mark's shape says the channel, its fill how its date is known."""
     groups = [g for g in GROUP_MARKERS if g in set(timeline["channel_group"])]
-    handles = [Line2D([], [], marker=GROUP_MARKERS[g], linestyle="none", color="#444444", label=g) for g in groups]
-    handles += [
+    shapes = [Line2D([], [], marker=GROUP_MARKERS[g], linestyle="none", color="#444444", label=g) for g in groups]
+    dates = [
         Line2D([], [], marker="o", linestyle="none", color="#444444", label="Day given in the text"),
         Line2D(
             [],
@@ -168,7 +169,14 @@ def _timeline_legend(ax, timeline: pd.DataFrame) -> None:
             label="Undated: drawn at first report (arrow: the way the date may lie)",
         ),
     ]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
+    # One key in two parts, each under a heading (an entry with no mark), so that it never overlaps itself
+    # however short the chart is.
+    headings = [Line2D([], [], linestyle="none", label=label) for label in ("Channel: the shape", "Date: the fill")]
+    handles = [headings[0], *shapes, headings[1], *dates]
+    key = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, handlelength=1.6)
+    for handle, text in zip(handles, key.get_texts()):
+        if handle in headings:
+            text.set_fontweight("bold")
 
 
 def _statement_density(timeline: pd.DataFrame, title: str) -> Figure:
