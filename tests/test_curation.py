@@ -204,7 +204,9 @@ def test_accept_writes_nothing_when_a_reviewed_row_is_incomplete(workspace):
     before = {name: (data / f"{name}.csv").read_bytes() for name in ("statements", "estimates", "citations")}
     with pytest.raises(CurationError) as error:
         accept(path, data, archive)
-    assert f"data/estimates.csv:{line}: disclosure_channel: required but empty" in str(error.value)
+    candidate = next(row for row in _rows(path) if row["kind"] == "estimate" and row["best"] == "3000")
+    message = f"data/estimates.csv:{line}: disclosure_channel: required but empty (from candidate "
+    assert message + candidate["candidate_id"] + ")" in str(error.value)  # where the curator corrects it
     assert {name: (data / f"{name}.csv").read_bytes() for name in before} == before
 
 

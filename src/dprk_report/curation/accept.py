@@ -81,6 +81,7 @@ def accept(candidates_file: Path, data_dir: Path | None = None, archive_dir: Pat
         return [f"{paths.shown(candidates_file)}: no candidate is marked 'yes' under accept; nothing to do"]
     tables = {name: read_rows(table_path(data_dir, name)) for name in ("statements", "estimates", "citations")}
     outcome = []
+    origins: dict[tuple[str, str], str] = {}  # each new row, by (table, id): the candidate it came from
     for candidate in chosen:
         citations = tables["citations"][1]
         already = {(row["record_id"], row["source_id"]) for row in citations}
@@ -89,10 +90,16 @@ def accept(candidates_file: Path, data_dir: Path | None = None, archive_dir: Pat
             candidate["accept"] = f"done: {candidate['links_to']}"
             outcome.append(f"{candidate['candidate_id']} -> {candidate['links_to']} (already cited; nothing added)")
             continue
-        record = candidate["links_to"] or _new_record(candidate, tables)
+        source = f"candidate {candidate['candidate_id']}"
+        record = candidate["links_to"]
+        if not record:
+            table, record = _new_record(candidate, tables)
+            origins[(table, record)] = source
+        citation_id = next_id(citations, "citation_id", "C", 4)
+        origins[("citations", citation_id)] = source
         citations.append(
             {
-                "citation_id": next_id(citations, "citation_id", "C", 4),
+                "citation_id": citation_id,
                 "record_id": record,
                 "source_id": candidate["source_id"],
                 "quote": candidate["quote"],
@@ -105,12 +112,13 @@ def accept(candidates_file: Path, data_dir: Path | None = None, archive_dir: Pat
             f"{candidate['candidate_id']} -> {record}"
             + (" (citation of an existing record)" if candidate["links_to"] else " (new)")
         )
-    commit_if_valid(data_dir, archive_dir, tables)
+    commit_if_valid(data_dir, archive_dir, tables, origins)
     write_rows(candidates_file, candidate_header or FIELDS, candidates)
     return outcome + [f"accepted {len(chosen)} candidates; data/ validated and written"]
 
 
-def _new_record(candidate: dict, tables: dict) -> str:
+def _new_record(candidate: dict, tables: dict) -> tuple[str, str]:
+    """Add the candidate's record to its table; returns the table and the record's new id."""
     kind = candidate["kind"]
     if kind not in ("statement", "estimate"):
         raise CurationError(f"{candidate['candidate_id']}: kind {kind!r} must be statement or estimate")
@@ -118,4 +126,4 @@ def _new_record(candidate: dict, tables: dict) -> str:
     rows = tables[table][1]
     new_id = next_id(rows, TABLE_DATES[table][0], prefix, 3)
     rows.append(_record(table, candidate, new_id))
-    return new_id
+    return table, new_id
