@@ -436,15 +436,26 @@ def test_citation_chains_carry_each_repeat_s_wording_age_and_drift(dataset):
 
 
 def test_state_media_on_the_same_day_is_said_in_words():
-    lags = pd.DataFrame({"lag_days": [0, 3], "speaker": ["A", "Kim Jong Un"], "channel": ["letter", "phone_call"]})
+    lags = pd.DataFrame(
+        {
+            "lag_days": [0, 3],
+            "speaker": ["A", "Kim Jong Un"],
+            "side": ["Russia", "North Korea"],
+            "channel": ["letter", "phone_call"],
+        }
+    )
     assert findings.lags_title(lags) == (
         "State media reported the same day at best and 3 days at worst (Kim Jong Un's phone call)"
     )
 
 
 def test_an_act_said_only_to_have_been_said_is_a_statement():
-    lags = pd.DataFrame({"lag_days": [2], "speaker": ["Sergei Shoigu"], "channel": ["unspecified"]})
+    lags = pd.DataFrame(
+        {"lag_days": [2, 1], "speaker": ["Sergei Shoigu", None], "side": ["Russia"] * 2, "channel": ["unspecified"] * 2}
+    )
     assert findings.lags_title(lags).endswith("(Sergei Shoigu's statement)")
+    # A statement whose article names no speaker is its side's officials', never 'nan's'.
+    assert findings.lags_title(lags.iloc[::-1].assign(lag_days=[3, 1])).endswith("(Russia officials' statement)")
 
 
 def test_the_title_of_several_measures_says_so_before_the_most_estimated_one(dataset):
@@ -515,3 +526,27 @@ def test_the_evidence_shown_is_the_fullest_quote_of_the_earliest_day(dataset):
     citations.loc[esx & (citations["source_id"] == "S2"), "quote"] = "about 300 soldiers were killed"
     evidence = common.first_citation(Dataset(sources, dataset.statements, dataset.estimates, citations))
     assert evidence.loc["ESX", ["source_id", "quote"]].tolist() == ["S2", "about 300 soldiers were killed"]
+
+
+def test_the_title_compares_totals_not_a_total_with_an_increment():
+    estimates = pd.DataFrame(
+        {
+            "estimate_id": ["E1", "E2", "E3"],
+            "metric": ["troops_deployed"] * 3,
+            "best": pd.array([11000, 15000, 5000], dtype="Int64"),
+            "low": pd.array([None] * 3, dtype="Int64"),
+            "high": pd.array([None] * 3, dtype="Int64"),
+            "qualifier": [None, "around", "about"],
+            "share_as_written": [None] * 3,
+            "scope": ["total", "total", "additional"],
+            "public_date": [T("2025-03-10"), T("2025-04-30"), T("2025-11-04")],
+            "public_date_basis": [wording.ANNOUNCED, wording.FIRST_SEEN, wording.ANNOUNCED],
+        }
+    )
+    # The second total is known only from its first report: by (no later than) that month.
+    assert findings.estimates_title(estimates) == (
+        "Troops deployed: from 11,000 (Mar 2025) to around 15,000 (by Apr 2025)"
+    )
+    # With one total only, the latest figure by the stated rule, an increment said to be one.
+    assert findings.estimates_title(estimates.drop(index=1)).endswith("to about 5,000 more (Nov 2025)")
+    assert findings.estimates_title(estimates.iloc[[0]]) == "Troops deployed: 11,000 (Mar 2025)"

@@ -214,7 +214,7 @@ def test_a_reader_sees_no_code_and_nothing_overflows_at_each_width(sized, page):
     # Web addresses are shown as they are (they may hold snake_case); everything else is prose.
     text = visit.page.evaluate(
         "() => { const body = document.body.cloneNode(true);"
-        " body.querySelectorAll('td.url').forEach(cell => cell.remove());"
+        " body.querySelectorAll('a.address').forEach(address => address.remove());"
         " document.documentElement.appendChild(body); const text = body.innerText; body.remove(); return text; }"
     )
     import re

@@ -64,7 +64,16 @@ def test_since_a_month_is_a_period_not_the_day_a_figure_was_announced():
 
 @pytest.mark.parametrize(
     "dateline",
-    ["SEOUL, Jan. 10 (Yonhap) -- ", "Jan. 10 (UPI) -- ", "SEOUL, January 10. /TASS/. ", "SEOUL, Jan. 10 \u2014 "],
+    [
+        "SEOUL, Jan. 10 (Yonhap) -- ",
+        "Jan. 10 (UPI) -- ",
+        "SEOUL, January 10. /TASS/. ",
+        "SEOUL, Jan. 10 \u2014 ",
+        "Seoul, Jan 10 (IANS) ",
+        "Pyongyang, January 10 (KCNA) \u2014 ",
+        "KYIV, Ukraine, Jan. 10 (UPI) -- ",
+        "SEOUL/MOSCOW, Jan 10 (Reuters) - ",
+    ],
 )
 def test_a_dateline_dates_the_story_not_the_act_it_reports(dateline):
     sentence = "The spy agency said on Thursday that about 300 North Korean soldiers had been killed."
@@ -72,8 +81,15 @@ def test_a_dateline_dates_the_story_not_the_act_it_reports(dateline):
     assert (figure.resolved_date, figure.date_basis) == ("2025-01-09", "weekday")  # ARTICLE_DAY is a Friday
 
 
-def test_a_sentence_that_opens_with_a_day_keeps_it():
-    (figure,) = _estimates("Jan. 8 was when the spy agency said about 300 North Korean soldiers had been killed.")
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Jan. 8 was when the spy agency said about 300 North Korean soldiers had been killed.",
+        "Meanwhile, Jan. 8 (Wednesday) was when the spy agency said about 300 North Korean soldiers had been killed.",
+    ],
+)
+def test_a_sentence_that_opens_with_a_day_keeps_it(sentence):
+    (figure,) = _estimates(sentence)
     assert (figure.resolved_date, figure.date_basis) == ("2025-01-08", "stated")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from dprk_report import vocab
 from dprk_report.analysis import cadence, lineage
 from dprk_report.data.dataset import load_dataset
 from dprk_report.report import charts
@@ -97,8 +98,8 @@ def test_state_media_lags_name_acts_in_words():
         }
     )
     ticks = [tick.get_text() for tick in charts.state_media_lags(lags, "t").axes[0].get_yticklabels()]
-    # No codebook code, no zero-padded day, the side when no one is named.
-    assert ticks == ["Sergei Shoigu, statement of 17 Jun 2025", "North Korea, video address of 8 Feb 2026"]
+    # No codebook code, no zero-padded day, the side's officials when no one is named.
+    assert ticks == ["Sergei Shoigu, statement of 17 Jun 2025", "North Korea officials, video address of 8 Feb 2026"]
 
 
 def test_the_timeline_names_its_key_statements_beside_their_marks(fake):
@@ -117,6 +118,23 @@ def test_the_timeline_key_says_what_shape_and_fill_each_tell(fake):
     key = charts.statement_timeline(timeline, "t").axes[0].get_legend()
     texts = {text.get_text(): text for text in key.get_texts()}
     labels = list(texts)
-    assert labels.index("Channel: the shape") < labels.index("Date: the fill")
-    assert texts["Channel: the shape"].get_fontweight() == "bold" and texts["Date: the fill"].get_fontweight() == "bold"
-    assert "Day given in the text" in labels[labels.index("Date: the fill") :]
+    assert labels.index("Channel: the shape") < labels.index("Date: how it is drawn")
+    assert (
+        texts["Channel: the shape"].get_fontweight() == "bold"
+        and texts["Date: how it is drawn"].get_fontweight() == "bold"
+    )
+    assert "Day given in the text" in labels[labels.index("Date: how it is drawn") :]
+
+
+def test_an_estimate_whose_side_is_not_stated_is_drawn_and_named_so(fake):
+    # ES003's "officials" belong to no side the article names.
+    table = lineage.estimate_table(load_dataset(fake.data, fake.archive)).set_index("estimate_id")
+    assert table.loc["ES003", "estimator_side"] == vocab.SIDE_NOT_STATED
+    fig = charts.estimates_over_time(
+        table.reset_index(),
+        pd.DataFrame(columns=["estimate_id", "metric", "published", "public_date", "best", "high", "estimator_side"]),
+        ["troops_deployed"],
+        pd.DataFrame(columns=["side", "date", "statement_id", "label"]),
+        "t",
+    )
+    assert vocab.SIDE_NOT_STATED in [text.get_text() for text in fig.legends[0].get_texts()]

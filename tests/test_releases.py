@@ -346,9 +346,16 @@ def test_the_index_lists_each_article_by_its_headline_linked_to_it():
         {**row, "title": "Kim writes to Putin", "url": "https://wire-daily.test/world/kim-letter"},
         {**row, "source_id": "S002", "title": "", "url": "https://no-headline.test/a/very/long/path"},
         {**row, "source_id": "S003", "title": "", "url": "javascript:alert(1)"},
+        {**row, "source_id": "S004", "title": "", "url": "https://[not-an-address"},
+        {**row, "source_id": "S005", "title": "", "url": "https://www.outlet.test/" + "x" * 80},
     ]
     table = _sources_section([{**r, "published_precision": "day"} for r in rows])
     assert '<a href="https://wire-daily.test/world/kim-letter" rel="noreferrer">Kim writes to Putin</a>' in table
-    assert '<a href="https://no-headline.test/a/very/long/path" rel="noreferrer">no-headline.test</a>' in table
-    assert 'href="javascript' not in table and "No headline in the stored copy" in table
-    assert table.count("via AFP") == 3 and "<th>Article</th>" in table and ">https://" not in table
+    # No headline: the address without its scheme, which tells one article of an outlet from another.
+    address = "no-headline.test/a/very/long/path"
+    assert f'<a class="address" href="https://{address}" rel="noreferrer">{address}</a>' in table
+    assert f">outlet.test/{'x' * 47}\u2026</a>" in table  # cut to 60 characters
+    # Not a web address, or one that does not parse: shown as text, never a link.
+    assert 'href="javascript' not in table and 'href="https://[' not in table
+    assert "No headline in the stored copy" in table and "https://[not-an-address" in table
+    assert table.count("via AFP") == 5 and "<th>Article</th>" in table

@@ -17,6 +17,9 @@ SIDES = (
     "Non-governmental",
 )
 
+#: How the report names the side of an estimate whose article does not say whose officials made it.
+SIDE_NOT_STATED = "Side not stated"
+
 CHANNELS = (
     "letter",
     "message",

@@ -7,7 +7,7 @@ line) and the sources involved:
 - a statement that an article dates differently from the statement's own date;
 - an estimate that an article words differently: another metric ("casualties" repeated as "killed"),
   another number, or another kind of qualifier ("around" repeated as "more than");
-- an estimate repeated after the same estimator had published a newer one;
+- a total repeated after the same estimator had published a newer total of the same metric;
 - an act that state media reported before it happened.
 """
 
@@ -154,7 +154,7 @@ class Consistency:
             )
 
     def superseded_repeats(self) -> None:
-        """Repeats that the lineage finds superseded: a newer figure of the same estimator was already public."""
+        """Repeats that the lineage finds superseded: a newer total of the same estimator was already public."""
         estimates = self.by_id["estimates"]
         citation_line = {(row["record_id"], row["source_id"]): line for line, row in self.citations_of("ES")}
         table = lineage.estimate_table(self.dataset)

@@ -46,7 +46,8 @@ def estimate_table(dataset: Dataset) -> pd.DataFrame:
     ]
     estimates["n_citations"] = estimates["estimate_id"].map(citations.groupby("record_id").size()).fillna(0).astype(int)
     estimates["n_independent"] = estimates["estimate_id"].map(independent_reports(citations)).fillna(0).astype(int)
-    estimates["estimator_side"] = estimates["estimator_side"].astype(str)
+    sides = estimates["estimator_side"].astype(object)
+    estimates["estimator_side"] = sides.where(sides.notna(), vocab.SIDE_NOT_STATED).astype(str)
     estimates["metric"] = estimates["metric"].astype(str)
     estimates = with_evidence(estimates, "estimate_id", dataset)
     return estimates.sort_values(["public_date", "estimate_id"], kind="stable").reset_index(drop=True)

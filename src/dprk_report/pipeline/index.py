@@ -124,13 +124,29 @@ def _sources_section(source_rows: list[dict]) -> str:
 
 
 def _article_cell(title: str, url: str) -> str:
-    """The headline linked to the article's web address (the address's host when the stored copy has no
-    headline). Only web addresses become links; anything else (javascript:, file:) is shown as text."""
-    if url.startswith(("https://", "http://")):
-        host = (urlsplit(url).hostname or url).removeprefix("www.")
-        return f'<a href="{_e(url)}" rel="noreferrer">{_e(title or host)}</a>'
+    """The headline linked to the article's web address (the address itself, without its scheme, when the
+    stored copy has no headline: its path tells one article of an outlet from another). Only web addresses
+    become links; anything else (javascript:, file:, an address that does not parse) is shown as text."""
+    try:
+        parts = urlsplit(url) if url.startswith(("https://", "http://")) else None
+    except ValueError:
+        parts = None
+    if parts is not None and parts.hostname:
+        if title:
+            return f'<a href="{_e(url)}" rel="noreferrer">{_e(title)}</a>'
+        return f'<a class="address" href="{_e(url)}" rel="noreferrer">{_e(_address_words(parts))}</a>'
     shown = title or "No headline in the stored copy"
     return _e(shown) + (f'<br><span class="meta">{_e(url)}</span>' if url else "")
+
+
+#: The longest an address shown in place of a headline is, in characters (then cut, with an ellipsis).
+ADDRESS_SHOWN = 60
+
+
+def _address_words(parts) -> str:
+    """'koreaherald.com/view.php?ud=20241029050676', cut to ``ADDRESS_SHOWN`` characters."""
+    shown = parts.hostname.removeprefix("www.") + parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
+    return shown if len(shown) <= ADDRESS_SHOWN else shown[: ADDRESS_SHOWN - 1] + "\u2026"
 
 
 def _date_text(written: str, precision: str) -> str:

@@ -136,7 +136,8 @@ class ReusedKernel:
         group = getattr(provisioner, "pgid", None)  # the kernel leads a process group of its own
         process = getattr(provisioner, "process", None)
         # Only while the kernel's process is not yet reaped: until then its id, which is the group's, cannot be
-        # given to another process; after, the id may already name someone else's group.
+        # given to another process; after, the id may already name someone else's group. The trade-off: a
+        # kernel that died by itself and was reaped leaves any process it started (a cell's subprocess) running.
         if group and process is not None and process.returncode is None:
             with contextlib.suppress(OSError):  # ended already
                 os.killpg(group, signal.SIGKILL)

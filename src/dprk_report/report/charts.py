@@ -28,6 +28,7 @@ from dprk_report.text.wording import (
     figure_text,
     public_when,
     short_figure,
+    speaker_words,
     words,
 )
 
@@ -60,8 +61,9 @@ def _date_axis(ax) -> None:
 
 
 def _sides_in(frame: pd.DataFrame, column: str = "side") -> list[str]:
+    """The sides present, in the charts' order; last, an estimate's unknown side (drawn grey)."""
     present = set(frame[column])
-    return [side for side in style.SIDE_COLOURS if side in present]
+    return [side for side in (*style.SIDE_COLOURS, vocab.SIDE_NOT_STATED) if side in present]
 
 
 def statement_timeline(timeline: pd.DataFrame, title: str, key: pd.DataFrame | None = None) -> Figure:
@@ -143,7 +145,7 @@ def _draw_statement(ax, row, y: int) -> None:
 
 
 def _timeline_legend(ax, timeline: pd.DataFrame) -> None:
-    """The key: a mark's shape says the channel, its fill how its date is known."""
+    """The key: a mark's shape says the channel; its fill, a bar or an arrow how its date is known."""
     groups = [g for g in GROUP_MARKERS if g in set(timeline["channel_group"])]
     shapes = [Line2D([], [], marker=GROUP_MARKERS[g], linestyle="none", color="#444444", label=g) for g in groups]
     dates = [
@@ -171,7 +173,9 @@ def _timeline_legend(ax, timeline: pd.DataFrame) -> None:
     ]
     # One key in two parts, each under a heading (an entry with no mark), so that it never overlaps itself
     # however short the chart is.
-    headings = [Line2D([], [], linestyle="none", label=label) for label in ("Channel: the shape", "Date: the fill")]
+    headings = [
+        Line2D([], [], linestyle="none", label=label) for label in ("Channel: the shape", "Date: how it is drawn")
+    ]
     handles = [headings[0], *shapes, headings[1], *dates]
     key = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, handlelength=1.6)
     for handle, text in zip(handles, key.get_texts()):
@@ -690,9 +694,8 @@ SOURCE_DETAIL_LIMIT = 60
 
 def _act_label(row) -> str:
     """An act as a chart names it: 'Kim Jong Un, letter of 8 Feb 2026'; a statement when the channel is not
-    known, the side when the speaker is not."""
-    who = row.speaker if isinstance(row.speaker, str) and row.speaker else row.side
-    return f"{who}, {act_words(row.channel)} of {day_text(row.date_start)}"
+    known, the side's officials when no speaker is named."""
+    return f"{speaker_words(row.speaker, row.side)}, {act_words(row.channel)} of {day_text(row.date_start)}"
 
 
 def source_contributions(contributions: pd.DataFrame, title: str) -> Figure:

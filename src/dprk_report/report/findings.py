@@ -7,7 +7,16 @@ import pandas as pd
 from dprk_report import vocab
 from dprk_report.analysis import cadence
 from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
-from dprk_report.text.wording import act_words, figure_text, long_day, public_when
+from dprk_report.text.wording import (
+    ANNOUNCED,
+    FIRST_SEEN_OPEN,
+    act_words,
+    figure_text,
+    long_day,
+    possessive,
+    public_when,
+    speaker_words,
+)
 from dprk_report.vocab import METRIC_LABELS
 
 
@@ -76,7 +85,7 @@ def newest_record_lines(fresh, as_of_text: str) -> list[str]:
         )
     if fresh.statement is not None:
         row = fresh.statement
-        who = row["speaker"] if isinstance(row["speaker"], str) and row["speaker"] else f"{row['side']} officials"
+        who = speaker_words(row["speaker"], row["side"])
         lines.append(
             f"Newest statement: {who} ({_statement_when(row)}), {plural(fresh.statement_age, 'day')} "
             f"before {as_of_text}"
@@ -171,8 +180,9 @@ def cadence_findings(
     if not lags.empty:
         slowest = lags.loc[lags["lag_days"].astype(float).idxmax()]
         findings.append(
-            f"State media's longest delay: {slowest['state_media']} reported {slowest['speaker']}'s "
-            f"{slowest['channel'].replace('_', ' ')} of {day(slowest['date_start'])} "
+            f"State media's longest delay: {slowest['state_media']} reported "
+            f"{possessive(speaker_words(slowest['speaker'], slowest['side']))} {act_words(slowest['channel'])} of "
+            f"{day(slowest['date_start'])} "
             f"{plural(int(slowest['lag_days']), 'day')} later."
         )
     return findings
@@ -254,28 +264,41 @@ def _lag_words(days: int) -> str:
 
 def lags_title(lags: pd.DataFrame) -> str:
     slowest = lags.loc[lags["lag_days"].astype(float).idxmax()]
+    whose = possessive(speaker_words(slowest["speaker"], slowest["side"]))
     return (
         f"State media reported {_lag_words(int(lags['lag_days'].min()))} at best and "
-        f"{plural(int(slowest['lag_days']), 'day')} at worst ({slowest['speaker']}'s "
-        f"{act_words(slowest['channel'])})"
+        f"{plural(int(slowest['lag_days']), 'day')} at worst ({whose} {act_words(slowest['channel'])})"
     )
 
 
 def estimates_title(estimates: pd.DataFrame) -> str:
-    """What the panels hold (with several measures), then the change in the measure with the most figures,
-    from its first to its latest figure."""
+    """What the panels hold (with several measures), then how the measure with the most figures went: from its
+    first total to its latest (only totals compare: 'from 11,000 to 5,000 more' is no change); by the rule of
+    the latest figures (``totals_first``) when it has fewer than two totals."""
     metric = estimates["metric"].value_counts().index[0]
-    rows = totals_first(estimates[estimates["metric"] == metric])
+    figures = estimates[estimates["metric"] == metric]
+    totals = figures[figures["scope"] == "total"]
+    rows = totals_first(totals if len(totals) > 1 else figures)
     first, latest = rows.iloc[0], rows.iloc[-1]
     change = (
-        f"from {_figure_words(first)} ({first['public_date']:%b %Y}) to {_figure_words(latest)} "
-        f"({latest['public_date']:%b %Y})"
+        f"from {_figure_words(first)} ({_month_when(first)}) to {_figure_words(latest)} ({_month_when(latest)})"
+        if len(rows) > 1
+        else f"{_figure_words(first)} ({_month_when(first)})"
     )
     measures = estimates["metric"].nunique()
     if measures == 1:
         return f"{METRIC_LABELS[metric]}: {change}"
     held = f"{plural(len(estimates), 'figure')} of {measures} measures"
     return f"{held}. {METRIC_LABELS[metric]}: {change}"
+
+
+def _month_when(row: pd.Series) -> str:
+    """The month a figure was made public, as a chart's title says it, short: 'Apr 2025'; known only from its
+    first report, 'by Jun 2025' (no later than), or 'Jun 2025 or later' when that report is dated only from a
+    day on."""
+    month = f"{row['public_date']:%b %Y}"
+    basis = row["public_date_basis"]
+    return month if basis == ANNOUNCED else f"{month} or later" if basis == FIRST_SEEN_OPEN else f"by {month}"
 
 
 def repeats_title(repeats: pd.DataFrame, stale: pd.DataFrame) -> str:

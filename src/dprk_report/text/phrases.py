@@ -42,14 +42,19 @@ _MONTH = (
 )
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?!\d)(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
-#: A wire story's dateline opening a sentence: a place in capitals and the day it was filed, an agency after
-#: it, or both ("SEOUL, March 20 (Yonhap) --", "Jan. 11 (UPI) --", "SEOUL, January 1. /TASS/."). The day is the
-#: story's, never that of an act it reports ("said on Thursday" in the same sentence).
+#: A wire story's dateline opening a sentence: a place and the day it was filed, an agency after it, or both
+#: ("SEOUL, March 20 (Yonhap) --", "Pyongyang, March 17 (KCNA) -", "Jan. 11 (UPI) --", "SEOUL, January 1.
+#: /TASS/."). The day is the story's, never that of an act it reports ("said on Thursday" in the same sentence).
 _DATELINE_DAY = rf"(?i:{_MONTH})\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
-_DATELINE_AGENCY = r"(?:\([^)]*\)|\.?\s*/[A-Z]+/\.?)"
+# An agency in brackets ("(Yonhap)", "(IANS)"), not a weekday ("(Friday)"), or TASS's "/TASS/".
+_DATELINE_AGENCY = r"(?:\((?!(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day)\))[A-Z][A-Za-z]*\)|\.?\s*/[A-Z]+/\.?)"
+# A place in capitals ("SEOUL", "KYIV, Ukraine", "SEOUL/MOSCOW") may stand without an agency; one written like a
+# word ("Seoul", "Pyongyang") only with one, so that a sentence opening "Meanwhile, March 20 ..." is left alone.
+_CAPITALS_PLACE = r"[A-Z][A-Z.'/ -]*(?:,\s*[A-Z][A-Za-z.' -]*)?"
+_WORD_PLACE = r"[A-Z][A-Za-z.'/-]*(?:,\s*[A-Z][A-Za-z.' -]*)?"
 DATELINE = re.compile(
-    rf"^\s*(?:[A-Z][A-Z.' -]*,\s*{_DATELINE_DAY}\s*{_DATELINE_AGENCY}?|{_DATELINE_DAY}\s*{_DATELINE_AGENCY})"
-    r"\s*(?:--|\u2014|\u2013)?\s*"
+    rf"^\s*(?:{_CAPITALS_PLACE},\s*{_DATELINE_DAY}\s*{_DATELINE_AGENCY}?|{_WORD_PLACE},\s*{_DATELINE_DAY}\s*"
+    rf"{_DATELINE_AGENCY}|{_DATELINE_DAY}\s*{_DATELINE_AGENCY})\s*(?:--|\u2014|\u2013|-)?\s*"
 )
 _MONTH_ONLY = re.compile(
     rf"\b(?:in|since|by|from)\s+(?:early\s+|mid-|late\s+)?{_MONTH}(?:\s+(\d{{4}}))?\b", re.IGNORECASE

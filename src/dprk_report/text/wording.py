@@ -106,3 +106,13 @@ def act_words(channel: str) -> str:
     """How an act is named by its channel: 'phone call', 'message'; a 'statement' when the article says only
     that someone said something (the codebook's ``unspecified``)."""
     return "statement" if channel == "unspecified" else words(channel)
+
+
+def speaker_words(speaker, side: str) -> str:
+    """Who made a statement: its speaker, or its side's officials when the article names no one."""
+    return speaker if isinstance(speaker, str) and speaker else f"{side} officials"
+
+
+def possessive(name: str) -> str:
+    """'Kim Jong Un's', 'Russia officials''."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
