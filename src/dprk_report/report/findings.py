@@ -6,6 +6,7 @@ import pandas as pd
 
 from dprk_report import vocab
 from dprk_report.analysis import cadence
+from dprk_report.analysis.lineage import TOTAL
 from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
 from dprk_report.text.wording import (
     ANNOUNCED,
@@ -33,7 +34,7 @@ def totals_first(rows: pd.DataFrame) -> pd.DataFrame:
     more') over parts (one unit's dead), and figures with a number over vague ones ('many'). An undated figure
     counts from its first report, the latest day it can have been made public."""
     preferences = (
-        lambda frame: frame["scope"].isin(["total", "additional"]),
+        lambda frame: frame["scope"].isin([TOTAL, "additional"]),
         lambda frame: frame["best"].notna() | frame["high"].notna(),
     )
     for wanted in preferences:  # each preference applies to what the one before it kept
@@ -277,7 +278,7 @@ def estimates_title(estimates: pd.DataFrame) -> str:
     the latest figures (``totals_first``) when it has fewer than two totals."""
     metric = estimates["metric"].value_counts().index[0]
     figures = estimates[estimates["metric"] == metric]
-    totals = figures[figures["scope"] == "total"]
+    totals = figures[figures["scope"] == TOTAL]
     rows = totals_first(totals if len(totals) > 1 else figures)
     first, latest = rows.iloc[0], rows.iloc[-1]
     change = (

@@ -40,6 +40,7 @@ _MONTH = (
     r"(january|february|march|april|may|june|july|august|september|october|november|december|"
     r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
 )
+_WEEKDAY_NAMES = "|".join(WEEKDAYS)
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?!\d)(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
 #: A wire story's dateline opening a sentence: a place and the day it was filed, an agency after it, or both
@@ -47,7 +48,7 @@ _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?!\d)(?:,?\s+(\d{{4}}))?", r
 #: /TASS/."). The day is the story's, never that of an act it reports ("said on Thursday" in the same sentence).
 _DATELINE_DAY = rf"(?i:{_MONTH})\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
 # An agency in brackets ("(Yonhap)", "(IANS)"), not a weekday ("(Friday)"), or TASS's "/TASS/".
-_DATELINE_AGENCY = r"(?:\((?!(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day)\))[A-Z][A-Za-z]*\)|\.?\s*/[A-Z]+/\.?)"
+_DATELINE_AGENCY = rf"(?:\((?!(?i:{_WEEKDAY_NAMES})\))[A-Z][A-Za-z]*\)|\.?\s*/[A-Z]+/\.?)"
 # A place in capitals ("SEOUL", "KYIV, Ukraine", "SEOUL/MOSCOW") may stand without an agency; one written like a
 # word ("Seoul", "Pyongyang") only with one, so that a sentence opening "Meanwhile, March 20 ..." is left alone.
 _CAPITALS_PLACE = r"[A-Z][A-Z.'/ -]*(?:,\s*[A-Z][A-Za-z.' -]*)?"
@@ -60,7 +61,7 @@ _MONTH_ONLY = re.compile(
     rf"\b(?:in|since|by|from)\s+(?:early\s+|mid-|late\s+)?{_MONTH}(?:\s+(\d{{4}}))?\b", re.IGNORECASE
 )
 _YEAR = re.compile(r"\bin\s+(\d{4})\b", re.IGNORECASE)
-_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
+_WEEKDAY = re.compile(rf"\b({_WEEKDAY_NAMES})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
