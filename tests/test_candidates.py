@@ -154,6 +154,15 @@ def test_a_formula_is_neutralised_for_spreadsheets_and_read_back_as_written(cell
     assert spreadsheet_safe("Kim said") == "Kim said" and from_spreadsheet_safe("'quoted'") == "'quoted'"
 
 
+@pytest.mark.parametrize("cell", ['=HYPERLINK("x")', "+1", "-2 soldiers", "@SUM(A1)"])
+def test_a_record_s_formula_is_neutralised_wherever_it_sits_among_empty_cells(cell):
+    from dprk_report.text.quotes import spreadsheet_safe_record
+
+    assert spreadsheet_safe_record([None, "Kim said", "", cell]) == [None, "Kim said", "", "'" + cell]
+    assert spreadsheet_safe_record([cell, None, "a - b"]) == ["'" + cell, None, "a - b"]
+    assert spreadsheet_safe_record([None, "Kim said = 1", ""]) == [None, "Kim said = 1", ""]
+
+
 def test_the_candidates_file_holds_no_formula(tmp_path):
     from dprk_report.curation.candidates import write
     from dprk_report.data.tables import read_rows

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import pandas as pd
 import pytest
 
 from dprk_report import vocab
 from dprk_report.analysis import cadence, lineage
 from dprk_report.data.dataset import load_dataset
-from dprk_report.report import charts
+from dprk_report.report import arrows, charts
 from dprk_report.report.style import save_figure
 from dprk_report.testing import synthetic
 
@@ -111,6 +112,17 @@ def test_the_timeline_names_its_key_statements_beside_their_marks(fake):
     assert "Nowhere" not in labels  # a side the chart has no row for gets no label
     row = [tick.get_text() for tick in ax.get_yticklabels()].index(side)
     assert labels["It confirms"].xy == (day, row)
+
+
+def test_a_statement_known_only_from_its_first_report_points_back_from_it(fake):
+    timeline = cadence.statement_timeline(load_dataset(fake.data, fake.archive))
+    timeline["date_marker"] = cadence.MARKER_DAY
+    timeline.loc[0, ["date_marker", "first_report_open"]] = [cadence.MARKER_NO_LATER_THAN, False]
+    ax = charts.statement_timeline(timeline, "t").axes[0]
+    shafts = [line for line in ax.lines if line.get_label() == arrows.LABEL and line.get_linestyle() != "None"]
+    (shaft,) = shafts
+    start, end = mdates.date2num(shaft.get_xdata()[:2])
+    assert start == mdates.date2num(timeline["timeline_date"].iloc[0]) and end == start - 12
 
 
 def test_the_timeline_key_says_what_shape_and_fill_each_tell(fake):

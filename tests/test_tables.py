@@ -57,12 +57,12 @@ def test_a_blank_line_counts_as_a_line_but_is_no_row(tmp_path):
     assert table.frame["statement_id"].tolist() == ["ST001", "ST002"]
 
 
-def test_rows_are_written_under_the_header_each_cell_through_the_given_function(tmp_path):
-    from dprk_report.text.quotes import spreadsheet_safe
+def test_rows_are_written_under_the_header_each_record_through_the_given_function(tmp_path):
+    from dprk_report.text.quotes import spreadsheet_safe_record
 
     path = tmp_path / "statements.csv"
     rows = [{"statement_id": "=1+1", "side": None, "not_a_column": "left out"}, {"side": "Russia"}]
-    write_rows(path, ["statement_id", "side"], rows, each_cell=spreadsheet_safe)
+    write_rows(path, ["statement_id", "side"], rows, each_record=spreadsheet_safe_record)
     assert path.read_text(encoding="utf-8") == "statement_id,side\n'=1+1,\n,Russia\n"
     write_rows(path, ["statement_id", "side"], rows)
     assert path.read_text(encoding="utf-8") == "statement_id,side\n=1+1,\n,Russia\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.dates as mdates
 import pandas as pd
 
-from dprk_report.report import charts
+from dprk_report.report import arrows, charts
 
 T = pd.Timestamp
 NO_MILESTONES = pd.DataFrame(columns=["side", "date", "statement_id", "label"])
@@ -42,15 +42,32 @@ def _figure(
     }
 
 
-def _draw(rows):
+LINEAGE_COLUMNS = ["estimate_id", "metric", "published", "public_date", "best", "high", "estimator_side"]
+
+
+def _draw(rows, lineage=None):
     estimates = pd.DataFrame(rows)
     for column in ("best", "low", "high"):
         estimates[column] = estimates[column].astype("Int64")
-    lineage = pd.DataFrame(
-        columns=["estimate_id", "metric", "published", "public_date", "best", "high", "estimator_side"]
-    )
+    lineage = pd.DataFrame(lineage or [], columns=LINEAGE_COLUMNS).astype({"best": "Int64", "high": "Int64"})
     fig = charts.estimates_over_time(estimates, lineage, ["killed"], NO_MILESTONES, "t")
     return fig, fig.axes[0]
+
+
+def _arrows(ax) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """Each arrow drawn on ``ax`` as its start and end (dates as matplotlib's day numbers), read from the lines
+    that hold the arrows' shafts (start, end, a gap, for each), with a head at each end."""
+    shafts, heads = [], set()
+    for line in ax.lines:
+        if line.get_label() != arrows.LABEL:
+            continue
+        points = list(zip(mdates.date2num(line.get_xdata()), line.get_ydata()))
+        if line.get_linestyle() == "None":
+            heads |= set(points)
+        else:
+            shafts += [(points[i], points[i + 1]) for i in range(0, len(points), 3)]
+    assert {end for _, end in shafts} == heads, "an arrow without its head, or a head without its arrow"
+    return shafts
 
 
 def _texts(ax) -> list[str]:
@@ -76,8 +93,37 @@ def test_a_figure_with_no_known_announcement_day_is_hollow_and_points_back_in_ti
     _, ax = _draw([_figure("A", best=300, basis="first_seen")])
     (marker,) = [line for line in ax.lines if line.get_marker() == "o"]
     assert marker.get_markerfacecolor() == "white"
-    arrows = [t for t in ax.texts if t.arrow_patch is not None]
-    assert any(mdates.date2num(t.xy[0]) < mdates.date2num(T("2025-01-10")) for t in arrows)
+    ((start, end),) = _arrows(ax)
+    assert start == (mdates.date2num(T("2025-01-10")), 300) and end[0] < start[0] and end[1] == 300
+
+
+def test_a_figure_first_reported_only_on_or_after_a_day_points_forward():
+    _, ax = _draw([_figure("A", best=300, basis="first_seen_open")])
+    ((start, end),) = _arrows(ax)
+    assert end[0] > start[0] and end[1] == start[1] == 300
+
+
+def test_a_repeated_figure_runs_from_its_public_day_to_its_latest_repeat_with_a_tick_at_each_repeat():
+    def appearance(eid, published, best, day="2025-01-10"):
+        return [eid, "killed", T(published), T(day), best, None, "South Korea"]
+
+    _, ax = _draw(
+        [_figure("A", best=300), _figure("B", best=500, day="2025-02-01"), _figure("C", best=700, day="2025-03-01")],
+        lineage=[
+            appearance("A", "2025-01-10", 300),
+            appearance("A", "2025-04-01", 300),
+            appearance("A", "2025-03-01", 300),
+            appearance("B", "2025-02-01", 500, day="2025-02-01"),  # not repeated: no run
+            appearance("C", "2025-03-01", None, day="2025-03-01"),  # no value to draw the run at
+            appearance("C", "2025-05-01", None, day="2025-03-01"),
+        ],
+    )
+    (run,) = [line for line in ax.lines if line.get_linewidth() == 0.8 and line.get_alpha() == 0.6]
+    days = [mdates.date2num(T(day)) for day in ("2025-01-10", "2025-04-01")]
+    assert list(mdates.date2num(run.get_xdata()[:2])) == days and list(run.get_ydata()[:2]) == [300, 300]
+    (ticks,) = [line for line in ax.lines if line.get_marker() == "|"]
+    repeats = [mdates.date2num(T(day)) for day in ("2025-04-01", "2025-03-01")]
+    assert list(mdates.date2num(ticks.get_xdata())) == repeats and list(ticks.get_ydata()) == [300, 300]
 
 
 def test_a_range_is_a_band_wide_enough_to_see():
@@ -115,9 +161,7 @@ def test_more_than_and_up_to_are_open_ended():
         ]
     )
     assert {line.get_marker() for line in ax.lines if line.get_marker() in ("^", "v")} == {"^", "v"}
-    upward = [t for t in ax.texts if t.arrow_patch is not None and t.xy[1] > t.xyann[1]]
-    downward = [t for t in ax.texts if t.arrow_patch is not None and t.xy[1] < t.xyann[1]]
-    assert upward and downward
+    assert sorted((start[1], end[1] > start[1]) for start, end in _arrows(ax)) == [(300, True), (500, False)]
 
 
 def test_a_panel_too_full_to_draw_point_by_point_shows_each_month_s_median_and_middle_half():

@@ -216,15 +216,17 @@ def _header_and_rows(handle) -> tuple[list[str], list[Row]]:
 
 
 def write_rows(
-    path: Path, header: list[str], rows: Iterable[Row], each_cell: Callable[[str | None], str | None] | None = None
+    path: Path,
+    header: list[str],
+    rows: Iterable[Row],
+    each_record: Callable[[list[str | None]], list[str | None]] | None = None,
 ) -> None:
     """Write rows under ``header`` (``None`` as an empty cell; keys not in the header, such as a long row's
-    extra cells under ``None``, are left out), each cell through ``each_cell`` when given: it is given ``None``
-    for an empty or missing cell."""
-    if each_cell is None:
-        records = (list(map(row.get, header)) for row in rows)
-    else:
-        records = ([each_cell(value) for value in map(row.get, header)] for row in rows)
+    extra cells under ``None``, are left out), each record through ``each_record`` when given: it is given the
+    record's cells in the header's order, ``None`` for a missing one."""
+    records = (list(map(row.get, header)) for row in rows)
+    if each_record is not None:
+        records = map(each_record, records)
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)

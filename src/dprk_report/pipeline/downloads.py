@@ -16,7 +16,7 @@ from dprk_report import paths
 from dprk_report.data.package import descriptor
 from dprk_report.data.releases import Release
 from dprk_report.data.tables import TABLES, TableRows, read_all_rows, write_rows
-from dprk_report.text.quotes import spreadsheet_safe
+from dprk_report.text.quotes import spreadsheet_safe_record
 
 #: Where the downloads go, relative to the output root.
 FOLDER = "report/data"
@@ -40,7 +40,7 @@ def write_downloads(
     written, headers = [], {}
     for table in TABLES:
         header, rows = rows_by_table[table]
-        write_rows(out / table_download(table), header, rows, each_cell=spreadsheet_safe)
+        write_rows(out / table_download(table), header, rows, each_record=spreadsheet_safe_record)
         written.append(table_download(table))
         headers[table] = header
     shutil.copyfile(paths.codebook(data_dir), out / CODEBOOK)

@@ -18,6 +18,7 @@ from dprk_report import vocab
 from dprk_report.analysis import cadence
 from dprk_report.analysis.lineage import SCOPE_WORDS
 from dprk_report.report import style
+from dprk_report.report.arrows import Arrows
 from dprk_report.report.evidence import article_href, link_mark
 from dprk_report.text.wording import (
     ANNOUNCED,
@@ -77,8 +78,10 @@ def statement_timeline(timeline: pd.DataFrame, title: str, key: pd.DataFrame | N
     sides = _sides_in(timeline)
     fig, (ax,) = _new_figure(11, 1.2 + 0.55 * len(sides))
     rows = {side: i for i, side in enumerate(reversed(sides))}
+    arrows = Arrows()
     for row in timeline.itertuples(index=False):
-        _draw_statement(ax, row, rows[row.side])
+        _draw_statement(ax, row, rows[row.side], arrows)
+    arrows.draw(ax)
     _name_key_statements(ax, key, rows)
     ax.set_yticks(list(rows.values()), list(rows.keys()))
     ax.set_ylim(-0.7, len(rows) - 0.3)
@@ -110,7 +113,7 @@ def _name_key_statements(ax, key: pd.DataFrame | None, rows: dict) -> None:
         )
 
 
-def _draw_statement(ax, row, y: int) -> None:
+def _draw_statement(ax, row, y: int, arrows: Arrows) -> None:
     colour = style.side_colour(row.side)
     marker = GROUP_MARKERS.get(row.channel_group, "o")
     if row.date_marker == cadence.MARKER_SPAN:
@@ -136,12 +139,7 @@ def _draw_statement(ax, row, y: int) -> None:
     if row.date_marker == cadence.MARKER_NO_LATER_THAN:  # back in time; forward when first reported only
         # 'on or after' its day
         direction = 1 if row.first_report_open else -1
-        ax.annotate(
-            "",
-            xy=(row.timeline_date + direction * pd.Timedelta(days=12), y),
-            xytext=(row.timeline_date, y),
-            arrowprops={"arrowstyle": "->", "color": colour, "alpha": 0.6, "lw": 1},
-        )
+        arrows.add((row.timeline_date, y), (row.timeline_date + direction * pd.Timedelta(days=12), y), colour, 0.6)
 
 
 def _timeline_legend(ax, timeline: pd.DataFrame) -> None:
@@ -359,10 +357,12 @@ def _draw_tracker_panel(ax, panel: pd.DataFrame, lineage: pd.DataFrame, last_day
     numeric = panel[panel["best"].notna() | (panel["low"].notna() & panel["high"].notna())]
     vague = panel.drop(numeric.index)
     _draw_repeats(ax, lineage[lineage["estimate_id"].isin(numeric["estimate_id"])])
+    arrows = Arrows()
     labels = [
-        _draw_estimator_line(ax, figures.sort_values("public_date", kind="stable"), last_day)
+        _draw_estimator_line(ax, figures.sort_values("public_date", kind="stable"), last_day, arrows)
         for _, figures in numeric.groupby("estimator", sort=False)
     ]
+    arrows.draw(ax)
     top = float(numeric[["best", "high"]].max().max()) if not numeric.empty else 1.0
     # Room above the largest marker and below zero, so that a 9-person figure is not hidden by the axis.
     ax.set_ylim(-0.06 * top, top * 1.18)
@@ -371,7 +371,9 @@ def _draw_tracker_panel(ax, panel: pd.DataFrame, lineage: pd.DataFrame, last_day
     _vague_strip(ax, vague)
 
 
-def _draw_estimator_line(ax, figures: pd.DataFrame, last_day: pd.Timestamp) -> tuple[float, str, str] | None:
+def _draw_estimator_line(
+    ax, figures: pd.DataFrame, last_day: pd.Timestamp, arrows: Arrows
+) -> tuple[float, str, str] | None:
     """One estimator's figures; returns the height, name and colour its label needs (None: no line)."""
     colour = style.side_colour(figures["estimator_side"].iloc[0])
     totals = figures[(figures["scope"] == "total") & figures["best"].notna()]
@@ -385,7 +387,7 @@ def _draw_estimator_line(ax, figures: pd.DataFrame, last_day: pd.Timestamp) -> t
             alpha=0.7,
         )
     for row in figures.itertuples(index=False):
-        _draw_figure(ax, row, colour)
+        _draw_figure(ax, row, colour, arrows)
     if len(totals) < 2:
         return None  # a single figure is keyed by its side's colour
     # A line is named in the right margin at the height of its latest figure; a dotted run carries the line
@@ -437,7 +439,7 @@ def _wrapped_name(estimator) -> str:
     return textwrap.fill(str(estimator) if isinstance(estimator, str) else "Unnamed", NAME_WIDTH)
 
 
-def _draw_figure(ax, row, colour: str) -> None:
+def _draw_figure(ax, row, colour: str, arrows: Arrows) -> None:
     dated = row.public_date_basis == ANNOUNCED
     part = row.scope != "total"
     face = colour if dated else "white"
@@ -470,21 +472,13 @@ def _draw_figure(ax, row, colour: str) -> None:
     )
     _link_estimate(mark, row)
     if kind in ("lower_bound", "upper_bound"):  # open-ended: an arrow the way the figure may run
-        ax.annotate(
-            "",
-            xy=(row.public_date, value * (1.12 if kind == "lower_bound" else 0.88)),
-            xytext=(row.public_date, value),
-            arrowprops={"arrowstyle": "->", "color": colour, "lw": 1},
+        arrows.add(
+            (row.public_date, value), (row.public_date, value * (1.12 if kind == "lower_bound" else 0.88)), colour
         )
     if not dated:  # no later than its first report: an arrow pointing back in time (forward when the first
         # report is itself known only to be on or after its day)
         direction = 1 if row.public_date_basis == FIRST_SEEN_OPEN else -1
-        ax.annotate(
-            "",
-            xy=(row.public_date + direction * pd.Timedelta(days=14), value),
-            xytext=(row.public_date, value),
-            arrowprops={"arrowstyle": "->", "color": colour, "lw": 1, "alpha": 0.7},
-        )
+        arrows.add((row.public_date, value), (row.public_date + direction * pd.Timedelta(days=14), value), colour, 0.7)
 
 
 def _link_statement(mark, row) -> None:
@@ -625,27 +619,32 @@ def _draw_monthly_spread(ax, panel: pd.DataFrame) -> None:
 
 
 def _draw_repeats(ax, lineage: pd.DataFrame) -> None:
-    for _, repeats in lineage.groupby("estimate_id"):
-        value = repeats["best"].fillna(repeats["high"]).iloc[0]
-        if pd.isna(value) or len(repeats) < 2:
-            continue
-        colour = style.side_colour(repeats["estimator_side"].iloc[0])
-        ax.plot(
-            [repeats["public_date"].iloc[0], repeats["published"].max()],
-            [float(value)] * 2,
-            color=colour,
-            linewidth=0.8,
-            alpha=0.6,
+    """Each repeated figure's run: a thin line at its value (as its first row gives it) from the day it was
+    made public to its latest repeat, and a tick at each repeat. One line per side for all its runs and one for
+    all its ticks, not two per figure: at 100 times today's data those were a third of the chart's time."""
+    ids = lineage["estimate_id"]
+    first = ~ids.duplicated()
+    value = ids.map(pd.Series(lineage["best"].fillna(lineage["high"])[first].to_numpy(), index=ids[first]))
+    repeated = value.notna() & ids.duplicated(keep=False)
+    rows = lineage[repeated].assign(value=value[repeated].astype(float), first=first[repeated])
+    for side, runs in rows.groupby("estimator_side", sort=False):
+        colour = style.side_colour(side)
+        spans = runs.groupby("estimate_id", sort=False).agg(
+            start=("public_date", "first"), end=("published", "max"), value=("value", "first")
         )
-        ax.plot(
-            repeats["published"].iloc[1:],
-            [float(value)] * (len(repeats) - 1),
-            marker="|",
-            markersize=9,
-            linestyle="none",
-            color=colour,
-            alpha=0.8,
-        )
+        dates, heights = _broken_line(spans["start"], spans["end"], spans["value"])
+        ax.plot(dates, heights, color=colour, linewidth=0.8, alpha=0.6)
+        later = runs[~runs["first"]]
+        ax.plot(later["published"], later["value"], marker="|", markersize=9, linestyle="none", color=colour, alpha=0.8)
+
+
+def _broken_line(starts: pd.Series, ends: pd.Series, heights: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Level segments from each start date to its end date at its height, as one line's points: a missing
+    date between two segments breaks the line there."""
+    gaps = np.full(len(starts), np.datetime64("NaT", "ns"))
+    dates = np.column_stack([starts.to_numpy("datetime64[ns]"), ends.to_numpy("datetime64[ns]"), gaps])
+    levels = np.column_stack([heights, heights, np.full(len(heights), np.nan)])
+    return dates.ravel(), levels.astype(float).ravel()
 
 
 #: How many of the oldest repeats get a label on the age chart.

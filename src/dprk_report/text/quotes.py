@@ -96,10 +96,23 @@ def share_a_run(first: str, second: str, run: int = 5) -> bool:
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
+#: The start of a cell that ``spreadsheet_safe`` changes.
+_FORMULA_START = re.compile("|".join(map(re.escape, FORMULA_STARTS)))
+
+
 def spreadsheet_safe(cell: str | None) -> str | None:
     """``cell`` with a leading apostrophe when a spreadsheet would read it as a formula (an empty cell, ``None``
     or ``""``, as it is)."""
     return "'" + cell if cell and cell.startswith(FORMULA_STARTS) else cell
+
+
+def spreadsheet_safe_record(cells: list[str | None]) -> list[str | None]:
+    """``spreadsheet_safe`` of each of a record's cells: the record itself when none needs it. Whether one does
+    is checked in C (a pattern's ``match`` mapped over the cells that are not empty): a Python call per cell was
+    most of the time the downloads took at 100 times today's data."""
+    if any(map(_FORMULA_START.match, filter(None, cells))):
+        return list(map(spreadsheet_safe, cells))
+    return cells
 
 
 def from_spreadsheet_safe(cell: str) -> str:
