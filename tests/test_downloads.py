@@ -26,7 +26,8 @@ def test_downloads_neutralise_formulas_and_leave_the_curated_tables_as_written(f
     curated = (fake.data / "statements.csv").read_bytes()
     written = write_downloads(fake.data, tmp_path, "Test report", None)
     tables = [f"report/data/{table}.csv" for table in ("sources", "statements", "estimates", "citations")]
-    assert written == [*tables, "report/data/codebook.md", "report/data/datapackage.json"]
+    assert written.files == [*tables, "report/data/codebook.md", "report/data/datapackage.json"]
+    assert written.row_counts == {"sources": 2, "statements": 2, "estimates": 3, "citations": 5}
     with (tmp_path / "report/data/statements.csv").open(encoding="utf-8", newline="") as handle:
         (row,) = [row for row in csv.DictReader(handle) if row["statement_id"] == "ST001"]
     assert row["summary"] == '\'=HYPERLINK("http://x.test")'
@@ -35,27 +36,46 @@ def test_downloads_neutralise_formulas_and_leave_the_curated_tables_as_written(f
     assert (tmp_path / "report/data/codebook.md").read_text(encoding="utf-8") == "# Codebook\n"
 
 
+def test_a_download_is_its_table_as_written_row_by_row_made_spreadsheet_safe(fake, tmp_path):
+    """Written record by record as the table is parsed: the same as its rows read whole, each cell made safe."""
+    from dprk_report.text.quotes import spreadsheet_safe
+
+    (fake.data / "README.md").write_text("# Codebook\n", encoding="utf-8")
+    table = fake.data / "statements.csv"
+    header = table.read_text(encoding="utf-8").partition("\n")[0]
+    awkward = (
+        "\n\n"  # blank lines
+        'ST101,"a cell\nover two lines",-3\n'  # short row: its missing cells empty
+        + "ST102"
+        + ",x" * (header.count(",") + 2)  # long row: its extra cells left out
+        + "\n"
+    )
+    table.write_bytes(b"\xef\xbb\xbf" + table.read_bytes() + awkward.encode("utf-8"))  # with a byte-order mark
+    written = write_downloads(fake.data, tmp_path, "Test report", None)
+    expected = tmp_path / "expected.csv"
+    names, rows = tables_module.read_rows(table)
+    tables_module.write_rows(expected, names, ({k: spreadsheet_safe(v) for k, v in row.items() if k} for row in rows))
+    assert (tmp_path / "report/data/statements.csv").read_bytes() == expected.read_bytes()
+    assert written.row_counts["statements"] == len(rows) == 4
+
+
 def test_the_index_and_its_downloads_read_each_table_once(fake, tmp_path, monkeypatch):
     """The index's counts, its list of sources and the downloads share one reading of the tables (a large
     dataset's tables take long to read)."""
     (fake.data / "README.md").write_text("# Codebook\n", encoding="utf-8")
     monkeypatch.setenv(paths.DATA_ENV, str(fake.data))
     monkeypatch.setenv(paths.ARCHIVE_ENV, str(fake.archive))
-    read = []
-    parse = tables_module._header_and_rows  # what every reading of a table as rows goes through
+    parsed = []
+    decoded = tables_module._decoded  # what every parsing of a table's bytes, as rows or as records, goes through
 
-    def counted(handle):
-        read.append(handle.buffer.getvalue().decode("utf-8-sig").partition("\n")[0])  # the table's header
-        return parse(handle)
+    def counted(data: bytes):
+        parsed.append(data.decode("utf-8-sig").partition(",")[0])  # the table's first column
+        return decoded(data)
 
-    monkeypatch.setattr(tables_module, "_header_and_rows", counted)
+    monkeypatch.setattr(tables_module, "_decoded", counted)
     (before, after), written = kernel_jobs.index_parts(str(paths.REPORT_CONFIG), data_version(), str(tmp_path))
-    assert sorted(header.partition(",")[0] for header in read) == [
-        "citation_id",
-        "estimate_id",
-        "source_id",
-        "statement_id",
-    ]
+    # Each table parsed once for its download; the sources once more, as rows, for the index's list of them.
+    assert sorted(parsed) == ["citation_id", "estimate_id", "source_id", "source_id", "statement_id"]
     # What was read once is what each part shows: the counts, the sources, the tables offered for download.
     assert "2 sources, 2 statements, 3 estimates, 5 citations" in before
     assert "(5 rows)" in after and all(outlet in after for outlet in ("Example News", "Wire Daily"))

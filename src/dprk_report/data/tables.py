@@ -14,10 +14,11 @@ import codecs
 import contextlib
 import csv
 import io
+import itertools
 import math
 import os
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -168,23 +169,36 @@ TableRows = dict[str, tuple[list[str], list[Row]]]
 
 
 def read_all_rows(data_dir: Path) -> TableRows:
-    """``read_rows`` of every table, by name: for callers that use several tables more than once (the index
-    and its downloads share one reading)."""
-    return read_all_rows_as_read(data_dir)[0]
+    """``read_rows`` of every table, by name."""
+    return {table: read_rows(table_path(data_dir, table)) for table in TABLES}
 
 
-def read_all_rows_as_read(data_dir: Path) -> tuple[TableRows, dict[str, FileRead]]:
-    """``read_all_rows``, and what each table was read as, by file name (for ``version.data_version`` of
-    exactly what was read)."""
-    rows: TableRows = {}
-    read: dict[str, FileRead] = {}
-    for table in TABLES:
-        path = table_path(data_dir, table)
-        data = path.read_bytes()
-        read[path.name] = FileRead.of(path.name, data)
-        # Decoded as it is parsed: the whole text at once would be one more copy of the table (100x: 20 MB).
-        rows[table] = _header_and_rows(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
-    return rows, read
+def read_all_bytes(data_dir: Path) -> tuple[dict[str, bytes], dict[str, FileRead]]:
+    """Every table's bytes, by table name, and what each was read as, by file name (for
+    ``version.data_version`` of exactly what was read)."""
+    files = {table: table_path(data_dir, table) for table in TABLES}
+    contents = {table: path.read_bytes() for table, path in files.items()}
+    return contents, {path.name: FileRead.of(path.name, contents[table]) for table, path in files.items()}
+
+
+def rows_of(data: bytes) -> tuple[list[str], list[Row]]:
+    """``read_rows`` of a table's bytes."""
+    return _header_and_rows(_decoded(data))
+
+
+def records_of(data: bytes) -> tuple[list[str], Iterator[list[str]]]:
+    """A table's header and, one at a time, each later non-blank record's cells under it: a short record
+    padded with empty cells, a long one's extra cells left out. What ``write_rows`` writes of ``rows_of``'s
+    rows, without a dict per row held for the whole table (at 100 times today's data, some 50 MB)."""
+    reader = csv.reader(_decoded(data))
+    header = next(reader, None) or []
+    width = len(header)
+    return header, ((cells + [""] * (width - len(cells)))[:width] for cells in reader if cells)
+
+
+def _decoded(data: bytes) -> io.TextIOWrapper:
+    # Decoded as it is parsed: the whole text at once would be one more copy of the table (100x: 20 MB).
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
 
 
 def parse_rows(text: str) -> tuple[list[str], list[Row]]:
@@ -215,22 +229,22 @@ def _header_and_rows(handle) -> tuple[list[str], list[Row]]:
     return header, rows
 
 
-def write_rows(
-    path: Path,
-    header: list[str],
-    rows: Iterable[Row],
-    each_record: Callable[[list[str | None]], list[str | None]] | None = None,
-) -> None:
+def write_rows(path: Path, header: list[str], rows: Iterable[Row]) -> None:
     """Write rows under ``header`` (``None`` as an empty cell; keys not in the header, such as a long row's
-    extra cells under ``None``, are left out), each record through ``each_record`` when given: it is given the
-    record's cells in the header's order, ``None`` for a missing one."""
-    records = (list(map(row.get, header)) for row in rows)
-    if each_record is not None:
-        records = map(each_record, records)
+    extra cells under ``None``, are left out)."""
+    write_records(path, header, (list(map(row.get, header)) for row in rows))
+
+
+def write_records(path: Path, header: list[str], records: Iterable[list[str | None]]) -> int:
+    """Write records (each a list of cells in the header's order, ``None`` as an empty cell) under ``header``;
+    returns how many."""
+    counter = itertools.count()
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
-        writer.writerows(records)
+        # Counted as written, in C: ``zip`` takes a number for each record and stops at the last record.
+        writer.writerows(record for record, _ in zip(records, counter))
+    return next(counter)
 
 
 def next_id(rows: list[Row], column: str, prefix: str, width: int) -> str:

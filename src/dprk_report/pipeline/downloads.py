@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from dprk_report import paths
 from dprk_report.data.package import descriptor
 from dprk_report.data.releases import Release
-from dprk_report.data.tables import TABLES, TableRows, read_all_rows, write_rows
+from dprk_report.data.tables import TABLES, read_all_bytes, records_of, write_records
 from dprk_report.text.quotes import spreadsheet_safe_record
 
 #: Where the downloads go, relative to the output root.
@@ -28,23 +29,32 @@ def table_download(table: str) -> str:
     return f"{FOLDER}/{table}.csv"
 
 
-def write_downloads(
-    data_dir: Path, out: Path, title: str, release: Release | None, rows_by_table: TableRows | None = None
-) -> list[str]:
-    """Write the downloads under the output root ``out``; return their names (relative to ``out``).
+@dataclass(frozen=True)
+class Downloads:
+    """What ``write_downloads`` wrote: the files' names (relative to the output root), and each table's rows."""
 
-    ``release`` is the release these tables are (``None`` for data not released as they are); ``rows_by_table``,
-    the tables as the caller has read them already (``tables.read_all_rows``), else they are read here."""
+    files: list[str]
+    row_counts: dict[str, int]
+
+
+def write_downloads(
+    data_dir: Path, out: Path, title: str, release: Release | None, contents: dict[str, bytes] | None = None
+) -> Downloads:
+    """Write the downloads under the output root ``out``.
+
+    ``release`` is the release these tables are (``None`` for data not released as they are); ``contents``,
+    each table's bytes as the caller has read them already (``tables.read_all_bytes``), else they are read
+    here. Each table is written record by record as it is parsed, none held whole."""
     (out / FOLDER).mkdir(parents=True, exist_ok=True)
-    rows_by_table = rows_by_table or read_all_rows(data_dir)
-    written, headers = [], {}
+    contents = contents or read_all_bytes(data_dir)[0]
+    written, headers, counts = [], {}, {}
     for table in TABLES:
-        header, rows = rows_by_table[table]
-        write_rows(out / table_download(table), header, rows, each_record=spreadsheet_safe_record)
+        header, records = records_of(contents[table])
+        counts[table] = write_records(out / table_download(table), header, map(spreadsheet_safe_record, records))
         written.append(table_download(table))
         headers[table] = header
     shutil.copyfile(paths.codebook(data_dir), out / CODEBOOK)
     codebook = paths.codebook(data_dir).read_text(encoding="utf-8")
     package = descriptor(headers, codebook, title, *((release.name, release.date) if release else ()))
     (out / DATAPACKAGE).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return written + [CODEBOOK, DATAPACKAGE]
+    return Downloads([*written, CODEBOOK, DATAPACKAGE], counts)

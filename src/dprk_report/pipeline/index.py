@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from dprk_report import paths
 from dprk_report.data.releases import Release, read_releases, release_of
-from dprk_report.data.tables import TableRows, read_all_rows
+from dprk_report.data.tables import Row, read_all_rows
 from dprk_report.pipeline.changelog import PAGE as CHANGELOG_PAGE
 from dprk_report.pipeline.config import ReportConfig
 from dprk_report.pipeline.page_look import escaped as _e
@@ -277,14 +277,20 @@ def assemble_index(pages: dict[str, dict], config: ReportConfig, parts: tuple[st
 
 
 def prepare_index(
-    config: ReportConfig, data_version: str, data_dir: Path | None = None, rows_by_table: TableRows | None = None
+    config: ReportConfig,
+    data_version: str,
+    data_dir: Path | None = None,
+    row_counts: dict[str, int] | None = None,
+    sources: list[Row] | None = None,
 ) -> tuple[str, str]:
     """The index's HTML before and after its list of pages: everything that depends on the data and the
-    config only, so the build can make it while the last pages still run. ``rows_by_table``: the tables as the
-    caller has read them already (``tables.read_all_rows``), else they are read here."""
+    config only, so the build can make it while the last pages still run. ``row_counts`` (by table) and
+    ``sources`` (``sources.csv``'s rows): as the caller has read them already, else the tables are read here."""
     data_dir = paths.data_dir(data_dir)
-    rows_by_table = rows_by_table or read_all_rows(data_dir)
-    row_counts = {table: len(rows) for table, (_, rows) in rows_by_table.items()}
+    if row_counts is None or sources is None:
+        rows_by_table = read_all_rows(data_dir)
+        row_counts = {table: len(rows) for table, (_, rows) in rows_by_table.items()}
+        sources = rows_by_table["sources"][1]
     limitations = "".join(f"<li>{_e(item)}</li>" for item in config.limitations)
     releases = read_releases(data_dir)
     release = release_of(releases, data_version)
@@ -301,7 +307,7 @@ def prepare_index(
 <h2>Sources</h2>
 <p class="meta">Copies of one wire agency's story (an outlet marked "via AFP", for instance) are one report,
 not independent confirmation.</p>
-{_sources_section(rows_by_table["sources"][1])}
+{_sources_section(sources)}
 <h2>Method</h2>
 <p>Each official statement about the deployment and each figure of North Korean troops deployed, planned,
 killed, wounded, captured or repatriated was curated by hand from archived news articles, with a short

@@ -30,7 +30,7 @@ def index_parts(config_path: str, data_version: str, staging: str) -> list:
     """
     from dprk_report.data.dataset import changed_while_building
     from dprk_report.data.releases import read_releases, release_of
-    from dprk_report.data.tables import read_all_rows_as_read
+    from dprk_report.data.tables import read_all_bytes, rows_of
     from dprk_report.data.version import data_version as version_of
     from dprk_report.pipeline.changelog import PAGE as CHANGELOG_PAGE
     from dprk_report.pipeline.changelog import render_changelog
@@ -40,9 +40,12 @@ def index_parts(config_path: str, data_version: str, staging: str) -> list:
 
     config, data_dir, out = load_config(Path(config_path)), paths.data_dir(), Path(staging)
     release = release_of(read_releases(data_dir), data_version)
-    rows_by_table, read = read_all_rows_as_read(data_dir)  # read once for the downloads and the index
+    contents, read = read_all_bytes(data_dir)  # read once for the downloads and the index
     if version_of(data_dir, None, read) != data_version:  # they are published: only the version the build took
         raise changed_while_building(data_dir)
-    downloads = write_downloads(data_dir, out, config.title, release, rows_by_table)
+    downloads = write_downloads(data_dir, out, config.title, release, contents)
+    sources = rows_of(contents["sources"])[1]
+    del contents  # the tables' bytes, some 9 MB at 100 times today's data, while the index is made
     (out / CHANGELOG_PAGE).write_text(render_changelog(data_dir, config.title), encoding="utf-8")
-    return [list(prepare_index(config, data_version, data_dir, rows_by_table)), [CHANGELOG_PAGE, *downloads]]
+    index = prepare_index(config, data_version, data_dir, downloads.row_counts, sources)
+    return [list(index), [CHANGELOG_PAGE, *downloads.files]]
