@@ -107,3 +107,16 @@ def test_consistency_warnings_are_found_once_per_data_version(fake, monkeypatch)
     (warning,) = consistency.check(load_dataset(fake.data, fake.archive))
     assert "S000 gives 300 for ES002, recorded as 400" in warning.message
     assert len(runs) == 2
+
+
+def test_typing_the_tables_leaves_the_tables_as_validated_unchanged(fake):
+    """The typed tables share their text columns with the tables as validated (``raw``), which the consistency
+    check reads: typing them, and a caller changing a typed table, must change nothing there."""
+    dataset = load_dataset(fake.data, fake.archive)
+    raw = dataset.origin.raw["estimates"]
+    written = raw.copy()
+    dataset.estimates.loc[dataset.estimates.index[0], "estimator"] = "Changed by a caller"
+    dataset.estimates["notes"] = "changed"
+    typed_only = {"qualifier_kind"} | {column for column in dataset.estimates if column.endswith("_start")}
+    assert len(typed_only) > 1 and not typed_only & set(raw)  # what typing adds is the typed table's only
+    assert raw.equals(written) and str(raw["best"].dtype) == "str"

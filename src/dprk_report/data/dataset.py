@@ -235,7 +235,9 @@ def typed_dataset(frames: dict[str, pd.DataFrame], names: dict[str, str]) -> Dat
 
 
 def _typed(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
+    # Shallow: with pandas' copy-on-write, what is changed or added here leaves the validated frames (``raw``) as
+    # they were, and the columns kept as written stay shared with them (at 100x, 4 MB less in each kernel).
+    frame = frame.copy(deep=False)
     if table == "estimates":
         frame = _with_qualifier_kind(frame)
         for column in FIGURES:
