@@ -550,3 +550,31 @@ def test_the_title_compares_totals_not_a_total_with_an_increment():
     # With one total only, the latest figure by the stated rule, an increment said to be one.
     assert findings.estimates_title(estimates.drop(index=1)).endswith("to about 5,000 more (Nov 2025)")
     assert findings.estimates_title(estimates.iloc[[0]]) == "Troops deployed: 11,000 (Mar 2025)"
+
+
+def test_the_longest_gaps_name_who_spoke_around_them_and_a_side_s_officials_when_no_one_is_named():
+    day = pd.Timestamp
+    timeline = pd.DataFrame(
+        {
+            "statement_id": ["ST1", "ST2", "ST3"],
+            "speaker": ["Kim Jong Un", None, "Vladimir Putin"],
+            "side": ["North Korea", "Russia", "Russia"],
+            "date_marker": [cadence.MARKER_DAY] * 3,
+            "date_start": [day("2025-01-01"), day("2025-01-11"), day("2025-04-01")],
+        }
+    )
+    gaps = cadence.longest_gaps(cadence.intervals(timeline), timeline, count=1)
+    assert gaps.to_dict("records") == [
+        {
+            "From": "11 Jan 2025",
+            "Spoke before": "Russia officials",
+            "To": "1 Apr 2025",
+            "Spoke after": "Vladimir Putin",
+            "Days": 80,
+        }
+    ]
+
+
+def test_counts_in_a_reader_s_sentences_carry_thousands_separators():
+    assert findings.plural(12022, "repeat") == "12,022 repeats"
+    assert findings.plural(1, "repeat") == "1 repeat"

@@ -79,6 +79,26 @@ def test_estimates_chart_summarises_crowded_panels(large):
     assert len(panel.collections) == 1
 
 
+def test_thousands_of_repeats_are_one_picture_in_the_svg_with_their_words_as_text(large, tmp_path):
+    _, dataset = large
+    history = lineage.estimate_lineage(dataset, lineage.estimate_table(dataset))
+    repeats = lineage.repeats(history)
+    assert len(repeats) > 1000
+    svg_path, _ = save_figure(charts.repeat_ages(repeats, "Many repeats"), "repeats", tmp_path)
+    svg = svg_path.read_text(encoding="utf-8")
+    assert svg.count("<image") == 1 and svg.count("<use") < 100  # the dots; a few for the key's markers
+    assert "Many repeats" in svg and "Age of the figure when repeated" in svg  # words stay text
+
+
+def test_a_few_repeats_are_drawn_one_by_one(large, tmp_path):
+    _, dataset = large
+    history = lineage.estimate_lineage(dataset, lineage.estimate_table(dataset))
+    repeats = lineage.repeats(history).head(charts.ESTIMATE_DETAIL_LIMIT)
+    svg_path, _ = save_figure(charts.repeat_ages(repeats, "A few repeats"), "repeats", tmp_path)
+    svg = svg_path.read_text(encoding="utf-8")
+    assert "<image" not in svg and svg.count("<use") >= len(repeats)
+
+
 def test_intervals_and_lags_become_distributions_when_many(large):
     _, dataset = large
     timeline = cadence.statement_timeline(dataset)

@@ -12,7 +12,7 @@ from dprk_report.analysis.common import cited_sources, first_reported, overlaps_
 from dprk_report.analysis.lineage import estimate_table
 from dprk_report.analysis.selection import Selection
 from dprk_report.data.dataset import Dataset, derived_once
-from dprk_report.text.wording import date_at_precision, day_text, words
+from dprk_report.text.wording import date_at_precision, day_text, speaker_words, words
 
 #: How a statement's date is drawn, from most to least certain.
 MARKER_DAY = "day"  # the article gives the day
@@ -227,8 +227,11 @@ def confirmation_milestones(timeline: pd.DataFrame) -> pd.DataFrame:
 
 
 def longest_gaps(gaps: pd.DataFrame, timeline: pd.DataFrame, count: int = 5) -> pd.DataFrame:
-    """The ``count`` longest silences, with who spoke before and after, for a table."""
-    speakers = timeline.set_index("statement_id")["speaker"].fillna("Not named")
+    """The ``count`` longest silences, with who spoke before and after, for a table: a statement that names no
+    speaker is its side's officials', as the charts and their titles say."""
+    speakers = pd.Series(
+        list(map(speaker_words, timeline["speaker"], timeline["side"])), index=timeline["statement_id"].to_numpy()
+    )
     longest = gaps.nlargest(count, "gap_days")
     return pd.DataFrame(
         {

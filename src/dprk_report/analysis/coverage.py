@@ -158,7 +158,7 @@ def disagreements(warnings: Sequence, limit: int = DISAGREEMENTS_SHOWN) -> list[
     """The consistency warnings for maintainers (which rows disagree, and how), the first ``limit``."""
     lines = [f"{warning.file}:{warning.row}: {warning.message}" for warning in warnings]
     if len(lines) > limit:
-        return lines[:limit] + [f"... and {len(lines) - limit} more (run make validate for the full list)"]
+        return lines[:limit] + [f"... and {len(lines) - limit:,} more (run make validate for the full list)"]
     return lines
 
 
@@ -170,6 +170,6 @@ def disagreement_kinds(warnings: Sequence) -> list[str]:
         if kind is not None:
             counts[kind] = counts.get(kind, 0) + 1
     return [
-        f"{count} time{'s' if count > 1 else ''}, {WARNING_KINDS[kind]}."
+        f"{count:,} time{'s' if count > 1 else ''}, {WARNING_KINDS[kind]}."
         for kind, count in sorted(counts.items(), key=lambda item: -item[1])
     ]

@@ -285,7 +285,7 @@ def _travel(chain: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     estimator = first["estimator"] if isinstance(first["estimator"], str) else "Unnamed estimator"
     caption = (
         f"{estimator}: {figure_text(first)} ({vocab.METRIC_LABELS[first['metric']].lower()}), first reported "
-        f"{day_text(first['published'])}, then repeated by {len(chain) - 1} more articles"
+        f"{day_text(first['published'])}, then repeated by {len(chain) - 1:,} more articles"
     )
     table = pd.DataFrame(
         {

@@ -41,7 +41,7 @@ def _parameters(parameters: dict) -> str:
 
 
 def _counts(row_counts: dict[str, int]) -> str:
-    return ", ".join(f"{n} {table}" for table, n in row_counts.items())
+    return ", ".join(f"{n:,} {table}" for table, n in row_counts.items())
 
 
 def _pages_section(config: ReportConfig, pages: dict[str, dict]) -> str:
@@ -186,7 +186,7 @@ def _glance(data_dir: Path, release: Release | None, stale_after_days: int) -> s
     alarm = _alarm(fresh, stale_after_days, as_of_text) if fresh.estimate_age is not None else ""
     return (
         f'{alarm}<div class="glance"><p><strong>At a glance.</strong> Last updated with an article of '
-        f"{long_day(newest)}; {len(dataset.sources)} archived articles.</p><ul>{lines}{ages}</ul>"
+        f"{long_day(newest)}; {len(dataset.sources):,} archived articles.</p><ul>{lines}{ages}</ul>"
         f'<p class="meta">The latest figure of each measure is {_e(LATEST_RULE)}.</p></div>'
     )
 

@@ -276,7 +276,7 @@ def state_media_lags(lags: pd.DataFrame, title: str) -> Figure:
     positions = np.arange(len(lags))[::-1]
     ax.barh(positions, lags["lag_days"].astype(float), color=[style.side_colour(s) for s in lags["side"]], height=0.6)
     for y, days in zip(positions, lags["lag_days"]):
-        ax.text(float(days) + 0.1, y, f"{int(days)} day{'' if int(days) == 1 else 's'}", va="center", fontsize=9)
+        ax.text(float(days) + 0.1, y, f"{int(days):,} day{'' if int(days) == 1 else 's'}", va="center", fontsize=9)
     ax.set_yticks(positions, labels)
     ax.set_xlabel("Days from the act to its state-media report")
     ax.set_xlim(0, max(float(lags["lag_days"].max()) * 1.25, 1))
@@ -340,7 +340,7 @@ def estimates_over_time(
 
 
 def _count(number: int, word: str) -> str:
-    return f"{number} {word}{'' if number == 1 else 's'}"
+    return f"{number:,} {word}{'' if number == 1 else 's'}"
 
 
 #: Days a range's shaded band spans on either side of the day it was made public (wide enough to see).
@@ -654,9 +654,9 @@ REPEAT_LABELS = 3
 def repeat_ages(repeats: pd.DataFrame, title: str) -> Figure:
     """How old each figure was when an article repeated it (``repeats``: ``lineage.repeats``)."""
     fig, (ax,) = _new_figure(11, 3.8)
+    dense = len(repeats) > ESTIMATE_DETAIL_LIMIT
     for side in _sides_in(repeats, "estimator_side"):
         rows = repeats[repeats["estimator_side"] == side]
-        dense = len(repeats) > ESTIMATE_DETAIL_LIMIT
         ax.scatter(
             rows["published"],
             rows["age_days"].astype(float),
@@ -666,6 +666,9 @@ def repeat_ages(repeats: pd.DataFrame, title: str) -> Figure:
             alpha=0.4 if dense else 0.85,
             edgecolors="white",
             linewidths=0 if dense else 0.5,
+            # Thousands of dots are one picture in the SVG, not an element each (12,000 at 100x: a page a phone
+            # draws slowly, and most of the time the chart took to save); axes and words stay text.
+            rasterized=dense,
         )
     for row in repeats.nlargest(REPEAT_LABELS, "age_days").itertuples(index=False):
         ax.annotate(

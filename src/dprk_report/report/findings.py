@@ -26,7 +26,7 @@ def day(value: pd.Timestamp) -> str:
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (many or word + 's')}"
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
 def totals_first(rows: pd.DataFrame) -> pd.DataFrame:
@@ -118,16 +118,16 @@ def coverage_findings(contributions: pd.DataFrame, timeline: pd.DataFrame, estim
         f"{plural(contributions['outlet'].nunique(), 'outlet')}, published between "
         f"{day(contributions['published_date_start'].min())} and {day(contributions['published_date_start'].max())}; "
         f"{excerpts} of them are excerpts.",
-        f"{int(wired)} of the {len(contributions)} articles carry a named wire agency's story; copies of one "
+        f"{int(wired):,} of the {len(contributions):,} articles carry a named wire agency's story; copies of one "
         "agency's story are not independent confirmation of each other.",
     ]
     if len(timeline):
         findings.append(
-            f"{plural(int(undated), 'statement')} of {len(timeline)} have no date in any article and can only be "
+            f"{plural(int(undated), 'statement')} of {len(timeline):,} have no date in any article and can only be "
             "placed by their first report."
         )
     if len(estimates):
-        findings.append(f"{single} of {len(estimates)} estimates rest on a single independent report.")
+        findings.append(f"{single:,} of {len(estimates):,} estimates rest on a single independent report.")
     return findings
 
 
@@ -208,7 +208,7 @@ def estimate_findings(
             f"**{plural(len(stale), 'repeat')}** carried a figure that was old ({OLD_AFTER_DAYS} days or more) "
             f"or already replaced by its own estimator; the oldest: {oldest['estimator']}'s {figure_text(oldest)} "
             f"({METRIC_LABELS[oldest['metric']].lower()}), repeated by {oldest['outlet']} on "
-            f"{day(oldest['published'])}, {int(oldest['age_days'])} days after it was made public."
+            f"{day(oldest['published'])}, {int(oldest['age_days']):,} days after it was made public."
         )
     first = estimates.iloc[0]
     findings.append(
@@ -223,8 +223,8 @@ def contributions_title(contributions: pd.DataFrame) -> str:
     top = contributions.loc[totals.idxmax()]
     outlet = top["outlet"] if pd.notna(top["outlet"]) else "an unnamed outlet"
     return (
-        f"{len(contributions)} articles support the dataset; the richest, {outlet} "
-        f"({day(top['published_date_start'])}), supports {int(totals.max())} records"
+        f"{len(contributions):,} articles support the dataset; the richest, {outlet} "
+        f"({day(top['published_date_start'])}), supports {int(totals.max()):,} records"
     )
 
 
@@ -241,7 +241,7 @@ def timeline_title(timeline: pd.DataFrame, counts: pd.DataFrame) -> str:
     totals = counts.sum(axis=1)
     return (
         f"{plural(len(timeline), 'statement')}; the busiest month, {totals.idxmax().strftime('%B %Y')}, "
-        f"had {int(totals.max())} of the {int(totals.sum())} dated to the month"
+        f"had {int(totals.max()):,} of the {int(totals.sum()):,} dated to the month"
     )
 
 
@@ -306,6 +306,6 @@ def repeats_title(repeats: pd.DataFrame, stale: pd.DataFrame) -> str:
     """Title of the repeat-age chart: the repeats, and how many were stale by the findings' rule
     (``lineage.old_repeats``: old, or already replaced by the estimator's newer figure)."""
     return (
-        f"{plural(len(stale), 'repeat')} of {len(repeats)} carried a figure {OLD_AFTER_DAYS} days old or more, "
-        f"or one its estimator had replaced; the oldest was {int(repeats['age_days'].max())} days old"
+        f"{plural(len(stale), 'repeat')} of {len(repeats):,} carried a figure {OLD_AFTER_DAYS} days old or more, "
+        f"or one its estimator had replaced; the oldest was {int(repeats['age_days'].max()):,} days old"
     )
