@@ -112,9 +112,11 @@ def test_consistency_warnings_are_found_once_per_data_version(fake, monkeypatch)
 def test_typing_the_tables_leaves_the_tables_as_validated_unchanged(fake):
     """The typed tables share their text columns with the tables as validated (``raw``), which the consistency
     check reads: typing them, and a caller changing a typed table, must change nothing there."""
+    from dprk_report.data.tables import read_table, table_path
+
     dataset = load_dataset(fake.data, fake.archive)
     raw = dataset.origin.raw["estimates"]
-    written = raw.copy()
+    written = read_table(table_path(fake.data, "estimates")).frame  # the table as validated, read afresh
     dataset.estimates.loc[dataset.estimates.index[0], "estimator"] = "Changed by a caller"
     dataset.estimates["notes"] = "changed"
     typed_only = {"qualifier_kind"} | {column for column in dataset.estimates if column.endswith("_start")}

@@ -13,6 +13,7 @@ from PIL import Image
 from dprk_report import paths
 from dprk_report.data import tables as tables_module
 from dprk_report.data.version import data_version
+from dprk_report.pipeline import index as index_module
 from dprk_report.pipeline import kernel_jobs
 from dprk_report.pipeline.downloads import write_downloads
 from dprk_report.pipeline.records import first_chart, write_thumbnail
@@ -73,6 +74,12 @@ def test_the_index_and_its_downloads_read_each_table_once(fake, tmp_path, monkey
         return decoded(data)
 
     monkeypatch.setattr(tables_module, "_decoded", counted)
+
+    def read_again(*_):
+        raise AssertionError("the tables were read again")
+
+    monkeypatch.setattr(index_module, "read_all_rows", read_again)
+    monkeypatch.setattr(tables_module, "read_all_rows", read_again)
     (before, after), written = kernel_jobs.index_parts(str(paths.REPORT_CONFIG), data_version(), str(tmp_path))
     # Each table parsed once for its download; the sources once more, as rows, for the index's list of them.
     assert sorted(parsed) == ["citation_id", "estimate_id", "source_id", "source_id", "statement_id"]

@@ -56,17 +56,21 @@ def _draw(rows, lineage=None):
 
 def _arrows(ax) -> list[tuple[tuple[float, float], tuple[float, float]]]:
     """Each arrow drawn on ``ax`` as its start and end (dates as matplotlib's day numbers), read from the lines
-    that hold the arrows' shafts (start, end, a gap, for each), with a head at each end."""
-    shafts, heads = [], set()
+    that hold the arrows' shafts (start, end, a gap, for each); each has a head at its end, pointing its way."""
+    shafts, heads = [], {}
     for line in ax.lines:
-        if line.get_label() != arrows.LABEL:
+        label = line.get_label()
+        if not label.startswith(arrows.LABEL):
             continue
         points = list(zip(mdates.date2num(line.get_xdata()), line.get_ydata()))
-        if line.get_linestyle() == "None":
-            heads |= set(points)
-        else:
+        if label == arrows.LABEL:
             shafts += [(points[i], points[i + 1]) for i in range(0, len(points), 3)]
-    assert {end for _, end in shafts} == heads, "an arrow without its head, or a head without its arrow"
+        else:
+            heads |= dict.fromkeys(points, label.removeprefix(arrows.LABEL).strip())
+    for (x0, y0), (x1, y1) in shafts:
+        way = ("right" if x1 > x0 else "left") if y0 == y1 else ("up" if y1 > y0 else "down")
+        assert heads.pop((x1, y1)) == way, "a head that points another way than its arrow"
+    assert not heads, "a head without its arrow"
     return shafts
 
 
@@ -118,9 +122,12 @@ def test_a_repeated_figure_runs_from_its_public_day_to_its_latest_repeat_with_a_
             appearance("C", "2025-05-01", None, day="2025-03-01"),
         ],
     )
+    # Only A's run: B is not repeated, C has no value to draw it at.
     (run,) = [line for line in ax.lines if line.get_linewidth() == 0.8 and line.get_alpha() == 0.6]
     days = [mdates.date2num(T(day)) for day in ("2025-01-10", "2025-04-01")]
-    assert list(mdates.date2num(run.get_xdata()[:2])) == days and list(run.get_ydata()[:2]) == [300, 300]
+    x, y = mdates.date2num(run.get_xdata()), run.get_ydata()
+    assert len(x) == 3 and list(x[:2]) == days and list(y[:2]) == [300, 300]  # then the gap before a next run
+    assert pd.isna(x[2]) and pd.isna(y[2])
     (ticks,) = [line for line in ax.lines if line.get_marker() == "|"]
     repeats = [mdates.date2num(T(day)) for day in ("2025-04-01", "2025-03-01")]
     assert list(mdates.date2num(ticks.get_xdata())) == repeats and list(ticks.get_ydata()) == [300, 300]
@@ -151,6 +158,19 @@ def test_one_estimator_s_figures_form_a_labelled_step_line():
     steps = [line for line in ax.lines if line.get_drawstyle() == "steps-post"]
     assert len(steps) == 1 and list(steps[0].get_ydata()) == [100.0, 600.0]
     assert "NIS" in _texts(ax)
+
+
+def test_an_open_ended_figure_of_nothing_has_no_arrow():
+    _, ax = _draw([_figure("A", best=0, qualifier="more than", kind="lower_bound")])
+    assert _arrows(ax) == []
+
+
+def test_arrows_leave_the_date_axis_to_the_marks():
+    _, ax = _draw(
+        [_figure("A", best=300, basis="first_seen", day="2025-03-01"), _figure("B", best=400, day="2025-03-05")]
+    )
+    ((_, end),) = _arrows(ax)
+    assert end[0] < ax.get_xlim()[0]  # two weeks back from the first mark, beyond the axis the marks set
 
 
 def test_more_than_and_up_to_are_open_ended():

@@ -25,7 +25,7 @@ VALUE_LENGTH = 80
 
 
 def _count(n: int, table: str) -> str:
-    return f"{n} {NOUNS[table]}{'' if n == 1 else 's'}"
+    return f"{n:,} {NOUNS[table]}{'' if n == 1 else 's'}"
 
 
 def _value(value: str | None, start: int = 0) -> str:

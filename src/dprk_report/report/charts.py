@@ -18,7 +18,7 @@ from dprk_report import vocab
 from dprk_report.analysis import cadence
 from dprk_report.analysis.lineage import SCOPE_WORDS
 from dprk_report.report import style
-from dprk_report.report.arrows import Arrows
+from dprk_report.report.arrows import Arrows, segments
 from dprk_report.report.evidence import article_href, link_mark
 from dprk_report.text.wording import (
     ANNOUNCED,
@@ -363,7 +363,8 @@ def _draw_tracker_panel(ax, panel: pd.DataFrame, lineage: pd.DataFrame, last_day
         for _, figures in numeric.groupby("estimator", sort=False)
     ]
     arrows.draw(ax)
-    top = float(numeric[["best", "high"]].max().max()) if not numeric.empty else 1.0
+    # At least one person: a panel whose only figure is 0 still has a height.
+    top = max(float(numeric[["best", "high"]].max().max()), 1.0) if not numeric.empty else 1.0
     # Room above the largest marker and below zero, so that a 9-person figure is not hidden by the axis.
     ax.set_ylim(-0.06 * top, top * 1.18)
     _name_lines(ax, [label for label in labels if label is not None])
@@ -619,32 +620,23 @@ def _draw_monthly_spread(ax, panel: pd.DataFrame) -> None:
 
 
 def _draw_repeats(ax, lineage: pd.DataFrame) -> None:
-    """Each repeated figure's run: a thin line at its value (as its first row gives it) from the day it was
-    made public to its latest repeat, and a tick at each repeat. One line per side for all its runs and one for
-    all its ticks, not two per figure: at 100 times today's data those were a third of the chart's time."""
+    """Each repeated figure's run: a thin line at its value (its first row's) from the day it was made public to
+    its latest repeat, and a tick at each repeat. One line per side for all its runs and one for all its ticks,
+    not two per figure: at 100 times today's data those were a third of the chart's time."""
     ids = lineage["estimate_id"]
-    first = ~ids.duplicated()
-    value = ids.map(pd.Series(lineage["best"].fillna(lineage["high"])[first].to_numpy(), index=ids[first]))
+    is_first = ~ids.duplicated()
+    value = ids.map(pd.Series(lineage["best"].fillna(lineage["high"])[is_first].to_numpy(), index=ids[is_first]))
     repeated = value.notna() & ids.duplicated(keep=False)
-    rows = lineage[repeated].assign(value=value[repeated].astype(float), first=first[repeated])
+    rows = lineage[repeated].assign(value=value[repeated].astype(float), is_first=is_first[repeated])
     for side, runs in rows.groupby("estimator_side", sort=False):
         colour = style.side_colour(side)
         spans = runs.groupby("estimate_id", sort=False).agg(
-            start=("public_date", "first"), end=("published", "max"), value=("value", "first")
+            public=("public_date", "first"), latest=("published", "max"), value=("value", "first")
         )
-        dates, heights = _broken_line(spans["start"], spans["end"], spans["value"])
+        dates, heights = segments(spans["public"], spans["latest"], spans["value"], spans["value"])
         ax.plot(dates, heights, color=colour, linewidth=0.8, alpha=0.6)
-        later = runs[~runs["first"]]
+        later = runs[~runs["is_first"]]
         ax.plot(later["published"], later["value"], marker="|", markersize=9, linestyle="none", color=colour, alpha=0.8)
-
-
-def _broken_line(starts: pd.Series, ends: pd.Series, heights: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Level segments from each start date to its end date at its height, as one line's points: a missing
-    date between two segments breaks the line there."""
-    gaps = np.full(len(starts), np.datetime64("NaT", "ns"))
-    dates = np.column_stack([starts.to_numpy("datetime64[ns]"), ends.to_numpy("datetime64[ns]"), gaps])
-    levels = np.column_stack([heights, heights, np.full(len(heights), np.nan)])
-    return dates.ravel(), levels.astype(float).ravel()
 
 
 #: How many of the oldest repeats get a label on the age chart.

@@ -117,7 +117,7 @@ def coverage_findings(contributions: pd.DataFrame, timeline: pd.DataFrame, estim
         f"The evidence is **{plural(len(contributions), 'article')}** from "
         f"{plural(contributions['outlet'].nunique(), 'outlet')}, published between "
         f"{day(contributions['published_date_start'].min())} and {day(contributions['published_date_start'].max())}; "
-        f"{excerpts} of them are excerpts.",
+        f"{excerpts:,} of them are excerpts.",
         f"{int(wired):,} of the {len(contributions):,} articles carry a named wire agency's story; copies of one "
         "agency's story are not independent confirmation of each other.",
     ]
@@ -289,7 +289,7 @@ def estimates_title(estimates: pd.DataFrame) -> str:
     measures = estimates["metric"].nunique()
     if measures == 1:
         return f"{METRIC_LABELS[metric]}: {change}"
-    held = f"{plural(len(estimates), 'figure')} of {measures} measures"
+    held = f"{plural(len(estimates), 'figure')} of {measures:,} measures"
     return f"{held}. {METRIC_LABELS[metric]}: {change}"
 
 
