@@ -287,3 +287,25 @@ def test_a_table_missing_for_a_moment_is_not_taken_for_the_version_with_it(fake,
     monkeypatch.setattr(dataset, "read_table", read_table)
     with pytest.raises(DatasetError, match="changed while the build ran" if in_a_build else "file not found"):
         load_dataset(fake.data, fake.archive)
+
+
+def test_a_first_load_takes_the_data_version_once_of_what_it_read(fake, monkeypatch):
+    """Nothing kept to look up: the version is taken of the tables as read, not also before reading them."""
+    from dprk_report.data import dataset
+
+    expected = _reloaded(fake)
+    dataset._LOADED.clear()
+    dataset._VALIDATED_FRAMES.clear()
+    versions = []
+    take = dataset.data_version
+
+    def counted(*args, **kwargs):
+        versions.append(take(*args, **kwargs))
+        return versions[-1]
+
+    monkeypatch.setattr(dataset, "data_version", counted)
+    loaded = load_dataset(fake.data, fake.archive)
+    assert versions == [data_version(fake.data, fake.archive)]
+    assert loaded.statements.equals(expected.statements)
+    load_dataset(fake.data, fake.archive)  # kept now: the version is taken to look it up
+    assert len(versions) == 2
