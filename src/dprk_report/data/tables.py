@@ -245,7 +245,7 @@ def write_records(path: Path, header: list[str], records: Iterable[list[str | No
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
-        # Counted as written, in C: ``zip`` takes a number for each record and stops at the last record.
+        # Counted as written: ``zip`` takes a number for each record, and none once the records run out.
         writer.writerows(record for record, _ in zip(records, counter))
     return next(counter)
 

@@ -659,7 +659,7 @@ def repeat_ages(repeats: pd.DataFrame, title: str) -> Figure:
             edgecolors="white",
             linewidths=0 if dense else 0.5,
             # Thousands of dots are one picture in the SVG, not an element each (12,000 at 100x: a page a phone
-            # draws slowly, and most of the time the chart took to save); axes and words stay text.
+            # draws slowly, and most of the time its SVG took to write); axes and words stay text.
             rasterized=dense,
         )
     for row in repeats.nlargest(REPEAT_LABELS, "age_days").itertuples(index=False):
