@@ -64,6 +64,11 @@ def test_an_undated_figure_s_tooltip_says_no_later_than(tmp_path):
     assert "made public no later than 13 Jan 2025." in svg
 
 
+def test_a_figure_first_reported_only_on_or_after_a_day_says_so_without_made_public(tmp_path):
+    svg = _saved_svg(tmp_path, _estimate(basis="first_seen_open"))
+    assert "(killed), first reported on or after 13 Jan 2025." in svg and "made public first" not in svg
+
+
 def test_a_mark_links_to_its_article_or_to_the_article_s_row_in_the_source_list(tmp_path):
     assert '<a xlink:href="https://news.example/a?x=1&amp;y=2"' in _saved_svg(tmp_path, _estimate())
     # Saved in figures/<variant>/, the figure reaches the index from there; inside a page of

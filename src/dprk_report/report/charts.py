@@ -496,7 +496,9 @@ def _link_estimate(mark, row) -> None:
     metric = vocab.METRIC_LABELS.get(row.metric, str(row.metric)).lower()
     if row.scope != "total":  # 'another 1,500', one region's figure: in the words of the estimates table
         metric += f", {SCOPE_WORDS.get(row.scope, words(row.scope))}"
-    said = f"{estimator}: {figure_text(row)} ({metric}), made public {when}."
+    # 'first reported on or after 16 Oct 2025' says itself when: not 'made public first reported on or after'.
+    made = when if row.public_date_basis == FIRST_SEEN_OPEN else f"made public {when}"
+    said = f"{estimator}: {figure_text(row)} ({metric}), {made}."
     _link_to_evidence(mark, row, f"estimate-{row.estimate_id}", said)
 
 
