@@ -576,5 +576,6 @@ def test_the_longest_gaps_name_who_spoke_around_them_and_a_side_s_officials_when
 
 
 def test_counts_in_a_reader_s_sentences_carry_thousands_separators():
-    assert findings.plural(12022, "repeat") == "12,022 repeats"
-    assert findings.plural(1, "repeat") == "1 repeat"
+    assert wording.plural(12022, "repeat") == "12,022 repeats"
+    assert wording.plural(1, "repeat") == "1 repeat"
+    assert wording.plural(0, "repeat") == "0 repeats"

@@ -34,7 +34,9 @@ def _validate(args: argparse.Namespace) -> int:
         for warning in [*warnings, *reminders]:
             print(warning, file=sys.stderr)
         if warnings:
-            counted = f"{len(warnings)} consistency warning{'' if len(warnings) == 1 else 's'}"
+            from dprk_report.text.wording import plural
+
+            counted = plural(len(warnings), "consistency warning")
             print(f"{counted} (sources disagree; see data/README.md)", file=sys.stderr)
         return 0
     for problem in report.problems:

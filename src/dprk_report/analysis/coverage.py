@@ -10,7 +10,7 @@ import pandas as pd
 from dprk_report.analysis.common import in_window
 from dprk_report.analysis.selection import Selection
 from dprk_report.data.dataset import Dataset
-from dprk_report.text.wording import date_at_precision
+from dprk_report.text.wording import date_at_precision, plural
 
 
 def source_contributions(dataset: Dataset, records: set[str] | None = None) -> pd.DataFrame:
@@ -170,6 +170,6 @@ def disagreement_kinds(warnings: Sequence) -> list[str]:
         if kind is not None:
             counts[kind] = counts.get(kind, 0) + 1
     return [
-        f"{count:,} time{'s' if count > 1 else ''}, {WARNING_KINDS[kind]}."
+        f"{plural(count, 'time')}, {WARNING_KINDS[kind]}."
         for kind, count in sorted(counts.items(), key=lambda item: -item[1])
     ]

@@ -28,6 +28,7 @@ from dprk_report.data.tables import (
 )
 from dprk_report.data.version import data_version
 from dprk_report.text.quotes import FORMULA_STARTS, normalised_quote
+from dprk_report.text.wording import plural
 
 
 @dataclass
@@ -104,7 +105,7 @@ def _checked(
 
 
 def problem_count(problems: list) -> str:
-    return f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    return plural(len(problems), "problem")
 
 
 def remembered_problems(data_dir: Path | None = None) -> list[Finding]:

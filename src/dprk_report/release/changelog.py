@@ -10,7 +10,7 @@ from __future__ import annotations
 from dprk_report.data.changes import TableChanges, record_summary, shorten
 from dprk_report.data.releases import Release
 from dprk_report.data.tables import TABLES, Row
-from dprk_report.text.wording import long_day
+from dprk_report.text.wording import long_day, plural
 
 HEADING = "# Data changelog"
 INTRODUCTION = """Each release of the dataset, newest first: the records added, changed and removed since the release
@@ -25,7 +25,7 @@ VALUE_LENGTH = 80
 
 
 def _count(n: int, table: str) -> str:
-    return f"{n:,} {NOUNS[table]}{'' if n == 1 else 's'}"
+    return plural(n, NOUNS[table])
 
 
 def _value(value: str | None, start: int = 0) -> str:

@@ -27,6 +27,7 @@ from dprk_report.text.wording import (
     date_at_precision,
     day_text,
     figure_text,
+    plural,
     public_when,
     short_figure,
     speaker_words,
@@ -276,7 +277,7 @@ def state_media_lags(lags: pd.DataFrame, title: str) -> Figure:
     positions = np.arange(len(lags))[::-1]
     ax.barh(positions, lags["lag_days"].astype(float), color=[style.side_colour(s) for s in lags["side"]], height=0.6)
     for y, days in zip(positions, lags["lag_days"]):
-        ax.text(float(days) + 0.1, y, f"{int(days):,} day{'' if int(days) == 1 else 's'}", va="center", fontsize=9)
+        ax.text(float(days) + 0.1, y, plural(int(days), "day"), va="center", fontsize=9)
     ax.set_yticks(positions, labels)
     ax.set_xlabel("Days from the act to its state-media report")
     ax.set_xlim(0, max(float(lags["lag_days"].max()) * 1.25, 1))
@@ -308,7 +309,7 @@ def estimates_over_time(
             ax.axvline(milestone.date, color="#999999", linestyle=":", linewidth=1)
         ax.set_ylabel("People", fontsize=12)
         ax.set_title(
-            f"{vocab.METRIC_LABELS.get(metric, metric)} ({_count(len(panel), 'figure')})", fontsize=13, loc="left"
+            f"{vocab.METRIC_LABELS.get(metric, metric)} ({plural(len(panel), 'figure')})", fontsize=13, loc="left"
         )
         ax.yaxis.get_major_locator().set_params(integer=True)  # people come whole: no tick at 0.5
         ax.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}" if value >= 0 else "")
@@ -337,10 +338,6 @@ def estimates_over_time(
         hspace=0.85, right=0.8, top=1 - (0.85 + extra + KEY_ROW_INCHES * key_rows) / height, bottom=0.75 / height
     )
     return fig
-
-
-def _count(number: int, word: str) -> str:
-    return f"{number:,} {word}{'' if number == 1 else 's'}"
 
 
 #: Days a range's shaded band spans on either side of the day it was made public (wide enough to see).

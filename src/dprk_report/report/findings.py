@@ -14,6 +14,7 @@ from dprk_report.text.wording import (
     act_words,
     figure_text,
     long_day,
+    plural,
     possessive,
     public_when,
     speaker_words,
@@ -23,10 +24,6 @@ from dprk_report.vocab import METRIC_LABELS
 
 def day(value: pd.Timestamp) -> str:
     return long_day(value)
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
 def totals_first(rows: pd.DataFrame) -> pd.DataFrame:

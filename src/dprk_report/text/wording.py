@@ -97,6 +97,12 @@ def date_at_precision(start, precision: str, first_report=None, first_report_ope
     return day_text(start)
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """A count and its noun, as every sentence, title and message words one: '1 repeat', '12,022 repeats'
+    (``many``: the noun's plural when it is not ``word`` + 's')."""
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
 def words(code: str | None) -> str:
     """A codebook value in plain words: 'phone_call' -> 'phone call', 'troops_deployed' -> 'troops deployed'."""
     return "" if not isinstance(code, str) and _missing(code) else str(code).replace("_", " ")
