@@ -579,3 +579,21 @@ def test_counts_in_a_reader_s_sentences_carry_thousands_separators():
     assert wording.plural(12022, "repeat") == "12,022 repeats"
     assert wording.plural(1, "repeat") == "1 repeat"
     assert wording.plural(0, "repeat") == "0 repeats"
+
+
+def test_an_occasion_table_names_an_act_the_article_gives_no_channel_for_a_statement():
+    day = pd.Timestamp("2025-08-13")
+    timeline = pd.DataFrame(
+        {
+            "statement_id": ["ST1", "ST2"],
+            "date_start": [day, day],
+            "date_precision": ["day", "day"],
+            "first_reported": [day, day],
+            "first_report_open": [False, False],
+            "side": ["Russia", "North Korea"],
+            "speaker": ["Vladimir Putin", "Kim Jong Un"],
+            "channel": ["unspecified", "phone_call"],
+            "occasion": ["Alaska summit", "Liberation Day"],
+        }
+    )
+    assert list(cadence.marked_occasions(timeline)["Channel"]) == ["Statement", "Phone call"]

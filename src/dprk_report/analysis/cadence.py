@@ -12,7 +12,7 @@ from dprk_report.analysis.common import cited_sources, first_reported, overlaps_
 from dprk_report.analysis.lineage import estimate_table
 from dprk_report.analysis.selection import Selection
 from dprk_report.data.dataset import Dataset, derived_once
-from dprk_report.text.wording import date_at_precision, day_text, speaker_words, words
+from dprk_report.text.wording import act_words, date_at_precision, day_text, speaker_words
 
 #: How a statement's date is drawn, from most to least certain.
 MARKER_DAY = "day"  # the article gives the day
@@ -197,7 +197,8 @@ def _who_and_when(timeline: pd.DataFrame) -> dict[str, pd.Series]:
         ),
         "Side": timeline["side"],
         "Speaker": timeline["speaker"].fillna("Not named"),
-        "Channel": timeline["channel"].map(words).str.capitalize(),
+        # As charts and titles name an act: 'Statement' where the article says only that someone said something.
+        "Channel": pd.Series(list(map(act_words, timeline["channel"])), index=timeline.index).str.capitalize(),
     }
 
 
