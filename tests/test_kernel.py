@@ -4,6 +4,7 @@ the clearing runs only when something could have been left behind."""
 from __future__ import annotations
 
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,46 @@ def test_stopping_a_kernel_already_ended_and_reaped_signals_no_process_group(ker
     monkeypatch.setattr(kernel_module.os, "killpg", lambda *args: signalled.append(args))
     kernel.stop()
     assert signalled == []
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, ended but not yet reaped by its new parent, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def test_closing_ends_the_kernel_and_what_its_code_started(kernel, tmp_path):
+    started = tmp_path / "pid"
+    code = "import subprocess\n_child = subprocess.Popen(['sleep', '600'])\n"
+    kernel.run(code + f"open({str(started)!r}, 'w').write(str(_child.pid))")
+    process, child = kernel.kernel.provisioner.process, int(started.read_text())
+    sockets = Path(kernel.sockets)
+    kernel.close()
+    assert process.returncode == -signal.SIGKILL  # ended and reaped
+    assert not sockets.exists()
+    deadline = time.monotonic() + 30
+    while _alive(child) and time.monotonic() < deadline:  # the group's signal reaches it at once
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def test_closing_signals_the_kernel_s_group_only_before_its_process_is_reaped(kernel, monkeypatch):
+    """As with ``stop``: once reaped, the kernel's id may name another process's group."""
+    kernel.start()
+    process, group = kernel.kernel.provisioner.process, kernel.kernel.provisioner.pgid
+    signalled, killpg = [], kernel_module.os.killpg
+
+    def record(pgid, signum):
+        signalled.append((pgid, signum, process.returncode is not None))
+        killpg(pgid, signum)
+
+    monkeypatch.setattr(kernel_module.os, "killpg", record)
+    kernel.close()
+    assert (group, signal.SIGKILL, False) in signalled
+    assert not [call for call in signalled if call[0] == group and call[2]]
 
 
 def test_handing_the_kernel_to_a_notebook_counts_as_use(kernel):
