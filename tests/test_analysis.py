@@ -61,7 +61,7 @@ def _statements() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _estimate(eid, best, start, precision="day", metric="killed", estimator="NIS", scope="total"):
+def _estimate(eid, best, start, precision="day", metric="killed", estimator="NIS", scope="total", location=None):
     return {
         "estimate_id": eid,
         "metric": metric,
@@ -76,6 +76,7 @@ def _estimate(eid, best, start, precision="day", metric="killed", estimator="NIS
         "announced_date_start": start,
         "announced_precision": precision,
         "disclosure_channel": "closed_door_briefing",
+        "location": location,
     }
 
 
@@ -246,6 +247,23 @@ def test_old_repeats_lists_only_later_appearances(dataset):
     table = lineage.estimate_table(dataset)
     stale = lineage.old_repeats(lineage.estimate_lineage(dataset, table))
     assert stale[["estimate_id", "source_id"]].values.tolist() == [["ESX", "S2"]]
+
+
+def test_the_estimates_table_says_where_a_part_or_an_increment_is_in_the_article_s_words():
+    """A part or an increment ("8,000 ... a part") says little without the region the article gives; a total's
+    place adds nothing to what it counts."""
+    estimates = pd.DataFrame(
+        [
+            _estimate("ESP", 8000, T("2024-10-31"), metric="troops_deployed", scope="subset", location="Kursk"),
+            _estimate("ESI", 2000, T("2024-11-04"), metric="troops_deployed", scope="additional", location="Russia"),
+            _estimate("ESR", 500, T("2024-10-24"), metric="troops_deployed", scope="subset"),
+            _estimate("EST", 11000, T("2024-11-18"), metric="troops_deployed", location="Russia"),
+        ]
+    )
+    estimates["public_date"], estimates["public_date_basis"] = estimates["announced_date_start"], "announced"
+    estimates["n_citations"] = estimates["n_independent"] = 1
+    counts = lineage.estimate_summary(estimates)["Counts"].tolist()
+    assert counts == ["a part (Kursk)", "an increment (Russia)", "a part", "all so far"]
 
 
 def test_select_estimates_by_metric_and_window(dataset):

@@ -218,13 +218,13 @@ def public_date_text(estimates: pd.DataFrame) -> pd.Series:
 
 
 def estimate_summary(estimates: pd.DataFrame) -> pd.DataFrame:
-    """The estimates as a reader's table: figure as written, who, how it became public, reach."""
+    """The estimates as a reader's table: figure as written, what it counts, who, how it became public, reach."""
     return pd.DataFrame(
         {
             "Made public": public_date_text(estimates),
             "Measure": estimates["metric"].map(vocab.METRIC_LABELS),
             "Figure": figure_texts(estimates),
-            "Counts": estimates["scope"].map(SCOPE_WORDS),
+            "Counts": [scope_text(scope, place) for scope, place in zip(estimates["scope"], estimates["location"])],
             "Estimated by": estimates["estimator"].fillna("Not named"),
             "Made public through": estimates["disclosure_channel"].map(words),
             "Articles": estimates["n_citations"],
@@ -235,6 +235,13 @@ def estimate_summary(estimates: pd.DataFrame) -> pd.DataFrame:
 
 #: How a figure's scope reads in a table.
 SCOPE_WORDS = {"total": "all so far", "additional": "an increment", "subset": "a part"}
+
+
+def scope_text(scope: str, location) -> str:
+    """What a figure counts, for a reader: 'all so far', or a part or an increment with the place the article
+    gives ('a part (Kursk)'), without which '8,000, a part' says nothing of which part."""
+    text = SCOPE_WORDS[scope]
+    return f"{text} ({location})" if scope != TOTAL and isinstance(location, str) and location else text
 
 
 def repeat_summary(stale: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame:
