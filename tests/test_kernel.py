@@ -131,10 +131,10 @@ def test_closing_ends_the_kernel_and_what_its_code_started(kernel, tmp_path):
     code = "import subprocess\n_child = subprocess.Popen(['sleep', '600'])\n"
     kernel.run(code + f"open({str(started)!r}, 'w').write(str(_child.pid))")
     process, child = kernel.kernel.provisioner.process, int(started.read_text())
-    sockets = Path(kernel.sockets)
+    files = [Path(kernel.sockets), Path(kernel.kernel.connection_file)]
     kernel.close()
     assert process.returncode == -signal.SIGKILL  # ended and reaped
-    assert not sockets.exists()
+    assert not any(path.exists() for path in files)  # jupyter_client's clean-up still ran
     deadline = time.monotonic() + 30
     while _alive(child) and time.monotonic() < deadline:  # the group's signal reaches it at once
         time.sleep(0.05)
@@ -145,6 +145,7 @@ def test_closing_signals_the_kernel_s_group_only_before_its_process_is_reaped(ke
     """As with ``stop``: once reaped, the kernel's id may name another process's group."""
     kernel.start()
     process, group = kernel.kernel.provisioner.process, kernel.kernel.provisioner.pgid
+    # kernel_module.os is the os module itself: jupyter_client's calls are recorded too.
     signalled, killpg = [], kernel_module.os.killpg
 
     def record(pgid, signum):
@@ -155,6 +156,19 @@ def test_closing_signals_the_kernel_s_group_only_before_its_process_is_reaped(ke
     kernel.close()
     assert (group, signal.SIGKILL, False) in signalled
     assert not [call for call in signalled if call[0] == group and call[2]]
+
+
+def test_closing_a_kernel_that_died_and_was_reaped_signals_no_process_group(kernel, monkeypatch):
+    """A kernel found dead by a poll (a crash, or ``stop`` before the build's thread noticed) is reaped before
+    it is closed: its group id may be another process's by then."""
+    kernel.start()
+    process = kernel.kernel.provisioner.process
+    process.kill()
+    process.wait(timeout=30)  # reaped: the id is free again
+    signalled = []
+    monkeypatch.setattr(kernel_module.os, "killpg", lambda *args: signalled.append(args))
+    kernel.close()
+    assert signalled == []
 
 
 def test_handing_the_kernel_to_a_notebook_counts_as_use(kernel):

@@ -144,23 +144,31 @@ class ReusedKernel:
                 os.killpg(group, signal.SIGKILL)
 
     def _end_process(self) -> None:
-        """Kill the kernel's process group and reap the kernel, waiting no longer than it takes to end.
+        """Kill the kernel's process group and reap the kernel, waiting no longer than it takes to end; once
+        it is reaped, keep jupyter_client from signalling its group.
 
         jupyter_client's ``shutdown_kernel(now=True)`` kills it too, but then polls every 0.1 s until it has
-        ended: 0.1 s at the end of every build, for a kernel that ends within milliseconds of the signal."""
+        ended: 0.1 s at the end of every build, for a kernel that ends within milliseconds of the signal. And
+        it signals the kernel's group even when the kernel was reaped already (a kernel that died, found dead
+        by a poll): by then the id may name another process's group, as :meth:`stop` says."""
         provisioner = getattr(self.kernel, "provisioner", None)
         process = getattr(provisioner, "process", None)
-        if process is None or process.returncode is not None:
-            return  # not started, or ended and reaped: jupyter_client's shutdown does the rest
-        group = getattr(provisioner, "pgid", None)
-        with contextlib.suppress(OSError):  # ended already
-            os.killpg(group, signal.SIGKILL) if group else process.kill()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            return  # jupyter_client's shutdown kills it again and waits, as it would have
-        # Reaped, its id (the group's) may be given to another process: jupyter_client's shutdown, which
-        # signals the group first, then signals the process, which is a no-op once it has been reaped.
+        if process is None:
+            return  # never started, or shut down already
+        if process.returncode is None:
+            group = getattr(provisioner, "pgid", None)
+            try:
+                if group:
+                    os.killpg(group, signal.SIGKILL)  # what its code started ends with it
+                else:
+                    process.kill()
+            except OSError:
+                pass  # ended meanwhile
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                return  # jupyter_client's shutdown kills it again and waits up to 5 s more
+        # Reaped: with no group id, jupyter_client signals only the process, which does nothing once reaped.
         provisioner.pgid = None
 
     def _running(self) -> AsyncKernelManager:
@@ -300,7 +308,7 @@ class ReusedKernel:
             self.pending = None
         if self.kernel is not None:
             self._end_process()
-            run_sync(self.kernel.shutdown_kernel)(now=True)  # its files and sockets; the process has ended
+            run_sync(self.kernel.shutdown_kernel)(now=True)  # its connection file and sockets, and the process if left
             self.kernel = None
             self.loaded = False
         if self.sockets is not None:
