@@ -104,16 +104,18 @@ def test_stopping_kills_the_running_kernel_s_process(kernel):
         kernel.run("x = 1")
 
 
-def test_stopping_a_kernel_already_ended_and_reaped_signals_no_process_group(kernel, monkeypatch):
+@pytest.mark.parametrize("end", ["stop", "close"])
+def test_a_kernel_already_ended_and_reaped_gets_no_process_group_signalled(kernel, monkeypatch, end):
     """Once its process is reaped, the kernel's id (its process group's) may be reused by another process:
-    signalling that group could kill processes that are not the build's."""
+    signalling that group could kill processes that are not the build's. A kernel is reaped before it is
+    stopped or closed when a poll found it dead (a crash; ``stop`` before the build's thread noticed)."""
     kernel.start()
     process = kernel.kernel.provisioner.process
     process.kill()
     process.wait(timeout=30)  # reaped: the id is free again
     signalled = []
     monkeypatch.setattr(kernel_module.os, "killpg", lambda *args: signalled.append(args))
-    kernel.stop()
+    getattr(kernel, end)()
     assert signalled == []
 
 
@@ -156,19 +158,6 @@ def test_closing_signals_the_kernel_s_group_only_before_its_process_is_reaped(ke
     kernel.close()
     assert (group, signal.SIGKILL, False) in signalled
     assert not [call for call in signalled if call[0] == group and call[2]]
-
-
-def test_closing_a_kernel_that_died_and_was_reaped_signals_no_process_group(kernel, monkeypatch):
-    """A kernel found dead by a poll (a crash, or ``stop`` before the build's thread noticed) is reaped before
-    it is closed: its group id may be another process's by then."""
-    kernel.start()
-    process = kernel.kernel.provisioner.process
-    process.kill()
-    process.wait(timeout=30)  # reaped: the id is free again
-    signalled = []
-    monkeypatch.setattr(kernel_module.os, "killpg", lambda *args: signalled.append(args))
-    kernel.close()
-    assert signalled == []
 
 
 def test_handing_the_kernel_to_a_notebook_counts_as_use(kernel):
