@@ -13,6 +13,7 @@ from dprk_report.text.wording import (
     FIRST_SEEN_OPEN,
     act_words,
     figure_text,
+    joined,
     long_day,
     plural,
     possessive,
@@ -24,6 +25,23 @@ from dprk_report.vocab import METRIC_LABELS
 
 def day(value: pd.Timestamp) -> str:
     return long_day(value)
+
+
+#: How many tied leaders a sentence or a title names; more are counted instead ('3 tie as the richest, with 6
+#: records each'): three names made a chart's title wider than the chart.
+TIES_NAMED = 2
+
+
+def leaders(values: pd.Series) -> list:
+    """The labels of ``values`` that share its largest value, in their order: every 'the most', 'the busiest'
+    and 'the longest' on a page is said by this rule, so that a tie is said as a tie instead of naming the
+    tied entry that happens to come first."""
+    return list(values.index[values == values.max()])
+
+
+def _named(items: list[str], what: str) -> str:
+    """Tied leaders as a sentence names them: up to ``TIES_NAMED`` by name, else how many."""
+    return joined(items) if len(items) <= TIES_NAMED else plural(len(items), what)
 
 
 def totals_first(rows: pd.DataFrame) -> pd.DataFrame:
@@ -135,14 +153,27 @@ def disagreement_summary(warnings) -> str:
 
 
 def busiest_month(counts: pd.DataFrame, articles: pd.Series | None = None) -> str:
-    """The month with the most statements dated to it, with how much of that month the archive holds:
-    'October 2024 (16 statements; 10 archived articles published that month)'."""
+    """The month with the most statements dated to it (or the months tied: see ``busiest_noun``), with how much
+    of it the archive holds: 'October 2024 (16 statements; 10 archived articles published that month)',
+    'October 2024 and May 2025 (6 statements each; 2 and 3 archived articles published in them)'."""
     totals = counts.sum(axis=1)
-    month = totals.idxmax()
+    months, most = leaders(totals), int(totals.max())
+    if len(months) == 1:
+        held = "" if articles is None else f"; {plural(int(articles.get(months[0], 0)), 'archived article')}"
+        held += " published that month" if held else ""
+        return f"{months[0].strftime('%B %Y')} ({plural(most, 'statement')}{held})"
+    named = _named([month.strftime("%B %Y") for month in months], "month")
     held = (
-        "" if articles is None else f"; {plural(int(articles.get(month, 0)), 'archived article')} published that month"
+        ""
+        if articles is None or len(months) > TIES_NAMED
+        else f"; {joined([str(int(articles.get(month, 0))) for month in months])} archived articles published in them"
     )
-    return f"{month.strftime('%B %Y')} ({plural(int(totals.max()), 'statement')}{held})"
+    return f"{named} ({plural(most, 'statement')} each{held})"
+
+
+def busiest_noun(counts: pd.DataFrame) -> str:
+    """'month', or 'months' when several tie as the busiest."""
+    return "month" if len(leaders(counts.sum(axis=1))) == 1 else "months"
 
 
 def cadence_findings(
@@ -158,32 +189,63 @@ def cadence_findings(
     if len(by_side) == 1:  # one side selected: naming it as the most frequent would say nothing
         findings = [f"**{plural(len(timeline), 'statement')}**, all by {by_side.index[0]}."]
     else:
-        findings = [
-            f"**{plural(len(timeline), 'statement')}** by {plural(len(by_side), 'side')}; the most frequent speaker "
-            f"side is {by_side.index[0]} ({by_side.iloc[0]})."
-        ]
-    if not counts.empty:
-        findings.append(f"The busiest month was {busiest_month(counts, articles)}.")
-    if not gaps.empty:
-        longest = gaps.loc[gaps["gap_days"].astype(float).idxmax()]
-        speakers = timeline.set_index("statement_id")["speaker"].fillna("an unnamed speaker")
-        loose = cadence.not_dated_within(timeline, longest["previous_date"], longest["date"])
-        caveat = f"; {plural(loose, 'statement')} not dated to the day may fall inside it" if loose else ""
-        findings.append(
-            f"Between statements dated to the day, from the first report of the deployment on, the median gap is "
-            f"{median_days(gaps['gap_days'])}; the longest silence is {plural(int(longest['gap_days']), 'day')}, "
-            f"from {day(longest['previous_date'])} ({speakers[longest['previous_id']]}) to {day(longest['date'])} "
-            f"({speakers[longest['statement_id']]}){caveat}."
+        sides = leaders(by_side)
+        most = (
+            f"side is {sides[0]} ({by_side.iloc[0]})"
+            if len(sides) == 1
+            else f"sides are {_named(sides, 'side')} ({by_side.iloc[0]} each)"
         )
+        statements = f"**{plural(len(timeline), 'statement')}** by {plural(len(by_side), 'side')}"
+        findings = [f"{statements}; the most frequent speaker {most}."]
+    if not counts.empty:
+        verb = "was" if busiest_noun(counts) == "month" else "were"
+        findings.append(f"The busiest {busiest_noun(counts)} {verb} {busiest_month(counts, articles)}.")
+    if not gaps.empty:
+        findings.append(_gap_finding(timeline, gaps))
     if not lags.empty:
-        slowest = lags.loc[lags["lag_days"].astype(float).idxmax()]
+        worst = lags.loc[leaders(lags["lag_days"].astype(float))]
+        reports = [
+            f"{row.state_media} reported {possessive(speaker_words(row.speaker, row.side))} {act_words(row.channel)} "
+            f"of {day(row.date_start)}"
+            for row in worst.itertuples()
+        ]
+        days = plural(int(worst["lag_days"].iloc[0]), "day")
         findings.append(
-            f"State media's longest delay: {slowest['state_media']} reported "
-            f"{possessive(speaker_words(slowest['speaker'], slowest['side']))} {act_words(slowest['channel'])} of "
-            f"{day(slowest['date_start'])} "
-            f"{plural(int(slowest['lag_days']), 'day')} later."
+            f"State media's longest delay: {reports[0]} {days} later."
+            if len(reports) == 1
+            else f"State media's longest delay, {days}, {_times(reports)}."
         )
     return findings
+
+
+def _times(events: list[str]) -> str:
+    """How often a tied longest came, and each time unless there are more than ``TIES_NAMED``."""
+    listed = f": {'; '.join(events)}" if len(events) <= TIES_NAMED else ""
+    return f"came {plural(len(events), 'time')}{listed}"
+
+
+def _gap_finding(timeline: pd.DataFrame, gaps: pd.DataFrame) -> str:
+    """The median gap and the longest silence (or silences, when several tie), with who broke it, and how many
+    statements dated less precisely may fall inside it."""
+    speakers = timeline.set_index("statement_id")["speaker"].fillna("an unnamed speaker")
+    longest = gaps.loc[leaders(gaps["gap_days"].astype(float))]
+    spans = [
+        f"from {day(gap.previous_date)} ({speakers[gap.previous_id]}) to {day(gap.date)} ({speakers[gap.statement_id]})"
+        for gap in longest.itertuples()
+    ]
+    loose = sum(cadence.not_dated_within(timeline, gap.previous_date, gap.date) for gap in longest.itertuples())
+    inside = "it" if len(spans) == 1 else "them"
+    caveat = f"; {plural(int(loose), 'statement')} not dated to the day may fall inside {inside}" if loose else ""
+    days = plural(int(longest["gap_days"].iloc[0]), "day")
+    silence = (
+        f"the longest silence is {days}, {spans[0]}"
+        if len(spans) == 1
+        else f"the longest silence, {days}, {_times(spans)}"
+    )
+    return (
+        f"Between statements dated to the day, from the first report of the deployment on, the median gap is "
+        f"{median_days(gaps['gap_days'])}; {silence}{caveat}."
+    )
 
 
 def estimate_findings(
@@ -200,12 +262,21 @@ def estimate_findings(
         )
     findings += [f"Latest {line}." for line in latest_figures(estimates)]
     if not stale.empty:
-        oldest = stale.iloc[0]
+        oldest = stale.loc[leaders(stale["age_days"].astype(float))]
+        repeats = [
+            f"{row['estimator']}'s {figure_text(row)} ({METRIC_LABELS[row['metric']].lower()}), repeated by "
+            f"{row['outlet']} on {day(row['published'])}"
+            for _, row in oldest.iterrows()
+        ]
+        age = plural(int(oldest["age_days"].iloc[0]), "day")
+        which = (
+            f"the oldest: {repeats[0]}, {age} after it was made public"
+            if len(repeats) == 1
+            else f"the oldest, {age} after it was made public, {_times(repeats)}"
+        )
         findings.append(
             f"**{plural(len(stale), 'repeat')}** carried a figure that was old ({OLD_AFTER_DAYS} days or more) "
-            f"or already replaced by its own estimator; the oldest: {oldest['estimator']}'s {figure_text(oldest)} "
-            f"({METRIC_LABELS[oldest['metric']].lower()}), repeated by {oldest['outlet']} on "
-            f"{day(oldest['published'])}, {int(oldest['age_days']):,} days after it was made public."
+            f"or already replaced by its own estimator; {which}."
         )
     first = estimates.iloc[0]
     findings.append(
@@ -217,12 +288,19 @@ def estimate_findings(
 
 def contributions_title(contributions: pd.DataFrame) -> str:
     totals = contributions["statements"] + contributions["estimates"]
-    top = contributions.loc[totals.idxmax()]
-    outlet = top["outlet"] if pd.notna(top["outlet"]) else "an unnamed outlet"
-    return (
-        f"{len(contributions):,} articles support the dataset; the richest, {outlet} "
-        f"({day(top['published_date_start'])}), supports {int(totals.max()):,} records"
-    )
+    top = contributions.loc[leaders(totals)]
+    names = [
+        f"{outlet if pd.notna(outlet) else 'an unnamed outlet'} ({day(published)})"
+        for outlet, published in zip(top["outlet"], top["published_date_start"])
+    ]
+    records = plural(int(totals.max()), "record")
+    if len(names) == 1:
+        return f"{len(contributions):,} articles support the dataset; the richest, {names[0]}, supports {records}"
+    if len(names) > TIES_NAMED:
+        return (
+            f"{len(contributions):,} articles support the dataset; {len(names)} tie as the richest, with {records} each"
+        )
+    return f"{len(contributions):,} articles support the dataset; the richest, {joined(names)}, support {records} each"
 
 
 def median_days(days: pd.Series) -> str:
@@ -236,24 +314,31 @@ def timeline_title(timeline: pd.DataFrame, counts: pd.DataFrame) -> str:
     if counts.empty:
         return f"{plural(len(timeline), 'statement')}, none dated to the month"
     totals = counts.sum(axis=1)
+    months = leaders(totals)
+    named = _named([month.strftime("%B %Y") for month in months], "month")
     return (
-        f"{plural(len(timeline), 'statement')}; the busiest month, {totals.idxmax().strftime('%B %Y')}, "
-        f"had {int(totals.max()):,} of the {int(totals.sum()):,} dated to the month"
+        f"{plural(len(timeline), 'statement')}; the busiest {busiest_noun(counts)}, {named}, "
+        f"had {int(totals.max()):,}{' each' * (len(months) > 1)} of the {int(totals.sum()):,} dated to the month"
     )
 
 
 def monthly_title(counts: pd.DataFrame, articles: pd.Series | None = None) -> str:
     totals = counts.sum(axis=1)
     quiet = int((totals == 0).sum())
-    return f"The busiest month: {busiest_month(counts, articles)}; {plural(quiet, 'month')} had none"
+    return f"The busiest {busiest_noun(counts)}: {busiest_month(counts, articles)}; {plural(quiet, 'month')} had none"
 
 
 def intervals_title(gaps: pd.DataFrame) -> str:
-    longest = gaps.loc[gaps["gap_days"].astype(float).idxmax()]
-    return (
-        f"Median gap {median_days(gaps['gap_days'])}; the longest silence, "
-        f"{plural(int(longest['gap_days']), 'day')}, ended on {day(longest['date'])}"
-    )
+    days = gaps["gap_days"].astype(float)
+    ends = [day(end) for end in gaps.loc[leaders(days), "date"]]
+    longest = plural(int(days.max()), "day")
+    if len(ends) == 1:
+        silence = f"the longest silence, {longest}, ended on {ends[0]}"
+    elif len(ends) <= TIES_NAMED:
+        silence = f"the longest silences, {longest} each, ended on {joined(ends)}"
+    else:
+        silence = f"the longest silence, {longest}, came {len(ends)} times"
+    return f"Median gap {median_days(gaps['gap_days'])}; {silence}"
 
 
 def _lag_words(days: int) -> str:
@@ -261,11 +346,13 @@ def _lag_words(days: int) -> str:
 
 
 def lags_title(lags: pd.DataFrame) -> str:
-    slowest = lags.loc[lags["lag_days"].astype(float).idxmax()]
-    whose = possessive(speaker_words(slowest["speaker"], slowest["side"]))
+    worst = lags.loc[leaders(lags["lag_days"].astype(float))]
+    acts = [
+        f"{possessive(speaker_words(row.speaker, row.side))} {act_words(row.channel)}" for row in worst.itertuples()
+    ]
     return (
         f"State media reported {_lag_words(int(lags['lag_days'].min()))} at best and "
-        f"{plural(int(slowest['lag_days']), 'day')} at worst ({whose} {act_words(slowest['channel'])})"
+        f"{plural(int(worst['lag_days'].iloc[0]), 'day')} at worst ({_named(acts, 'act')})"
     )
 
 

@@ -103,6 +103,11 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
+def joined(items: list[str]) -> str:
+    """Items as a sentence lists them: 'A', 'A and B', 'A, B and C'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def words(code: str | None) -> str:
     """A codebook value in plain words: 'phone_call' -> 'phone call', 'troops_deployed' -> 'troops deployed'."""
     return "" if not isinstance(code, str) and _missing(code) else str(code).replace("_", " ")

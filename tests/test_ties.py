@@ -1,0 +1,144 @@
+"""A tie for 'the most', 'the busiest' or 'the longest' is said as a tie: a page never names the one of the tied
+entries that happens to come first (findings.leaders)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dprk_report.report import findings
+
+MONTHS = pd.period_range("2024-10", "2024-12", freq="M")
+TIED_MONTHS = pd.DataFrame({"Ukraine": [5, 0, 4], "Russia": [1, 0, 2]}, index=MONTHS)  # October and December: 6
+ARTICLES = pd.Series([2, 0, 3], index=MONTHS)
+
+
+def _timeline(sides: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "statement_id": [f"ST{i}" for i in range(len(sides))],
+            "side": sides,
+            "speaker": [f"Speaker {i}" for i in range(len(sides))],
+            "date_marker": "day",  # all dated to the day: none may fall inside a gap
+            "date_start": pd.NaT,
+            "timeline_end": pd.NaT,
+            "first_report_open": False,
+        }
+    )
+
+
+def _gaps(days: list[int]) -> pd.DataFrame:
+    ends = pd.to_datetime("2025-01-01") + pd.to_timedelta(pd.Series(days).cumsum(), unit="D")
+    return pd.DataFrame(
+        {
+            "previous_id": [f"ST{i}" for i in range(len(days))],
+            "previous_date": ends - pd.to_timedelta(days, unit="D"),
+            "statement_id": [f"ST{i + 1}" for i in range(len(days))],
+            "date": ends,
+            "gap_days": days,
+        }
+    )
+
+
+def test_the_most_frequent_side_and_the_busiest_months_when_they_tie():
+    lines = findings.cadence_findings(_timeline(["Ukraine", "Russia", "Ukraine", "Russia"]), pd.DataFrame(),
+                                      TIED_MONTHS, pd.DataFrame(), ARTICLES)  # fmt: skip
+    assert lines[0] == "**4 statements** by 2 sides; the most frequent speaker sides are Ukraine and Russia (2 each)."
+    assert lines[1] == (
+        "The busiest months were October 2024 and December 2024 "
+        "(6 statements each; 2 and 3 archived articles published in them)."
+    )
+    assert findings.monthly_title(TIED_MONTHS, ARTICLES).startswith("The busiest months: October 2024 and December")
+    assert findings.timeline_title(_timeline(["Ukraine"] * 12), TIED_MONTHS) == (
+        "12 statements; the busiest months, October 2024 and December 2024, had 6 each of the 12 dated to the month"
+    )
+
+
+def test_more_tied_months_than_a_sentence_names_are_counted():
+    flat = pd.DataFrame({"Ukraine": [1, 1, 1]}, index=pd.period_range("2024-10", "2024-12", freq="M"))
+    assert findings.busiest_month(flat, pd.Series([1, 2, 3], index=flat.index)) == "3 months (1 statement each)"
+
+
+def test_the_richest_articles_when_they_tie():
+    contributions = pd.DataFrame(
+        {
+            "outlet": ["Newsloup", None, "KBS World", "Babel"],
+            "published_date_start": pd.to_datetime(["2025-03-31", "2025-01-24", "2025-02-04", "2025-04-26"]),
+            "statements": [1, 2, 0, 1],
+            "estimates": [5, 4, 1, 0],
+        }
+    )
+    assert findings.contributions_title(contributions) == (
+        "4 articles support the dataset; the richest, Newsloup (31 March 2025) and an unnamed outlet "
+        "(24 January 2025), support 6 records each"
+    )
+    alone = contributions.assign(estimates=[6, 4, 1, 0])
+    assert findings.contributions_title(alone).endswith("the richest, Newsloup (31 March 2025), supports 7 records")
+    level = contributions.assign(statements=[1] * 4, estimates=[0] * 4)
+    assert findings.contributions_title(level).endswith("; 4 tie as the richest, with 1 record each")
+
+
+def test_the_longest_silences_when_they_tie():
+    gaps = _gaps([10, 3, 10])
+    assert findings.intervals_title(gaps) == (
+        "Median gap 10 days; the longest silences, 10 days each, ended on 11 January 2025 and 24 January 2025"
+    )
+    lines = findings.cadence_findings(_timeline(["Ukraine"] * 4), gaps, pd.DataFrame(), pd.DataFrame())
+    assert lines[1].endswith(
+        "; the longest silence, 10 days, came 2 times: from 1 January 2025 (Speaker 0) to 11 January 2025 "
+        "(Speaker 1); from 14 January 2025 (Speaker 2) to 24 January 2025 (Speaker 3)."
+    )
+    assert findings.intervals_title(_gaps([10, 3])).endswith("the longest silence, 10 days, ended on 11 January 2025")
+    assert findings.intervals_title(_gaps([10, 10, 10])).endswith("the longest silence, 10 days, came 3 times")
+    thrice = findings.cadence_findings(_timeline(["Ukraine"] * 4), _gaps([10, 10, 10]), pd.DataFrame(), pd.DataFrame())
+    assert thrice[1].endswith("; the longest silence, 10 days, came 3 times.")
+
+
+def test_the_slowest_state_media_reports_when_they_tie():
+    lags = pd.DataFrame(
+        {
+            "lag_days": [7, 2, 7],
+            "speaker": ["Kim Jong Un", "A", "Vladimir Putin"],
+            "side": ["North Korea", "Russia", "Russia"],
+            "channel": ["speech", "letter", "letter"],
+            "state_media": ["KCNA", "KCNA", "TASS"],
+            "date_start": pd.to_datetime(["2025-04-28", "2025-05-01", "2025-06-19"]),
+        }
+    )
+    assert findings.lags_title(lags) == (
+        "State media reported within 2 days at best and 7 days at worst (Kim Jong Un's speech and Vladimir Putin's "
+        "letter)"
+    )
+    lines = findings.cadence_findings(_timeline(["Russia"] * 2), pd.DataFrame(), pd.DataFrame(), lags)
+    assert lines[-1] == (
+        "State media's longest delay, 7 days, came 2 times: KCNA reported Kim Jong Un's speech of 28 April 2025; "
+        "TASS reported Vladimir Putin's letter of 19 June 2025."
+    )
+
+
+def test_the_oldest_repeats_when_they_tie():
+    figure = {"estimator": "NIS", "metric": "killed", "best": 600, "low": pd.NA, "high": pd.NA, "qualifier": "some"}
+    estimates = pd.DataFrame(
+        [figure | {"estimate_id": "ES1", "scope": "total", "public_date": pd.Timestamp("2025-04-30")}]
+    ).assign(public_date_basis="announced", share_as_written=None)
+    stale = pd.DataFrame(
+        [
+            figure | {"outlet": outlet, "published": pd.Timestamp(published), "age_days": age}
+            for outlet, published, age in [
+                ("The Korea Herald", "2025-12-13", 227),
+                ("The Tribune (India)", "2025-12-13", 227),
+                ("AJU Press", "2025-08-30", 122),
+            ]
+        ]
+    )
+    milestones = pd.DataFrame({"side": [], "date": []})
+    lines = findings.estimate_findings(estimates, pd.DataFrame(), stale, milestones)
+    assert (
+        "; the oldest, 227 days after it was made public, came 2 times: NIS's some 600 (killed), repeated by The "
+        "Korea Herald on 13 December 2025; NIS's some 600 (killed), repeated by The Tribune (India) on 13 December "
+        "2025." in lines[-2]
+    )
+    alone = findings.estimate_findings(estimates, pd.DataFrame(), stale.iloc[1:], milestones)
+    assert alone[-2].endswith(
+        "; the oldest: NIS's some 600 (killed), repeated by The Tribune (India) on 13 December 2025, 227 days after "
+        "it was made public."
+    )
