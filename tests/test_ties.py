@@ -122,23 +122,29 @@ def test_the_oldest_repeats_when_they_tie():
     ).assign(public_date_basis="announced", share_as_written=None)
     stale = pd.DataFrame(
         [
-            figure | {"outlet": outlet, "published": pd.Timestamp(published), "age_days": age}
-            for outlet, published, age in [
-                ("The Korea Herald", "2025-12-13", 227),
-                ("The Tribune (India)", "2025-12-13", 227),
-                ("AJU Press", "2025-08-30", 122),
+            figure | {"estimate_id": estimate, "outlet": outlet, "published": pd.Timestamp(published), "age_days": age}
+            for estimate, outlet, published, age in [
+                ("ES1", "The Korea Herald", "2025-12-13", 227),
+                ("ES1", "The Tribune (India)", "2025-12-13", 227),
+                ("ES1", "Korea JoongAng Daily", "2025-12-13", 227),
+                ("ES2", "AJU Press", "2025-12-12", 227),
+                ("ES1", "AJU Press", "2025-08-30", 122),
             ]
         ]
     )
     milestones = pd.DataFrame({"side": [], "date": []})
     lines = findings.estimate_findings(estimates, pd.DataFrame(), stale, milestones)
-    assert (
-        "; the oldest, 227 days after it was made public, came 2 times: NIS's some 600 (killed), repeated by The "
-        "Korea Herald on 13 December 2025; NIS's some 600 (killed), repeated by The Tribune (India) on 13 December "
-        "2025." in lines[-2]
+    assert lines[-2].endswith(
+        "; the oldest, 227 days after it was made public, came 2 times: NIS's some 600 (killed), repeated by 3 "
+        "articles on 13 December 2025; NIS's some 600 (killed), repeated by AJU Press on 12 December 2025."
     )
-    alone = findings.estimate_findings(estimates, pd.DataFrame(), stale.iloc[1:], milestones)
+    one_day = findings.estimate_findings(estimates, pd.DataFrame(), stale.iloc[1:3], milestones)
+    assert one_day[-2].endswith(
+        "; the oldest: NIS's some 600 (killed), repeated by The Tribune (India) and Korea JoongAng Daily on 13 "
+        "December 2025, 227 days after it was made public."
+    )
+    alone = findings.estimate_findings(estimates, pd.DataFrame(), stale.iloc[4:], milestones)
     assert alone[-2].endswith(
-        "; the oldest: NIS's some 600 (killed), repeated by The Tribune (India) on 13 December 2025, 227 days after "
-        "it was made public."
+        "; the oldest: NIS's some 600 (killed), repeated by AJU Press on 30 August 2025, 122 days after it was made "
+        "public."
     )

@@ -218,6 +218,17 @@ def cadence_findings(
     return findings
 
 
+def _repeat_words(rows: pd.DataFrame) -> str:
+    """A figure and the articles that repeated it on one day: 'NIS's around 15,000 (troops deployed), repeated
+    by The Korea Herald and AJU Press on 13 December 2025' (more than ``TIES_NAMED`` articles are counted)."""
+    first, outlets = rows.iloc[0], list(rows["outlet"])
+    by = joined(outlets) if len(outlets) <= TIES_NAMED else plural(len(outlets), "article")
+    return (
+        f"{first['estimator']}'s {figure_text(first)} ({METRIC_LABELS[first['metric']].lower()}), repeated by {by} "
+        f"on {day(first['published'])}"
+    )
+
+
 def _times(events: list[str]) -> str:
     """How often a tied longest came, and each time unless there are more than ``TIES_NAMED``."""
     listed = f": {'; '.join(events)}" if len(events) <= TIES_NAMED else ""
@@ -263,11 +274,8 @@ def estimate_findings(
     findings += [f"Latest {line}." for line in latest_figures(estimates)]
     if not stale.empty:
         oldest = stale.loc[leaders(stale["age_days"].astype(float))]
-        repeats = [
-            f"{row['estimator']}'s {figure_text(row)} ({METRIC_LABELS[row['metric']].lower()}), repeated by "
-            f"{row['outlet']} on {day(row['published'])}"
-            for _, row in oldest.iterrows()
-        ]
+        # One figure repeated by several articles on one day is one repeat to name, with its articles.
+        repeats = [_repeat_words(rows) for _, rows in oldest.groupby(["estimate_id", "published"], sort=False)]
         age = plural(int(oldest["age_days"].iloc[0]), "day")
         which = (
             f"the oldest: {repeats[0]}, {age} after it was made public"
