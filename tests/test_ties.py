@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dprk_report.analysis import coverage
 from dprk_report.report import findings
 
 MONTHS = pd.period_range("2024-10", "2024-12", freq="M")
@@ -147,4 +148,25 @@ def test_the_oldest_repeats_when_they_tie():
     assert alone[-2].endswith(
         "; the oldest: NIS's some 600 (killed), repeated by AJU Press on 30 August 2025, 122 days after it was made "
         "public."
+    )
+
+
+def _articles(months: dict[str, int]) -> pd.DataFrame:
+    """Articles with one statement each, ``months`` saying how many were published in which month."""
+    days = [pd.Timestamp(f"{month}-15") for month, count in months.items() for _ in range(count)]
+    return pd.DataFrame(
+        {"outlet": "Outlet", "published_date_start": days, "statements": 1, "estimates": [0] * len(days)}
+    )
+
+
+def test_the_title_of_a_chart_by_month_names_the_richest_month_not_an_article_it_does_not_show():
+    many = _articles({"2024-10": 20, "2024-11": 31, "2024-12": 10})
+    assert len(many) > coverage.ARTICLES_CHARTED_EACH  # more than the chart shows one by one
+    assert findings.contributions_title(many) == (
+        "61 articles support the dataset; by month of publication, the richest is November 2024: 31 records from "
+        "31 articles"
+    )
+    tied = _articles({"2024-10": 30, "2024-11": 30, "2024-12": 1})
+    assert findings.contributions_title(tied).endswith(
+        "; by month of publication, October 2024 and November 2024 tie, 30 records each"
     )

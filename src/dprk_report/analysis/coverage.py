@@ -42,6 +42,21 @@ def source_contributions(dataset: Dataset, records: set[str] | None = None) -> p
     return table.sort_values(["published_date_start", "source_id"], kind="stable").reset_index()
 
 
+#: More articles than this are charted by month of publication: a bar each would not fit a page.
+ARTICLES_CHARTED_EACH = 60
+
+
+def by_month(contributions: pd.DataFrame) -> pd.DataFrame | None:
+    """The statements and estimates the articles support, and the articles, per month of publication, when
+    there are more articles than ``ARTICLES_CHARTED_EACH`` (the chart and its title then speak of months);
+    ``None`` when each article is charted."""
+    if len(contributions) <= ARTICLES_CHARTED_EACH:
+        return None
+    months = contributions["published_date_start"].dt.to_period("M")
+    grouped = contributions.assign(articles=1).groupby(months)
+    return grouped[["statements", "estimates", "articles"]].sum()
+
+
 def articles_per_month(dataset: Dataset, months: pd.PeriodIndex) -> pd.Series:
     """How many archived articles were published in each of ``months`` (articles dated at least to the
     month): what the archive can report for that month, beside what it does report."""

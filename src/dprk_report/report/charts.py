@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from dprk_report import vocab
-from dprk_report.analysis import cadence
+from dprk_report.analysis import cadence, coverage
 from dprk_report.analysis.lineage import SCOPE_WORDS
 from dprk_report.report import style
 from dprk_report.report.arrows import Arrows, segments
@@ -681,10 +681,6 @@ def repeat_ages(repeats: pd.DataFrame, title: str) -> Figure:
     return fig
 
 
-#: Above this many articles the contribution chart shows months instead of single articles.
-SOURCE_DETAIL_LIMIT = 60
-
-
 def _act_label(row) -> str:
     """An act as a chart names it: 'Kim Jong Un, letter of 8 Feb 2026'; a statement when the channel is not
     known, the side's officials when no speaker is named."""
@@ -692,10 +688,10 @@ def _act_label(row) -> str:
 
 
 def source_contributions(contributions: pd.DataFrame, title: str) -> Figure:
-    """Statements and estimates each article supports (per month when there are many articles)."""
-    if len(contributions) > SOURCE_DETAIL_LIMIT:
-        grouped = contributions.groupby(contributions["published_date_start"].dt.to_period("M"))
-        table = grouped[["statements", "estimates"]].sum()
+    """Statements and estimates each article supports (per month when there are many articles:
+    ``coverage.by_month``)."""
+    table = coverage.by_month(contributions)
+    if table is not None:
         labels = [month.strftime("%b %Y") for month in table.index]
         ylabel = "Month of publication"
     else:

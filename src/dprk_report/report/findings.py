@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dprk_report import vocab
-from dprk_report.analysis import cadence
+from dprk_report.analysis import cadence, coverage
 from dprk_report.analysis.lineage import TOTAL
 from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
 from dprk_report.text.wording import (
@@ -295,6 +295,19 @@ def estimate_findings(
 
 
 def contributions_title(contributions: pd.DataFrame) -> str:
+    """The chart's finding: the richest article, or, when the chart shows months (``coverage.by_month``), the
+    richest month of publication."""
+    supported = f"{len(contributions):,} articles support the dataset"
+    months = coverage.by_month(contributions)
+    if months is not None:
+        totals = months["statements"] + months["estimates"]
+        top, records = leaders(totals), plural(int(totals.max()), "record")
+        if len(top) == 1:
+            articles = plural(int(months.loc[top[0], "articles"]), "article")
+            return f"{supported}; by month of publication, the richest is {top[0]:%B %Y}: {records} from {articles}"
+        return (
+            f"{supported}; by month of publication, {_named([f'{m:%B %Y}' for m in top], 'month')} tie, {records} each"
+        )
     totals = contributions["statements"] + contributions["estimates"]
     top = contributions.loc[leaders(totals)]
     names = [
@@ -303,12 +316,10 @@ def contributions_title(contributions: pd.DataFrame) -> str:
     ]
     records = plural(int(totals.max()), "record")
     if len(names) == 1:
-        return f"{len(contributions):,} articles support the dataset; the richest, {names[0]}, supports {records}"
+        return f"{supported}; the richest, {names[0]}, supports {records}"
     if len(names) > TIES_NAMED:
-        return (
-            f"{len(contributions):,} articles support the dataset; {len(names)} tie as the richest, with {records} each"
-        )
-    return f"{len(contributions):,} articles support the dataset; the richest, {joined(names)}, support {records} each"
+        return f"{supported}; {len(names)} tie as the richest, with {records} each"
+    return f"{supported}; the richest, {joined(names)}, support {records} each"
 
 
 def median_days(days: pd.Series) -> str:
