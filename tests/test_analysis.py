@@ -384,10 +384,13 @@ def test_quoted_figure_prefers_totals_then_numbers_and_keeps_the_order_made_publ
             "public_date": pd.to_datetime(["2025-01-01", "2025-03-01", "2025-02-01", "2025-04-01"]),
             "best": pd.array([100, 50, 300, None], dtype="Int64"),
             "high": pd.array([None, None, None, None], dtype="Int64"),
+            "public_date_basis": [wording.ANNOUNCED, wording.ANNOUNCED, wording.FIRST_SEEN, wording.ANNOUNCED],
         }
     )
-    # 'many' has no number: the latest quoted is the increment of March, after the undated 300 of February.
-    assert findings.totals_first(rows)["estimate_id"].tolist() == ["old", "undated", "increment"]
+    # 'many' has no number; the 300 is known only from an article of February, which says when it was public
+    # at the latest, not when it was: the figures quoted are those whose day is known.
+    assert findings.totals_first(rows)["estimate_id"].tolist() == ["old", "increment"]
+    # Without a dated one, an undated figure counts from its first report.
     part = rows.assign(scope=["subset", "subset", "total", "total"])
     assert findings.totals_first(part)["estimate_id"].tolist() == ["undated"]
     only_parts = part[part["estimate_id"] == "increment"]
@@ -561,10 +564,16 @@ def test_the_title_compares_totals_not_a_total_with_an_increment():
             "public_date_basis": [wording.ANNOUNCED, wording.FIRST_SEEN, wording.ANNOUNCED],
         }
     )
-    # The second total is known only from its first report: by (no later than) that month.
-    assert findings.estimates_title(estimates) == (
-        "Troops deployed: from 11,000 (Mar 2025) to around 15,000 (by Apr 2025)"
+    # The second total is known only from its first report: it is no later total than the dated one (it may
+    # have been public long before that report), so the title quotes the dated total alone.
+    assert findings.estimates_title(estimates) == "Troops deployed: 11,000 (Mar 2025)"
+    # With no dated total, the first report's month, as 'by' (no later than) that month.
+    undated = estimates.assign(public_date_basis=wording.FIRST_SEEN)
+    assert (
+        findings.estimates_title(undated) == "Troops deployed: from 11,000 (by Mar 2025) to around 15,000 (by Apr 2025)"
     )
+    dated = estimates.assign(public_date_basis=wording.ANNOUNCED)
+    assert findings.estimates_title(dated) == "Troops deployed: from 11,000 (Mar 2025) to around 15,000 (Apr 2025)"
     # With one total only, the latest figure by the stated rule, an increment said to be one.
     assert findings.estimates_title(estimates.drop(index=1)).endswith("to about 5,000 more (Nov 2025)")
     assert findings.estimates_title(estimates.iloc[[0]]) == "Troops deployed: 11,000 (Mar 2025)"
@@ -615,3 +624,20 @@ def test_an_occasion_table_names_an_act_the_article_gives_no_channel_for_a_state
         }
     )
     assert list(cadence.marked_occasions(timeline)["Channel"]) == ["Statement", "Phone call"]
+
+
+def test_the_newest_estimate_says_when_it_counts_a_part_only():
+    """'Newest estimate: a killed figure, 9' beside 'Latest killed figure: more than 6,000' read as a
+    contradiction: the 9 are one unit's dead."""
+    from dprk_report.analysis.freshness import Freshness
+
+    day = pd.Timestamp("2025-12-12")
+    estimate = pd.Series(
+        _estimate("ES9", 9, day, location="Kursk region", scope="subset", estimator="Kim Jong Un")
+        | {"public_date": day, "public_date_basis": "announced"}
+    )
+    fresh = Freshness(day, pd.NaT, pd.Timestamp("2026-03-17"), estimate=estimate)
+    assert findings.newest_record_lines(fresh, "the newest article (17 March 2026)") == [
+        "Newest estimate: a killed figure, over 9, a part (Kursk region), from Kim Jong Un (12 December 2025), "
+        "95 days before the newest article (17 March 2026)"
+    ]

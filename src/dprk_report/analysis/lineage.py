@@ -24,6 +24,8 @@ from dprk_report.text.wording import (
 
 #: The scope of a figure that counts all troops or losses so far (``vocab.SCOPES``).
 TOTAL = "total"
+#: The scope of a figure that counts a part only: one region, one unit, one rank.
+SUBSET = "subset"
 
 
 @derived_once
@@ -234,7 +236,7 @@ def estimate_summary(estimates: pd.DataFrame) -> pd.DataFrame:
 
 
 #: How a figure's scope reads in a table.
-SCOPE_WORDS = {"total": "all so far", "additional": "an increment", "subset": "a part"}
+SCOPE_WORDS = {TOTAL: "all so far", "additional": "an increment", SUBSET: "a part"}
 
 
 def scope_text(scope: str, location) -> str:

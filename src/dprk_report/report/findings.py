@@ -6,7 +6,7 @@ import pandas as pd
 
 from dprk_report import vocab
 from dprk_report.analysis import cadence, coverage
-from dprk_report.analysis.lineage import TOTAL
+from dprk_report.analysis.lineage import SUBSET, TOTAL, scope_text
 from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
 from dprk_report.text.wording import (
     ANNOUNCED,
@@ -46,11 +46,15 @@ def _named(items: list[str], what: str) -> str:
 
 def totals_first(rows: pd.DataFrame) -> pd.DataFrame:
     """The figures to quote for a metric, in the order they were made public: totals and increments ('6,000
-    more') over parts (one unit's dead), and figures with a number over vague ones ('many'). An undated figure
-    counts from its first report, the latest day it can have been made public."""
+    more') over parts (one unit's dead), figures with a number over vague ones ('many'), and figures whose
+    announcement day is known over those known only from their first report. Such a report is the latest day
+    the figure can have been made public, not the day it was: a background figure first archived late ('some
+    14,000 ... last year') would otherwise pass for the newest. Without a dated figure, an undated one counts
+    from its first report."""
     preferences = (
         lambda frame: frame["scope"].isin([TOTAL, "additional"]),
         lambda frame: frame["best"].notna() | frame["high"].notna(),
+        lambda frame: frame["public_date_basis"] == ANNOUNCED,
     )
     for wanted in preferences:  # each preference applies to what the one before it kept
         preferred = rows[wanted(rows)]
@@ -60,8 +64,9 @@ def totals_first(rows: pd.DataFrame) -> pd.DataFrame:
 
 #: The rule of the latest figures, as the index and the estimates pages state it.
 LATEST_RULE = (
-    "the figure most recently made public, a total or an increment rather than one part of the force, and "
-    "a number rather than vague words (a figure with no known announcement day counts from its first report)"
+    "the figure most recently made public, a total or an increment rather than one part of the force, a number "
+    "rather than vague words, and one whose announcement day is known rather than one known only from the "
+    "article that first reported it (such a figure counts, from that report, only when no other is dated)"
 )
 
 
@@ -85,7 +90,10 @@ def _figure_parts(row: pd.Series) -> tuple[str, str, str]:
 
 
 def _figure_words(row: pd.Series) -> str:
-    """A figure as a sentence quotes it: 'about 15,000', or '6,000 more' for an increment."""
+    """A figure as a sentence quotes it: 'about 15,000', '6,000 more' for an increment, '9, a part (Kursk
+    region)' for a part, which counts only some of the troops or losses (the newest estimate can be one)."""
+    if row["scope"] == SUBSET:
+        return f"{figure_text(row)}, {scope_text(SUBSET, row.get('location'))}"
     return f"{figure_text(row)}{' more' if row['scope'] == 'additional' else ''}"
 
 
