@@ -359,3 +359,12 @@ def test_the_index_lists_each_article_by_its_headline_linked_to_it():
     assert 'href="javascript' not in table and 'href="https://[' not in table
     assert "No headline in the stored copy" in table and "https://[not-an-address" in table
     assert table.count("via AFP") == 5 and "<th>Article</th>" in table
+
+
+def test_the_index_says_which_release_its_downloads_are_or_that_they_are_not_one_yet():
+    from dprk_report.pipeline.index import _downloads_section
+
+    counts = {"sources": 70, "statements": 118, "estimates": 82, "citations": 344}
+    release = Release("2026.12.02", "2026-12-02", "d86501c8dcc9", counts)
+    assert "<p>The dataset (release 2026.12.02; " in _downloads_section(counts, release)
+    assert "<p>The dataset (as it stands, not yet a release; " in _downloads_section(counts, None)

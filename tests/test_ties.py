@@ -81,7 +81,8 @@ def test_the_richest_articles_when_they_tie():
 def test_the_longest_silences_when_they_tie():
     gaps = _gaps([10, 3, 10])
     assert findings.intervals_title(gaps) == (
-        "Median gap 10 days; the longest silences, 10 days each, ended on 11 January 2025 and 24 January 2025"
+        "Statements dated to the day: median gap 10 days; the longest silences, 10 days each, ended on "
+        "11 January 2025 and 24 January 2025"
     )
     lines = findings.cadence_findings(_timeline(["Ukraine"] * 4), gaps, pd.DataFrame(), pd.DataFrame())
     assert lines[1].endswith(

@@ -94,7 +94,7 @@ def _downloads_section(row_counts: dict[str, int], release: Release | None) -> s
         f'<li><a href="{_e(DATAPACKAGE.removeprefix("report/"))}" download>datapackage.json</a>: the tables '
         "described for software (a Frictionless Data Package: field types, units, vocabularies, keys)</li>"
     )
-    named = f"release {_e(release.name)}" if release else "data not yet released as they are"
+    named = f"release {_e(release.name)}" if release else "as it stands, not yet a release"
     return (
         f'<p>The dataset ({named}; <a href="{_e(CHANGELOG_PAGE.removeprefix("report/"))}">what changed in each '
         f'release</a>):</p><ul class="downloads">{"".join(items)}</ul><p class="meta">CSV, UTF-8, one header row. '

@@ -365,7 +365,8 @@ def intervals_title(gaps: pd.DataFrame) -> str:
         silence = f"the longest silences, {longest} each, ended on {joined(ends)}"
     else:
         silence = f"the longest silence, {longest}, came {len(ends)} times"
-    return f"Median gap {median_days(gaps['gap_days'])}; {silence}"
+    # Gaps are measured between statements dated to the day only: the title says so, as the page does.
+    return f"Statements dated to the day: median gap {median_days(gaps['gap_days'])}; {silence}"
 
 
 def _lag_words(days: int) -> str:
