@@ -336,6 +336,8 @@ def test_the_index_ages_the_data_to_the_release_and_raises_the_alarm_past_the_th
     assert '<div class="alarm" role="alert" id="stale-alarm" hidden' in fake_index(fake, "2025-12-01", 103)
     assert "Data release <strong>2025.12.01</strong>" in page
     assert "Data release 2025.12.01 [dataset], git tag data-2025.12.01." in page
+    # The Limitations refer to At a glance for how many articles are excerpts: the tiny dataset has one of two.
+    assert "; 2 archived articles, 1 of them excerpts.</p>" in page
 
 
 def test_the_index_lists_each_article_by_its_headline_linked_to_it():

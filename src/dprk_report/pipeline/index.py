@@ -174,6 +174,7 @@ def _glance(data_dir: Path, release: Release | None, stale_after_days: int) -> s
     dataset = load_dataset(data_dir)
     lines = "".join(f"<li>Latest {_e(line)}.</li>" for line in latest_figures(lineage.estimate_table(dataset)))
     newest = dataset.sources["published_date_start"].max()
+    excerpts = int(dataset.sources["is_excerpt"].fillna(False).sum())  # the Limitations count on this line
     # Ages count to a day the data fix (the release's, else the newest article's), so a rebuild of the same
     # data gives the same page; the scheduled job checks against today (release.nightly).
     as_of, as_of_text = (
@@ -186,7 +187,8 @@ def _glance(data_dir: Path, release: Release | None, stale_after_days: int) -> s
     alarm = _alarm(fresh, stale_after_days, as_of_text) if fresh.estimate_age is not None else ""
     return (
         f'{alarm}<div class="glance"><p><strong>At a glance.</strong> Last updated with an article of '
-        f"{long_day(newest)}; {len(dataset.sources):,} archived articles.</p><ul>{lines}{ages}</ul>"
+        f"{long_day(newest)}; {len(dataset.sources):,} archived articles, {excerpts:,} of them excerpts.</p>"
+        f"<ul>{lines}{ages}</ul>"
         f'<p class="meta">The latest figure of each measure is {_e(LATEST_RULE)}.</p></div>'
     )
 
