@@ -266,6 +266,20 @@ def test_the_estimates_table_says_where_a_part_or_an_increment_is_in_the_article
     assert counts == ["a part (Kursk)", "an increment (Russia)", "a part", "all so far"]
 
 
+def test_the_estimates_table_names_how_a_figure_became_public_in_plain_words():
+    channels = ["closed_door_briefing", "unspecified", "media_report", "press_briefing"]
+    estimates = pd.DataFrame([_estimate(f"E{i}", 1, T("2025-01-01")) for i in range(4)]).assign(
+        disclosure_channel=channels, public_date_basis="announced", n_citations=1, n_independent=1
+    )
+    estimates["public_date"] = estimates["announced_date_start"]
+    assert lineage.estimate_summary(estimates)["Made public through"].tolist() == [
+        "closed-door briefing",
+        "not stated",
+        "media report (unnamed officials)",
+        "press briefing",
+    ]
+
+
 def test_select_estimates_by_metric_and_window(dataset):
     table = lineage.estimate_table(dataset)
     selection = validate_parameters("2025-01-01", "2025-06-30", [], ["killed"])

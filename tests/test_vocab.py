@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dprk_report import vocab
 from dprk_report.vocab import QUALIFIER_KIND_NAMES, QUALIFIER_KINDS, qualifier_kind
 
 
@@ -34,3 +35,8 @@ def test_unknown_qualifier_is_not_guessed():
 def test_every_kind_is_a_known_name():
     assert set(QUALIFIER_KINDS.values()) <= set(QUALIFIER_KIND_NAMES)
     assert all(key == key.lower().strip() for key in QUALIFIER_KINDS)
+
+
+def test_every_disclosure_channel_label_words_a_channel_of_the_codebook():
+    """A label left behind by a renamed channel would never be shown, and the new code would read as code."""
+    assert set(vocab.DISCLOSURE_CHANNEL_LABELS) <= set(vocab.DISCLOSURE_CHANNELS)

@@ -89,6 +89,13 @@ DISCLOSURE_CHANNELS = (
     "unspecified",
 )
 
+#: How a disclosure channel reads in a reader's table where its code in plain words would not do.
+DISCLOSURE_CHANNEL_LABELS = {
+    "closed_door_briefing": "closed-door briefing",
+    "media_report": "media report (unnamed officials)",
+    "unspecified": "not stated",
+}
+
 #: Whether a figure counts everything so far, an increment, or a part.
 SCOPES = ("total", "additional", "subset")
 

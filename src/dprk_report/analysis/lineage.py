@@ -228,7 +228,10 @@ def estimate_summary(estimates: pd.DataFrame) -> pd.DataFrame:
             "Figure": figure_texts(estimates),
             "Counts": [scope_text(scope, place) for scope, place in zip(estimates["scope"], estimates["location"])],
             "Estimated by": estimates["estimator"].fillna("Not named"),
-            "Made public through": estimates["disclosure_channel"].map(words),
+            "Made public through": [
+                vocab.DISCLOSURE_CHANNEL_LABELS.get(channel, words(channel))
+                for channel in estimates["disclosure_channel"]
+            ],
             "Articles": estimates["n_citations"],
             "Independent reports": estimates["n_independent"],
         }
