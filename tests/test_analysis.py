@@ -655,3 +655,28 @@ def test_the_newest_estimate_says_when_it_counts_a_part_only():
         "Newest estimate: a killed figure, over 9, a part (Kursk region), from Kim Jong Un (12 December 2025), "
         "95 days before the newest article (17 March 2026)"
     ]
+
+
+def test_the_latest_increment_is_given_with_the_total_its_estimator_had_given_before():
+    """'Latest troops deployed figure: around 1,000 more' says nothing of the force's size."""
+    estimates = pd.DataFrame(
+        {
+            "estimate_id": ["E1", "E2", "E3", "E4"],
+            "metric": ["troops_deployed"] * 3 + ["troops_planned"],
+            "estimator": ["NIS", "Other", "NIS", "NIS"],
+            "best": pd.array([15000, 12000, 1000, 6000], dtype="Int64"),
+            "low": pd.array([None] * 4, dtype="Int64"),
+            "high": pd.array([None] * 4, dtype="Int64"),
+            "qualifier": ["around", None, "around", None],
+            "share_as_written": [None] * 4,
+            "scope": ["total", "total", "additional", "additional"],
+            "public_date": [T("2025-04-30"), T("2025-06-01"), T("2025-09-02"), T("2025-09-02")],
+            "public_date_basis": [wording.ANNOUNCED] * 4,
+        }
+    )
+    assert findings.latest_figures(estimates) == [
+        # The other estimator's later total is not what NIS's increment adds to.
+        "troops deployed figure: around 1,000 more, from NIS (2 September 2025), after around 15,000 (30 April 2025)",
+        # No total of its estimator before it: the increment alone.
+        "troops planned or expected figure: 6,000 more, from NIS (2 September 2025)",
+    ]

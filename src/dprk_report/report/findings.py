@@ -64,22 +64,42 @@ def totals_first(rows: pd.DataFrame) -> pd.DataFrame:
 
 #: The rule of the latest figures, as the index and the estimates pages state it.
 LATEST_RULE = (
-    "the figure most recently made public, a total or an increment rather than one part of the force, a number "
-    "rather than vague words, and one whose announcement day is known rather than one known only from the "
-    "article that first reported it (such a figure counts, from that report, only when no other is dated)"
+    "the figure most recently made public, a total or an increment rather than one part of the force (an "
+    "increment given with the latest total its estimator had made public before it), a number rather than vague "
+    "words, and one whose announcement day is known rather than one known only from the article that first "
+    "reported it (such a figure counts, from that report, only when no other is dated)"
 )
 
 
 def latest_figures(estimates: pd.DataFrame) -> list[str]:
-    """The latest figure of each metric, in the codebook's order of metrics, by one rule (``totals_first``,
-    then the latest made public): 'killed figure: around 2,000, from South Korea National Intelligence
-    Service (2 Sep 2025)'."""
+    """The latest figure of each metric, in the codebook's order of metrics, by one rule (``LATEST_RULE``:
+    ``totals_first``, then the latest made public): 'killed figure: around 2,000, from South Korea National
+    Intelligence Service (2 September 2025)'. An increment alone ('around 1,000 more') does not say how large
+    the force or the losses are: it is followed by the total its estimator gave before it ('after around
+    15,000 (30 April 2025)')."""
     lines = []
     for metric in [m for m in vocab.METRICS if m in set(estimates["metric"])]:
-        latest = totals_first(estimates[estimates["metric"] == metric]).iloc[-1]
+        rows = totals_first(estimates[estimates["metric"] == metric])
+        latest = rows.iloc[-1]
         label, figure, source = _figure_parts(latest)
-        lines.append(f"{label} figure: {figure}, {source}")
+        lines.append(f"{label} figure: {figure}, {source}{_after_total(rows, latest)}")
     return lines
+
+
+def _after_total(rows: pd.DataFrame, increment: pd.Series) -> str:
+    """', after around 15,000 (30 April 2025)': the latest total of ``increment``'s estimator made public
+    before it (of ``rows``, as ``totals_first`` keeps them); nothing for a total, or with no such total."""
+    if increment["scope"] != "additional":
+        return ""
+    before = rows[
+        (rows["scope"] == TOTAL)
+        & (rows["estimator"] == increment["estimator"])
+        & (rows["public_date"] <= increment["public_date"])
+    ]
+    if before.empty:
+        return ""
+    total = before.iloc[-1]
+    return f", after {_figure_words(total)} ({public_when(total['public_date'], total['public_date_basis'], day)})"
 
 
 def _figure_parts(row: pd.Series) -> tuple[str, str, str]:
