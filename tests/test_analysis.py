@@ -680,3 +680,26 @@ def test_the_latest_increment_is_given_with_the_total_its_estimator_had_given_be
         # No total of its estimator before it: the increment alone.
         "troops planned or expected figure: 6,000 more, from NIS (2 September 2025)",
     ]
+
+
+def test_a_figure_reported_later_with_no_known_day_is_named_after_the_latest_dated_one():
+    estimates = pd.DataFrame(
+        {
+            "estimate_id": ["E1", "E2", "E3"],
+            "metric": ["killed"] * 3,
+            "estimator": ["NIS", "Wire sources", "NIS"],
+            "best": pd.array([2000, 6000, 600], dtype="Int64"),
+            "low": pd.array([None] * 3, dtype="Int64"),
+            "high": pd.array([None] * 3, dtype="Int64"),
+            "qualifier": ["around", "more than", "some"],
+            "share_as_written": [None] * 3,
+            "scope": ["total"] * 3,
+            "public_date": [T("2025-09-02"), T("2025-11-14"), T("2025-04-30")],
+            "public_date_basis": [wording.ANNOUNCED, wording.FIRST_SEEN, wording.FIRST_SEEN],
+        }
+    )
+    # The 600 was first reported before the dated 2,000: it is not listed; the 6,000 was first reported after.
+    assert findings.latest_figures(estimates) == [
+        "killed figure: around 2,000, from NIS (2 September 2025); first reported later, with no known day: more "
+        "than 6,000, from Wire sources (no later than 14 November 2025)"
+    ]

@@ -164,10 +164,10 @@ def test_the_title_of_a_chart_by_month_names_the_richest_month_not_an_article_it
     many = _articles({"2024-10": 20, "2024-11": 31, "2024-12": 10})
     assert len(many) > coverage.ARTICLES_CHARTED_EACH  # more than the chart shows one by one
     assert findings.contributions_title(many) == (
-        "61 articles support the dataset; by month of publication, the richest is November 2024: 31 records from "
+        "61 articles support the dataset; by month of publication, the richest is November 2024: 31 citations from "
         "31 articles"
     )
     tied = _articles({"2024-10": 30, "2024-11": 30, "2024-12": 1})
     assert findings.contributions_title(tied).endswith(
-        "; by month of publication, October 2024 and November 2024 tie, 30 records each"
+        "; by month of publication, October 2024 and November 2024 tie, 30 citations each"
     )

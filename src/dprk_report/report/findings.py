@@ -67,7 +67,8 @@ LATEST_RULE = (
     "the figure most recently made public, a total or an increment rather than one part of the force (an "
     "increment given with the latest total its estimator had made public before it), a number rather than vague "
     "words, and one whose announcement day is known rather than one known only from the article that first "
-    "reported it (such a figure counts, from that report, only when no other is dated)"
+    "reported it (such a figure counts, from that report, only when no other is dated; those first reported "
+    "later are listed after it)"
 )
 
 
@@ -79,11 +80,28 @@ def latest_figures(estimates: pd.DataFrame) -> list[str]:
     15,000 (30 April 2025)')."""
     lines = []
     for metric in [m for m in vocab.METRICS if m in set(estimates["metric"])]:
-        rows = totals_first(estimates[estimates["metric"] == metric])
+        figures = estimates[estimates["metric"] == metric]
+        rows = totals_first(figures)
         latest = rows.iloc[-1]
         label, figure, source = _figure_parts(latest)
-        lines.append(f"{label} figure: {figure}, {source}{_after_total(rows, latest)}")
+        lines.append(f"{label} figure: {figure}, {source}{_after_total(rows, latest)}{_undated_later(figures, latest)}")
     return lines
+
+
+def _undated_later(figures: pd.DataFrame, latest: pd.Series) -> str:
+    """'; first reported later, with no known day: about 5,000 more, from ... (no later than 4 November 2025)':
+    the figures (totals and increments with a number) that the dated ``latest`` was preferred to although an
+    article reported them after it, so that the rule does not hide them."""
+    if latest["public_date_basis"] != ANNOUNCED:
+        return ""
+    later = figures[
+        figures["scope"].isin([TOTAL, "additional"])
+        & (figures["best"].notna() | figures["high"].notna())
+        & (figures["public_date_basis"] != ANNOUNCED)
+        & (figures["public_date"] > latest["public_date"])
+    ].sort_values(["public_date", "estimate_id"], kind="stable")
+    described = [", ".join(_figure_parts(row)[1:]) for _, row in later.iterrows()]
+    return f"; first reported later, with no known day: {_named(described, 'figure')}" if described else ""
 
 
 def _after_total(rows: pd.DataFrame, increment: pd.Series) -> str:
@@ -329,13 +347,12 @@ def contributions_title(contributions: pd.DataFrame) -> str:
     months = coverage.by_month(contributions)
     if months is not None:
         totals = months["statements"] + months["estimates"]
-        top, records = leaders(totals), plural(int(totals.max()), "record")
+        # A month's articles may each cite one record: a month counts citations, not records.
+        top, cited = leaders(totals), plural(int(totals.max()), "citation")
         if len(top) == 1:
             articles = plural(int(months.loc[top[0], "articles"]), "article")
-            return f"{supported}; by month of publication, the richest is {top[0]:%B %Y}: {records} from {articles}"
-        return (
-            f"{supported}; by month of publication, {_named([f'{m:%B %Y}' for m in top], 'month')} tie, {records} each"
-        )
+            return f"{supported}; by month of publication, the richest is {top[0]:%B %Y}: {cited} from {articles}"
+        return f"{supported}; by month of publication, {_named([f'{m:%B %Y}' for m in top], 'month')} tie, {cited} each"
     totals = contributions["statements"] + contributions["estimates"]
     top = contributions.loc[leaders(totals)]
     names = [
