@@ -349,11 +349,14 @@ def test_a_superseded_repeat_names_the_newer_figure_and_an_old_one_names_none():
         estimator="NIS",
         outlet=["The Korea Herald", None],
         published=pd.to_datetime(["2025-02-01", "2025-05-01"]),
+        published_precision=["day", "not_before"],
         age_days=[44, 108],
         superseded_by=["E2", None],
     )
     table = lineage.repeat_summary(stale.reset_index(drop=True), estimates)
     assert table["Figure"].tolist() == ["at least 100", "about 300"]
+    # An article dated only 'on or after' a day: its date says so, and the age is a minimum.
+    assert table[["On", "Age (days)"]].values.tolist() == [["1 Feb 2025", "44"], ["1 May 2025 or later", "108 or more"]]
     assert table["Newer figure already public"].tolist() == ["about 300 (13 Jan 2025)", ""]
     assert table["Repeated by"].tolist() == ["The Korea Herald", "Unnamed outlet"]
 
@@ -365,6 +368,7 @@ def test_repeats_none_of_them_superseded_name_no_newer_figure_and_raise_no_warni
         estimator="NIS",
         outlet="X",
         published=pd.to_datetime(["2025-06-01"]),
+        published_precision="day",
         age_days=[164],
         superseded_by=pd.Series([None], dtype="str"),
     )

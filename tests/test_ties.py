@@ -117,11 +117,20 @@ def test_the_slowest_state_media_reports_when_they_tie():
     )
 
 
-def test_the_oldest_repeats_when_they_tie():
-    figure = {"estimator": "NIS", "metric": "killed", "best": 600, "low": pd.NA, "high": pd.NA, "qualifier": "some"}
+#: A figure as the estimates table and its repeats carry it: NIS's some 600 killed.
+FIGURE = {"estimator": "NIS", "metric": "killed", "best": 600, "low": pd.NA, "high": pd.NA, "qualifier": "some"}
+
+
+def _one_figure() -> tuple[dict, pd.DataFrame]:
+    """``FIGURE``, and the estimates table holding it alone (made public on 30 April 2025)."""
     estimates = pd.DataFrame(
-        [figure | {"estimate_id": "ES1", "scope": "total", "public_date": pd.Timestamp("2025-04-30")}]
+        [FIGURE | {"estimate_id": "ES1", "scope": "total", "public_date": pd.Timestamp("2025-04-30")}]
     ).assign(public_date_basis="announced", share_as_written=None)
+    return FIGURE, estimates
+
+
+def test_the_oldest_repeats_when_they_tie():
+    figure, estimates = _one_figure()
     stale = pd.DataFrame(
         [
             figure | {"estimate_id": estimate, "outlet": outlet, "published": pd.Timestamp(published), "age_days": age}
@@ -171,3 +180,25 @@ def test_the_title_of_a_chart_by_month_names_the_richest_month_not_an_article_it
     assert findings.contributions_title(tied).endswith(
         "; by month of publication, October 2024 and November 2024 tie, 30 citations each"
     )
+
+
+def test_an_age_counted_to_an_article_dated_only_on_or_after_a_day_is_a_minimum():
+    figure, estimates = _one_figure()
+    stale = pd.DataFrame(
+        [
+            figure
+            | {
+                "estimate_id": "ES1",
+                "outlet": "The Kyiv Independent",
+                "published": pd.Timestamp("2025-10-16"),
+                "published_precision": "not_before",
+                "age_days": 169,
+            }
+        ]
+    )
+    lines = findings.estimate_findings(estimates, pd.DataFrame(), stale, pd.DataFrame({"side": [], "date": []}))
+    assert lines[-2].endswith(
+        "; the oldest: NIS's some 600 (killed), repeated by The Kyiv Independent on 16 October 2025 or later, at "
+        "least 169 days after it was made public."
+    )
+    assert findings.repeats_title(stale, stale).endswith("; the oldest was at least 169 days old")

@@ -33,6 +33,7 @@ def _appearance(
         "qualifier": "around",
         "public_date": T("2025-01-01"),
         "published": T(published),
+        "published_precision": "day",
         "outlet": outlet,
         "age_days": age,
         "wording": wording,

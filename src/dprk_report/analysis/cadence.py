@@ -264,9 +264,14 @@ def statement_table(timeline: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
         {
             **_who_and_when(timeline),
             "What was said or done": timeline["summary"],
-            "First reported by": ids.map(first["outlet"]).fillna("Unnamed outlet")
-            + ", "
-            + ids.map(first["published"]).map(day_text),
+            "First reported by": [
+                f"{outlet}, {date_at_precision(published, precision)}"
+                for outlet, published, precision in zip(
+                    ids.map(first["outlet"]).fillna("Unnamed outlet"),
+                    ids.map(first["published"]),
+                    ids.map(first["published_precision"]),
+                )
+            ],
             "In its words": ids.map(first["quote"]),
         }
     )

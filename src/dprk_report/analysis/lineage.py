@@ -15,6 +15,8 @@ from dprk_report.text.wording import (
     ANNOUNCED,
     FIRST_SEEN,
     FIRST_SEEN_OPEN,
+    age_text,
+    date_at_precision,
     day_text,
     figure_text,
     figure_texts,
@@ -89,7 +91,7 @@ def estimate_lineage(dataset: Dataset, estimates: pd.DataFrame) -> pd.DataFrame:
     lineage = (
         estimates[columns]
         .merge(
-            citations[["record_id", "source_id", "outlet", "wire_agency", "published"]],
+            citations[["record_id", "source_id", "outlet", "wire_agency", "published", "published_precision"]],
             left_on="estimate_id",
             right_on="record_id",
         )
@@ -262,11 +264,21 @@ def repeat_summary(stale: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame
             "Measure": stale["metric"].map(vocab.METRIC_LABELS),
             "Figure": figure_texts(stale),
             "Repeated by": stale["outlet"].fillna("Unnamed outlet"),
-            "On": stale["published"].map(day_text),
-            "Age (days)": stale["age_days"],
+            "On": _article_days(stale),
+            "Age (days)": _ages(stale),
             "Newer figure already public": stale["superseded_by"].map(lambda newer: newer_text.get(newer, "")),
         }
     )
+
+
+def _article_days(rows: pd.DataFrame) -> list[str]:
+    """Each row's article date at the precision known ('16 Oct 2025 or later')."""
+    return [date_at_precision(day, precision) for day, precision in zip(rows["published"], rows["published_precision"])]
+
+
+def _ages(rows: pd.DataFrame) -> list[str]:
+    """Each row's age in days, a minimum ('332 or more') when its article is dated only 'on or after' a day."""
+    return [age_text(days, precision) for days, precision in zip(rows["age_days"], rows["published_precision"])]
 
 
 #: How many of the most repeated figures the travel tables follow.
@@ -297,13 +309,14 @@ def _travel(chain: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     estimator = first["estimator"] if isinstance(first["estimator"], str) else "Unnamed estimator"
     caption = (
         f"{estimator}: {figure_text(first)} ({vocab.METRIC_LABELS[first['metric']].lower()}), first reported "
-        f"{day_text(first['published'])}, then repeated by {len(chain) - 1:,} more articles"
+        f"{date_at_precision(first['published'], first['published_precision'])}, then repeated by "
+        f"{len(chain) - 1:,} more articles"
     )
     table = pd.DataFrame(
         {
-            "Article": chain["published"].map(day_text),
+            "Article": _article_days(chain),
             "Outlet": chain["outlet"].fillna("Unnamed outlet"),
-            "Age (days)": chain["age_days"],
+            "Age (days)": _ages(chain),
             "As the article words it": chain["wording"].replace("", "(not recorded)"),
             "Changed from the first wording": [_drift_text(row, first) for _, row in chain.iterrows()],
         }

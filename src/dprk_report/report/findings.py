@@ -271,8 +271,20 @@ def _repeat_words(rows: pd.DataFrame) -> str:
     by = joined(outlets) if len(outlets) <= TIES_NAMED else plural(len(outlets), "article")
     return (
         f"{first['estimator']}'s {figure_text(first)} ({METRIC_LABELS[first['metric']].lower()}), repeated by {by} "
-        f"on {day(first['published'])}"
+        f"on {_article_day(first)}"
     )
+
+
+def _article_day(row: pd.Series) -> str:
+    """The day of the article of ``row`` (``published``), as a sentence says it: '13 December 2025', or '16
+    October 2025 or later' for an article dated only 'on or after' a day (``published_precision``)."""
+    return f"{day(row['published'])}{' or later' if row.get('published_precision') == 'not_before' else ''}"
+
+
+def _at_least(rows: pd.DataFrame) -> str:
+    """'at least ' when an age counted to the articles of ``rows`` is a minimum: one is dated only 'on or after'
+    a day, so that it may have appeared, and repeated the figure, later still."""
+    return "at least " if (rows.get("published_precision", pd.Series(dtype=object)) == "not_before").any() else ""
 
 
 def _times(events: list[str]) -> str:
@@ -322,7 +334,7 @@ def estimate_findings(
         oldest = stale.loc[leaders(stale["age_days"].astype(float))]
         # One figure repeated by several articles on one day is one repeat to name, with its articles.
         repeats = [_repeat_words(rows) for _, rows in oldest.groupby(["estimate_id", "published"], sort=False)]
-        age = plural(int(oldest["age_days"].iloc[0]), "day")
+        age = _at_least(oldest) + plural(int(oldest["age_days"].iloc[0]), "day")
         which = (
             f"the oldest: {repeats[0]}, {age} after it was made public"
             if len(repeats) == 1
@@ -454,7 +466,9 @@ def _month_when(row: pd.Series) -> str:
 def repeats_title(repeats: pd.DataFrame, stale: pd.DataFrame) -> str:
     """Title of the repeat-age chart: the repeats, and how many were stale by the findings' rule
     (``lineage.old_repeats``: old, or already replaced by the estimator's newer figure)."""
+    oldest = repeats.loc[leaders(repeats["age_days"].astype(float))]
     return (
         f"{plural(len(stale), 'repeat')} of {len(repeats):,} carried a figure {OLD_AFTER_DAYS} days old or more, "
-        f"or one its estimator had replaced; the oldest was {int(repeats['age_days'].max()):,} days old"
+        f"or one its estimator had replaced; the oldest was {_at_least(oldest)}{int(repeats['age_days'].max()):,} "
+        "days old"
     )

@@ -97,6 +97,14 @@ def date_at_precision(start, precision: str, first_report=None, first_report_ope
     return day_text(start)
 
 
+def age_text(days, precision: str) -> str:
+    """An age in days counted to an article's date: '332', or '332 or more' when the article is dated only
+    'on or after' a day (``not_before``), which makes the age a minimum."""
+    if _missing(days):
+        return ""
+    return f"{int(days):,}{' or more' if precision == 'not_before' else ''}"
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     """A count and its noun, as every sentence, title and message words one: '1 repeat', '12,022 repeats'
     (``many``: the noun's plural when it is not ``word`` + 's')."""
