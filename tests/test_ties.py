@@ -85,6 +85,10 @@ def test_the_longest_silences_when_they_tie():
         "11 January 2025 and 24 January 2025"
     )
     lines = findings.cadence_findings(_timeline(["Ukraine"] * 4), gaps, pd.DataFrame(), pd.DataFrame())
+    assert lines[1].startswith(
+        "Counting from the day the deployment was first reported, between statements dated to the day the median "
+        "gap is 10 days; "
+    )
     assert lines[1].endswith(
         "; the longest silence, 10 days, came 2 times: from 1 January 2025 (Speaker 0) to 11 January 2025 "
         "(Speaker 1); from 14 January 2025 (Speaker 2) to 24 January 2025 (Speaker 3)."

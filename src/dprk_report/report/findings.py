@@ -312,8 +312,8 @@ def _gap_finding(timeline: pd.DataFrame, gaps: pd.DataFrame) -> str:
         else f"the longest silence, {days}, {_times(spans)}"
     )
     return (
-        f"Between statements dated to the day, from the first report of the deployment on, the median gap is "
-        f"{median_days(gaps['gap_days'])}; {silence}{caveat}."
+        f"Counting from the day the deployment was first reported, between statements dated to the day the median "
+        f"gap is {median_days(gaps['gap_days'])}; {silence}{caveat}."
     )
 
 
