@@ -256,14 +256,14 @@ def test_the_estimates_table_says_where_a_part_or_an_increment_is_in_the_article
         [
             _estimate("ESP", 8000, T("2024-10-31"), metric="troops_deployed", scope="subset", location="Kursk"),
             _estimate("ESI", 2000, T("2024-11-04"), metric="troops_deployed", scope="additional", location="Russia"),
-            _estimate("ESR", 500, T("2024-10-24"), metric="troops_deployed", scope="subset"),
+            _estimate("ESR", 500, T("2024-10-24"), metric="troops_deployed", scope="subset") | {"part": "officers"},
             _estimate("EST", 11000, T("2024-11-18"), metric="troops_deployed", location="Russia"),
         ]
     )
     estimates["public_date"], estimates["public_date_basis"] = estimates["announced_date_start"], "announced"
     estimates["n_citations"] = estimates["n_independent"] = 1
     counts = lineage.estimate_summary(estimates)["Counts"].tolist()
-    assert counts == ["a part (Kursk)", "an increment (Russia)", "a part", "all so far"]
+    assert counts == ["a part (Kursk)", "an increment (Russia)", "a part (officers)", "all so far"]
 
 
 def test_the_estimates_table_names_how_a_figure_became_public_in_plain_words():

@@ -179,6 +179,16 @@ def test_range_needs_both_ends(fake):
     assert "needs both low and high" in problem
 
 
+def test_only_a_part_says_which_part(fake):
+    headers = fake.headers["estimates"]
+    headers[headers.index("location") + 1 : 0] = ["part"]
+    fake.set("estimates", "ES001", "part", "officers")  # a total
+    problem = problem_at(fake.write().problems(), "estimates", 2, "part")
+    assert "only a part (scope 'subset') says which part; scope is 'total'" in problem
+    fake.set("estimates", "ES001", "scope", "subset")
+    assert fake.write().problems() == []
+
+
 def test_figure_with_thousands_separator(fake):
     fake.set("estimates", "ES001", "best", "15,000")
     problem = problem_at(fake.write().problems(), "estimates", 2, "best")

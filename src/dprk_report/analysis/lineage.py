@@ -228,7 +228,12 @@ def estimate_summary(estimates: pd.DataFrame) -> pd.DataFrame:
             "Made public": public_date_text(estimates),
             "Measure": estimates["metric"].map(vocab.METRIC_LABELS),
             "Figure": figure_texts(estimates),
-            "Counts": [scope_text(scope, place) for scope, place in zip(estimates["scope"], estimates["location"])],
+            "Counts": [
+                scope_text(scope, place, part)
+                for scope, place, part in zip(
+                    estimates["scope"], estimates["location"], estimates.get("part", [None] * len(estimates))
+                )
+            ],
             "Estimated by": estimates["estimator"].fillna("Not named"),
             "Made public through": [
                 vocab.DISCLOSURE_CHANNEL_LABELS.get(channel, words(channel))
@@ -244,11 +249,13 @@ def estimate_summary(estimates: pd.DataFrame) -> pd.DataFrame:
 SCOPE_WORDS = {TOTAL: "all so far", "additional": "an increment", SUBSET: "a part"}
 
 
-def scope_text(scope: str, location) -> str:
-    """What a figure counts, for a reader: 'all so far', or a part or an increment with the place the article
-    gives ('a part (Kursk)'), without which '8,000, a part' says nothing of which part."""
+def scope_text(scope: str, location, part=None) -> str:
+    """What a figure counts, for a reader: 'all so far', or a part or an increment with which part and the place
+    the article gives ('a part (officers)', 'a part (Kursk)'), without which '8,000, a part' says nothing of
+    which part."""
     text = SCOPE_WORDS[scope]
-    return f"{text} ({location})" if scope != TOTAL and isinstance(location, str) and location else text
+    said = [value for value in (part, location) if isinstance(value, str) and value]
+    return f"{text} ({', '.join(said)})" if scope != TOTAL and said else text
 
 
 def repeat_summary(stale: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame:

@@ -295,6 +295,17 @@ def check_figures(t: Tables) -> None:
             t.report("estimates", line, "best", f"{best} is above high {high}")
 
 
+def check_parts(t: Tables) -> None:
+    """Only a figure that counts a part (``scope`` ``subset``) says which part (``part``)."""
+    if not t.has("estimates", "scope", "part"):
+        return
+    for line, row in t.rows("estimates"):
+        if row["part"] and row["scope"] != "subset":
+            t.report(
+                "estimates", line, "part", f"only a part (scope 'subset') says which part; scope is {row['scope']!r}"
+            )
+
+
 def _number(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() else None
 
@@ -382,6 +393,7 @@ CROSS_CHECKS: tuple[Callable[[Tables], None], ...] = (
     check_every_record_cited,
     check_duplicate_citations,
     check_figures,
+    check_parts,
     check_events_not_after_articles,
     check_archive_files,
     check_quotes,

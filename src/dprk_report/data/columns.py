@@ -158,6 +158,7 @@ ESTIMATES = {
     "as_of_precision": optional(_one_of(vocab.AS_OF_PRECISIONS)),
     "period_note": optional(),
     "location": optional(),
+    "part": added_later(),
     "share_as_written": added_later(),
     "share_of": added_later(ESTIMATE_ID),
     "summary": required(),

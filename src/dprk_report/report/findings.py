@@ -131,7 +131,7 @@ def _figure_words(row: pd.Series) -> str:
     """A figure as a sentence quotes it: 'about 15,000', '6,000 more' for an increment, '9, a part (Kursk
     region)' for a part, which counts only some of the troops or losses (the newest estimate can be one)."""
     if row["scope"] == SUBSET:
-        return f"{figure_text(row)}, {scope_text(SUBSET, row.get('location'))}"
+        return f"{figure_text(row)}, {scope_text(SUBSET, row.get('location'), row.get('part'))}"
     return f"{figure_text(row)}{' more' if row['scope'] == 'additional' else ''}"
 
 
