@@ -583,8 +583,14 @@ def test_the_title_compares_totals_not_a_total_with_an_increment():
         }
     )
     # The second total is known only from its first report: it is no later total than the dated one (it may
-    # have been public long before that report), so the title quotes the dated total alone.
-    assert findings.estimates_title(estimates) == "Troops deployed: 11,000 (Mar 2025)"
+    # have been public long before that report), so with one dated total the title ends, as the latest figures
+    # do, at the latest figure by their rule: the increment.
+    assert (
+        findings.estimates_title(estimates) == "Troops deployed: from 11,000 (Mar 2025) to about 5,000 more (Nov 2025)"
+    )
+    assert findings.latest_figures(estimates.assign(estimator="NIS"))[0].startswith(
+        "troops deployed figure: about 5,000 more, "
+    )
     # With no dated total, the first report's month, as 'by' (no later than) that month.
     undated = estimates.assign(public_date_basis=wording.FIRST_SEEN)
     assert (
@@ -707,3 +713,24 @@ def test_a_figure_reported_later_with_no_known_day_is_named_after_the_latest_dat
         "killed figure: around 2,000, from NIS (2 September 2025); first reported later, with no known day: more "
         "than 6,000, from Wire sources (no later than 14 November 2025)"
     ]
+
+
+def test_the_first_report_is_the_article_known_to_be_earliest():
+    """An article dated only 'on or after' 22 August may have appeared later than one of 22 August: the
+    dated one is the first report, whichever quote is fuller."""
+    day = T("2025-08-22")
+    sources = pd.DataFrame(
+        {
+            "source_id": ["S1", "S2"],
+            "outlet": [None, "The Korea Herald"],
+            "wire_agency": [None, None],
+            "published_date_start": [day, day],
+            "published_date_end": [pd.NaT, day],
+            "published_precision": ["not_before", "day"],
+        }
+    )
+    citations = pd.DataFrame(
+        {"citation_id": ["C1", "C2"], "record_id": ["ST1", "ST1"], "source_id": ["S1", "S2"], "quote": ["a b c d", "a"]}
+    )
+    dataset = Dataset(sources, pd.DataFrame(), pd.DataFrame(), citations)
+    assert common.first_citation(dataset).loc["ST1", "source_id"] == "S2"

@@ -141,7 +141,7 @@ def test_the_oldest_repeats_when_they_tie():
             for estimate, outlet, published, age in [
                 ("ES1", "The Korea Herald", "2025-12-13", 227),
                 ("ES1", "The Tribune (India)", "2025-12-13", 227),
-                ("ES1", "Korea JoongAng Daily", "2025-12-13", 227),
+                ("ES1", None, "2025-12-13", 227),  # an article whose stored copy names no outlet
                 ("ES2", "AJU Press", "2025-12-12", 227),
                 ("ES1", "AJU Press", "2025-08-30", 122),
             ]
@@ -155,7 +155,7 @@ def test_the_oldest_repeats_when_they_tie():
     )
     one_day = findings.estimate_findings(estimates, pd.DataFrame(), stale.iloc[1:3], milestones)
     assert one_day[-2].endswith(
-        "; the oldest: NIS's some 600 (killed), repeated by The Tribune (India) and Korea JoongAng Daily on 13 "
+        "; the oldest: NIS's some 600 (killed), repeated by The Tribune (India) and an unnamed outlet on 13 "
         "December 2025, 227 days after it was made public."
     )
     alone = findings.estimate_findings(estimates, pd.DataFrame(), stale.iloc[4:], milestones)
@@ -206,3 +206,14 @@ def test_an_age_counted_to_an_article_dated_only_on_or_after_a_day_is_a_minimum(
         "least 169 days after it was made public."
     )
     assert findings.repeats_title(stale, stale).endswith("; the oldest was at least 169 days old")
+
+
+def test_a_statement_that_may_fall_inside_two_tied_silences_counts_once():
+    timeline = _timeline(["Ukraine"] * 5)
+    timeline.loc[4, ["date_marker", "date_start", "timeline_end"]] = [
+        "span",
+        pd.Timestamp("2025-01-01"),
+        pd.Timestamp("2025-01-31"),
+    ]
+    lines = findings.cadence_findings(timeline, _gaps([10, 3, 10]), pd.DataFrame(), pd.DataFrame())
+    assert lines[1].endswith("; 1 statement not dated to the day may fall inside them.")

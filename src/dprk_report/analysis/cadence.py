@@ -129,14 +129,19 @@ def deployment_first_reported(dataset: Dataset) -> pd.Timestamp:
 
 
 def not_dated_within(timeline: pd.DataFrame, after: pd.Timestamp, before: pd.Timestamp) -> int:
-    """How many statements not known to the day may have been made between two days: those known to the
-    month or year whose period meets the interval, and undated ones first reported after its start (or
-    first reported by articles dated only 'on or after' a day, which bound them from no side)."""
-    loose = timeline[timeline["date_marker"].isin([MARKER_SPAN, MARKER_NO_LATER_THAN])]
-    span = loose["date_marker"] == MARKER_SPAN
-    latest_ok = (loose["timeline_end"] > after) | (~span & loose["first_report_open"])
-    earliest_ok = ~span | (loose["date_start"] < before)
-    return int((latest_ok & earliest_ok).sum())
+    """How many statements not known to the day may have been made between two days (``may_fall_within``)."""
+    return int(may_fall_within(timeline, after, before).sum())
+
+
+def may_fall_within(timeline: pd.DataFrame, after: pd.Timestamp, before: pd.Timestamp) -> pd.Series:
+    """Which statements, not known to the day, may have been made between two days: those known to the month
+    or year whose period meets the interval, and undated ones first reported after its start (or first reported
+    by articles dated only 'on or after' a day, which bound them from no side)."""
+    span = timeline["date_marker"] == MARKER_SPAN
+    loose = span | (timeline["date_marker"] == MARKER_NO_LATER_THAN)
+    latest_ok = (timeline["timeline_end"] > after) | (~span & timeline["first_report_open"].fillna(False).astype(bool))
+    earliest_ok = ~span | (timeline["date_start"] < before)
+    return loose & latest_ok & earliest_ok
 
 
 def monthly_counts(timeline: pd.DataFrame, selection: Selection | None = None) -> pd.DataFrame:
@@ -255,7 +260,7 @@ def statement_table(timeline: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     """Every selected statement with its first report and that report's quote, for reading."""
     first = (
         cited_sources(dataset)
-        .sort_values(["published", "source_id"], kind="stable")
+        .sort_values(["published_latest", "published", "source_id"], kind="stable")  # as common.first_citation
         .drop_duplicates("record_id")
         .set_index("record_id")
     )

@@ -41,13 +41,17 @@ def first_citation(dataset: Dataset) -> pd.DataFrame:
     """Each record's citation in the earliest article that cites it, with the article's outlet, date and
     address: the evidence a reader is shown for the record. Indexed by record id.
 
-    Among articles of the same day the fullest quote wins (an excerpt may cut a sentence short), then the
+    Among articles of the same days the fullest quote wins (an excerpt may cut a sentence short), then the
     lower source id."""
     addresses = dataset.sources.reindex(columns=["source_id", "url"])  # a table without addresses links nowhere
     cited = cited_sources(dataset).merge(addresses, on="source_id", how="left")
     cited["quote_length"] = cited["quote"].fillna("").str.len()
+    # By the last day each article can have appeared (an article dated only 'on or after' a day, which has
+    # none, comes after those that have one): the first report is the article known to be earliest.
     first = cited.sort_values(
-        ["record_id", "published", "quote_length", "source_id"], ascending=[True, True, False, True], kind="stable"
+        ["record_id", "published_latest", "published", "quote_length", "source_id"],
+        ascending=[True, True, True, False, True],
+        kind="stable",
     ).drop_duplicates("record_id")
     return first.set_index("record_id")[["source_id", "outlet", "published", "quote", "url"]]
 

@@ -49,8 +49,8 @@ def totals_first(rows: pd.DataFrame) -> pd.DataFrame:
     more') over parts (one unit's dead), figures with a number over vague ones ('many'), and figures whose
     announcement day is known over those known only from their first report. Such a report is the latest day
     the figure can have been made public, not the day it was: a background figure first archived late ('some
-    14,000 ... last year') would otherwise pass for the newest. Without a dated figure, an undated one counts
-    from its first report."""
+    14,000 ... last year') would otherwise pass for the newest. Each preference applies among what the one
+    before it kept: without a dated figure among them, an undated one counts from its first report."""
     preferences = (
         lambda frame: frame["scope"].isin([TOTAL, "additional"]),
         lambda frame: frame["best"].notna() | frame["high"].notna(),
@@ -64,11 +64,11 @@ def totals_first(rows: pd.DataFrame) -> pd.DataFrame:
 
 #: The rule of the latest figures, as the index and the estimates pages state it.
 LATEST_RULE = (
-    "the figure most recently made public, a total or an increment rather than one part of the force (an "
-    "increment given with the latest total its estimator had made public before it), a number rather than vague "
-    "words, and one whose announcement day is known rather than one known only from the article that first "
-    "reported it (such a figure counts, from that report, only when no other is dated; those first reported "
-    "later are listed after it)"
+    "the figure most recently made public, by three preferences, each among the figures the one before kept: "
+    "a total or an increment rather than one part of the force (an increment is given with the latest total its "
+    "estimator had made public before it); a number rather than vague words; and a figure whose announcement day "
+    "is known rather than one known only from the article that first reported it (which counts from that report; "
+    "those first reported later are listed after it)"
 )
 
 
@@ -267,7 +267,7 @@ def cadence_findings(
 def _repeat_words(rows: pd.DataFrame) -> str:
     """A figure and the articles that repeated it on one day: 'NIS's around 15,000 (troops deployed), repeated
     by The Korea Herald and AJU Press on 13 December 2025' (more than ``TIES_NAMED`` articles are counted)."""
-    first, outlets = rows.iloc[0], list(rows["outlet"])
+    first, outlets = rows.iloc[0], list(rows["outlet"].fillna("an unnamed outlet"))
     by = joined(outlets) if len(outlets) <= TIES_NAMED else plural(len(outlets), "article")
     return (
         f"{first['estimator']}'s {figure_text(first)} ({METRIC_LABELS[first['metric']].lower()}), repeated by {by} "
@@ -302,7 +302,10 @@ def _gap_finding(timeline: pd.DataFrame, gaps: pd.DataFrame) -> str:
         f"from {day(gap.previous_date)} ({speakers[gap.previous_id]}) to {day(gap.date)} ({speakers[gap.statement_id]})"
         for gap in longest.itertuples()
     ]
-    loose = sum(cadence.not_dated_within(timeline, gap.previous_date, gap.date) for gap in longest.itertuples())
+    inside = pd.Series(False, index=timeline.index)
+    for gap in longest.itertuples():  # a statement that may fall inside two tied silences counts once
+        inside |= cadence.may_fall_within(timeline, gap.previous_date, gap.date)
+    loose = int(inside.sum())
     inside = "it" if len(spans) == 1 else "them"
     caveat = f"; {plural(int(loose), 'statement')} not dated to the day may fall inside {inside}" if loose else ""
     days = plural(int(longest["gap_days"].iloc[0]), "day")
@@ -440,7 +443,8 @@ def estimates_title(estimates: pd.DataFrame) -> str:
     metric = estimates["metric"].value_counts().index[0]
     figures = estimates[estimates["metric"] == metric]
     totals = figures[figures["scope"] == TOTAL]
-    rows = totals_first(totals if len(totals) > 1 else figures)
+    kept = totals_first(totals) if not totals.empty else totals  # the totals the latest figures' rule keeps
+    rows = kept if len(kept) > 1 else totals_first(figures)
     first, latest = rows.iloc[0], rows.iloc[-1]
     change = (
         f"from {_figure_words(first)} ({_month_when(first)}) to {_figure_words(latest)} ({_month_when(latest)})"
