@@ -41,9 +41,9 @@ def _gaps(days: list[int]) -> pd.DataFrame:
 
 
 def test_the_most_frequent_side_and_the_busiest_months_when_they_tie():
-    lines = findings.cadence_findings(_timeline(["Ukraine", "Russia", "Ukraine", "Russia"]), pd.DataFrame(),
-                                      TIED_MONTHS, pd.DataFrame(), ARTICLES)  # fmt: skip
-    assert lines[0] == "**4 statements** by 2 sides; the most frequent speaker sides are Ukraine and Russia (2 each)."
+    lines = findings.cadence_findings(_timeline(["Ukraine", "Russia", "Ukraine", "Russia", "United States"]),
+                                      pd.DataFrame(), TIED_MONTHS, pd.DataFrame(), ARTICLES)  # fmt: skip
+    assert lines[0] == "**5 statements** by 3 sides; the most frequent speaker sides are Ukraine and Russia (2 each)."
     assert lines[1] == (
         "The busiest months were October 2024 and December 2024 "
         "(6 statements each; 2 and 3 archived articles published in them)."
@@ -54,9 +54,21 @@ def test_the_most_frequent_side_and_the_busiest_months_when_they_tie():
     )
 
 
-def test_more_tied_months_than_a_sentence_names_are_counted():
-    flat = pd.DataFrame({"Ukraine": [1, 1, 1]}, index=pd.period_range("2024-10", "2024-12", freq="M"))
-    assert findings.busiest_month(flat, pd.Series([1, 2, 3], index=flat.index)) == "3 months (1 statement each)"
+def test_more_tied_months_or_sides_than_a_sentence_names_are_counted():
+    flat = pd.DataFrame(
+        {"Ukraine": [1, 1, 1], "Russia": [0, 0, 0]}, index=pd.period_range("2024-10", "2024-12", freq="M")
+    )
+    articles = pd.Series([1, 2, 3], index=flat.index)
+    sides = ["Ukraine", "Russia", "Ukraine", "Russia", "United States", "United States", "United Kingdom"]
+    lines = findings.cadence_findings(_timeline(sides), pd.DataFrame(), flat, pd.DataFrame(), articles)
+    assert lines[0] == "**7 statements** by 4 sides; 3 sides tie as the most frequent speakers (2 each)."
+    assert lines[1] == "3 months tie as the busiest (1 statement each)."
+    assert findings.monthly_title(flat, articles) == "3 months tie as the busiest (1 statement each); 0 months had none"
+    assert findings.timeline_title(_timeline(["Ukraine"] * 3), flat) == (
+        "3 statements; 3 months tie as the busiest, with 1 each of the 3 dated to the month"
+    )
+    level = findings.cadence_findings(_timeline(["Ukraine", "Russia"]), pd.DataFrame(), flat, pd.DataFrame())
+    assert level[0] == "**2 statements** by 2 sides; each side made 1."
 
 
 def test_the_richest_articles_when_they_tie():

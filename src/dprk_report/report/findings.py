@@ -217,6 +217,16 @@ def busiest_month(counts: pd.DataFrame, articles: pd.Series | None = None) -> st
     return f"{named} ({plural(most, 'statement')} each{held})"
 
 
+def _many_busiest(counts: pd.DataFrame) -> str | None:
+    """'3 months tie as the busiest (1 statement each)' when more months tie than a sentence names, else
+    ``None`` (``busiest_month`` names them)."""
+    totals = counts.sum(axis=1)
+    months = leaders(totals)
+    if len(months) <= TIES_NAMED:
+        return None
+    return f"{len(months)} months tie as the busiest ({plural(int(totals.max()), 'statement')} each)"
+
+
 def busiest_noun(counts: pd.DataFrame) -> str:
     """'month', or 'months' when several tie as the busiest."""
     return "month" if len(leaders(counts.sum(axis=1))) == 1 else "months"
@@ -236,16 +246,23 @@ def cadence_findings(
         findings = [f"**{plural(len(timeline), 'statement')}**, all by {by_side.index[0]}."]
     else:
         sides = leaders(by_side)
-        most = (
-            f"side is {sides[0]} ({by_side.iloc[0]})"
-            if len(sides) == 1
-            else f"sides are {_named(sides, 'side')} ({by_side.iloc[0]} each)"
-        )
+        count = by_side.iloc[0]
+        if len(sides) == len(by_side):
+            most = f"each side made {count}"  # none is more frequent than another
+        elif len(sides) > TIES_NAMED:
+            most = f"{len(sides)} sides tie as the most frequent speakers ({count} each)"
+        elif len(sides) == 2:
+            most = f"the most frequent speaker sides are {joined(sides)} ({count} each)"
+        else:
+            most = f"the most frequent speaker side is {sides[0]} ({count})"
         statements = f"**{plural(len(timeline), 'statement')}** by {plural(len(by_side), 'side')}"
-        findings = [f"{statements}; the most frequent speaker {most}."]
+        findings = [f"{statements}; {most}."]
     if not counts.empty:
         verb = "was" if busiest_noun(counts) == "month" else "were"
-        findings.append(f"The busiest {busiest_noun(counts)} {verb} {busiest_month(counts, articles)}.")
+        many = _many_busiest(counts)
+        findings.append(
+            f"{many}." if many else f"The busiest {busiest_noun(counts)} {verb} {busiest_month(counts, articles)}."
+        )
     if not gaps.empty:
         findings.append(_gap_finding(timeline, gaps))
     if not lags.empty:
@@ -394,17 +411,22 @@ def timeline_title(timeline: pd.DataFrame, counts: pd.DataFrame) -> str:
         return f"{plural(len(timeline), 'statement')}, none dated to the month"
     totals = counts.sum(axis=1)
     months = leaders(totals)
-    named = _named([month.strftime("%B %Y") for month in months], "month")
+    of = f"of the {int(totals.sum()):,} dated to the month"
+    if len(months) > TIES_NAMED:
+        tied = f"{len(months)} months tie as the busiest, with {int(totals.max()):,} each"
+        return f"{plural(len(timeline), 'statement')}; {tied} {of}"
+    named = joined([month.strftime("%B %Y") for month in months])
     return (
         f"{plural(len(timeline), 'statement')}; the busiest {busiest_noun(counts)}, {named}, "
-        f"had {int(totals.max()):,}{' each' * (len(months) > 1)} of the {int(totals.sum()):,} dated to the month"
+        f"had {int(totals.max()):,}{' each' * (len(months) > 1)} {of}"
     )
 
 
 def monthly_title(counts: pd.DataFrame, articles: pd.Series | None = None) -> str:
     totals = counts.sum(axis=1)
     quiet = int((totals == 0).sum())
-    return f"The busiest {busiest_noun(counts)}: {busiest_month(counts, articles)}; {plural(quiet, 'month')} had none"
+    busiest = _many_busiest(counts) or f"The busiest {busiest_noun(counts)}: {busiest_month(counts, articles)}"
+    return f"{busiest}; {plural(quiet, 'month')} had none"
 
 
 def intervals_title(gaps: pd.DataFrame) -> str:
