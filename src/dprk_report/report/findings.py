@@ -12,6 +12,8 @@ from dprk_report.text.wording import (
     ANNOUNCED,
     FIRST_SEEN_OPEN,
     act_words,
+    age_is_minimum,
+    date_at_precision,
     figure_text,
     joined,
     long_day,
@@ -44,6 +46,22 @@ def _named(items: list[str], what: str) -> str:
     return joined(items) if len(items) <= TIES_NAMED else plural(len(items), what)
 
 
+def _whole_or_increment(frame: pd.DataFrame) -> pd.Series:
+    return frame["scope"].isin([TOTAL, "additional"])
+
+
+def _with_number(frame: pd.DataFrame) -> pd.Series:
+    return frame["best"].notna() | frame["high"].notna()
+
+
+def _dated(frame: pd.DataFrame) -> pd.Series:
+    return frame["public_date_basis"] == ANNOUNCED
+
+
+#: The preferences of ``totals_first``, in order.
+PREFERENCES = (_whole_or_increment, _with_number, _dated)
+
+
 def totals_first(rows: pd.DataFrame) -> pd.DataFrame:
     """The figures to quote for a metric, in the order they were made public: totals and increments ('6,000
     more') over parts (one unit's dead), figures with a number over vague ones ('many'), and figures whose
@@ -51,12 +69,7 @@ def totals_first(rows: pd.DataFrame) -> pd.DataFrame:
     the figure can have been made public, not the day it was: a background figure first archived late ('some
     14,000 ... last year') would otherwise pass for the newest. Each preference applies among what the one
     before it kept: without a dated figure among them, an undated one counts from its first report."""
-    preferences = (
-        lambda frame: frame["scope"].isin([TOTAL, "additional"]),
-        lambda frame: frame["best"].notna() | frame["high"].notna(),
-        lambda frame: frame["public_date_basis"] == ANNOUNCED,
-    )
-    for wanted in preferences:  # each preference applies to what the one before it kept
+    for wanted in PREFERENCES:  # each preference applies to what the one before it kept
         preferred = rows[wanted(rows)]
         rows = preferred if not preferred.empty else rows
     return rows.sort_values(["public_date", "estimate_id"], kind="stable")
@@ -95,9 +108,9 @@ def _undated_later(figures: pd.DataFrame, latest: pd.Series) -> str:
     if latest["public_date_basis"] != ANNOUNCED:
         return ""
     later = figures[
-        figures["scope"].isin([TOTAL, "additional"])
-        & (figures["best"].notna() | figures["high"].notna())
-        & (figures["public_date_basis"] != ANNOUNCED)
+        _whole_or_increment(figures)
+        & _with_number(figures)
+        & ~_dated(figures)
         & (figures["public_date"] > latest["public_date"])
     ].sort_values(["public_date", "estimate_id"], kind="stable")
     described = [", ".join(_figure_parts(row)[1:]) for _, row in later.iterrows()]
@@ -293,15 +306,16 @@ def _repeat_words(rows: pd.DataFrame) -> str:
 
 
 def _article_day(row: pd.Series) -> str:
-    """The day of the article of ``row`` (``published``), as a sentence says it: '13 December 2025', or '16
-    October 2025 or later' for an article dated only 'on or after' a day (``published_precision``)."""
-    return f"{day(row['published'])}{' or later' if row.get('published_precision') == 'not_before' else ''}"
+    """The date of the article of ``row`` (``published``), at its precision, as a sentence says it: '13 December
+    2025', or '16 October 2025 or later' for an article dated only 'on or after' a day."""
+    return date_at_precision(row["published"], row.get("published_precision", "day"), day=day)
 
 
 def _at_least(rows: pd.DataFrame) -> str:
-    """'at least ' when an age counted to the articles of ``rows`` is a minimum: one is dated only 'on or after'
-    a day, so that it may have appeared, and repeated the figure, later still."""
-    return "at least " if (rows.get("published_precision", pd.Series(dtype=object)) == "not_before").any() else ""
+    """'at least ' when an age counted to the articles of ``rows`` is a minimum (``age_is_minimum``): one of them
+    may have appeared, and repeated the figure, later still."""
+    precisions = rows.get("published_precision", [])
+    return "at least " if any(age_is_minimum(precision) for precision in precisions) else ""
 
 
 def _times(events: list[str]) -> str:
@@ -319,12 +333,12 @@ def _gap_finding(timeline: pd.DataFrame, gaps: pd.DataFrame) -> str:
         f"from {day(gap.previous_date)} ({speakers[gap.previous_id]}) to {day(gap.date)} ({speakers[gap.statement_id]})"
         for gap in longest.itertuples()
     ]
-    inside = pd.Series(False, index=timeline.index)
+    may_fall_inside = pd.Series(False, index=timeline.index)
     for gap in longest.itertuples():  # a statement that may fall inside two tied silences counts once
-        inside |= cadence.may_fall_within(timeline, gap.previous_date, gap.date)
-    loose = int(inside.sum())
+        may_fall_inside |= cadence.may_fall_within(timeline, gap.previous_date, gap.date)
+    loose = int(may_fall_inside.sum())
     inside = "it" if len(spans) == 1 else "them"
-    caveat = f"; {plural(int(loose), 'statement')} not dated to the day may fall inside {inside}" if loose else ""
+    caveat = f"; {plural(loose, 'statement')} not dated to the day may fall inside {inside}" if loose else ""
     days = plural(int(longest["gap_days"].iloc[0]), "day")
     silence = (
         f"the longest silence is {days}, {spans[0]}"

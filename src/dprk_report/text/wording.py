@@ -80,29 +80,35 @@ def public_when(public_date, basis: str, day=None) -> str:
     return reported_by(public_date, open_ended=basis == FIRST_SEEN_OPEN, day=day)
 
 
-def date_at_precision(start, precision: str, first_report=None, first_report_open: bool = False) -> str:
+def date_at_precision(start, precision: str, first_report=None, first_report_open: bool = False, day=None) -> str:
     """A date at the precision it is known: '17 Aug 2025', 'Aug 2025', '2025', 'no later than 31 Mar 2025'.
 
     ``precision`` is a codebook precision (``day``, ``month``, ``year``, ``unknown``, ``not_before``);
-    an undated record (``unknown``) is shown by its first report (see ``reported_by``).
+    an undated record (``unknown``) is shown by its first report (see ``reported_by``). ``day`` writes the
+    day (``day_text`` unless given).
     """
     if precision == "unknown" or _missing(start):
-        return reported_by(first_report, first_report_open)
+        return reported_by(first_report, first_report_open, day=day)
     if precision == "month":
         return f"{start:%b %Y}"
     if precision == "year":
         return f"{start:%Y}"
-    if precision == "not_before":
-        return f"{day_text(start)} or later"
-    return day_text(start)
+    written = (day or day_text)(start)
+    return f"{written} or later" if age_is_minimum(precision) else written
+
+
+def age_is_minimum(precision) -> bool:
+    """Whether an age counted to a date of this publication precision is a minimum: a date given only as 'on or
+    after' a day (``not_before``) is the earliest the article can have appeared."""
+    return precision == "not_before"
 
 
 def age_text(days, precision: str) -> str:
-    """An age in days counted to an article's date: '332', or '332 or more' when the article is dated only
-    'on or after' a day (``not_before``), which makes the age a minimum."""
+    """An age in days counted to an article's date: '332', or '332 or more' when the age is a minimum
+    (``age_is_minimum``)."""
     if _missing(days):
         return ""
-    return f"{int(days):,}{' or more' if precision == 'not_before' else ''}"
+    return f"{int(days):,}{' or more' if age_is_minimum(precision) else ''}"
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
