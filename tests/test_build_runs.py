@@ -41,6 +41,23 @@ def test_a_build_waits_for_the_running_one_then_publishes_a_whole_report(project
     assert project.run("build", "--check").returncode == 0
 
 
+def test_a_build_that_waited_for_another_plans_again_for_the_inputs_as_they_are_then(project):
+    statements = project.root / "data" / "statements.csv"
+    _append_blank_line(statements)  # another data version, still valid: every page is stale
+    with build_lock(project.root / "build", wait=False):
+        second = project.start("build", "--quiet")
+        assert _first_line(second).startswith("waiting for the build already running")
+        _append_blank_line(statements)  # changed again while it waits: the version it planned for is gone
+    _, stderr = second.communicate(timeout=600)
+    assert second.returncode == 0, stderr
+    assert project.run("build", "--check").returncode == 0
+
+
+def _append_blank_line(path: Path) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("\n")
+
+
 def _first_line(process, seconds: float = 120) -> str:
     """The first line ``process`` writes to its stderr, waited for with a generous deadline."""
     with selectors.DefaultSelector() as selector:

@@ -109,3 +109,22 @@ def _no_article_read(file_hash, archive):
         return file_hash(path)
 
     return hash_unless_article
+
+
+@pytest.mark.parametrize(
+    ("text", "registered"),
+    [
+        ("source_id,archive_file\nS001,b.txt\nS002,a.txt\n", ["a.txt", "b.txt"]),
+        # A byte-order mark, blank lines (before the header too), a repeated file, an empty cell, a short row.
+        ("\ufeff\nsource_id,archive_file\n\nS001,a.txt\nS002,a.txt\nS003,\nS004\n", ["a.txt"]),
+        ('source_id,archive_file,note\nS001,"a, b.txt","x\ny"\n', ["a, b.txt"]),
+        ("source_id,title\nS001,A title\n", []),  # no archive_file column
+        ("", []),
+    ],
+)
+def test_the_registered_articles_are_the_archive_files_sources_names(text, registered):
+    assert version.registered_in(text.encode("utf-8")) == registered
+
+
+def test_a_sources_file_that_is_not_utf8_registers_nothing():
+    assert version.registered_in(b"source_id,archive_file\nS001,\xff.txt\n") == []

@@ -37,21 +37,23 @@ def test_downloads_neutralise_formulas_and_leave_the_curated_tables_as_written(f
     assert (tmp_path / "report/data/codebook.md").read_text(encoding="utf-8") == "# Codebook\n"
 
 
-def test_a_download_is_its_table_as_written_row_by_row_made_spreadsheet_safe(fake, tmp_path):
+@pytest.mark.parametrize("cell", ["-3", "3"])  # with a cell made safe, and with none (no cell checked)
+def test_a_download_is_its_table_as_written_row_by_row_made_spreadsheet_safe(fake, tmp_path, cell):
     """Written record by record as the table is parsed: the same as its rows read whole, each cell made safe."""
-    from dprk_report.text.quotes import spreadsheet_safe
+    from dprk_report.text.quotes import may_start_a_formula, spreadsheet_safe
 
     (fake.data / "README.md").write_text("# Codebook\n", encoding="utf-8")
     table = fake.data / "statements.csv"
     header = table.read_text(encoding="utf-8").partition("\n")[0]
     awkward = (
         "\n\n"  # blank lines
-        'ST101,"a cell\nover two lines",-3\n'  # short row: its missing cells empty
+        f'ST101,"a cell\nover two lines",{cell}\n'  # short row: its missing cells empty
         + "ST102"
         + ",x" * (header.count(",") + 2)  # long row: its extra cells left out
         + "\n"
     )
     table.write_bytes(b"\xef\xbb\xbf" + table.read_bytes() + awkward.encode("utf-8"))  # with a byte-order mark
+    assert may_start_a_formula(table.read_bytes()) == (cell == "-3")  # each way of writing is taken
     written = write_downloads(fake.data, tmp_path, "Test report", None)
     expected = tmp_path / "expected.csv"
     names, rows = tables_module.read_rows(table)

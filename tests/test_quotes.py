@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dprk_report.text.quotes import normalise, quote_in_text, read_article, word_count
+from dprk_report.text.quotes import may_start_a_formula, normalise, quote_in_text, read_article, word_count
 
 
 def test_normalise_typography():
@@ -64,3 +64,32 @@ def test_a_validation_that_fails_midway_keeps_no_normalised_quote(fake, monkeypa
     with pytest.raises(RuntimeError, match="a check that failed"):
         fake.validate()
     assert normalised_quote.cache_info().currsize == 0
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "id,text\nS1,=1+1\n",
+        'id,text\nS1,"@SUM(A1), and more"\n',
+        "id,text\n+44 20 7946 0000,x\n",  # a record's first cell
+        "id,text\r\nS1,-3\r\n",
+        "id,text\rS1,x\r-3,y\r",  # line ends a spreadsheet may write (old Macs)
+        'id,text\nS1,"a\n-b"\n',  # after a line break inside a quoted cell: a false alarm, which is allowed
+    ],
+)
+def test_a_table_where_a_cell_may_begin_as_a_formula_is_checked_cell_by_cell(table):
+    assert may_start_a_formula(table.encode("utf-8"))
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "id,text\nS1,a - b\n",
+        'id,text\nS1,"a, -b"\n',  # a space before the minus
+        "id,text\nS1, =1\n",  # begins with a space: spreadsheet_safe leaves it as it is
+        "\ufeff-id,text\nS1,x\n",  # the very first cell is a column name, never changed
+        "id,text\nS1,Seoul's “=” sign – and ‘@’\n",
+    ],
+)
+def test_a_table_where_no_cell_can_begin_as_a_formula_is_not_checked_cell_by_cell(table):
+    assert not may_start_a_formula(table.encode("utf-8"))

@@ -17,7 +17,7 @@ from dprk_report import paths
 from dprk_report.data.package import descriptor
 from dprk_report.data.releases import Release
 from dprk_report.data.tables import TABLES, read_all_bytes, records_of, write_records
-from dprk_report.text.quotes import spreadsheet_safe_record
+from dprk_report.text.quotes import may_start_a_formula, spreadsheet_safe_record
 
 #: Where the downloads go, relative to the output root.
 FOLDER = "report/data"
@@ -50,7 +50,9 @@ def write_downloads(
     written, headers, counts = [], {}, {}
     for table in TABLES:
         header, records = records_of(contents[table])
-        counts[table] = write_records(out / table_download(table), header, map(spreadsheet_safe_record, records))
+        if may_start_a_formula(contents[table]):  # else no cell needs it: 0.07 s at 100 times today's data
+            records = map(spreadsheet_safe_record, records)
+        counts[table] = write_records(out / table_download(table), header, records)
         written.append(table_download(table))
         headers[table] = header
     shutil.copyfile(paths.codebook(data_dir), out / CODEBOOK)

@@ -31,7 +31,8 @@ def run_build(
     root = paths.PROJECT_ROOT
     try:
         config = load_config()
-        plan = make_plan(config, Fingerprints(config.path), read_manifest(root), root, force)
+        fingerprints, manifest = Fingerprints(config.path), read_manifest(root)
+        plan = make_plan(config, fingerprints, manifest, root, force)
     except (ConfigError, paths.ArchiveNotFoundError) as error:
         say(f"build stopped: {error}")
         return EXIT_FAILED
@@ -43,10 +44,19 @@ def run_build(
             say("report is up to date; nothing to build")
         return EXIT_OK
     try:
-        with build_lock(paths.BUILD_DIR, wait=wait, notify=say):
+        waited = []  # what the lock said while it waited for another build
+
+        def notify(message: str) -> None:
+            waited.append(message)
+            say(message)
+
+        with build_lock(paths.BUILD_DIR, wait=wait, notify=notify):
             from dprk_report.pipeline.build import build_locked
 
-            return build_locked(config, root, quiet, jobs, force, kept)
+            # The plan made just now stands, unless the build waited for another one (which may have published,
+            # or the inputs may have changed while it waited): it is made again then.
+            planned = None if waited else (fingerprints, manifest, plan)
+            return build_locked(config, root, quiet, jobs, force, kept, planned)
     except BuildBusy as error:
         say(f"build not started: {error}")
         return EXIT_BUSY
