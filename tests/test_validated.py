@@ -172,6 +172,23 @@ def test_a_build_kernel_loads_no_other_version_than_the_build_took(fake, monkeyp
     assert not dataset._LOADED
 
 
+def test_every_page_of_a_build_reads_the_version_the_build_took_without_hashing_the_files_again(fake, monkeypatch):
+    """Held under the version the build took, the dataset is what each page of that build reads, as read when
+    the build began, even once the files change (the build then stops at its end, publishing nothing)."""
+    from dprk_report import paths
+    from dprk_report.data import dataset
+
+    dataset._LOADED.clear()
+    monkeypatch.setenv(paths.TRUSTED_ENV, data_version(fake.data, fake.archive))
+    first = load_dataset(fake.data, fake.archive)
+    fake.set("statements", "ST001", "summary", CHANGED_SUMMARY)
+    fake.write()
+    monkeypatch.setattr(dataset, "data_version", lambda *args, **kwargs: pytest.fail("the files were hashed again"))
+    again = load_dataset(fake.data, fake.archive)
+    assert CHANGED_SUMMARY not in set(again.statements["summary"])
+    assert again.statements.equals(first.statements)
+
+
 @pytest.mark.parametrize("back", [True, False], ids=["changed-back", "changed"])
 def test_a_dataset_is_kept_under_the_version_of_what_it_holds(fake, monkeypatch, back):
     """Outside a build (a notebook in the lab), tables read as a version not known valid are validated as read,
