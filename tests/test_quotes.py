@@ -16,6 +16,12 @@ def test_normalise_whitespace_keeps_case():
     assert normalise("  North\u00a0Korean\r\n troops\n\n\tin  Kursk ") == "North Korean troops in Kursk"
 
 
+def test_normalise_takes_every_kind_of_whitespace_in_plain_ascii_text_too():
+    # Vertical tab, form feed and the information separators are whitespace to Python's str, as to regex \s.
+    assert normalise("a\x0bb\x0cc\x1cd\x1fe \t\r\n") == "a b c d e"
+    assert normalise("\x1c\u2028North\u3000Korean\x85") == "North Korean"
+
+
 def test_normalise_compatibility_forms():
     # NFKC: the ellipsis character becomes three dots, full-width letters plain ones.
     assert normalise("wait\u2026 \uff2b\uff30\uff21") == "wait... KPA"

@@ -59,6 +59,7 @@ class Tables:
     _digests: dict[str, str | None] = field(default_factory=dict)
     _normalised: dict[str, str] = field(default_factory=dict)
     _rows: dict[str, list[tuple[int, Row]]] = field(default_factory=dict)
+    _citing: dict[str, list[Row]] | None = None
 
     def has(self, table: str, *columns: str) -> bool:
         frame = self.frames.get(table)
@@ -77,12 +78,14 @@ class Tables:
         return {row[column] for _, row in self.rows(table) if row[column]}
 
     def citing_sources(self) -> dict[str, list[Row]]:
-        """Citation rows grouped by the record they cite."""
-        grouped: dict[str, list[Row]] = defaultdict(list)
-        for _, row in self.rows("citations"):
-            if row["record_id"]:
-                grouped[row["record_id"]].append(row)
-        return grouped
+        """Citation rows grouped by the record they cite (grouped once, then reused: three checks ask)."""
+        if self._citing is None:
+            grouped: dict[str, list[Row]] = defaultdict(list)
+            for _, row in self.rows("citations"):
+                if row["record_id"]:
+                    grouped[row["record_id"]].append(row)
+            self._citing = dict(grouped)  # not a defaultdict: looking up a record no citation names adds nothing
+        return self._citing
 
     def publication_periods(self) -> dict[str, tuple[Period, str]]:
         """Each source's publication period and precision, where the date is readable."""

@@ -31,7 +31,6 @@ _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 
 _TRANSLATION = str.maketrans({**_QUOTES, **{dash: "-" for dash in _DASHES}, **{char: None for char in _INVISIBLE}})
-_WHITESPACE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
@@ -41,8 +40,11 @@ def normalise(text: str) -> str:
     full-width letters); quotes and dashes become their ASCII forms; any run of
     whitespace, line breaks included, becomes one space.
     """
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATION)
-    return _WHITESPACE.sub(" ", text).strip()
+    if not text.isascii():  # else neither changes it (most quotes, a third of the articles)
+        text = unicodedata.normalize("NFKC", text).translate(_TRANSLATION)
+    # As re.sub(r"\s+", " ", text).strip(): both take whitespace as str.isspace does. Twice as fast for the
+    # texts of whole articles, which every validation normalises.
+    return " ".join(text.split())
 
 
 @functools.lru_cache(maxsize=1 << 15)
