@@ -81,6 +81,7 @@ def test_a_validation_that_fails_midway_keeps_no_normalised_quote(fake, monkeypa
         "id,text\r\nS1,-3\r\n",
         "id,text\rS1,x\r-3,y\r",  # line ends a spreadsheet may write (old Macs)
         'id,text\nS1,"a\n-b"\n',  # after a line break inside a quoted cell: a false alarm, which is allowed
+        'id,text\nS1,""=1+1\n',  # an empty quoted part, then the rest: the csv module reads the cell "=1+1"
     ],
 )
 def test_a_table_where_a_cell_may_begin_as_a_formula_is_checked_cell_by_cell(table):
@@ -99,3 +100,25 @@ def test_a_table_where_a_cell_may_begin_as_a_formula_is_checked_cell_by_cell(tab
 )
 def test_a_table_where_no_cell_can_begin_as_a_formula_is_not_checked_cell_by_cell(table):
     assert not may_start_a_formula(table.encode("utf-8"))
+
+
+def test_no_table_in_which_a_cell_begins_as_a_formula_goes_unchecked():
+    """Every table of a few cells written with every mix of quotes, separators and line ends that the csv
+    module reads: whenever it reads a cell (but the very first, a column name) that begins as a formula, the
+    table is checked cell by cell."""
+    import csv
+    import io
+    import itertools
+
+    from dprk_report.text.quotes import FORMULA_STARTS
+
+    pieces = ['"', ",", "\n", "\r", "=", "-", "a"]
+    for length in range(1, 7):
+        for combination in itertools.product(pieces, repeat=length):
+            table = "id" + "".join(combination)
+            try:
+                cells = [cell for record in csv.reader(io.StringIO(table, newline="")) for cell in record][1:]
+            except csv.Error:
+                continue  # not a table the build would publish: validation refuses it
+            if any(cell.startswith(FORMULA_STARTS) for cell in cells):
+                assert may_start_a_formula(table.encode("utf-8")), repr(table)

@@ -117,10 +117,16 @@ def _random_tables(count: int) -> list[str]:
 
 
 def _as_dict_reader_gives(text: str) -> tuple[list[str], list[dict]]:
-    """The header and rows ``csv.DictReader`` gives, each empty or missing cell ``None`` as the readers make it."""
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    """The header and rows ``csv.DictReader`` gives, each empty or missing cell ``None`` as the readers make it,
+    under the first record that is not a blank line (``DictReader`` alone takes the first record, blank or not:
+    rows written back under that empty header would lose the table; ``read_table`` and validation skip it)."""
+    handle = io.StringIO(text.removeprefix("\ufeff"), newline="")
+    header = next(filter(None, csv.reader(handle)), None)  # the lines up to the header are consumed
+    if header is None:
+        return [], []
+    reader = csv.DictReader(handle, fieldnames=header)
     rows = [{key: value if isinstance(value, list) else value or None for key, value in row.items()} for row in reader]
-    return list(reader.fieldnames or []), rows
+    return header, rows
 
 
 @pytest.mark.parametrize("text", AWKWARD_TABLES + _random_tables(200))

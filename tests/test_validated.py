@@ -189,6 +189,22 @@ def test_every_page_of_a_build_reads_the_version_the_build_took_without_hashing_
     assert again.statements.equals(first.statements)
 
 
+def test_tables_a_validation_kept_are_dropped_by_the_next_load_even_of_the_dataset_held(fake, monkeypatch):
+    """A kernel kept from build to build (``watch``) validates the data again (the rules changed) and then loads
+    the version it holds: the validated tables, a second copy of the data, are not kept past that load."""
+    from dprk_report import paths
+    from dprk_report.data import dataset
+    from dprk_report.data.dataset import validate_for_loading
+
+    dataset._LOADED.clear()
+    monkeypatch.setenv(paths.TRUSTED_ENV, data_version(fake.data, fake.archive))
+    load_dataset(fake.data, fake.archive)
+    validate_for_loading(fake.data, fake.archive)
+    assert dataset._VALIDATED_FRAMES
+    load_dataset(fake.data, fake.archive)
+    assert not dataset._VALIDATED_FRAMES
+
+
 @pytest.mark.parametrize("back", [True, False], ids=["changed-back", "changed"])
 def test_a_dataset_is_kept_under_the_version_of_what_it_holds(fake, monkeypatch, back):
     """Outside a build (a notebook in the lab), tables read as a version not known valid are validated as read,

@@ -190,16 +190,17 @@ def records_of(data: bytes) -> tuple[list[str], Iterator[list[str]]]:
     """A table's header and, one at a time, each later non-blank record's cells under it: a short record
     padded with empty cells, a long one's extra cells left out. What ``write_rows`` writes of ``rows_of``'s
     rows, without a dict per row held for the whole table (at 100 times today's data, some 50 MB)."""
-    header, records = _header_and_records(_decoded(data))
+    header, records = header_and_records(_decoded(data))
     width = len(header)
     return header, ((cells + [""] * (width - len(cells)))[:width] for cells in records)
 
 
-def _header_and_records(handle) -> tuple[list[str], Iterator[list[str]]]:
-    """A CSV file's header (its first record) and, one at a time, each later record that is not a blank line,
-    as the csv module reads them: what every reading of a table as rows or records goes through."""
-    reader = csv.reader(handle)
-    return next(reader, None) or [], filter(None, reader)
+def header_and_records(handle) -> tuple[list[str], Iterator[list[str]]]:
+    """A CSV file's header (its first record that is not a blank line, as ``read_table`` takes it) and, one at a
+    time, each later record that is not a blank line, as the csv module reads them: what every reading of a
+    table as rows or records goes through."""
+    records = filter(None, csv.reader(handle))
+    return next(records, []), records
 
 
 def _decoded(data: bytes) -> io.TextIOWrapper:
@@ -219,7 +220,7 @@ def _header_and_rows(handle) -> tuple[list[str], list[Row]]:
     Not ``DictReader`` and then a second dict per row with each cell shared (a Python call per cell): 0.27 s
     for the four tables at 100 times today's data. Here each row's dict is made once, its cells shared by a
     mapped ``setdefault``: 0.16 s. The index reads the sources so in the build's last step."""
-    header, records = _header_and_records(handle)
+    header, records = header_and_records(handle)
     shared = _shared_texts().setdefault
     rows = []
     for cells in records:

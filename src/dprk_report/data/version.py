@@ -155,14 +155,16 @@ def registered_articles(data_dir: Path) -> list[str]:
 
 def registered_in(sources: bytes) -> list[str]:
     """The archive file names a ``sources.csv`` of these bytes registers, sorted (none when it cannot be read)."""
+    from dprk_report.data.tables import header_and_records  # here: the tables module imports this one
+
     try:
         # Records, not csv.DictReader's dict per row: taken at every data version, that was most of its time at
-        # 100 times today's data. The header is the first record that is not blank, as DictReader takes it.
-        records = filter(None, csv.reader(io.StringIO(sources.decode("utf-8-sig"), newline="")))
-        header = next(records, [])
+        # 100 times today's data. The header is the first record that is not blank, as every reader of the tables
+        # takes it (DictReader took a blank first line for the header, and so registered nothing).
+        header, records = header_and_records(io.StringIO(sources.decode("utf-8-sig"), newline=""))
         if "archive_file" not in header:
             return []
-        column = len(header) - 1 - header[::-1].index("archive_file")  # the last of a repeated name, as DictReader
+        column = len(header) - 1 - header[::-1].index("archive_file")  # the last of a repeated name, as a dict
         return sorted({cells[column] for cells in records if len(cells) > column} - {""})
     except (UnicodeDecodeError, csv.Error):
         return []

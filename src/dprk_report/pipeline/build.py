@@ -49,9 +49,7 @@ def build_locked(
     for line in recovered:
         say(f"build: {line}")
     manifest = read_manifest(root)
-    if planned is not None and not recovered and planned[1] == manifest:
-        # No build published since: the plan stands. An input that changed in the milliseconds between is as
-        # one changed while the build runs: data stop the build, an edited notebook is built again next time.
+    if plan_stands(planned, recovered, manifest):
         fingerprints, _, plan = planned
     else:  # another build may have just finished
         fingerprints = Fingerprints(config.path)
@@ -114,7 +112,7 @@ def build_locked(
             say(f"  {line}")
         return EXIT_FAILED
     if not validated_as_taken or data_version() != fingerprints.data:
-        # Said before the pages' failures, which the change explains (a page that read the new data fails).
+        # Said instead of the failures (of pages, of the index) that reading the changed data caused.
         # Pages built from a dataset that changed under them would carry a data version they do not match; data
         # validated as another version than the build took (changed, even if changed back, while validated)
         # were not validated as what the pages read.
@@ -133,6 +131,14 @@ def build_locked(
         return EXIT_FAILED
     progress.log("build_published", pages=len(plan.stale), seconds=f"{time.monotonic() - progress.started:.1f}")
     return EXIT_OK
+
+
+def plan_stands(planned: tuple | None, recovered: list[str], manifest: dict) -> bool:
+    """Whether the plan made before taking the lock (``planned``: fingerprints, manifest, plan) still stands:
+    nothing was repaired since (``recovered``, what ``recover`` did) and no build published (the manifest is as
+    the plan read it). An input that changed in the milliseconds between is as one changed while the build runs:
+    data stop the build, an edited notebook is built again next time."""
+    return planned is not None and not recovered and planned[1] == manifest
 
 
 def _published(staging: Path, root: Path) -> bool:

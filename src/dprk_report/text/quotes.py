@@ -103,14 +103,15 @@ _FORMULA_START = re.compile("|".join(map(re.escape, FORMULA_STARTS)))
 
 
 #: Where a cell of a CSV file's bytes may begin with one of :data:`FORMULA_STARTS`: after a comma or a line end,
-#: perhaps after an opening quote. Bytes are enough: UTF-8 writes these characters as themselves only.
-_MAYBE_FORMULA = re.compile(rb'[,\r\n]"?[=+@-]')
+#: and any quotes (the csv module reads ``""=1`` as the cell ``=1``: an empty quoted part, then the rest). Bytes
+#: are enough: UTF-8 writes these characters as themselves only.
+_MAYBE_FORMULA = re.compile(rb'[,\r\n]"*[=+@-]')
 
 
 def may_start_a_formula(table: bytes) -> bool:
     """Whether a cell of the CSV ``table`` may begin as a formula (its very first cell, a column name, is not
-    checked). ``False`` is certain: no cell needs ``spreadsheet_safe``. ``True`` may come from inside a quoted
-    cell (such as ``"a,-b"``): the cells must then be checked one by one."""
+    checked). ``False`` means no cell needs ``spreadsheet_safe``. ``True`` may come from inside a quoted cell
+    (such as ``"a,-b"``): the cells must then be checked one by one."""
     return _MAYBE_FORMULA.search(table) is not None
 
 
