@@ -352,7 +352,8 @@ def test_data_changed_while_the_build_runs_is_not_published(project):
     result = project.run("build", "--quiet")
     assert result.returncode == 1
     assert "the data or a cited article changed while the build ran; nothing was published" in result.stderr
-    assert "build failed" not in result.stderr  # pages that read the new data fail: the change is the news
+    # What read the new data fails (the index; a kernel's first load): the change, said instead, is the news.
+    assert "build failed" not in result.stderr
     assert project.published() == before
 
 

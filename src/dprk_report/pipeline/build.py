@@ -43,8 +43,8 @@ def build_locked(
 
     ``kept`` (a ``kernel.KeptKernels``): take the kernels from there and give them back at the end, instead of
     starting them and shutting them down (``watch``). ``planned``: the fingerprints, manifest and plan the
-    caller made just before it took the lock, used unless a build published meanwhile (hashing the inputs
-    again took 0.05 s at 100 times today's data, before any kernel starts)."""
+    caller made just before it took the lock, used while it stands (``plan_stands``; hashing the inputs again
+    took 0.05 s at 100 times today's data, before any kernel starts)."""
     recovered = list(recover(root, paths.BUILD_DIR))
     for line in recovered:
         say(f"build: {line}")
