@@ -154,12 +154,13 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
         _LOADED[key] = typed_dataset(frames, names).origin
         return _view(_LOADED[key])
     taken = os.environ.get(paths.TRUSTED_ENV)
-    if taken is not None and _key(data_dir, archive_dir, taken) in _LOADED:
+    held = _key(data_dir, archive_dir, taken) if taken is not None else None
+    if held in _LOADED:
         # A build's kernel holding the version the build took: that is what every page of the build reads, as
         # read when the build began, not the files again (hashing them took 35 ms a page at 100 times today's
         # data). A change to them since stops the build all the same: it takes the version again at the end.
         _VALIDATED_FRAMES.clear()  # tables a validation just kept (``watch``): never kept past a load
-        return _view(_LOADED[_key(data_dir, archive_dir, taken)])
+        return _view(_LOADED[held])
     key = _key(data_dir, archive_dir, data_version(data_dir, archive_dir))
     _check_build_took(key[2], data_dir)  # before the caches: they may hold another build's version (watch)
     validated = _VALIDATED_FRAMES.pop(key, None)

@@ -105,7 +105,7 @@ _FORMULA_START = re.compile("|".join(map(re.escape, FORMULA_STARTS)))
 #: Where a cell of a CSV file's bytes may begin with one of :data:`FORMULA_STARTS`: after a comma or a line end,
 #: and any quotes (the csv module reads ``""=1`` as the cell ``=1``: an empty quoted part, then the rest). Bytes
 #: are enough: UTF-8 writes these characters as themselves only.
-_MAYBE_FORMULA = re.compile(rb'[,\r\n]"*[=+@-]')
+_MAYBE_FORMULA = re.compile(rb'[,\r\n]"*[' + re.escape("".join(FORMULA_STARTS)).encode("ascii") + rb"]")
 
 
 def may_start_a_formula(table: bytes) -> bool:
