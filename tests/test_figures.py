@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
+
 import matplotlib.dates as mdates
+import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
 
 from dprk_report import vocab
 from dprk_report.analysis import cadence, lineage
 from dprk_report.data.dataset import load_dataset
 from dprk_report.report import arrows, charts
-from dprk_report.report.style import save_figure
+from dprk_report.report.style import OpaquePngCanvas, save_figure
 from dprk_report.testing import synthetic
 
 
@@ -32,6 +37,37 @@ def test_saved_svg_carries_no_date_and_png_no_software_stamp(tmp_path):
     svg, png = save_figure(_figure(), "probe", tmp_path)
     assert "<dc:date>" not in svg.read_text()
     assert b"Software" not in png.read_bytes()
+
+
+def _png_pixels(fig, canvas_class) -> tuple[str, np.ndarray]:
+    """The mode and pixels of ``fig``'s PNG as ``canvas_class`` writes it, cropped as charts are."""
+    canvas_class(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=120, bbox_inches=fig.get_tightbbox())
+    with Image.open(buffer) as image:
+        return image.mode, np.asarray(image)
+
+
+@pytest.mark.parametrize("transparent", [False, True])
+def test_png_has_matplotlibs_pixels_without_an_alpha_channel_only_when_opaque(transparent):
+    def figure():
+        fig = _figure()
+        if transparent:
+            fig.patch.set_alpha(0)
+        return fig
+
+    mode, pixels = _png_pixels(figure(), OpaquePngCanvas)
+    _, matplotlibs = _png_pixels(figure(), FigureCanvasAgg)  # matplotlib's own PNG: always RGBA
+    assert (matplotlibs[..., 3] < 255).any() == transparent
+    assert mode == ("RGBA" if transparent else "RGB")
+    assert np.array_equal(pixels, matplotlibs if transparent else matplotlibs[..., :3])
+
+
+def test_png_canvas_refuses_what_it_would_not_write():
+    fig = _figure()
+    OpaquePngCanvas(fig)
+    with pytest.raises(TypeError, match="metadata"):
+        fig.savefig(io.BytesIO(), format="png", metadata={"Title": "x"})
 
 
 @pytest.fixture(scope="module")

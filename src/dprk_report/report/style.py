@@ -11,6 +11,7 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
+from PIL import Image
 
 matplotlib.use("Agg")  # headless: the build and the tests have no display
 
@@ -57,6 +58,37 @@ RC = {
     "svg.hashsalt": "dprk-report",
     "svg.fonttype": "none",
 }
+
+
+#: zlib level of the charts' PNG files. With the alpha channel dropped (:class:`OpaquePngCanvas`), level 3 wrote
+#: the report's 13 charts in 0.26 s instead of 0.47 s (Pillow's default, 6, with alpha), and 5% smaller.
+PNG_COMPRESSION = 3
+
+
+class OpaquePngCanvas(FigureCanvasAgg):
+    """Agg, writing PNG files without the alpha channel when every pixel is opaque (every chart here: they
+    have a white background), at :data:`PNG_COMPRESSION`, and with no text chunks (no software stamp, so the
+    bytes are stable).
+
+    matplotlib's own PNG keeps an alpha channel that is 255 everywhere: a quarter of the pixels' bytes to
+    compress for nothing."""
+
+    #: What ``print_figure`` passes every print method outside matplotlib's own modules; it has applied them
+    #: to the figure already, as Agg's own ``print_png`` (which matplotlib spares them) relies on.
+    APPLIED_BY_PRINT_FIGURE = frozenset({"dpi", "facecolor", "edgecolor", "orientation", "bbox_inches_restore"})
+
+    def print_png(self, filename_or_obj, **applied) -> None:
+        # Anything else given to savefig (``metadata``, ``pil_kwargs``) fails here rather than being dropped.
+        if unknown := set(applied) - self.APPLIED_BY_PRINT_FIGURE:
+            raise TypeError(f"OpaquePngCanvas.print_png takes no {', '.join(sorted(unknown))}")
+        FigureCanvasAgg.draw(self)
+        rgba = np.asarray(self.buffer_rgba())
+        size = (rgba.shape[1], rgba.shape[0])
+        if rgba[..., 3].min() == 255:
+            image = Image.frombytes("RGB", size, rgba, "raw", "RGBX")  # the alpha bytes skipped as read
+        else:
+            image = Image.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1)
+        image.save(filename_or_obj, format="png", compress_level=PNG_COMPRESSION, dpi=(self.figure.dpi,) * 2)
 
 
 def apply_style() -> None:
@@ -121,12 +153,14 @@ def save_figure(fig: Figure, name: str, out_dir: Path, note: str = "") -> list[P
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / f"{name}.svg", out_dir / f"{name}.png"]
+    if not isinstance(fig.canvas, OpaquePngCanvas):
+        OpaquePngCanvas(fig)  # becomes the figure's canvas: the PNG below is written by it
     with plt.rc_context(RC):
         crop = add_source_line(fig, note).padded(0.15)
         fig.savefig(paths[0], format="svg", metadata={"Date": None}, bbox_inches=crop)
         if marks(fig):  # marks linked to their evidence get their tooltips
             svg = add_tooltips(paths[0].read_text(encoding="utf-8"), marks(fig))
             paths[0].write_text(standalone_svg(svg), encoding="utf-8")
-        fig.savefig(paths[1], format="png", metadata={"Software": None}, bbox_inches=crop)
+        fig.savefig(paths[1], format="png", bbox_inches=crop)
     plt.close(fig)
     return paths
