@@ -440,9 +440,10 @@ def test_a_publication_cut_between_its_two_swaps_is_completed_by_the_next_build(
 
 def test_the_plan_made_before_the_lock_stands_only_if_nothing_was_repaired_or_published_since():
     from dprk_report.pipeline.build import plan_stands
+    from dprk_report.pipeline.plan import PlannedBuild
 
     manifest = {"pages": {"all-sides/01-describe-sources": {"outputs": {}}}, "index": {}}
-    planned = ("fingerprints", manifest, "plan")
+    planned = PlannedBuild("fingerprints", manifest, "plan")
     assert plan_stands(planned, [], dict(manifest))
     assert not plan_stands(None, [], manifest)  # the build waited for another: it plans again
     assert not plan_stands(planned, ["completed the swap of an interrupted build"], manifest)

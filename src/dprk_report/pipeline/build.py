@@ -31,26 +31,26 @@ from dprk_report.pipeline.durations import LongestFirst, remember_seconds
 from dprk_report.pipeline.fingerprint import Fingerprints
 from dprk_report.pipeline.kernel_jobs import index_parts, validation_problems
 from dprk_report.pipeline.outcome import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, say
-from dprk_report.pipeline.plan import INDEX, MANIFEST, index_inputs, make_plan, read_manifest
+from dprk_report.pipeline.plan import INDEX, MANIFEST, PlannedBuild, index_inputs, make_plan, read_manifest
 from dprk_report.pipeline.progress import Progress
 from dprk_report.pipeline.publish import PublishFailed, prepare_staging, publish, recover, staging_dir
 
 
 def build_locked(
-    config, root: Path, quiet: bool, jobs: int | None, force: bool, kept=None, planned: tuple | None = None
+    config, root: Path, quiet: bool, jobs: int | None, force: bool, kept=None, planned: PlannedBuild | None = None
 ) -> int:
     """Build what is stale, holding the build lock (see ``runner.run_build``); returns the exit status.
 
     ``kept`` (a ``kernel.KeptKernels``): take the kernels from there and give them back at the end, instead of
-    starting them and shutting them down (``watch``). ``planned``: the fingerprints, manifest and plan the
-    caller made just before it took the lock, used while it stands (``plan_stands``; hashing the inputs again
-    took 0.05 s at 100 times today's data, before any kernel starts)."""
+    starting them and shutting them down (``watch``). ``planned``: the plan the caller made just before it took
+    the lock, used while it stands (``plan_stands``; hashing the inputs again took 0.05 s at 100 times today's
+    data, before any kernel starts)."""
     recovered = list(recover(root, paths.BUILD_DIR))
     for line in recovered:
         say(f"build: {line}")
     manifest = read_manifest(root)
     if plan_stands(planned, recovered, manifest):
-        fingerprints, _, plan = planned
+        fingerprints, plan = planned.fingerprints, planned.plan
     else:  # another build may have just finished
         fingerprints = Fingerprints(config.path)
         plan = make_plan(config, fingerprints, manifest, root, force)
@@ -133,12 +133,12 @@ def build_locked(
     return EXIT_OK
 
 
-def plan_stands(planned: tuple | None, recovered: list[str], manifest: dict) -> bool:
-    """Whether the plan made before taking the lock (``planned``: fingerprints, manifest, plan) still stands:
+def plan_stands(planned: PlannedBuild | None, recovered: list[str], manifest: dict) -> bool:
+    """Whether the plan made before taking the lock (``planned``) still stands:
     nothing was repaired since (``recovered``, what ``recover`` did) and no build published (the manifest is as
     the plan read it). An input that changed in the milliseconds between is as one changed while the build runs:
     data stop the build, an edited notebook is built again next time."""
-    return planned is not None and not recovered and planned[1] == manifest
+    return planned is not None and not recovered and planned.manifest == manifest
 
 
 def _published(staging: Path, root: Path) -> bool:

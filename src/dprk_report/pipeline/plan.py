@@ -118,6 +118,17 @@ class Plan:
         return lines
 
 
+@dataclass(frozen=True)
+class PlannedBuild:
+    """A plan with what it was made from: made before the build lock is taken, and used under it while it
+    stands (``build.plan_stands``), so that the inputs are not hashed twice."""
+
+    fingerprints: Fingerprints
+    #: The published manifest as the plan read it.
+    manifest: dict
+    plan: Plan
+
+
 def make_plan(
     config: ReportConfig, fingerprints: Fingerprints, manifest: dict, root: Path, force: bool = False
 ) -> Plan:

@@ -9,7 +9,7 @@ from dprk_report import paths
 from dprk_report.pipeline.config import ConfigError, load_config
 from dprk_report.pipeline.fingerprint import Fingerprints
 from dprk_report.pipeline.outcome import EXIT_BUSY, EXIT_FAILED, EXIT_OK, say
-from dprk_report.pipeline.plan import make_plan, read_manifest
+from dprk_report.pipeline.plan import PlannedBuild, make_plan, read_manifest
 from dprk_report.pipeline.publish import BuildBusy, build_lock, recover
 
 
@@ -55,7 +55,7 @@ def run_build(
 
             # The plan made just now stands, unless the build waited for another one (which may have published,
             # or the inputs may have changed while it waited): it is made again then.
-            planned = None if waited else (fingerprints, manifest, plan)
+            planned = None if waited else PlannedBuild(fingerprints, manifest, plan)
             return build_locked(config, root, quiet, jobs, force, kept, planned)
     except BuildBusy as error:
         say(f"build not started: {error}")

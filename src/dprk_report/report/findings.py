@@ -12,8 +12,8 @@ from dprk_report.text.wording import (
     ANNOUNCED,
     FIRST_SEEN_OPEN,
     act_words,
-    age_is_minimum,
     date_at_precision,
+    earliest_possible,
     figure_text,
     joined,
     long_day,
@@ -312,10 +312,10 @@ def _article_day(row: pd.Series) -> str:
 
 
 def _at_least(rows: pd.DataFrame) -> str:
-    """'at least ' when an age counted to the articles of ``rows`` is a minimum (``age_is_minimum``): one of them
+    """'at least ' when an age counted to the articles of ``rows`` is a minimum (``earliest_possible``): one of them
     may have appeared, and repeated the figure, later still."""
     precisions = rows.get("published_precision", [])
-    return "at least " if any(age_is_minimum(precision) for precision in precisions) else ""
+    return "at least " if any(earliest_possible(precision) for precision in precisions) else ""
 
 
 def _times(events: list[str]) -> str:

@@ -94,21 +94,22 @@ def date_at_precision(start, precision: str, first_report=None, first_report_ope
     if precision == "year":
         return f"{start:%Y}"
     written = (day or day_text)(start)
-    return f"{written} or later" if age_is_minimum(precision) else written
+    return f"{written} or later" if earliest_possible(precision) else written
 
 
-def age_is_minimum(precision) -> bool:
-    """Whether an age counted to a date of this publication precision is a minimum: a date given only as 'on or
-    after' a day (``not_before``) is the earliest the article can have appeared."""
+def earliest_possible(precision) -> bool:
+    """Whether a date of this publication precision is only the earliest the article can have appeared: a date
+    given as 'on or after' a day (``not_before``). The date then reads 'or later', and an age counted to it is a
+    minimum."""
     return precision == "not_before"
 
 
 def age_text(days, precision: str) -> str:
     """An age in days counted to an article's date: '332', or '332 or more' when the age is a minimum
-    (``age_is_minimum``)."""
+    (``earliest_possible``)."""
     if _missing(days):
         return ""
-    return f"{int(days):,}{' or more' if age_is_minimum(precision) else ''}"
+    return f"{int(days):,}{' or more' if earliest_possible(precision) else ''}"
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
