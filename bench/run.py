@@ -390,11 +390,15 @@ def report(naive: list[float], real: dict, scale: dict, counts, code: dict) -> d
         "targets": TARGETS,
     }
     peak = max(real["peak_rss_mb"]["project"], scale["peak_rss_mb"]["project"])
+    watching = "one_notebook_code_changed_watching"
+    peak_watching = max(real[watching]["peak_rss_mb"], scale[watching]["peak_rss_mb"])
     results["targets_met"] = {
         "cold_build_ratio": results["cold_build_ratio_to_naive"] <= TARGETS["cold_build_ratio"],
         "noop_build_seconds": real["noop"]["project"]["median"] <= TARGETS["noop_build_seconds"],
+        "noop_build_seconds_100x": scale["noop"]["project"]["median"] <= TARGETS["noop_build_seconds"],
         "scale_over_real": results["scale_100x"]["over_real_cold_build"] <= TARGETS["scale_over_real"],
         "peak_rss_mb": peak <= TARGETS["peak_rss_mb"],
+        "peak_rss_mb_watching": peak_watching <= TARGETS["peak_rss_mb"],  # a watch with its kept kernels
         "cold_over_ploomber": real["cold"]["ratio"] <= TARGETS["cold_over_ploomber"],
         "cold_over_ploomber_100x": scale["cold"]["ratio"] <= TARGETS["cold_over_ploomber"],
         **_edit_targets(real, ""),
@@ -403,7 +407,8 @@ def report(naive: list[float], real: dict, scale: dict, counts, code: dict) -> d
     return results
 
 
-#: The edits each measurement makes, by their key in the results and their name among the targets.
+#: The edits that have targets (not the data's change), by their key in the results and their name among the
+#: targets.
 EDITS = {
     "one_notebook_text_changed": "text_changed",
     "one_notebook_code_changed": "code_changed",
@@ -423,7 +428,7 @@ def _edit_targets(measured: dict, suffix: str) -> dict[str, bool]:
 def print_table(results: dict) -> None:
     real, scale = results["real"], results["scale_100x"]
     print(f"naive chain (papermill + nbconvert CLIs): median {results['naive_chain']['median']:.2f} s")
-    print(f"{'measurement (median s)':42} {'project':>9} {'ploomber':>9} {'ratio':>7}")
+    print(f"{'measurement (median s)':46} {'project':>9} {'ploomber':>9} {'ratio':>7}")
     rows = [
         ("cold build", real["cold"]),
         ("no-op build", real["noop"]),
@@ -436,10 +441,10 @@ def print_table(results: dict) -> None:
         ("100x data: one notebook's text changed", scale["one_notebook_text_changed"]),
         ("100x data: one notebook's code changed", scale["one_notebook_code_changed"]),
         ("100x data: the same, while watching", scale["one_notebook_code_changed_watching"]),
-        ("100x data: the data changed", scale["data_changed"]),
+        ("100x data: the data changed (Ploomber forced)", scale["data_changed"]),
     ]
     for label, entry in rows:
-        print(f"{label:42} {entry['project']['median']:9.2f} {entry['ploomber']['median']:9.2f} {entry['ratio']:7.3f}")
+        print(f"{label:46} {entry['project']['median']:9.2f} {entry['ploomber']['median']:9.2f} {entry['ratio']:7.3f}")
     print(f"cold build {results['cold_build_ratio_to_naive']:.3f} x naive")
     for label, measured in (("real data", real), ("100x data", scale)):
         print(

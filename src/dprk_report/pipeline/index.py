@@ -18,7 +18,7 @@ from dprk_report.pipeline.config import ReportConfig
 from dprk_report.pipeline.page_look import escaped as _e
 from dprk_report.pipeline.page_look import page_start
 from dprk_report.report.evidence import source_anchor_id
-from dprk_report.text.wording import long_day
+from dprk_report.text.wording import earliest_possible, long_day
 
 #: The order a reader expects the parameters in (the window first, its start before its end).
 PARAMETER_ORDER = ("start_date", "end_date", "sides", "metrics")
@@ -160,7 +160,7 @@ def _date_text(written: str, precision: str) -> str:
         text = date.fromisoformat(written + "-01").strftime("%b %Y")
     else:
         text = written
-    return text + (" or later" if precision == "not_before" else "")
+    return text + (" or later" if earliest_possible(precision) else "")
 
 
 def _glance(data_dir: Path, release: Release | None, stale_after_days: int) -> str:
