@@ -94,6 +94,12 @@ class OpaquePngCanvas(FigureCanvasAgg):
         image.save(filename_or_obj, format="png", compress_level=PNG_COMPRESSION, dpi=(self.figure.dpi,) * 2)
 
 
+def chart_canvas(fig: Figure) -> OpaquePngCanvas:
+    """``fig``'s canvas, made an :class:`OpaquePngCanvas` first if it is not one: the canvas that measures a chart
+    and writes its PNG file."""
+    return fig.canvas if isinstance(fig.canvas, OpaquePngCanvas) else OpaquePngCanvas(fig)
+
+
 def apply_style() -> None:
     """Set the shared matplotlib style for the current process."""
     plt.rcParams.update(RC)
@@ -115,8 +121,7 @@ def add_source_line(fig: Figure, note: str = "") -> Bbox:
     text = SOURCE_LINE + (f". {note}" if note else "")
     if fig.get_layout_engine() is not None:
         fig.draw_without_rendering()  # a layout engine moves the axes when drawing: measure where they end up
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    renderer = canvas.get_renderer()
+    renderer = chart_canvas(fig).get_renderer()
     axes = [ax for ax in fig.axes if ax.get_visible()]
     drawn = {ax: ax.get_tightbbox(renderer) for ax in axes}
     lowest = min(axes, key=lambda ax: ax.get_position().y0)
@@ -156,8 +161,7 @@ def save_figure(fig: Figure, name: str, out_dir: Path, note: str = "") -> list[P
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / f"{name}.svg", out_dir / f"{name}.png"]
-    if not isinstance(fig.canvas, OpaquePngCanvas):
-        OpaquePngCanvas(fig)  # becomes the figure's canvas: the PNG below is written by it
+    chart_canvas(fig)  # the PNG below is written by it
     with plt.rc_context(RC):
         crop = add_source_line(fig, note).padded(0.15)
         fig.savefig(paths[0], format="svg", metadata={"Date": None}, bbox_inches=crop)
