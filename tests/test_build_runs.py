@@ -9,8 +9,10 @@ import contextlib
 import json
 import os
 import selectors
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -77,8 +79,19 @@ def test_second_build_can_refuse_to_wait(project):
     assert project.published() == before
 
 
+@pytest.fixture
+def temp_folder(monkeypatch):
+    """The builds' temporary folder (``TMPDIR``), empty at first, removed after the test: a build killed on
+    purpose leaves its kernels' socket folders there, not in the machine's."""
+    # Short, under the system's own: a kernel's socket path must fit in about 100 characters.
+    folder = Path(tempfile.mkdtemp(prefix="dprk-t-"))
+    monkeypatch.setenv("TMPDIR", str(folder))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
-def test_an_interrupted_build_leaves_the_last_good_report(project, sig):
+def test_an_interrupted_build_leaves_the_last_good_report(project, sig, temp_folder):
     before = project.published()
     # The last page is made slow, so that when the first page is done another one is still running or
     # waiting, however many pages run at once on this machine.
@@ -106,6 +119,10 @@ def test_an_interrupted_build_leaves_the_last_good_report(project, sig):
     result = project.run("build", "--quiet")
     assert result.returncode == 0
     assert project.run("build", "--check").returncode == 0
+    if sig == signal.SIGINT:
+        # Stopped or finished, a build removes what it made in the temporary folder (a scheduled build would
+        # otherwise fill the machine's, run after run); only a kill leaves the kernels' socket folders.
+        assert sorted(p.name for p in temp_folder.iterdir()) == []
 
 
 def test_ctrl_c_stops_the_running_cell_instead_of_waiting_for_it(project, tmp_path):
