@@ -12,7 +12,7 @@ from dprk_report.analysis.common import cited_sources, first_reported, overlaps_
 from dprk_report.analysis.lineage import estimate_table
 from dprk_report.analysis.selection import Selection
 from dprk_report.data.dataset import Dataset, derived_once
-from dprk_report.text.wording import act_words, date_at_precision, day_text, speaker_words
+from dprk_report.text.wording import UNNAMED_OUTLET, act_words, date_at_precision, day_text, speaker_words
 
 #: How a statement's date is drawn, from most to least certain.
 MARKER_DAY = "day"  # the article gives the day
@@ -272,7 +272,7 @@ def statement_table(timeline: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
             "First reported by": [
                 f"{outlet}, {date_at_precision(published, precision)}"
                 for outlet, published, precision in zip(
-                    ids.map(first["outlet"]).fillna("Unnamed outlet"),
+                    ids.map(first["outlet"]).fillna(UNNAMED_OUTLET),
                     ids.map(first["published"]),
                     ids.map(first["published_precision"]),
                 )

@@ -10,7 +10,7 @@ import pandas as pd
 from dprk_report.analysis.common import in_window
 from dprk_report.analysis.selection import Selection
 from dprk_report.data.dataset import Dataset
-from dprk_report.text.wording import date_at_precision, plural
+from dprk_report.text.wording import UNNAMED_OUTLET, date_at_precision, plural
 
 
 def source_contributions(dataset: Dataset, records: set[str] | None = None) -> pd.DataFrame:
@@ -75,7 +75,7 @@ def article_table(contributions: pd.DataFrame) -> pd.DataFrame:
     """The articles as a reader's table: outlet, date as precisely as known, wire story, what each supports."""
     return pd.DataFrame(
         {
-            "Outlet": contributions["outlet"].fillna("Unnamed outlet"),
+            "Outlet": contributions["outlet"].fillna(UNNAMED_OUTLET),
             "Published": [
                 date_at_precision(day, precision)
                 for day, precision in zip(contributions["published_date_start"], contributions["published_precision"])

@@ -15,6 +15,7 @@ from dprk_report.text.wording import (
     ANNOUNCED,
     FIRST_SEEN,
     FIRST_SEEN_OPEN,
+    UNNAMED_OUTLET,
     age_text,
     date_at_precision,
     day_text,
@@ -270,7 +271,7 @@ def repeat_summary(stale: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame
             "Estimated by": stale["estimator"],
             "Measure": stale["metric"].map(vocab.METRIC_LABELS),
             "Figure": figure_texts(stale),
-            "Repeated by": stale["outlet"].fillna("Unnamed outlet"),
+            "Repeated by": stale["outlet"].fillna(UNNAMED_OUTLET),
             "On": _article_days(stale),
             "Age (days)": _ages(stale),
             "Newer figure already public": stale["superseded_by"].map(lambda newer: newer_text.get(newer, "")),
@@ -322,7 +323,7 @@ def _travel(chain: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     table = pd.DataFrame(
         {
             "Article": _article_days(chain),
-            "Outlet": chain["outlet"].fillna("Unnamed outlet"),
+            "Outlet": chain["outlet"].fillna(UNNAMED_OUTLET),
             "Age (days)": _ages(chain),
             "As the article words it": chain["wording"].replace("", "(not recorded)"),
             "Changed from the first wording": [_drift_text(row, first) for _, row in chain.iterrows()],

@@ -18,7 +18,7 @@ from dprk_report.pipeline.config import ReportConfig
 from dprk_report.pipeline.page_look import escaped as _e
 from dprk_report.pipeline.page_look import page_start
 from dprk_report.report.evidence import source_anchor_id
-from dprk_report.text.wording import earliest_possible, long_day
+from dprk_report.text.wording import UNNAMED_OUTLET, earliest_possible, long_day
 
 #: The order a reader expects the parameters in (the window first, its start before its end).
 PARAMETER_ORDER = ("start_date", "end_date", "sides", "metrics")
@@ -112,7 +112,7 @@ def _sources_section(source_rows: list[dict]) -> str:
     sources = [{column: value or "" for column, value in row.items()} for row in source_rows]
     for source in sorted(sources, key=lambda row: (row["published_date"], row["source_id"]), reverse=True):
         date = _date_text(source["published_date"], source["published_precision"])
-        outlet = _e(source["outlet"] or "Unnamed outlet")
+        outlet = _e(source["outlet"] or UNNAMED_OUTLET)
         wire = f'<br><span class="meta">via {_e(source["wire_agency"])}</span>' if source["wire_agency"] else ""
         # Each row is the target of the chart marks that cite the article.
         rows.append(

@@ -23,6 +23,7 @@ from dprk_report.report.evidence import article_href, link_mark
 from dprk_report.text.wording import (
     ANNOUNCED,
     FIRST_SEEN_OPEN,
+    UNNAMED_OUTLET,
     act_words,
     date_at_precision,
     day_text,
@@ -503,7 +504,7 @@ def _link_to_evidence(mark, row, mark_id: str, said: str) -> None:
     """Link ``mark`` to the record's first citation: ``said``, then the quote and its outlet, as its tooltip."""
     if not isinstance(getattr(row, "evidence_source_id", None), str):
         return  # a record no article cites (only in hand-made frames): nothing to link to
-    outlet = row.evidence_outlet if isinstance(row.evidence_outlet, str) else "Unnamed outlet"
+    outlet = row.evidence_outlet if isinstance(row.evidence_outlet, str) else UNNAMED_OUTLET
     tooltip = f"{said} “{row.evidence_quote}” ({outlet})"
     link_mark(mark, mark_id, tooltip, article_href(row.evidence_url, row.evidence_source_id))
 
@@ -697,7 +698,7 @@ def source_contributions(contributions: pd.DataFrame, title: str) -> Figure:
     else:
         table = contributions.set_index("source_id")[["statements", "estimates"]]
         labels = [
-            f"{r.outlet if pd.notna(r.outlet) else 'Unnamed outlet'}, "
+            f"{r.outlet if pd.notna(r.outlet) else UNNAMED_OUTLET}, "
             + date_at_precision(r.published_date_start, r.published_precision)
             for r in contributions.itertuples()
         ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+#: An article's outlet on a reader's page when the archived copy names none (a blog-style page, say).
+UNNAMED_OUTLET = "Unnamed outlet"
+
 
 def _missing(value) -> bool:
     """Whether ``value`` is None, NaN, NaT or pd.NA."""
