@@ -433,6 +433,28 @@ def test_statement_table_quotes_the_earliest_report(dataset, timeline):
     assert not table.reset_index().isin(ids).any().any()
 
 
+def test_statement_table_quotes_the_evidence_its_chart_mark_links_to(dataset, timeline):
+    # STD's two reports, S2 and S3, now appeared on the same day: S2's quote is cut short by an excerpt, S3's
+    # is the whole sentence. The table quotes S3, as the chart's mark does, although S2's id comes first.
+    day = T("2025-03-05")
+    sources = dataset.sources.assign(
+        published_date_start=[T("2025-01-13"), day, day, T("2025-08-15")],
+        published_date_end=[T("2025-01-13"), day, day, T("2025-08-15")],
+    )
+    citations = dataset.citations.copy()
+    std = citations["record_id"] == "STD"
+    citations.loc[std & (citations["source_id"] == "S2"), "quote"] = "they were sent to"
+    citations.loc[std & (citations["source_id"] == "S3"), "quote"] = "they were sent to the front"
+    same_day = Dataset(sources, dataset.statements, dataset.estimates, citations)
+    table = cadence.statement_table(timeline.reset_index(), same_day).set_index("Speaker")
+    assert table.loc["speaker STD", ["First reported by", "In its words"]].tolist() == [
+        "Daily C, 5 Mar 2025",
+        "they were sent to the front",
+    ]
+    marks = common.with_evidence(timeline.reset_index(), "statement_id", same_day).set_index("statement_id")
+    assert marks.loc["STD", "evidence_quote"] == "they were sent to the front"
+
+
 def test_a_loaded_dataset_changed_in_place_does_not_change_the_next_load():
     from dprk_report.data.dataset import load_dataset
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from dprk_report import vocab
-from dprk_report.analysis.common import cited_sources, first_reported, overlaps_window, with_evidence
+from dprk_report.analysis.common import first_citation, first_reported, overlaps_window, with_evidence
 from dprk_report.analysis.lineage import estimate_table
 from dprk_report.analysis.selection import Selection
 from dprk_report.data.dataset import Dataset, derived_once
@@ -257,13 +257,9 @@ def statement_wording(dataset: Dataset) -> Callable[[pd.DataFrame], pd.DataFrame
 
 
 def statement_table(timeline: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
-    """Every selected statement with its first report and that report's quote, for reading."""
-    first = (
-        cited_sources(dataset)
-        .sort_values(["published_latest", "published", "source_id"], kind="stable")  # as common.first_citation
-        .drop_duplicates("record_id")
-        .set_index("record_id")
-    )
+    """Every selected statement with its first report and that report's quote, for reading: the evidence its
+    chart mark links to (``common.first_citation``)."""
+    first = first_citation(dataset)
     ids = timeline["statement_id"]
     return pd.DataFrame(
         {

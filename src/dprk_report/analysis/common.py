@@ -38,8 +38,9 @@ def first_reported(dataset: Dataset) -> pd.DataFrame:
 
 @derived_once
 def first_citation(dataset: Dataset) -> pd.DataFrame:
-    """Each record's citation in the earliest article that cites it, with the article's outlet, date and
-    address: the evidence a reader is shown for the record. Indexed by record id.
+    """Each record's citation in the earliest article that cites it, with the article's outlet, date (and its
+    precision) and address: the evidence a reader is shown for the record, in a chart's tooltip as in a table.
+    Indexed by record id.
 
     Among articles of the same days the fullest quote wins (an excerpt may cut a sentence short), then the
     lower source id."""
@@ -53,7 +54,7 @@ def first_citation(dataset: Dataset) -> pd.DataFrame:
         ascending=[True, True, True, False, True],
         kind="stable",
     ).drop_duplicates("record_id")
-    return first.set_index("record_id")[["source_id", "outlet", "published", "quote", "url"]]
+    return first.set_index("record_id")[["source_id", "outlet", "published", "published_precision", "quote", "url"]]
 
 
 def with_evidence(frame: pd.DataFrame, id_column: str, dataset: Dataset) -> pd.DataFrame:
