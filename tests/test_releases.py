@@ -363,6 +363,33 @@ def test_the_index_lists_each_article_by_its_headline_linked_to_it():
     assert table.count("via AFP") == 5 and "<th>Article</th>" in table
 
 
+def test_the_index_dates_each_article_as_precisely_as_known(monkeypatch):
+    import sys
+
+    from dprk_report.pipeline.index import _sources_section
+
+    written = {"S1": ("2025-08-20", "day"), "S2": ("2025-08", "month"), "S3": ("2025", "year")}
+    written |= {"S4": ("2025-08-22", "not_before"), "S5": ("sometime", "day")}
+    rows = [
+        {"source_id": key, "outlet": "Wire Daily", "wire_agency": "", "title": "T", "url": "https://w.test/a"}
+        | {"published_date": date, "published_precision": precision}
+        for key, (date, precision) in written.items()
+    ]
+    monkeypatch.setitem(sys.modules, "pandas", None)  # the build process may write the index without pandas
+    table = _sources_section(rows)
+    # Each row: <tr id="source-S1"><td>outlet</td><td>date</td>...
+    dates = {
+        row.partition('"')[0]: row.split("<td>")[2].partition("<")[0] for row in table.split('<tr id="source-')[1:]
+    }
+    assert dates == {
+        "S1": "20 Aug 2025",
+        "S2": "Aug 2025",
+        "S3": "2025",
+        "S4": "22 Aug 2025 or later",
+        "S5": "sometime",  # no date (data that failed validation): shown as written
+    }
+
+
 def test_the_index_says_which_release_its_downloads_are_or_that_they_are_not_one_yet():
     from dprk_report.pipeline.index import _downloads_section
 

@@ -18,7 +18,8 @@ from dprk_report.pipeline.config import ReportConfig
 from dprk_report.pipeline.page_look import escaped as _e
 from dprk_report.pipeline.page_look import page_start
 from dprk_report.report.evidence import source_anchor_id
-from dprk_report.text.wording import UNNAMED_OUTLET, earliest_possible, long_day
+from dprk_report.text.dates import period_or_none
+from dprk_report.text.wording import UNNAMED_OUTLET, date_at_precision, long_day
 
 #: The order a reader expects the parameters in (the window first, its start before its end).
 PARAMETER_ORDER = ("start_date", "end_date", "sides", "metrics")
@@ -150,17 +151,10 @@ def _address_words(parts) -> str:
 
 
 def _date_text(written: str, precision: str) -> str:
-    """A publication date as precisely as known ('17 Aug 2025', 'Aug 2025', '3 Sep 2025 or later')."""
-    from datetime import date
-
-    if len(written) == 10:
-        day = date.fromisoformat(written)
-        text = f"{day.day} {day:%b %Y}"
-    elif len(written) == 7:
-        text = date.fromisoformat(written + "-01").strftime("%b %Y")
-    else:
-        text = written
-    return text + (" or later" if earliest_possible(precision) else "")
+    """A publication date as precisely as known ('17 Aug 2025', 'Aug 2025', '3 Sep 2025 or later'): the tables'
+    rule (``date_at_precision``), from the date as the table writes it (shown as written when it is no date)."""
+    period = period_or_none(written)
+    return written if period is None else date_at_precision(period.start, precision)
 
 
 def _glance(data_dir: Path, release: Release | None, stale_after_days: int) -> str:

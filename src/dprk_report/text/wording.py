@@ -10,6 +10,8 @@ UNNAMED_OUTLET = "Unnamed outlet"
 
 def _missing(value) -> bool:
     """Whether ``value`` is None, NaN, NaT or pd.NA."""
+    if value is None or type(value) is dt.date:
+        return value is None  # a plain date (the index's, written by the build process) needs no pandas
     import pandas as pd  # here, not on top: the build process writes days with this module without pandas
 
     return bool(pd.isna(value))
