@@ -589,6 +589,37 @@ def test_the_evidence_shown_is_the_fullest_quote_of_the_earliest_day(dataset):
     assert evidence.loc["ESX", ["source_id", "quote"]].tolist() == ["S2", "about 300 soldiers were killed"]
 
 
+def test_the_evidence_shown_does_not_date_its_statement_otherwise(dataset):
+    # S1 and S2 both report STA (1 Jan 2025) on 13 Jan. S1's fuller quote dates it 13 January, which the record
+    # does not (a consistency warning): S2's, which agrees with the date shown, is the evidence.
+    day = T("2025-01-13")
+    sources = dataset.sources.assign(
+        published_date_start=[day, day, T("2025-03-05"), T("2025-08-15")],
+        published_date_end=[day, day, T("2025-03-05"), T("2025-08-15")],
+        published_date=["2025-01-13", "2025-01-13", "2025-03-05", "2025-08-15"],
+    )
+    statements = dataset.statements.assign(
+        event_date=["2025-01-01", "2025-01-11", "2025-02", None, "2025-02-01", "2025-04-10"]
+    )
+    also = pd.DataFrame({"citation_id": ["C99"], "record_id": ["STA"], "source_id": ["S2"], "quote": [""]})
+    citations = pd.concat([dataset.citations, also], ignore_index=True).assign(date_as_written=None)
+    sta = citations["record_id"] == "STA"
+    citations.loc[sta & (citations["source_id"] == "S1"), ["quote", "date_as_written"]] = [
+        "On 13 January, the minister said at some length that the troops had gone",
+        "13 January",
+    ]
+    citations.loc[sta & (citations["source_id"] == "S2"), ["quote", "date_as_written"]] = [
+        "On 1 January, he said the troops had gone",
+        "1 January",
+    ]
+    evidence = common.first_citation(Dataset(sources, statements, dataset.estimates, citations))
+    assert evidence.loc["STA", ["source_id", "quote"]].tolist() == ["S2", "On 1 January, he said the troops had gone"]
+    # Without a date of its own in the articles' words, the fuller quote is shown, as for any record.
+    undated = citations.assign(date_as_written=None)
+    evidence = common.first_citation(Dataset(sources, statements, dataset.estimates, undated))
+    assert evidence.loc["STA", "source_id"] == "S1"
+
+
 def test_the_title_compares_totals_not_a_total_with_an_increment():
     estimates = pd.DataFrame(
         {

@@ -6,6 +6,8 @@ import pandas as pd
 
 from dprk_report.analysis.selection import Selection
 from dprk_report.data.dataset import Dataset, derived_once
+from dprk_report.text.dates import overlaps, period_or_none
+from dprk_report.text.phrases import date_given
 
 
 @derived_once
@@ -42,19 +44,45 @@ def first_citation(dataset: Dataset) -> pd.DataFrame:
     precision) and address: the evidence a reader is shown for the record, in a chart's tooltip as in a table.
     Indexed by record id.
 
-    Among articles of the same days the fullest quote wins (an excerpt may cut a sentence short), then the
-    lower source id."""
+    Among articles of the same days, one whose words date the record otherwise than the record does (a
+    consistency warning) comes last, so that the quote shown does not contradict the date shown; then the
+    fullest quote wins (an excerpt may cut a sentence short), then the lower source id."""
     addresses = dataset.sources.reindex(columns=["source_id", "url"])  # a table without addresses links nowhere
     cited = cited_sources(dataset).merge(addresses, on="source_id", how="left")
     cited["quote_length"] = cited["quote"].fillna("").str.len()
+    cited["dates_otherwise"] = _dates_otherwise(cited, dataset)
     # By the last day each article can have appeared (an article dated only 'on or after' a day, which has
     # none, comes after those that have one): the first report is the article known to be earliest.
     first = cited.sort_values(
-        ["record_id", "published_latest", "published", "quote_length", "source_id"],
-        ascending=[True, True, True, False, True],
+        ["record_id", "published_latest", "published", "dates_otherwise", "quote_length", "source_id"],
+        ascending=[True, True, True, True, False, True],
         kind="stable",
     ).drop_duplicates("record_id")
     return first.set_index("record_id")[["source_id", "outlet", "published", "published_precision", "quote", "url"]]
+
+
+def _dates_otherwise(cited: pd.DataFrame, dataset: Dataset) -> list[bool]:
+    """Whether each citation's article dates its statement otherwise than the statement does: the day its
+    ``date_as_written`` gives does not meet the statement's date (what ``consistency`` warns of)."""
+    statements = dataset.statements.reindex(columns=["statement_id", "event_date"]).dropna()
+    own = dict(zip(statements["statement_id"], statements["event_date"]))
+    sources = dataset.sources.reindex(columns=["source_id", "published_date", "published_precision"])
+    published = {
+        source: (period_or_none(written), precision == "day")
+        for source, written, precision in zip(
+            sources["source_id"], sources["published_date"], sources["published_precision"]
+        )
+    }
+    phrases = cited.reindex(columns=["date_as_written"])["date_as_written"]
+    worded = cited[cited["record_id"].isin(own.keys()) & phrases.notna()]  # dated statements, a date in words
+    otherwise = []
+    for row, record, source, phrase in zip(
+        worded.index, worded["record_id"], worded["source_id"], phrases[worded.index]
+    ):
+        statement_date, given = period_or_none(own[record]), date_given(phrase, *published.get(source, (None, False)))
+        if statement_date is not None and given is not None and not overlaps(statement_date, given):
+            otherwise.append(row)
+    return cited.index.isin(otherwise).tolist()
 
 
 def with_evidence(frame: pd.DataFrame, id_column: str, dataset: Dataset) -> pd.DataFrame:

@@ -53,6 +53,11 @@ def parse_partial_date(text: str) -> Period:
     return Period(exact, exact, "day")
 
 
+def overlaps(a: Period, b: Period) -> bool:
+    """Whether two periods share a day."""
+    return a.start <= b.end and b.start <= a.end
+
+
 def period_or_none(text: str | None) -> Period | None:
     """The period of a date cell; ``None`` when empty or unreadable (the schema reports those)."""
     if not isinstance(text, str) or not text:

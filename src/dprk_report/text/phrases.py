@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dprk_report.text.dates import WEEKDAYS, resolve_weekday
+from dprk_report.text.dates import WEEKDAYS, Period, parse_partial_date, resolve_weekday
 
 MONTHS = {
     name: number
@@ -104,6 +104,18 @@ def resolve(phrase: str, article: date) -> ResolvedDate | None:
         basis = "stated" if match.group(2) else "relative"
         return ResolvedDate(f"{year}-{month:02d}", "month", basis, f"'{match.group(0)}'")
     return _relative(lower, article)
+
+
+def date_given(phrase: str | None, published: Period | None, published_exactly: bool) -> Period | None:
+    """The date an article's own words give a record ('On Monday' in an article of Friday 27 December 2024: 23
+    December 2024), or ``None`` when they give none that can be worked out: no phrase, an article of no known
+    date, or a weekday in an article not known to the day (which Monday it means is then unknown)."""
+    if not isinstance(phrase, str) or not phrase or published is None:  # an empty cell: None, NaN or pd.NA
+        return None
+    resolved = resolve(phrase, published.start)
+    if resolved is None or (resolved.basis == "weekday" and not published_exactly):
+        return None
+    return parse_partial_date(resolved.text)
 
 
 def _full_date(match, day_group, month_group, year_group, article: date) -> ResolvedDate | None:
