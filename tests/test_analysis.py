@@ -637,10 +637,9 @@ def test_the_title_compares_totals_not_a_total_with_an_increment():
     )
     # The second total is known only from its first report: it is no later total than the dated one (it may
     # have been public long before that report), so with one dated total the title ends, as the latest figures
-    # do, at the latest figure by their rule: the increment.
-    assert (
-        findings.estimates_title(estimates) == "Troops deployed: from 11,000 (Mar 2025) to about 5,000 more (Nov 2025)"
-    )
+    # do, at the latest figure by their rule: the increment, which follows the total rather than replacing it
+    # ('from 11,000 to about 5,000 more' would read as a fall).
+    assert findings.estimates_title(estimates) == "Troops deployed: 11,000 (Mar 2025), then about 5,000 more (Nov 2025)"
     assert findings.latest_figures(estimates.assign(estimator="NIS"))[0].startswith(
         "troops deployed figure: about 5,000 more, "
     )
@@ -652,7 +651,7 @@ def test_the_title_compares_totals_not_a_total_with_an_increment():
     dated = estimates.assign(public_date_basis=wording.ANNOUNCED)
     assert findings.estimates_title(dated) == "Troops deployed: from 11,000 (Mar 2025) to around 15,000 (Apr 2025)"
     # With one total only, the latest figure by the stated rule, an increment said to be one.
-    assert findings.estimates_title(estimates.drop(index=1)).endswith("to about 5,000 more (Nov 2025)")
+    assert findings.estimates_title(estimates.drop(index=1)).endswith(", then about 5,000 more (Nov 2025)")
     assert findings.estimates_title(estimates.iloc[[0]]) == "Troops deployed: 11,000 (Mar 2025)"
 
 

@@ -564,6 +564,10 @@ def _tracker_key(fig: Figure, sides: list[str], extra: list[Line2D], below: floa
             markeredgecolor="#444444",
             label="No later than its first report",
         ),
+        # As _draw_figure draws a figure that is not a total: an increment ('1,000 more') or a part of the force.
+        Line2D(
+            [], [], marker="o", markersize=6, alpha=0.5, linestyle="none", color="#444444", label="Increment or part"
+        ),
         Line2D([], [], marker="^", linestyle="none", color="#444444", label="More than / at least"),
         Line2D([], [], marker="v", linestyle="none", color="#444444", label="Up to / as many as"),
         Line2D([], [], color="#444444", linewidth=8, alpha=0.25, label="Range (low to high)"),

@@ -474,19 +474,20 @@ def lags_title(lags: pd.DataFrame) -> str:
 
 def estimates_title(estimates: pd.DataFrame) -> str:
     """What the panels hold (with several measures), then how the measure with the most figures went: from its
-    first total to its latest (only totals compare: 'from 11,000 to 5,000 more' is no change); by the rule of
-    the latest figures (``totals_first``) when it has fewer than two totals."""
+    first total to its latest; by the rule of the latest figures (``totals_first``) when it has fewer than two
+    totals, and then, as only totals compare ('from 15,000 to 1,000 more' would read as a fall), the one figure
+    followed by the other ('15,000 (Apr 2025), then 1,000 more (Sep 2025)')."""
     metric = estimates["metric"].value_counts().index[0]
     figures = estimates[estimates["metric"] == metric]
     totals = figures[figures["scope"] == TOTAL]
     kept = totals_first(totals) if not totals.empty else totals  # the totals the latest figures' rule keeps
     rows = kept if len(kept) > 1 else totals_first(figures)
     first, latest = rows.iloc[0], rows.iloc[-1]
-    change = (
-        f"from {_figure_words(first)} ({_month_when(first)}) to {_figure_words(latest)} ({_month_when(latest)})"
-        if len(rows) > 1
-        else f"{_figure_words(first)} ({_month_when(first)})"
-    )
+    change = f"{_figure_words(first)} ({_month_when(first)})"
+    if len(rows) > 1:
+        compared = first["scope"] == TOTAL and latest["scope"] == TOTAL
+        change = f"from {change} to " if compared else f"{change}, then "
+        change += f"{_figure_words(latest)} ({_month_when(latest)})"
     measures = estimates["metric"].nunique()
     if measures == 1:
         return f"{METRIC_LABELS[metric]}: {change}"
