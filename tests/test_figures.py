@@ -135,6 +135,33 @@ def test_a_few_repeats_are_drawn_one_by_one(large, tmp_path):
     assert "<image" not in svg and svg.count("<use") >= len(repeats)
 
 
+def test_the_oldest_repeats_are_labelled_with_their_figure_as_the_findings_word_it():
+    day = pd.Timestamp("2025-10-01")
+    none = pd.array([None] * 3, dtype="Int64")
+    repeats = pd.DataFrame(
+        {
+            "estimator": ["U.S. Department of Defense", "NIS", "NIS"],
+            "estimator_side": ["United States", "South Korea", "South Korea"],
+            "metric": ["troops_deployed", "killed", "killed"],
+            "scope": ["subset", "total", "total"],
+            "qualifier": ["about", "around", "around"],
+            "best": pd.array([11000, 600, 600], dtype="Int64"),
+            "low": none,
+            "high": none,
+            "location": ["Kursk region", None, None],
+            "part": [None] * 3,
+            # Two articles of one day repeat NIS's figure: one point, one label.
+            "published": [day, day, day],
+            "age_days": pd.array([332, 120, 120], dtype="Int64"),
+        }
+    )
+    labels = [text.get_text() for text in charts.repeat_ages(repeats, "t").axes[0].texts]
+    assert labels == [
+        "U.S. Department of Defense: about 11,000, a part (Kursk region) (troops deployed)",
+        "NIS: around 600 (killed)",
+    ]
+
+
 def test_intervals_and_lags_become_distributions_when_many(large):
     _, dataset = large
     timeline = cadence.statement_timeline(dataset)

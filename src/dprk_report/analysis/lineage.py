@@ -91,6 +91,7 @@ def estimate_lineage(dataset: Dataset, estimates: pd.DataFrame) -> pd.DataFrame:
     ]
     lineage = (
         estimates[columns]
+        .join(estimates.reindex(columns=["location", "part"]))  # which part a part counts (older tables lack them)
         .merge(
             citations[["record_id", "source_id", "outlet", "wire_agency", "published", "published_precision"]],
             left_on="estimate_id",

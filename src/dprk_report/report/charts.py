@@ -20,6 +20,7 @@ from dprk_report.analysis.lineage import SCOPE_WORDS
 from dprk_report.report import style
 from dprk_report.report.arrows import Arrows, segments
 from dprk_report.report.evidence import article_href, link_mark
+from dprk_report.report.findings import figure_words
 from dprk_report.text.wording import (
     ANNOUNCED,
     FIRST_SEEN_OPEN,
@@ -30,7 +31,6 @@ from dprk_report.text.wording import (
     figure_text,
     plural,
     public_when,
-    short_figure,
     speaker_words,
     words,
 )
@@ -666,10 +666,18 @@ def repeat_ages(repeats: pd.DataFrame, title: str) -> Figure:
             # draws slowly, and most of the time its SVG took to write); axes and words stay text.
             rasterized=dense,
         )
-    for row in repeats.nlargest(REPEAT_LABELS, "age_days").itertuples(index=False):
+    labels = {
+        # As the findings word it, qualifier and all: 'about 11,000, a part (Kursk region)'. Once for a point that
+        # two articles of one day make (written twice, the words look bold).
+        (row["published"], float(row["age_days"])): (
+            f"{row['estimator']}: {figure_words(row)} ({vocab.METRIC_LABELS[row['metric']].lower()})"
+        )
+        for _, row in repeats.nlargest(REPEAT_LABELS, "age_days").iterrows()
+    }
+    for point, label in labels.items():
         ax.annotate(
-            f"{row.estimator}: {short_figure(row)} {row.metric.replace('_', ' ')}",
-            (row.published, float(row.age_days)),
+            label,
+            point,
             xytext=(-6, 0),
             textcoords="offset points",
             ha="right",

@@ -130,17 +130,17 @@ def _after_total(rows: pd.DataFrame, increment: pd.Series) -> str:
     if before.empty:
         return ""
     total = before.iloc[-1]
-    return f", after {_figure_words(total)} ({public_when(total['public_date'], total['public_date_basis'], day)})"
+    return f", after {figure_words(total)} ({public_when(total['public_date'], total['public_date_basis'], day)})"
 
 
 def _figure_parts(row: pd.Series) -> tuple[str, str, str]:
     """An estimate for a sentence: its measure ('killed'), the figure ('6,000 more') and its source with
     when it was made public ('from South Korea National Intelligence Service (2 September 2025)')."""
     when = public_when(row["public_date"], row["public_date_basis"], day)
-    return METRIC_LABELS[row["metric"]].lower(), _figure_words(row), f"from {row['estimator']} ({when})"
+    return METRIC_LABELS[row["metric"]].lower(), figure_words(row), f"from {row['estimator']} ({when})"
 
 
-def _figure_words(row: pd.Series) -> str:
+def figure_words(row: pd.Series) -> str:
     """A figure as a sentence quotes it: 'about 15,000', '6,000 more' for an increment, '9, a part (Kursk
     region)' for a part, which counts only some of the troops or losses (the newest estimate can be one)."""
     if row["scope"] == SUBSET:
@@ -483,11 +483,11 @@ def estimates_title(estimates: pd.DataFrame) -> str:
     kept = totals_first(totals) if not totals.empty else totals  # the totals the latest figures' rule keeps
     rows = kept if len(kept) > 1 else totals_first(figures)
     first, latest = rows.iloc[0], rows.iloc[-1]
-    change = f"{_figure_words(first)} ({_month_when(first)})"
+    change = f"{figure_words(first)} ({_month_when(first)})"
     if len(rows) > 1:
         compared = first["scope"] == TOTAL and latest["scope"] == TOTAL
         change = f"from {change} to " if compared else f"{change}, then "
-        change += f"{_figure_words(latest)} ({_month_when(latest)})"
+        change += f"{figure_words(latest)} ({_month_when(latest)})"
     measures = estimates["metric"].nunique()
     if measures == 1:
         return f"{METRIC_LABELS[metric]}: {change}"

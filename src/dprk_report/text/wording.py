@@ -47,12 +47,6 @@ def figure_texts(frame) -> list[str]:
     return [figure_text(row) for row in frame[columns].itertuples(index=False)]
 
 
-def short_figure(row) -> str:
-    """The number alone, for a chart label: '10,000-12,000', '3,000', or the vague words ('thousands')."""
-    number = _number(row, "-")
-    return str(row.qualifier) if number is None else number
-
-
 def long_day(day) -> str:
     """A day written out: '17 August 2025' (a date, a timestamp or an ISO day 'YYYY-MM-DD')."""
     day = dt.date.fromisoformat(day) if isinstance(day, str) else day
