@@ -620,6 +620,19 @@ def test_the_evidence_shown_does_not_date_its_statement_otherwise(dataset):
     assert evidence.loc["STA", "source_id"] == "S1"
 
 
+def test_a_share_is_worded_with_the_whole_it_is_a_share_of(dataset):
+    # ESY becomes 'nearly half' of ESZ (over 10,000 troops deployed); a share whose words give the whole's
+    # number already is left as written.
+    estimates = dataset.estimates.assign(share_as_written=[None, "nearly half", None], share_of=[None, "ESZ", None])
+    estimates["best"] = pd.array([300, None, 10000], dtype="Int64")
+    table = lineage.estimate_table(Dataset(dataset.sources, dataset.statements, estimates, dataset.citations))
+    shares = table.set_index("estimate_id").loc[["ESY"]]
+    assert wording.figure_texts(shares) == ["nearly half (of over 10,000 troops deployed)"]
+    said = estimates.assign(share_as_written=[None, "half of the 10,000 sent", None])
+    table = lineage.estimate_table(Dataset(dataset.sources, dataset.statements, said, dataset.citations))
+    assert wording.figure_texts(table.set_index("estimate_id").loc[["ESY"]]) == ["half of the 10,000 sent"]
+
+
 def test_the_title_compares_totals_not_a_total_with_an_increment():
     estimates = pd.DataFrame(
         {

@@ -54,8 +54,25 @@ def estimate_table(dataset: Dataset) -> pd.DataFrame:
     sides = estimates["estimator_side"].astype(object)
     estimates["estimator_side"] = sides.where(sides.notna(), vocab.SIDE_NOT_STATED).astype(str)
     estimates["metric"] = estimates["metric"].astype(str)
+    estimates["share_whole"] = _share_wholes(estimates)
     estimates = with_evidence(estimates, "estimate_id", dataset)
     return estimates.sort_values(["public_date", "estimate_id"], kind="stable").reset_index(drop=True)
+
+
+def _share_wholes(estimates: pd.DataFrame) -> list[str | None]:
+    """For each share ('nearly half'), the figure it is a share of, in words ('about 11,000 troops deployed'):
+    without it a reader cannot tell half of what. None where the share's own words give that number already
+    ('more than a third of North Korea's 11,000 troops'), and for every figure that is no share."""
+    shares = estimates.reindex(columns=["share_as_written", "share_of"])
+    wholes = {
+        base.estimate_id: (figure_text(base), vocab.METRIC_LABELS[base.metric].split(" (")[0].lower())
+        for base in estimates[estimates["estimate_id"].isin(set(shares["share_of"].dropna()))].itertuples(index=False)
+    }
+    found = []
+    for share, of in zip(shares["share_as_written"], shares["share_of"]):
+        figure, noun = wholes.get(of, (None, None))  # noun: 'casualties', not 'casualties (killed and wounded)'
+        found.append(None if figure is None or figure.split()[-1] in str(share) else f"{figure} {noun}")
+    return found
 
 
 def select_estimates(estimates: pd.DataFrame, selection: Selection) -> pd.DataFrame:

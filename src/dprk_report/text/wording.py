@@ -25,19 +25,21 @@ def _number(row, joiner: str) -> str | None:
 
 
 def figure_text(row) -> str:
-    """A figure as the text gives it: '10,000 to 12,000', 'more than 3,000', 'thousands'."""
+    """A figure as the text gives it: '10,000 to 12,000', 'more than 3,000', 'thousands'; a share with the whole
+    it is a share of, where a table gives it (``share_whole``): 'nearly half (of about 11,000 troops deployed)'."""
     number = _number(row, " to ")
     if number is None:  # a share of another figure ('nearly half'), or vague words ('thousands')
         share = getattr(row, "share_as_written", None)
         if isinstance(share, str) and share:
-            return share
+            whole = getattr(row, "share_whole", None)
+            return f"{share} (of {whole})" if isinstance(whole, str) and whole else share
         return str(row.qualifier) if isinstance(row.qualifier, str) else "no figure given"
     qualifier = "" if _missing(row.qualifier) or row.qualifier == "between" else f"{row.qualifier} "
     return f"{qualifier}{number}"
 
 
 #: The columns ``figure_text`` reads.
-FIGURE_COLUMNS = ("qualifier", "low", "best", "high", "share_as_written")
+FIGURE_COLUMNS = ("qualifier", "low", "best", "high", "share_as_written", "share_whole")
 
 
 def figure_texts(frame) -> list[str]:
