@@ -336,8 +336,18 @@ def test_the_index_ages_the_data_to_the_release_and_raises_the_alarm_past_the_th
     assert '<div class="alarm" role="alert" id="stale-alarm" hidden' in fake_index(fake, "2025-12-01", 103)
     assert "Data release <strong>2025.12.01</strong>" in page
     assert "Data release 2025.12.01 [dataset], git tag data-2025.12.01." in page
+    assert "dprk-report maintainers (2025). " in page  # author (year). title.
     # The Limitations refer to At a glance for how many articles are excerpts: the tiny dataset has one of two.
     assert "; 2 archived articles, 1 of them excerpts.</p>" in page
+
+
+def test_data_not_yet_released_are_cited_as_a_release_is_with_their_version():
+    from dprk_report.pipeline.config import load_config
+    from dprk_report.pipeline.index import _citation
+
+    cited = _citation(load_config(), None, "0123456789abcdef")
+    title = "North Korea&#x27;s troops in Russia&#x27;s war: statements and estimates"
+    assert f"dprk-report maintainers (unreleased). {title}. Data version 0123456789ab [dataset]." in cited
 
 
 def test_the_index_lists_each_article_by_its_headline_linked_to_it():

@@ -250,7 +250,8 @@ def _citation(config: ReportConfig, release: Release | None, data_version: str) 
     if release:
         which = f"({release.date[:4]}). {title}. Data release {release.name} [dataset], git tag data-{release.name}."
     else:
-        which = f"{title}. Unreleased data, version {data_version[:12]} [dataset]."
+        # Author (date). Title. ...: as a release is cited, with no year before there is a release.
+        which = f"(unreleased). {title}. Data version {data_version[:12]} [dataset]."
     return (
         f'<blockquote class="cite">{_e(authors)} {_e(which)} Licence: CC BY 4.0.</blockquote>'
         '<p class="meta">Cite the release you used: its git tag holds exactly its tables, with the code and '
