@@ -135,30 +135,35 @@ def test_a_few_repeats_are_drawn_one_by_one(large, tmp_path):
     assert "<image" not in svg and svg.count("<use") >= len(repeats)
 
 
-def test_the_oldest_repeats_are_labelled_with_their_figure_as_the_findings_word_it():
-    day = pd.Timestamp("2025-10-01")
-    none = pd.array([None] * 3, dtype="Int64")
-    repeats = pd.DataFrame(
-        {
-            "estimator": ["U.S. Department of Defense", "NIS", "NIS"],
-            "estimator_side": ["United States", "South Korea", "South Korea"],
-            "metric": ["troops_deployed", "killed", "killed"],
-            "scope": ["subset", "total", "total"],
-            "qualifier": ["about", "around", "around"],
-            "best": pd.array([11000, 600, 600], dtype="Int64"),
-            "low": none,
-            "high": none,
-            "location": ["Kursk region", None, None],
-            "part": [None] * 3,
-            # Two articles of one day repeat NIS's figure: one point, one label.
-            "published": [day, day, day],
-            "age_days": pd.array([332, 120, 120], dtype="Int64"),
-        }
+def test_the_oldest_points_are_labelled_with_their_figures_as_the_findings_word_them():
+    day, later = pd.Timestamp("2025-10-01"), pd.Timestamp("2025-11-01")
+    figures = {
+        # estimator, metric, scope, qualifier, best, location, published, age
+        "A": ("U.S. Department of Defense", "troops_deployed", "subset", "about", 11000, "Kursk region", day, 332),
+        "B": ("NIS", "casualties", "total", "around", 4700, None, day, 120),
+        "B again": ("NIS", "casualties", "total", "around", 4700, None, day, 120),  # another article, same day
+        "C": ("NIS", "killed", "total", "some", 600, None, day, 120),  # another figure, same point
+        "D": ("Zelenskyy", "troops_planned", "additional", None, 1000, None, later, 100),
+        "E": ("ISW", "killed", "total", None, 50, None, later, 90),  # the fourth point: no label
+    }
+    rows = pd.DataFrame(
+        list(figures.values()),
+        columns=["estimator", "metric", "scope", "qualifier", "best", "location", "published", "age_days"],
     )
-    labels = [text.get_text() for text in charts.repeat_ages(repeats, "t").axes[0].texts]
+    none = pd.array([None] * len(rows), dtype="Int64")
+    rows = rows.assign(
+        estimator_side="South Korea",
+        best=rows["best"].astype("Int64"),
+        low=none,
+        high=none,
+        part=None,
+        age_days=rows["age_days"].astype("Int64"),
+    )
+    labels = [text.get_text() for text in charts.repeat_ages(rows, "t").axes[0].texts]
     assert labels == [
-        "U.S. Department of Defense: about 11,000, a part (Kursk region) (troops deployed)",
-        "NIS: around 600 (killed)",
+        "U.S. Department of Defense: about 11,000 troops deployed, a part (Kursk region)",
+        "NIS: around 4,700 casualties; NIS: some 600 killed",
+        "Zelenskyy: 1,000 more troops planned or expected",
     ]
 
 

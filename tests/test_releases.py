@@ -379,7 +379,7 @@ def test_the_index_dates_each_article_as_precisely_as_known(monkeypatch):
     from dprk_report.pipeline.index import _sources_section
 
     written = {"S1": ("2025-08-20", "day"), "S2": ("2025-08", "month"), "S3": ("2025", "year")}
-    written |= {"S4": ("2025-08-22", "not_before"), "S5": ("sometime", "day")}
+    written |= {"S4": ("2025-08-22", "not_before"), "S5": ("sometime", "day"), "S6": ("2025-08", "not_before")}
     rows = [
         {"source_id": key, "outlet": "Wire Daily", "wire_agency": "", "title": "T", "url": "https://w.test/a"}
         | {"published_date": date, "published_precision": precision}
@@ -397,6 +397,7 @@ def test_the_index_dates_each_article_as_precisely_as_known(monkeypatch):
         "S3": "2025",
         "S4": "22 Aug 2025 or later",
         "S5": "sometime",  # no date (data that failed validation): shown as written
+        "S6": "Aug 2025 or later",  # on or after a month: no first day is made up
     }
 
 

@@ -6,8 +6,8 @@ import pandas as pd
 
 from dprk_report.analysis.selection import Selection
 from dprk_report.data.dataset import Dataset, derived_once
-from dprk_report.text.dates import overlaps, period_or_none
-from dprk_report.text.phrases import date_given
+from dprk_report.text.dates import period_or_none
+from dprk_report.text.phrases import date_contradicted
 
 
 @derived_once
@@ -68,7 +68,7 @@ def _dates_otherwise(cited: pd.DataFrame, dataset: Dataset) -> list[bool]:
     own = dict(zip(statements["statement_id"], statements["event_date"]))
     sources = dataset.sources.reindex(columns=["source_id", "published_date", "published_precision"])
     published = {
-        source: (period_or_none(written), precision == "day")
+        source: (period_or_none(written), isinstance(precision, str) and precision == "day")  # pd.NA: not known
         for source, written, precision in zip(
             sources["source_id"], sources["published_date"], sources["published_precision"]
         )
@@ -79,8 +79,7 @@ def _dates_otherwise(cited: pd.DataFrame, dataset: Dataset) -> list[bool]:
     for row, record, source, phrase in zip(
         worded.index, worded["record_id"], worded["source_id"], phrases[worded.index]
     ):
-        statement_date, given = period_or_none(own[record]), date_given(phrase, *published.get(source, (None, False)))
-        if statement_date is not None and given is not None and not overlaps(statement_date, given):
+        if date_contradicted(phrase, period_or_none(own[record]), *published.get(source, (None, False))):
             otherwise.append(row)
     return cited.index.isin(otherwise).tolist()
 

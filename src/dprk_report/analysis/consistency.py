@@ -18,10 +18,10 @@ from dprk_report.analysis import lineage
 from dprk_report.data.dataset import Dataset, derived_once
 from dprk_report.data.findings import WARNING, Finding
 from dprk_report.data.tables import frame_records
-from dprk_report.text.dates import Period, overlaps, period_or_none
+from dprk_report.text.dates import Period, period_or_none
 from dprk_report.text.metrics import TROOP_METRICS, metric_named, same_kind_of_count
 from dprk_report.text.numbers import figures_in
-from dprk_report.text.phrases import date_given
+from dprk_report.text.phrases import date_contradicted
 
 
 def _describe(period: Period) -> str:
@@ -90,12 +90,10 @@ class Consistency:
     def statement_dates(self) -> None:
         for line, cite in self.citations_of("ST"):
             phrase, source = cite["date_as_written"], cite["source_id"]
-            cited = date_given(phrase, self.published.get(source), self.exact_date.get(source, False))
-            if cited is None:
-                continue
             own_line, statement = self.by_id["statements"][cite["record_id"]]
             own = period_or_none(statement["event_date"])
-            if own is not None and not overlaps(own, cited):
+            cited = date_contradicted(phrase, own, self.published.get(source), self.exact_date.get(source, False))
+            if cited is not None:
                 self.warn(
                     "citations",
                     line,

@@ -60,18 +60,21 @@ def estimate_table(dataset: Dataset) -> pd.DataFrame:
 
 
 def _share_wholes(estimates: pd.DataFrame) -> list[str | None]:
-    """For each share ('nearly half'), the figure it is a share of, in words ('about 11,000 troops deployed'):
-    without it a reader cannot tell half of what. None where the share's own words give that number already
-    ('more than a third of North Korea's 11,000 troops'), and for every figure that is no share."""
+    """For each share ('nearly half'), the figure it is a share of, in words ('about 11,000 troops deployed, a
+    part (Kursk region)'): without it a reader cannot tell half of what. None where the share's own words give
+    that figure's number already ('more than a third of North Korea's 11,000 troops'), and for every figure
+    that is no share."""
     shares = estimates.reindex(columns=["share_as_written", "share_of"])
-    wholes = {
-        base.estimate_id: (figure_text(base), vocab.METRIC_LABELS[base.metric].split(" (")[0].lower())
-        for base in estimates[estimates["estimate_id"].isin(set(shares["share_of"].dropna()))].itertuples(index=False)
-    }
+    bases = estimates[estimates["estimate_id"].isin(set(shares["share_of"].dropna()))].set_index("estimate_id")
     found = []
     for share, of in zip(shares["share_as_written"], shares["share_of"]):
-        figure, noun = wholes.get(of, (None, None))  # noun: 'casualties', not 'casualties (killed and wounded)'
-        found.append(None if figure is None or figure.split()[-1] in str(share) else f"{figure} {noun}")
+        if of not in bases.index:
+            found.append(None)
+            continue
+        base = bases.loc[of]
+        recorded = {int(base[column]) for column in ("low", "best", "high") if pd.notna(base[column])}
+        said = {number for number, _ in figures_in(share)} if isinstance(share, str) else set()
+        found.append(None if recorded & said else figure_words(base, metric_noun(base["metric"])))
     return found
 
 
@@ -277,6 +280,23 @@ def scope_text(scope: str, location, part=None) -> str:
     return f"{text} ({', '.join(said)})" if scope != TOTAL and said else text
 
 
+def figure_words(row: pd.Series, noun: str = "") -> str:
+    """A figure as a sentence quotes it: 'about 15,000', '6,000 more' for an increment, '9, a part (Kursk
+    region)' for a part, which counts only some of the troops or losses (the newest estimate can be one); with
+    ``noun`` after the number: 'about 11,000 troops deployed, a part (Kursk region)'."""
+    scope = row.get("scope")  # a table without scopes words every figure as a whole one
+    figure = f"{figure_text(row)}{' more' if scope == 'additional' else ''}{f' {noun}' if noun else ''}"
+    if scope == SUBSET:
+        return f"{figure}, {scope_text(SUBSET, row.get('location'), row.get('part'))}"
+    return figure
+
+
+def metric_noun(metric: str) -> str:
+    """A measure as a noun after a number: 'troops deployed', 'casualties' (without the label's '(killed and
+    wounded)', which inside a sentence's brackets would nest)."""
+    return vocab.METRIC_LABELS[metric].split(" (")[0].lower()
+
+
 def repeat_summary(stale: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame:
     """Old or superseded repeats as a reader's table (``estimates``: to word the newer figure)."""
     newer = estimates[estimates["estimate_id"].isin(set(stale["superseded_by"].dropna()))]
@@ -288,7 +308,7 @@ def repeat_summary(stale: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame
         {
             "Estimated by": stale["estimator"],
             "Measure": stale["metric"].map(vocab.METRIC_LABELS),
-            "Figure": figure_texts(stale),
+            "Figure": [figure_words(row) for _, row in stale.iterrows()],  # a part says which
             "Repeated by": stale["outlet"].fillna(UNNAMED_OUTLET),
             "On": _article_days(stale),
             "Age (days)": _ages(stale),

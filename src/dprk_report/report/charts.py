@@ -16,11 +16,10 @@ from matplotlib.lines import Line2D
 
 from dprk_report import vocab
 from dprk_report.analysis import cadence, coverage
-from dprk_report.analysis.lineage import SCOPE_WORDS
+from dprk_report.analysis.lineage import SCOPE_WORDS, figure_words, metric_noun
 from dprk_report.report import style
 from dprk_report.report.arrows import Arrows, segments
 from dprk_report.report.evidence import article_href, link_mark
-from dprk_report.report.findings import figure_words
 from dprk_report.text.wording import (
     ANNOUNCED,
     FIRST_SEEN_OPEN,
@@ -438,6 +437,11 @@ def _wrapped_name(estimator) -> str:
     return textwrap.fill(str(estimator) if isinstance(estimator, str) else "Unnamed", NAME_WIDTH)
 
 
+#: How a figure that is not a total (an increment, '1,000 more', or a part of the force) is drawn, smaller and
+#: paler than a total, and shown in the key.
+PART_MARKER = {"markersize": 6, "alpha": 0.5}
+
+
 def _draw_figure(ax, row, colour: str, arrows: Arrows) -> None:
     dated = row.public_date_basis == ANNOUNCED
     part = row.scope != "total"
@@ -461,13 +465,13 @@ def _draw_figure(ax, row, colour: str, arrows: Arrows) -> None:
         row.public_date,
         value,
         marker=marker,
-        markersize=6 if part else 8,
+        markersize=PART_MARKER["markersize"] if part else 8,
         linestyle="none",
         clip_on=False,
         markerfacecolor=face,
         markeredgecolor=colour,
         markeredgewidth=1.5,
-        alpha=0.5 if part else 1,
+        alpha=PART_MARKER["alpha"] if part else 1,
     )
     _link_estimate(mark, row)
     if kind in ("lower_bound", "upper_bound"):  # open-ended: an arrow the way the figure may run
@@ -564,10 +568,7 @@ def _tracker_key(fig: Figure, sides: list[str], extra: list[Line2D], below: floa
             markeredgecolor="#444444",
             label="No later than its first report",
         ),
-        # As _draw_figure draws a figure that is not a total: an increment ('1,000 more') or a part of the force.
-        Line2D(
-            [], [], marker="o", markersize=6, alpha=0.5, linestyle="none", color="#444444", label="Increment or part"
-        ),
+        Line2D([], [], marker="o", linestyle="none", color="#444444", label="Increment or part", **PART_MARKER),
         Line2D([], [], marker="^", linestyle="none", color="#444444", label="More than / at least"),
         Line2D([], [], marker="v", linestyle="none", color="#444444", label="Up to / as many as"),
         Line2D([], [], color="#444444", linewidth=8, alpha=0.25, label="Range (low to high)"),
@@ -643,7 +644,7 @@ def _draw_repeats(ax, lineage: pd.DataFrame) -> None:
         ax.plot(later["published"], later["value"], marker="|", markersize=9, linestyle="none", color=colour, alpha=0.8)
 
 
-#: How many of the oldest repeats get a label on the age chart.
+#: How many of the oldest points (repeats of one age on one day) get a label on the age chart.
 REPEAT_LABELS = 3
 
 
@@ -666,17 +667,9 @@ def repeat_ages(repeats: pd.DataFrame, title: str) -> Figure:
             # draws slowly, and most of the time its SVG took to write); axes and words stay text.
             rasterized=dense,
         )
-    labels = {
-        # As the findings word it, qualifier and all: 'about 11,000, a part (Kursk region)'. Once for a point that
-        # two articles of one day make (written twice, the words look bold).
-        (row["published"], float(row["age_days"])): (
-            f"{row['estimator']}: {figure_words(row)} ({vocab.METRIC_LABELS[row['metric']].lower()})"
-        )
-        for _, row in repeats.nlargest(REPEAT_LABELS, "age_days").iterrows()
-    }
-    for point, label in labels.items():
+    for point, figures in _oldest_points(repeats).items():
         ax.annotate(
-            label,
+            "; ".join(figures),
             point,
             xytext=(-6, 0),
             textcoords="offset points",
@@ -692,6 +685,21 @@ def repeat_ages(repeats: pd.DataFrame, title: str) -> Figure:
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="Estimator")
     ax.set_title(title)
     return fig
+
+
+def _oldest_points(repeats: pd.DataFrame) -> dict[tuple, list[str]]:
+    """The ``REPEAT_LABELS`` oldest points of the repeat-age chart, each with the figures repeated there, worded
+    as the findings word them, qualifier and scope included ('U.S. Department of Defense: about 11,000 troops
+    deployed, a part (Kursk region)'); a figure once however many articles of one day repeat it."""
+    points: dict[tuple, list[str]] = {}
+    for _, row in repeats.sort_values("age_days", ascending=False, kind="stable").iterrows():
+        point = (row["published"], float(row["age_days"]))
+        if point not in points and len(points) == REPEAT_LABELS:
+            break
+        said = f"{row['estimator']}: {figure_words(row, metric_noun(row['metric']))}"
+        if said not in points.setdefault(point, []):
+            points[point].append(said)
+    return points
 
 
 def _act_label(row) -> str:

@@ -6,9 +6,10 @@ import pandas as pd
 
 from dprk_report import vocab
 from dprk_report.analysis import cadence, coverage
-from dprk_report.analysis.lineage import SUBSET, TOTAL, scope_text
+from dprk_report.analysis.lineage import TOTAL, figure_words
 from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
 from dprk_report.text.wording import (
+    AN_UNNAMED_OUTLET,
     ANNOUNCED,
     FIRST_SEEN_OPEN,
     act_words,
@@ -138,14 +139,6 @@ def _figure_parts(row: pd.Series) -> tuple[str, str, str]:
     when it was made public ('from South Korea National Intelligence Service (2 September 2025)')."""
     when = public_when(row["public_date"], row["public_date_basis"], day)
     return METRIC_LABELS[row["metric"]].lower(), figure_words(row), f"from {row['estimator']} ({when})"
-
-
-def figure_words(row: pd.Series) -> str:
-    """A figure as a sentence quotes it: 'about 15,000', '6,000 more' for an increment, '9, a part (Kursk
-    region)' for a part, which counts only some of the troops or losses (the newest estimate can be one)."""
-    if row["scope"] == SUBSET:
-        return f"{figure_text(row)}, {scope_text(SUBSET, row.get('location'), row.get('part'))}"
-    return f"{figure_text(row)}{' more' if row['scope'] == 'additional' else ''}"
 
 
 def newest_record_lines(fresh, as_of_text: str) -> list[str]:
@@ -297,7 +290,7 @@ def cadence_findings(
 def _repeat_words(rows: pd.DataFrame) -> str:
     """A figure and the articles that repeated it on one day: 'NIS's around 15,000 (troops deployed), repeated
     by The Korea Herald and AJU Press on 13 December 2025' (more than ``TIES_NAMED`` articles are counted)."""
-    first, outlets = rows.iloc[0], list(rows["outlet"].fillna("an unnamed outlet"))
+    first, outlets = rows.iloc[0], list(rows["outlet"].fillna(AN_UNNAMED_OUTLET))
     by = joined(outlets) if len(outlets) <= TIES_NAMED else plural(len(outlets), "article")
     return (
         f"{first['estimator']}'s {figure_text(first)} ({METRIC_LABELS[first['metric']].lower()}), repeated by {by} "
@@ -402,7 +395,7 @@ def contributions_title(contributions: pd.DataFrame) -> str:
     totals = contributions["statements"] + contributions["estimates"]
     top = contributions.loc[leaders(totals)]
     names = [
-        f"{outlet if pd.notna(outlet) else 'an unnamed outlet'} ({day(published)})"
+        f"{outlet if pd.notna(outlet) else AN_UNNAMED_OUTLET} ({day(published)})"
         for outlet, published in zip(top["outlet"], top["published_date_start"])
     ]
     records = plural(int(totals.max()), "record")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dprk_report.text.dates import WEEKDAYS, Period, parse_partial_date, resolve_weekday
+from dprk_report.text.dates import WEEKDAYS, Period, overlaps, parse_partial_date, resolve_weekday
 
 MONTHS = {
     name: number
@@ -116,6 +116,15 @@ def date_given(phrase: str | None, published: Period | None, published_exactly: 
     if resolved is None or (resolved.basis == "weekday" and not published_exactly):
         return None
     return parse_partial_date(resolved.text)
+
+
+def date_contradicted(
+    phrase: str | None, own: Period | None, published: Period | None, published_exactly: bool
+) -> Period | None:
+    """The date an article's words give a record (``date_given``) when it does not meet the record's own date
+    ``own``: the article dates the record otherwise. ``None`` when they meet, or either is unknown."""
+    given = date_given(phrase, published, published_exactly)
+    return given if given is not None and own is not None and not overlaps(own, given) else None
 
 
 def _full_date(match, day_group, month_group, year_group, article: date) -> ResolvedDate | None:

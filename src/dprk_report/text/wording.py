@@ -6,6 +6,8 @@ import datetime as dt
 
 #: An article's outlet on a reader's page when the archived copy names none (a blog-style page, say).
 UNNAMED_OUTLET = "Unnamed outlet"
+#: The same, inside a sentence.
+AN_UNNAMED_OUTLET = "an unnamed outlet"
 
 
 def _missing(value) -> bool:
@@ -81,20 +83,25 @@ def public_when(public_date, basis: str, day=None) -> str:
     return reported_by(public_date, open_ended=basis == FIRST_SEEN_OPEN, day=day)
 
 
-def date_at_precision(start, precision: str, first_report=None, first_report_open: bool = False, day=None) -> str:
+def date_at_precision(
+    start, precision: str, first_report=None, first_report_open: bool = False, day=None, written_to: str = "day"
+) -> str:
     """A date at the precision it is known: '17 Aug 2025', 'Aug 2025', '2025', 'no later than 31 Mar 2025'.
 
     ``precision`` is a codebook precision (``day``, ``month``, ``year``, ``unknown``, ``not_before``);
     an undated record (``unknown``) is shown by its first report (see ``reported_by``). ``day`` writes the
-    day (``day_text`` unless given).
+    day (``day_text`` unless given). A ``not_before`` date ('or later') is shown to the precision it is
+    ``written_to`` ('Aug 2025 or later' for ``2025-08``, never a first day the text does not give).
     """
     if precision == "unknown" or _missing(start):
         return reported_by(first_report, first_report_open, day=day)
-    if precision == "month":
-        return f"{start:%b %Y}"
-    if precision == "year":
-        return f"{start:%Y}"
-    written = (day or day_text)(start)
+    shown = written_to if earliest_possible(precision) else precision
+    if shown == "month":
+        written = f"{start:%b %Y}"
+    elif shown == "year":
+        written = f"{start:%Y}"
+    else:
+        written = (day or day_text)(start)
     return f"{written} or later" if earliest_possible(precision) else written
 
 
