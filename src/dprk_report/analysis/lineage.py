@@ -283,12 +283,24 @@ def scope_text(scope: str, location, part=None) -> str:
 def figure_words(row: pd.Series, noun: str = "") -> str:
     """A figure as a sentence quotes it: 'about 15,000', '6,000 more' for an increment, '9, a part (Kursk
     region)' for a part, which counts only some of the troops or losses (the newest estimate can be one); with
-    ``noun`` after the number: 'about 11,000 troops deployed, a part (Kursk region)'."""
-    scope = row.get("scope")  # a table without scopes words every figure as a whole one
-    figure = f"{figure_text(row)}{' more' if scope == 'additional' else ''}{f' {noun}' if noun else ''}"
-    if scope == SUBSET:
-        return f"{figure}, {scope_text(SUBSET, row.get('location'), row.get('part'))}"
-    return figure
+    ``noun`` after the number: 'about 11,000 troops deployed, a part (Kursk region)'. A table without scopes
+    words every figure as a whole one."""
+    return _worded(figure_text(row), row.get("scope"), row.get("location"), row.get("part"), noun)
+
+
+def figures_worded(frame: pd.DataFrame) -> list[str]:
+    """``figure_words`` of each row of a table, without a Series per row (12,000 repeats at 100 times today's
+    data took 0.6 s so)."""
+    scoped = frame.reindex(columns=["scope", "location", "part"])
+    return [
+        _worded(text, scope, location, part)
+        for text, scope, location, part in zip(figure_texts(frame), scoped["scope"], scoped["location"], scoped["part"])
+    ]
+
+
+def _worded(figure: str, scope, location, part, noun: str = "") -> str:
+    figure = f"{figure}{' more' if scope == 'additional' else ''}{f' {noun}' if noun else ''}"
+    return f"{figure}, {scope_text(SUBSET, location, part)}" if scope == SUBSET else figure
 
 
 def metric_noun(metric: str) -> str:
@@ -308,7 +320,7 @@ def repeat_summary(stale: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame
         {
             "Estimated by": stale["estimator"],
             "Measure": stale["metric"].map(vocab.METRIC_LABELS),
-            "Figure": [figure_words(row) for _, row in stale.iterrows()],  # a part says which
+            "Figure": figures_worded(stale),  # a part says which
             "Repeated by": stale["outlet"].fillna(UNNAMED_OUTLET),
             "On": _article_days(stale),
             "Age (days)": _ages(stale),
