@@ -186,6 +186,8 @@ def test_every_page_loads_cleanly_with_visible_figures(browser, page):
 WIDTHS = (1280, 390)
 #: A record id or a codebook value in snake_case, as a reader must never see them.
 _CODE = r"\b(?:ST|ES|C)\d{3,}\b|\b[a-z]+_[a-z_]+\b"
+#: The widest screen the notebook pages lay out as a phone's (the page template's CSS).
+PHONE_WIDTH = 600
 
 
 @pytest.fixture(scope="module", params=WIDTHS, ids=lambda width: f"{width}px")
@@ -211,6 +213,10 @@ def test_a_reader_sees_no_code_and_nothing_overflows_at_each_width(sized, page):
     visit = Visit(context, paths.PROJECT_ROOT / page)
     overflow = visit.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{page} is {overflow}px wider than a {width}px screen"
+    if width <= PHONE_WIDTH:  # each row of a table is a card that fits the screen: nothing to scroll sideways
+        tables = "tables => tables.filter(table => table.scrollWidth > table.clientWidth + 1).length"
+        wide = visit.page.eval_on_selector_all("table.report-table", tables)
+        assert wide == 0, f"{page}: {wide} tables scroll sideways on a {width}px screen"
     # Web addresses are shown as they are (they may hold snake_case); everything else is prose.
     text = visit.page.evaluate(
         "() => { const body = document.body.cloneNode(true);"

@@ -30,12 +30,24 @@ def test_long_tables_are_capped_and_say_so(capsys):
 
 
 def test_a_column_of_long_texts_keeps_a_readable_width(capsys):
-    """On a phone the table scrolls sideways rather than squeezing a quote to a word a line."""
+    """On a narrow screen the table scrolls sideways rather than squeezing a quote to a word a line."""
     quote = "word " * 20  # 100 characters
     notebook.show_table(pd.DataFrame({"Date": ["8 Jan 2025"], "In its words": [quote]}), caption="Quotes")
     (output,) = _shown(capsys)
     assert '<th style="min-width: 18em;">In its words</th>' in output["text/html"]
     assert "<th>Date</th>" in output["text/html"]
+
+
+def test_each_cell_carries_its_column_name_for_a_phone_s_cards(capsys):
+    """A phone shows each row as a card, each value under its column's name (the page's CSS reads it)."""
+    frame = pd.DataFrame({"Said by": ["Kim <Jong Un>", None], 'In "its" words': ["<td>x</td>", "y"]})
+    notebook.show_table(frame, caption="Quotes")
+    (output,) = _shown(capsys)
+    body = output["text/html"].partition("<tbody>")[2]
+    assert '<td data-label="Said by">Kim &lt;Jong Un&gt;</td>' in body
+    assert '<td data-label="In &quot;its&quot; words">&lt;td&gt;x&lt;/td&gt;</td>' in body
+    assert '<td data-label="Said by"></td>' in body  # an empty cell (hidden on a phone)
+    assert body.count("<td data-label=") == 4 and "<td>" not in body
 
 
 def test_an_empty_table_says_its_message(capsys):

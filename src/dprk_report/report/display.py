@@ -46,8 +46,8 @@ def bullets(items: list[str]) -> None:
 #: Tables longer than this show their first rows and say how many were left out.
 MAX_TABLE_ROWS = 150
 #: A column with a cell longer than this many characters (a summary, a quote) is never narrower than
-#: ``LONG_TEXT_WIDTH``: on a phone the table then scrolls sideways in its frame instead of squeezing the text
-#: to a word or two a line.
+#: ``LONG_TEXT_WIDTH``: on a narrow screen the table then scrolls sideways in its frame instead of squeezing the
+#: text to a word or two a line (on a phone each row is a card instead: ``_with_labels``).
 LONG_TEXT = 80
 LONG_TEXT_WIDTH = "18em"
 
@@ -75,9 +75,24 @@ def show_table(
     shown = frame.astype(object).where(frame.notna(), "")
     long_text = {column: LONG_TEXT_WIDTH for column in shown if shown[column].astype(str).str.len().max() > LONG_TEXT}
     table = shown.to_html(index=False, escape=True, border=0, classes="report-table", col_space=long_text or None)
+    table = _with_labels(table, shown.columns)
     heading = f"<p class='table-caption'>{html.escape(caption)}</p>" if caption else ""
     plain = (caption + "\n" if caption else "") + shown.to_string(index=False)
     display({"text/plain": plain, "text/html": heading + table}, raw=True)
+
+
+def _with_labels(table: str, columns) -> str:
+    """``table`` (pandas' HTML, its cells escaped) with each body cell's column name as its ``data-label``: on a
+    phone the page shows each row as a card, every value under its name, where the whole table would scroll
+    sideways with only its first columns in view (the page template's CSS)."""
+    labels = [f' data-label="{html.escape(str(column), quote=True)}"' for column in columns]
+
+    def labelled(row: re.Match) -> str:
+        first, *cells = row.group(1).split("<td>")  # escaped values hold no '<td>'
+        return "<tr>" + first + "".join(f"<td{label}>{cell}" for label, cell in zip(labels, cells)) + "</tr>"
+
+    head, body, rest = table.partition("<tbody>")
+    return head + body + re.sub(r"<tr>(.*?)</tr>", labelled, rest, flags=re.S)
 
 
 def _worded(rows: pd.DataFrame, wording: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
