@@ -355,6 +355,12 @@ def test_a_superseded_repeat_names_the_newer_figure_and_an_old_one_names_none():
     )
     table = lineage.repeat_summary(stale.reset_index(drop=True), estimates)
     assert table["Figure"].tolist() == ["at least 100", "about 300"]
+    # An increment is said to be one, and a part says which part, as everywhere a figure is worded.
+    scoped = stale.assign(scope=["additional", "subset"], location=[None, "Kursk"], part=[None, "officers"])
+    assert lineage.repeat_summary(scoped.reset_index(drop=True), estimates)["Figure"].tolist() == [
+        "at least 100 more",
+        "about 300, a part (officers, Kursk)",
+    ]
     # An article dated only 'on or after' a day: its date says so, and the age is a minimum.
     assert table[["On", "Age (days)"]].values.tolist() == [["1 Feb 2025", "44"], ["1 May 2025 or later", "108 or more"]]
     assert table["Newer figure already public"].tolist() == ["about 300 (13 Jan 2025)", ""]
@@ -631,6 +637,18 @@ def test_a_share_is_worded_with_the_whole_it_is_a_share_of(dataset):
     said = estimates.assign(share_as_written=[None, "half of the 10,000 sent", None])
     table = lineage.estimate_table(Dataset(dataset.sources, dataset.statements, said, dataset.citations))
     assert wording.figure_texts(table.set_index("estimate_id").loc[["ESY"]]) == ["half of the 10,000 sent"]
+    # A whole that counts a part says which, inside the share's brackets without brackets of its own; a share
+    # that names another number ('110,000' holds '10,000' but is not it) still gets its whole.
+    part = said.assign(share_as_written=[None, "half of the 110,000", None], scope=["total", "total", "subset"])
+    table = lineage.estimate_table(Dataset(dataset.sources, dataset.statements, part, dataset.citations))
+    assert wording.figure_texts(table.set_index("estimate_id").loc[["ESY"]]) == [
+        "half of the 110,000 (of over 10,000 troops deployed, a part)"
+    ]
+    located = part.assign(location=[None, None, "Kursk"])
+    table = lineage.estimate_table(Dataset(dataset.sources, dataset.statements, located, dataset.citations))
+    assert wording.figure_texts(table.set_index("estimate_id").loc[["ESY"]]) == [
+        "half of the 110,000 (of over 10,000 troops deployed, a part: Kursk)"
+    ]
 
 
 def test_the_title_compares_totals_not_a_total_with_an_increment():

@@ -85,3 +85,22 @@ def test_parsed_dates_are_remembered_and_refusals_are_not():
     for _ in range(2):
         with pytest.raises(ValueError, match="not a real date"):
             parse_partial_date("2025-02-30")
+
+
+def test_an_article_contradicts_a_date_only_when_its_words_give_another():
+    import pandas as pd
+
+    from dprk_report.text.phrases import date_contradicted
+
+    friday = parse_partial_date("2024-12-27")  # an article of Friday 27 December 2024
+    monday, tuesday = parse_partial_date("2024-12-23"), parse_partial_date("2024-12-24")
+    assert date_contradicted("On Monday", monday, friday, True) is None  # the 23rd: it agrees
+    assert date_contradicted("On Monday", tuesday, friday, True) == monday  # the record says the 24th
+    assert date_contradicted("On Monday", parse_partial_date("2024-12"), friday, True) is None  # within the month
+    # Which Monday an article known only to the month means is unknown; so is a record's undated date.
+    assert date_contradicted("On Monday", tuesday, parse_partial_date("2024-12"), False) is None
+    assert date_contradicted("On Monday", None, friday, True) is None
+    # No phrase (an empty cell read by pandas: None, NaN or pd.NA), or an article of no known date.
+    for empty in (None, float("nan"), pd.NA, ""):
+        assert date_contradicted(empty, tuesday, friday, True) is None
+    assert date_contradicted("On Monday", tuesday, None, True) is None

@@ -145,6 +145,7 @@ def test_the_oldest_points_are_labelled_with_their_figures_as_the_findings_word_
         "C": ("NIS", "killed", "total", "some", 600, None, day, 120),  # another figure, same point
         "D": ("Zelenskyy", "troops_planned", "additional", None, 1000, None, later, 100),
         "E": ("ISW", "killed", "total", None, 50, None, later, 90),  # the fourth point: no label
+        "F": ("ISW", "killed", "total", None, 60, None, later, None),  # no known age: no point, no label
     }
     rows = pd.DataFrame(
         list(figures.values()),
@@ -165,6 +166,9 @@ def test_the_oldest_points_are_labelled_with_their_figures_as_the_findings_word_
         "NIS: around 4,700 casualties; NIS: some 600 killed",
         "Zelenskyy: 1,000 more troops planned or expected",
     ]
+    few = rows.iloc[[0, 6]]  # fewer known points than labels, and one of no known age
+    labels = [text.get_text() for text in charts.repeat_ages(few, "t").axes[0].texts]
+    assert labels == ["U.S. Department of Defense: about 11,000 troops deployed, a part (Kursk region)"]
 
 
 def test_intervals_and_lags_become_distributions_when_many(large):

@@ -61,7 +61,7 @@ def estimate_table(dataset: Dataset) -> pd.DataFrame:
 
 def _share_wholes(estimates: pd.DataFrame) -> list[str | None]:
     """For each share ('nearly half'), the figure it is a share of, in words ('about 11,000 troops deployed, a
-    part (Kursk region)'): without it a reader cannot tell half of what. None where the share's own words give
+    part: Kursk region'): without it a reader cannot tell half of what. None where the share's own words give
     that figure's number already ('more than a third of North Korea's 11,000 troops'), and for every figure
     that is no share."""
     shares = estimates.reindex(columns=["share_as_written", "share_of"])
@@ -74,7 +74,8 @@ def _share_wholes(estimates: pd.DataFrame) -> list[str | None]:
         base = bases.loc[of]
         recorded = {int(base[column]) for column in ("low", "best", "high") if pd.notna(base[column])}
         said = {number for number, _ in figures_in(share)} if isinstance(share, str) else set()
-        found.append(None if recorded & said else figure_words(base, metric_noun(base["metric"])))
+        # Written inside the share's brackets: 'nearly half (of about 11,000 troops deployed, a part: Kursk region)'.
+        found.append(None if recorded & said else figure_words(base, metric_noun(base["metric"]), in_brackets=True))
     return found
 
 
@@ -271,21 +272,23 @@ def estimate_summary(estimates: pd.DataFrame) -> pd.DataFrame:
 SCOPE_WORDS = {TOTAL: "all so far", "additional": "an increment", SUBSET: "a part"}
 
 
-def scope_text(scope: str, location, part=None) -> str:
+def scope_text(scope: str, location, part=None, in_brackets: bool = False) -> str:
     """What a figure counts, for a reader: 'all so far', or a part or an increment with which part and the place
     the article gives ('a part (officers)', 'a part (Kursk)'), without which '8,000, a part' says nothing of
-    which part."""
+    which part. ``in_brackets``: for text already inside brackets, 'a part: Kursk' (brackets would nest)."""
     text = SCOPE_WORDS[scope]
-    said = [value for value in (part, location) if isinstance(value, str) and value]
-    return f"{text} ({', '.join(said)})" if scope != TOTAL and said else text
+    said = ", ".join(value for value in (part, location) if isinstance(value, str) and value)
+    if scope == TOTAL or not said:
+        return text
+    return f"{text}: {said}" if in_brackets else f"{text} ({said})"
 
 
-def figure_words(row: pd.Series, noun: str = "") -> str:
+def figure_words(row: pd.Series, noun: str = "", in_brackets: bool = False) -> str:
     """A figure as a sentence quotes it: 'about 15,000', '6,000 more' for an increment, '9, a part (Kursk
     region)' for a part, which counts only some of the troops or losses (the newest estimate can be one); with
-    ``noun`` after the number: 'about 11,000 troops deployed, a part (Kursk region)'. A table without scopes
-    words every figure as a whole one."""
-    return _worded(figure_text(row), row.get("scope"), row.get("location"), row.get("part"), noun)
+    ``noun`` after the number: 'about 11,000 troops deployed, a part (Kursk region)'; ``in_brackets``: 'a part:
+    Kursk region' (``scope_text``). A table without scopes words every figure as a whole one."""
+    return _worded(figure_text(row), row.get("scope"), row.get("location"), row.get("part"), noun, in_brackets)
 
 
 def figures_worded(frame: pd.DataFrame) -> list[str]:
@@ -298,9 +301,9 @@ def figures_worded(frame: pd.DataFrame) -> list[str]:
     ]
 
 
-def _worded(figure: str, scope, location, part, noun: str = "") -> str:
+def _worded(figure: str, scope, location, part, noun: str = "", in_brackets: bool = False) -> str:
     figure = f"{figure}{' more' if scope == 'additional' else ''}{f' {noun}' if noun else ''}"
-    return f"{figure}, {scope_text(SUBSET, location, part)}" if scope == SUBSET else figure
+    return f"{figure}, {scope_text(SUBSET, location, part, in_brackets)}" if scope == SUBSET else figure
 
 
 def metric_noun(metric: str) -> str:

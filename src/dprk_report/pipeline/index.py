@@ -151,8 +151,9 @@ def _address_words(parts) -> str:
 
 
 def _date_text(written: str, precision: str) -> str:
-    """A publication date as precisely as known ('17 Aug 2025', 'Aug 2025', '3 Sep 2025 or later'): the tables'
-    rule (``date_at_precision``), from the date as the table writes it (shown as written when it is no date)."""
+    """A publication date as precisely as known ('17 Aug 2025', 'Aug 2025', '3 Sep 2025 or later'):
+    ``date_at_precision``, from the date as the table writes it, so that an 'on or after' month reads 'Aug 2025
+    or later' (shown as written when it is no date)."""
     period = period_or_none(written)
     return written if period is None else date_at_precision(period.start, precision, written_to=period.precision)
 

@@ -692,7 +692,8 @@ def _oldest_points(repeats: pd.DataFrame) -> dict[tuple, list[str]]:
     as the findings word them, qualifier and scope included ('U.S. Department of Defense: about 11,000 troops
     deployed, a part (Kursk region)'); a figure once however many articles of one day repeat it."""
     points: dict[tuple, list[str]] = {}
-    for _, row in repeats.sort_values("age_days", ascending=False, kind="stable").iterrows():
+    aged = repeats.dropna(subset=["age_days"])  # an article of no known date: no point on the chart
+    for _, row in aged.sort_values("age_days", ascending=False, kind="stable").iterrows():
         point = (row["published"], float(row["age_days"]))
         if point not in points and len(points) == REPEAT_LABELS:
             break

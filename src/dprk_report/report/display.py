@@ -89,7 +89,8 @@ def _with_labels(table: str, columns) -> str:
 
     def labelled(row: re.Match) -> str:
         first, *cells = row.group(1).split("<td>")  # escaped values hold no '<td>'
-        return "<tr>" + first + "".join(f"<td{label}>{cell}" for label, cell in zip(labels, cells)) + "</tr>"
+        cells = "".join(f"<td{label}>{cell}" for label, cell in zip(labels, cells, strict=True))
+        return f"<tr>{first}{cells}</tr>"
 
     head, body, rest = table.partition("<tbody>")
     return head + body + re.sub(r"<tr>(.*?)</tr>", labelled, rest, flags=re.S)
