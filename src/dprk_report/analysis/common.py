@@ -7,7 +7,7 @@ import pandas as pd
 from dprk_report.analysis.selection import Selection
 from dprk_report.data.dataset import Dataset, derived_once
 from dprk_report.text.dates import period_or_none
-from dprk_report.text.phrases import date_contradicted
+from dprk_report.text.phrases import article_dates, date_contradicted
 
 
 @derived_once
@@ -67,12 +67,7 @@ def _dates_otherwise(cited: pd.DataFrame, dataset: Dataset) -> list[bool]:
     statements = dataset.statements.reindex(columns=["statement_id", "event_date"]).dropna()
     own = dict(zip(statements["statement_id"], statements["event_date"]))
     sources = dataset.sources.reindex(columns=["source_id", "published_date", "published_precision"])
-    published = {
-        source: (period_or_none(written), isinstance(precision, str) and precision == "day")  # pd.NA: not known
-        for source, written, precision in zip(
-            sources["source_id"], sources["published_date"], sources["published_precision"]
-        )
-    }
+    published = article_dates(sources["source_id"], sources["published_date"], sources["published_precision"])
     phrases = cited.reindex(columns=["date_as_written"])["date_as_written"]
     worded = cited[cited["record_id"].isin(own.keys()) & phrases.notna()]  # dated statements, a date in words
     otherwise = []

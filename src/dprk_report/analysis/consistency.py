@@ -21,7 +21,7 @@ from dprk_report.data.tables import frame_records
 from dprk_report.text.dates import Period, period_or_none
 from dprk_report.text.metrics import TROOP_METRICS, metric_named, same_kind_of_count
 from dprk_report.text.numbers import figures_in
-from dprk_report.text.phrases import date_contradicted
+from dprk_report.text.phrases import article_dates, date_contradicted
 
 
 def _describe(period: Period) -> str:
@@ -70,9 +70,8 @@ class Consistency:
             table: {row[column]: (line, row) for line, row in self.rows[table]}
             for table, column in (("statements", "statement_id"), ("estimates", "estimate_id"))
         }
-        sources = [row for _, row in self.rows["sources"]]
-        self.published = {row["source_id"]: period_or_none(row["published_date"]) for row in sources}
-        self.exact_date = {row["source_id"]: row["published_precision"] == "day" for row in sources}
+        sources = dataset.raw["sources"]
+        self.published = article_dates(sources["source_id"], sources["published_date"], sources["published_precision"])
 
     def warn(self, table: str, line: int, column: str | None, message: str) -> None:
         self.warnings.append(Finding(self.names[table], line, column, message, WARNING))
@@ -92,7 +91,7 @@ class Consistency:
             phrase, source = cite["date_as_written"], cite["source_id"]
             own_line, statement = self.by_id["statements"][cite["record_id"]]
             own = period_or_none(statement["event_date"])
-            cited = date_contradicted(phrase, own, self.published.get(source), self.exact_date.get(source, False))
+            cited = date_contradicted(phrase, own, *self.published.get(source, (None, False)))
             if cited is not None:
                 self.warn(
                     "citations",

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dprk_report.text.dates import WEEKDAYS, Period, overlaps, parse_partial_date, resolve_weekday
+from dprk_report.text.dates import WEEKDAYS, Period, overlaps, parse_partial_date, period_or_none, resolve_weekday
 
 MONTHS = {
     name: number
@@ -104,6 +104,19 @@ def resolve(phrase: str, article: date) -> ResolvedDate | None:
         basis = "stated" if match.group(2) else "relative"
         return ResolvedDate(f"{year}-{month:02d}", "month", basis, f"'{match.group(0)}'")
     return _relative(lower, article)
+
+
+#: An article's publication date as ``date_given`` reads it: the period, and whether it is known to the day.
+ArticleDate = tuple[Period | None, bool]
+
+
+def article_dates(source_ids, written_dates, precisions) -> dict[str, ArticleDate]:
+    """Each article's :data:`ArticleDate`, by source id, from its ``published_date`` as written and its precision
+    (an empty cell, whether "", None, NaN or pd.NA, is no date and no day)."""
+    return {
+        source: (period_or_none(written), isinstance(precision, str) and precision == "day")
+        for source, written, precision in zip(source_ids, written_dates, precisions)
+    }
 
 
 def date_given(phrase: str | None, published: Period | None, published_exactly: bool) -> Period | None:

@@ -19,17 +19,17 @@ def _missing(value) -> bool:
     return bool(pd.isna(value))
 
 
-def _number(row, joiner: str) -> str | None:
+def _number(row) -> str | None:
     """The number or range ('10,000 to 12,000'), or ``None`` for a vague figure."""
     if not _missing(row.low) and not _missing(row.high):
-        return f"{int(row.low):,}{joiner}{int(row.high):,}"
+        return f"{int(row.low):,} to {int(row.high):,}"
     return f"{int(row.best):,}" if not _missing(row.best) else None
 
 
 def figure_text(row) -> str:
     """A figure as the text gives it: '10,000 to 12,000', 'more than 3,000', 'thousands'; a share with the whole
     it is a share of, where a table gives it (``share_whole``): 'nearly half (of about 11,000 troops deployed)'."""
-    number = _number(row, " to ")
+    number = _number(row)
     if number is None:  # a share of another figure ('nearly half'), or vague words ('thousands')
         share = getattr(row, "share_as_written", None)
         if isinstance(share, str) and share:
