@@ -93,6 +93,21 @@ def test_vague_figures_and_shares_sit_in_a_strip_below_the_axis_not_on_it():
         assert text.xyann[1] < 0 and text.xycoords == ("data", "axes fraction")
 
 
+def test_a_panel_whose_figures_are_all_words_has_no_scale_and_says_where_they_are():
+    _, ax = _draw([_figure("A", qualifier="many", kind="vague")])
+    # A scale from 0 to 1 would read as a count of one person.
+    assert [label.get_text() for label in ax.get_yticklabels()] == [] and ax.get_ylabel() == ""
+    assert "\u2022 many" in _texts(ax)
+    (message,) = [text for text in _texts(ax) if not text.startswith("\u2022")]
+    assert "no figure here gives a number" in message.lower() and "under the panel" in message
+
+
+def test_a_panel_with_one_number_keeps_its_scale_of_people():
+    _, ax = _draw([_figure("A", qualifier="many", kind="vague"), _figure("B", best=2, day="2025-02-01")])
+    assert ax.get_ylabel() == "People" and len(ax.get_yticks()) > 1
+    assert all(text.startswith("\u2022") or text == "NIS" for text in _texts(ax)), _texts(ax)
+
+
 def test_a_figure_with_no_known_announcement_day_is_hollow_and_points_back_in_time():
     _, ax = _draw([_figure("A", best=300, basis="first_seen")])
     (marker,) = [line for line in ax.lines if line.get_marker() == "o"]
@@ -219,3 +234,42 @@ def test_the_first_confirmations_are_named_in_the_key_not_over_a_panel():
     assert named[-2:] == ["Russia confirms (26 Apr 2025)", "North Korea confirms (28 Apr 2025)"]  # by date
     assert not any("confirms" in text for text in _texts(fig.axes[0]))
     assert len([line for line in fig.axes[0].lines if line.get_linestyle() == ":"]) == 2
+
+
+def _key(fig) -> list[str]:
+    (key,) = fig.legends
+    return [text.get_text() for text in key.get_texts()]
+
+
+def test_the_key_explains_only_the_kinds_of_mark_the_chart_holds():
+    fig, _ = _draw([_figure("A", best=300)])
+    assert _key(fig) == ["South Korea", "Figure, on the day it was made public"]
+
+
+def test_the_key_explains_every_kind_of_mark_drawn_in_the_keys_order():
+    fig, _ = _draw(
+        [
+            _figure("A", best=300),
+            _figure("B", best=500, day="2025-02-01"),  # with A, a line of one estimator's figures
+            _figure("C", best=40, scope="additional", basis="first_seen", day="2025-03-01"),  # a part, undated
+            _figure("D", best=700, qualifier="more than", kind="lower_bound", day="2025-04-01"),
+            _figure("E", low=100, high=200, estimator="GUR", side="Ukraine", day="2025-05-01"),
+            _figure("F", best=900, qualifier="up to", kind="upper_bound", estimator="GUR", side="Ukraine"),
+        ],
+        lineage=[
+            ["A", "killed", T("2025-01-10"), T("2025-01-10"), 300, None, "South Korea"],
+            ["A", "killed", T("2025-02-10"), T("2025-01-10"), 300, None, "South Korea"],
+        ],
+    )
+    assert _key(fig) == [
+        "South Korea",
+        "Ukraine",
+        "Figure, on the day it was made public",
+        "No later than its first report",
+        "Increment or part",
+        "More than / at least",
+        "Up to / as many as",
+        "Range (low to high)",
+        "One estimator's figures",
+        "Repeated by a later article",
+    ]

@@ -299,20 +299,19 @@ def estimates_over_time(
     estimator at its latest figure, and the first confirmations by each deploying side are marked.
     """
     fig, axes = _new_figure(11, 0.9 + 3.0 * len(metrics), rows=len(metrics))
+    drawn: set[str] = set()  # the kinds of mark the panels hold: the key explains those only
     for ax, metric in zip(axes, metrics):
         panel = estimates[estimates["metric"] == metric]
         if len(panel) > ESTIMATE_DETAIL_LIMIT:
             _draw_monthly_spread(ax, panel)
         else:
-            _draw_tracker_panel(ax, panel, lineage[lineage["metric"] == metric], _last_day(estimates, lineage))
+            _draw_tracker_panel(ax, panel, lineage[lineage["metric"] == metric], _last_day(estimates, lineage), drawn)
         for milestone in milestones.itertuples(index=False):
             ax.axvline(milestone.date, color="#999999", linestyle=":", linewidth=1)
-        ax.set_ylabel("People", fontsize=12)
         ax.set_title(
             f"{vocab.METRIC_LABELS.get(metric, metric)} ({plural(len(panel), 'figure')})", fontsize=13, loc="left"
         )
-        ax.yaxis.get_major_locator().set_params(integer=True)  # people come whole: no tick at 0.5
-        ax.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}" if value >= 0 else "")
+        _people_axis(ax, numbered=len(panel) > ESTIMATE_DETAIL_LIMIT or _numbered(panel).any())
         ax.tick_params(labelsize=11, labelbottom=True)  # dates under every panel of a tall chart
     axes[-1].set_xlabel(
         "Date the figure became public (hollow: known only from its first report; the arrow points the way "
@@ -332,7 +331,7 @@ def estimates_over_time(
         axes[0].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10)
         key_rows = 0
     else:
-        key_rows = _tracker_key(fig, _sides_in(estimates, "estimator_side"), milestone, below=0.5 + extra)
+        key_rows = _tracker_key(fig, _sides_in(estimates, "estimator_side"), drawn, milestone, below=0.5 + extra)
     # The key sits in a band under the title, so the right margin is free for the estimators' direct labels.
     fig.subplots_adjust(
         hspace=0.85, right=0.8, top=1 - (0.85 + extra + KEY_ROW_INCHES * key_rows) / height, bottom=0.75 / height
@@ -349,14 +348,38 @@ def _last_day(estimates: pd.DataFrame, lineage: pd.DataFrame) -> pd.Timestamp:
     return max(estimates["public_date"].max(), lineage["published"].max() if not lineage.empty else pd.NaT)
 
 
-def _draw_tracker_panel(ax, panel: pd.DataFrame, lineage: pd.DataFrame, last_day: pd.Timestamp) -> None:
-    """Numeric figures on the axis (step lines per estimator), vague figures and shares in a strip below."""
-    numeric = panel[panel["best"].notna() | (panel["low"].notna() & panel["high"].notna())]
+def _numbered(panel: pd.DataFrame) -> pd.Series:
+    """Which figures a panel can place on its axis: a number or a range (not 'thousands', 'nearly half')."""
+    return panel["best"].notna() | (panel["low"].notna() & panel["high"].notna())
+
+
+#: Written across a panel whose figures are all words: its axis would count nothing.
+NO_NUMBER = "No figure here gives a number: see the words under the panel"
+
+
+def _people_axis(ax, numbered: bool) -> None:
+    """The count of people up the panel, or, when no figure in it has a number, no scale at all (an axis from 0
+    to 1 would read as a count of one) and a line that says where the figures are."""
+    if not numbered:
+        ax.set_yticks([])
+        ax.text(0.5, 0.5, NO_NUMBER, transform=ax.transAxes, ha="center", va="center", fontsize=11, color="#555555")
+        return
+    ax.set_ylabel("People", fontsize=12)
+    ax.yaxis.get_major_locator().set_params(integer=True)  # people come whole: no tick at 0.5
+    ax.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}" if value >= 0 else "")
+
+
+def _draw_tracker_panel(
+    ax, panel: pd.DataFrame, lineage: pd.DataFrame, last_day: pd.Timestamp, drawn: set[str]
+) -> None:
+    """Numeric figures on the axis (step lines per estimator), vague figures and shares in a strip below; the
+    kinds of mark drawn go into ``drawn`` (``MARK_KEY``)."""
+    numeric = panel[_numbered(panel)]
     vague = panel.drop(numeric.index)
-    _draw_repeats(ax, lineage[lineage["estimate_id"].isin(numeric["estimate_id"])])
+    _draw_repeats(ax, lineage[lineage["estimate_id"].isin(numeric["estimate_id"])], drawn)
     arrows = Arrows()
     labels = [
-        _draw_estimator_line(ax, figures.sort_values("public_date", kind="stable"), last_day, arrows)
+        _draw_estimator_line(ax, figures.sort_values("public_date", kind="stable"), last_day, arrows, drawn)
         for _, figures in numeric.groupby("estimator", sort=False)
     ]
     arrows.draw(ax)
@@ -370,12 +393,13 @@ def _draw_tracker_panel(ax, panel: pd.DataFrame, lineage: pd.DataFrame, last_day
 
 
 def _draw_estimator_line(
-    ax, figures: pd.DataFrame, last_day: pd.Timestamp, arrows: Arrows
+    ax, figures: pd.DataFrame, last_day: pd.Timestamp, arrows: Arrows, drawn: set[str]
 ) -> tuple[float, str, str] | None:
     """One estimator's figures; returns the height, name and colour its label needs (None: no line)."""
     colour = style.side_colour(figures["estimator_side"].iloc[0])
     totals = figures[(figures["scope"] == "total") & figures["best"].notna()]
     if len(totals) > 1:
+        drawn.add("line")
         ax.plot(
             totals["public_date"],
             totals["best"].astype(float),
@@ -385,7 +409,7 @@ def _draw_estimator_line(
             alpha=0.7,
         )
     for row in figures.itertuples(index=False):
-        _draw_figure(ax, row, colour, arrows)
+        drawn.update(_draw_figure(ax, row, colour, arrows))
     if len(totals) < 2:
         return None  # a single figure is keyed by its side's colour
     # A line is named in the right margin at the height of its latest figure; a dotted run carries the line
@@ -442,11 +466,13 @@ def _wrapped_name(estimator) -> str:
 PART_MARKER = {"markersize": 6, "alpha": 0.5}
 
 
-def _draw_figure(ax, row, colour: str, arrows: Arrows) -> None:
+def _draw_figure(ax, row, colour: str, arrows: Arrows) -> set[str]:
+    """One figure's mark (and band, arrows); returns the kinds of mark it is (``MARK_KEY``)."""
     dated = row.public_date_basis == ANNOUNCED
     part = row.scope != "total"
     face = colour if dated else "white"
-    if pd.notna(row.low) and pd.notna(row.high):
+    ranged = pd.notna(row.low) and pd.notna(row.high)
+    if ranged:
         half = pd.Timedelta(days=RANGE_HALF_WIDTH_DAYS)
         ax.fill_between(
             [row.public_date - half, row.public_date + half],
@@ -482,6 +508,15 @@ def _draw_figure(ax, row, colour: str, arrows: Arrows) -> None:
         # report is itself known only to be on or after its day)
         direction = 1 if row.public_date_basis == FIRST_SEEN_OPEN else -1
         arrows.add((row.public_date, value), (row.public_date + direction * pd.Timedelta(days=14), value), colour, 0.7)
+    # A part's mark is its own (small, pale); hollow when its day is unknown, as any figure's.
+    kinds = {"part"} if part else {"dated" if dated else "undated"}
+    if part and not dated:
+        kinds.add("undated")
+    if kind in ("lower_bound", "upper_bound"):
+        kinds.add(kind)
+    if ranged:
+        kinds.add("range")
+    return kinds
 
 
 def _link_statement(mark, row) -> None:
@@ -553,29 +588,29 @@ def _milestone_key(milestones: pd.DataFrame) -> list[Line2D]:
     return [Line2D([], [], color="#999999", linestyle=":", linewidth=1, label=label) for label in labels]
 
 
-def _tracker_key(fig: Figure, sides: list[str], extra: list[Line2D], below: float = 0.5) -> int:
+#: How to read each kind of mark the tracker draws, in the key's order: (kind, its key entry).
+MARK_KEY = (
+    ("dated", {"marker": "o", "linestyle": "none", "label": "Figure, on the day it was made public"}),
+    (
+        "undated",
+        {"marker": "o", "linestyle": "none", "markerfacecolor": "white", "label": "No later than its first report"},
+    ),
+    ("part", {"marker": "o", "linestyle": "none", "label": "Increment or part", **PART_MARKER}),
+    ("lower_bound", {"marker": "^", "linestyle": "none", "label": "More than / at least"}),
+    ("upper_bound", {"marker": "v", "linestyle": "none", "label": "Up to / as many as"}),
+    ("range", {"linewidth": 8, "alpha": 0.25, "label": "Range (low to high)"}),
+    ("line", {"linewidth": 1.2, "drawstyle": "steps-post", "label": "One estimator's figures"}),
+    ("repeat", {"marker": "|", "linewidth": 0.8, "markersize": 9, "label": "Repeated by a later article"}),
+)
+
+
+def _tracker_key(fig: Figure, sides: list[str], drawn: set[str], extra: list[Line2D], below: float = 0.5) -> int:
     """The key, in a band under the title (its top ``below`` inches under the figure's): the sides' colours, then
-    how to read a mark, then ``extra`` entries. Returns its rows."""
+    how to read the kinds of mark ``drawn`` (no entry for a mark the chart does not hold), then ``extra``
+    entries. Returns its rows."""
     handles = [Line2D([], [], marker="s", linestyle="none", color=style.side_colour(s), label=s) for s in sides]
-    handles += [
-        Line2D([], [], marker="o", linestyle="none", color="#444444", label="Figure, on the day it was made public"),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="none",
-            markerfacecolor="white",
-            markeredgecolor="#444444",
-            label="No later than its first report",
-        ),
-        Line2D([], [], marker="o", linestyle="none", color="#444444", label="Increment or part", **PART_MARKER),
-        Line2D([], [], marker="^", linestyle="none", color="#444444", label="More than / at least"),
-        Line2D([], [], marker="v", linestyle="none", color="#444444", label="Up to / as many as"),
-        Line2D([], [], color="#444444", linewidth=8, alpha=0.25, label="Range (low to high)"),
-        Line2D([], [], color="#444444", linewidth=1.2, drawstyle="steps-post", label="One estimator's figures"),
-        Line2D([], [], marker="|", color="#444444", linewidth=0.8, markersize=9, label="Repeated by a later article"),
-        *extra,
-    ]
+    handles += [Line2D([], [], color="#444444", **entry) for kind, entry in MARK_KEY if kind in drawn]
+    handles += extra
     fig.legend(
         handles=handles,
         loc="upper left",
@@ -624,7 +659,7 @@ def _draw_monthly_spread(ax, panel: pd.DataFrame) -> None:
     )
 
 
-def _draw_repeats(ax, lineage: pd.DataFrame) -> None:
+def _draw_repeats(ax, lineage: pd.DataFrame, drawn: set[str]) -> None:
     """Each repeated figure's run: a thin line at its value (its first row's) from the day it was made public to
     its latest repeat, and a tick at each repeat. One line per side for all its runs and one for all its ticks,
     not two per figure: at 100 times today's data those were a third of the chart's time."""
@@ -642,6 +677,7 @@ def _draw_repeats(ax, lineage: pd.DataFrame) -> None:
         ax.plot(dates, heights, color=colour, linewidth=0.8, alpha=0.6)
         later = runs[~runs["is_first"]]
         ax.plot(later["published"], later["value"], marker="|", markersize=9, linestyle="none", color=colour, alpha=0.8)
+        drawn.add("repeat")
 
 
 #: How many of the oldest points (repeats of one age on one day) get a label on the age chart.
