@@ -770,9 +770,49 @@ def test_the_latest_increment_is_given_with_the_total_its_estimator_had_given_be
     assert findings.latest_figures(estimates) == [
         # The other estimator's later total is not what NIS's increment adds to.
         "troops deployed figure: around 1,000 more, from NIS (2 September 2025), after around 15,000 (30 April 2025)",
-        # No total of its estimator before it: the increment alone.
-        "troops planned or expected figure: 6,000 more, from NIS (2 September 2025)",
+        # No total of its estimator before it: said to be an increment, which '6,000 more' alone does not say.
+        "troops planned or expected figure: 6,000 more, from NIS (2 September 2025), an increment with no earlier "
+        "total of its estimator in the data",
     ]
+
+
+def test_a_latest_casualties_figure_older_than_the_latest_killed_or_wounded_says_so():
+    """'casualties: around 4,700' beside a newer 'killed: more than 6,000' read as a contradiction."""
+
+    def figure(eid, metric, best, day):
+        return [eid, metric, "NIS", best, None, None, None, None, "total", T(day), wording.ANNOUNCED]
+
+    columns = [
+        "estimate_id",
+        "metric",
+        "estimator",
+        "best",
+        "low",
+        "high",
+        "qualifier",
+        "share_as_written",
+        "scope",
+        "public_date",
+        "public_date_basis",
+    ]
+    rows = [
+        figure("E1", "casualties", 4700, "2025-04-30"),
+        figure("E2", "killed", 2000, "2025-09-02"),
+        figure("E3", "wounded", 2700, "2025-01-13"),
+    ]
+    estimates = pd.DataFrame(rows, columns=columns).astype({"best": "Int64", "low": "Int64", "high": "Int64"})
+    lines = findings.latest_figures(estimates)
+    assert lines[0] == "killed figure: 2,000, from NIS (2 September 2025)"
+    assert lines[1] == "wounded figure: 2,700, from NIS (13 January 2025)"
+    assert (
+        lines[2]
+        == "casualties (killed and wounded) figure: 4,700, from NIS (30 April 2025); older than the latest killed "
+        "figure"
+    )
+    # Newer than both: nothing to say; older than both: both named.
+    assert findings.latest_figures(estimates.drop(index=[1]))[1].endswith("(30 April 2025)")
+    both = estimates.assign(public_date=[T("2025-01-01"), T("2025-09-02"), T("2025-01-13")])
+    assert findings.latest_figures(both)[2].endswith("; older than the latest killed and wounded figures")
 
 
 def test_a_figure_reported_later_with_no_known_day_is_named_after_the_latest_dated_one():

@@ -92,14 +92,34 @@ def latest_figures(estimates: pd.DataFrame) -> list[str]:
     Intelligence Service (2 September 2025)'. An increment alone ('around 1,000 more') does not say how large
     the force or the losses are: it is followed by the total its estimator gave before it ('after around
     15,000 (30 April 2025)')."""
-    lines = []
+    latest_of = {}
     for metric in [m for m in vocab.METRICS if m in set(estimates["metric"])]:
-        figures = estimates[estimates["metric"] == metric]
-        rows = totals_first(figures)
-        latest = rows.iloc[-1]
+        rows = totals_first(estimates[estimates["metric"] == metric])
+        latest_of[metric] = (rows, rows.iloc[-1])
+    lines = []
+    for metric, (rows, latest) in latest_of.items():
         label, figure, source = _figure_parts(latest)
-        lines.append(f"{label} figure: {figure}, {source}{_after_total(rows, latest)}{_undated_later(figures, latest)}")
+        said = f"{label} figure: {figure}, {source}{_after_total(rows, latest)}"
+        lines.append(
+            f"{said}{_undated_later(estimates[estimates['metric'] == metric], latest)}{_older(metric, latest_of)}"
+        )
     return lines
+
+
+#: Measures that count others, which their figures can overtake: casualties count the killed and the wounded.
+COUNTS_OF = {"casualties": ("killed", "wounded")}
+
+
+def _older(metric: str, latest_of: dict) -> str:
+    """'; older than the latest killed figure': said of a figure of a measure that counts others (``COUNTS_OF``)
+    when one of those others' latest figure was made public after it, so that 'casualties: around 4,700'
+    beside a newer 'killed: more than 6,000' does not read as a contradiction."""
+    day_of = latest_of[metric][1]["public_date"]
+    newer = [
+        part for part in COUNTS_OF.get(metric, ()) if part in latest_of and latest_of[part][1]["public_date"] > day_of
+    ]
+    labels = [METRIC_LABELS[part].lower() for part in newer]
+    return f"; older than the latest {joined(labels)} {'figures' if len(labels) > 1 else 'figure'}" if labels else ""
 
 
 def _undated_later(figures: pd.DataFrame, latest: pd.Series) -> str:
@@ -120,7 +140,8 @@ def _undated_later(figures: pd.DataFrame, latest: pd.Series) -> str:
 
 def _after_total(rows: pd.DataFrame, increment: pd.Series) -> str:
     """', after around 15,000 (30 April 2025)': the latest total of ``increment``'s estimator made public
-    before it (of ``rows``, as ``totals_first`` keeps them); nothing for a total, or with no such total."""
+    before it (of ``rows``, as ``totals_first`` keeps them), or, with no such total, that the figure is an
+    increment on no total in the data ('2 more' alone reads as a count); nothing for a total."""
     if increment["scope"] != "additional":
         return ""
     before = rows[
@@ -129,7 +150,7 @@ def _after_total(rows: pd.DataFrame, increment: pd.Series) -> str:
         & (rows["public_date"] <= increment["public_date"])
     ]
     if before.empty:
-        return ""
+        return ", an increment with no earlier total of its estimator in the data"
     total = before.iloc[-1]
     return f", after {figure_words(total)} ({public_when(total['public_date'], total['public_date_basis'], day)})"
 
