@@ -250,7 +250,7 @@ def test_old_repeats_lists_only_later_appearances(dataset):
 
 
 def test_the_estimates_table_says_where_a_part_or_an_increment_is_in_the_article_s_words():
-    """A part or an increment ("8,000 ... a part") says little without the region the article gives; a total's
+    """A part or an increment ("8,000 ... a partial count") says little without the region the article gives; a total's
     place adds nothing to what it counts."""
     estimates = pd.DataFrame(
         [
@@ -263,7 +263,7 @@ def test_the_estimates_table_says_where_a_part_or_an_increment_is_in_the_article
     estimates["public_date"], estimates["public_date_basis"] = estimates["announced_date_start"], "announced"
     estimates["n_citations"] = estimates["n_independent"] = 1
     counts = lineage.estimate_summary(estimates)["Counts"].tolist()
-    assert counts == ["a part (Kursk)", "an increment (Russia)", "a part (officers)", "all so far"]
+    assert counts == ["a partial count (Kursk)", "an increment (Russia)", "a partial count (officers)", "all so far"]
 
 
 def test_the_estimates_table_names_how_a_figure_became_public_in_plain_words():
@@ -359,7 +359,7 @@ def test_a_superseded_repeat_names_the_newer_figure_and_an_old_one_names_none():
     scoped = stale.assign(scope=["additional", "subset"], location=[None, "Kursk"], part=[None, "officers"])
     assert lineage.repeat_summary(scoped.reset_index(drop=True), estimates)["Figure"].tolist() == [
         "at least 100 more",
-        "about 300, a part (officers, Kursk)",
+        "about 300, a partial count (officers, Kursk)",
     ]
     # An article dated only 'on or after' a day: its date says so, and the age is a minimum.
     assert table[["On", "Age (days)"]].values.tolist() == [["1 Feb 2025", "44"], ["1 May 2025 or later", "108 or more"]]
@@ -642,12 +642,12 @@ def test_a_share_is_worded_with_the_whole_it_is_a_share_of(dataset):
     part = said.assign(share_as_written=[None, "half of the 110,000", None], scope=["total", "total", "subset"])
     table = lineage.estimate_table(Dataset(dataset.sources, dataset.statements, part, dataset.citations))
     assert wording.figure_texts(table.set_index("estimate_id").loc[["ESY"]]) == [
-        "half of the 110,000 (of over 10,000 troops deployed, a part)"
+        "half of the 110,000 (of over 10,000 troops deployed, a partial count)"
     ]
     located = part.assign(location=[None, None, "Kursk"])
     table = lineage.estimate_table(Dataset(dataset.sources, dataset.statements, located, dataset.citations))
     assert wording.figure_texts(table.set_index("estimate_id").loc[["ESY"]]) == [
-        "half of the 110,000 (of over 10,000 troops deployed, a part: Kursk)"
+        "half of the 110,000 (of over 10,000 troops deployed, a partial count: Kursk)"
     ]
 
 
@@ -745,8 +745,8 @@ def test_the_newest_estimate_says_when_it_counts_a_part_only():
     )
     fresh = Freshness(day, pd.NaT, pd.Timestamp("2026-03-17"), estimate=estimate)
     assert findings.newest_record_lines(fresh, "the newest article (17 March 2026)") == [
-        "Newest estimate: a killed figure, over 9, a part (Kursk region), from Kim Jong Un (12 December 2025), "
-        "95 days before the newest article (17 March 2026)"
+        "Newest estimate: a killed figure, over 9, a partial count (Kursk region), from Kim Jong Un "
+        "(12 December 2025), 95 days before the newest article (17 March 2026)"
     ]
 
 

@@ -162,13 +162,13 @@ def test_the_oldest_points_are_labelled_with_their_figures_as_the_findings_word_
     )
     labels = [text.get_text() for text in charts.repeat_ages(rows, "t").axes[0].texts]
     assert labels == [
-        "U.S. Department of Defense: about 11,000 troops deployed, a part (Kursk region)",
+        "U.S. Department of Defense: about 11,000 troops deployed, a partial count (Kursk region)",
         "NIS: around 4,700 casualties; NIS: some 600 killed",
         "Zelenskyy: 1,000 more troops planned or expected",
     ]
     few = rows.iloc[[0, 6]]  # fewer known points than labels, and one of no known age
     labels = [text.get_text() for text in charts.repeat_ages(few, "t").axes[0].texts]
-    assert labels == ["U.S. Department of Defense: about 11,000 troops deployed, a part (Kursk region)"]
+    assert labels == ["U.S. Department of Defense: about 11,000 troops deployed, a partial count (Kursk region)"]
 
 
 def test_intervals_and_lags_become_distributions_when_many(large):

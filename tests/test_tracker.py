@@ -266,7 +266,7 @@ def test_the_key_explains_every_kind_of_mark_drawn_in_the_keys_order():
         "Ukraine",
         "Figure, on the day it was made public",
         "No later than its first report",
-        "Increment or part",
+        "Increment or partial count",
         "More than / at least",
         "Up to / as many as",
         "Range (low to high)",

@@ -74,7 +74,7 @@ def _share_wholes(estimates: pd.DataFrame) -> list[str | None]:
         base = bases.loc[of]
         recorded = {int(base[column]) for column in ("low", "best", "high") if pd.notna(base[column])}
         said = {number for number, _ in figures_in(share)} if isinstance(share, str) else set()
-        # Written inside the share's brackets: 'nearly half (of about 11,000 troops deployed, a part: Kursk region)'.
+        # Inside the share's brackets: 'nearly half (of about 11,000 troops deployed, a partial count: Kursk region)'.
         found.append(None if recorded & said else figure_words(base, metric_noun(base["metric"]), in_brackets=True))
     return found
 
@@ -269,13 +269,14 @@ def estimate_summary(estimates: pd.DataFrame) -> pd.DataFrame:
 
 
 #: How a figure's scope reads in a table.
-SCOPE_WORDS = {TOTAL: "all so far", "additional": "an increment", SUBSET: "a part"}
+SCOPE_WORDS = {TOTAL: "all so far", "additional": "an increment", SUBSET: "a partial count"}
 
 
 def scope_text(scope: str, location, part=None, in_brackets: bool = False) -> str:
-    """What a figure counts, for a reader: 'all so far', or a part or an increment with which part and the place
-    the article gives ('a part (officers)', 'a part (Kursk)'), without which '8,000, a part' says nothing of
-    which part. ``in_brackets``: for text already inside brackets, 'a part: Kursk' (brackets would nest)."""
+    """What a figure counts, for a reader: 'all so far', or a partial count or an increment with which part and
+    the place the article gives ('a partial count (officers)', 'a partial count (Kursk)'), without which '8,000,
+    a partial count' says nothing of which part. ``in_brackets``: for text already inside brackets, 'a partial
+    count: Kursk' (brackets would nest)."""
     text = SCOPE_WORDS[scope]
     said = ", ".join(value for value in (part, location) if isinstance(value, str) and value)
     if scope == TOTAL or not said:
@@ -284,10 +285,11 @@ def scope_text(scope: str, location, part=None, in_brackets: bool = False) -> st
 
 
 def figure_words(row: pd.Series, noun: str = "", in_brackets: bool = False) -> str:
-    """A figure as a sentence quotes it: 'about 15,000', '6,000 more' for an increment, '9, a part (Kursk
-    region)' for a part, which counts only some of the troops or losses (the newest estimate can be one); with
-    ``noun`` after the number: 'about 11,000 troops deployed, a part (Kursk region)'; ``in_brackets``: 'a part:
-    Kursk region' (``scope_text``). A table without scopes words every figure as a whole one."""
+    """A figure as a sentence quotes it: 'about 15,000', '6,000 more' for an increment, '9, a partial count
+    (Kursk region)' for a part, which counts only some of the troops or losses (the newest estimate can be one);
+    with ``noun`` after the number: 'about 11,000 troops deployed, a partial count (Kursk region)';
+    ``in_brackets``: 'a partial count: Kursk region' (``scope_text``). A table without scopes words every figure
+    as a whole one."""
     return _worded(figure_text(row), row.get("scope"), row.get("location"), row.get("part"), noun, in_brackets)
 
 

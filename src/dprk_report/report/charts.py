@@ -595,7 +595,7 @@ MARK_KEY = (
         "undated",
         {"marker": "o", "linestyle": "none", "markerfacecolor": "white", "label": "No later than its first report"},
     ),
-    ("part", {"marker": "o", "linestyle": "none", "label": "Increment or part", **PART_MARKER}),
+    ("part", {"marker": "o", "linestyle": "none", "label": "Increment or partial count", **PART_MARKER}),
     ("lower_bound", {"marker": "^", "linestyle": "none", "label": "More than / at least"}),
     ("upper_bound", {"marker": "v", "linestyle": "none", "label": "Up to / as many as"}),
     ("range", {"linewidth": 8, "alpha": 0.25, "label": "Range (low to high)"}),
@@ -726,7 +726,7 @@ def repeat_ages(repeats: pd.DataFrame, title: str) -> Figure:
 def _oldest_points(repeats: pd.DataFrame) -> dict[tuple, list[str]]:
     """The ``REPEAT_LABELS`` oldest points of the repeat-age chart, each with the figures repeated there, worded
     as the findings word them, qualifier and scope included ('U.S. Department of Defense: about 11,000 troops
-    deployed, a part (Kursk region)'); a figure once however many articles of one day repeat it."""
+    deployed, a partial count (Kursk region)'); a figure once however many articles of one day repeat it."""
     points: dict[tuple, list[str]] = {}
     aged = repeats.dropna(subset=["age_days"])  # an article of no known date: no point on the chart
     for _, row in aged.sort_values("age_days", ascending=False, kind="stable").iterrows():
