@@ -107,6 +107,11 @@ def test_the_longest_silences_when_they_tie():
     )
     assert findings.intervals_title(_gaps([10, 3])).endswith("the longest silence, 10 days, ended on 11 January 2025")
     assert findings.intervals_title(_gaps([10, 10, 10])).endswith("the longest silence, 10 days, came 3 times")
+    # A speaker recorded with a bracket of its own ('(via NK News)') does not nest brackets in the sentence.
+    relayed = _timeline(["Ukraine"] * 4).assign(speaker=["Sources (via NK News)", "Kim Jong Un", "A", "B"])
+    assert findings.cadence_findings(relayed, _gaps([10, 3, 1]), pd.DataFrame(), pd.DataFrame())[1].endswith(
+        "the longest silence is 10 days, from 1 January 2025 (Sources, via NK News) to 11 January 2025 (Kim Jong Un)."
+    )
     thrice = findings.cadence_findings(_timeline(["Ukraine"] * 4), _gaps([10, 10, 10]), pd.DataFrame(), pd.DataFrame())
     assert thrice[1].endswith("; the longest silence, 10 days, came 3 times.")
 

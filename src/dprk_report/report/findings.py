@@ -13,6 +13,7 @@ from dprk_report.text.wording import (
     ANNOUNCED,
     FIRST_SEEN_OPEN,
     act_words,
+    bracketed,
     date_at_precision,
     earliest_possible,
     figure_text,
@@ -344,7 +345,8 @@ def _gap_finding(timeline: pd.DataFrame, gaps: pd.DataFrame) -> str:
     speakers = timeline.set_index("statement_id")["speaker"].fillna("an unnamed speaker")
     longest = gaps.loc[leaders(gaps["gap_days"].astype(float))]
     spans = [
-        f"from {day(gap.previous_date)} ({speakers[gap.previous_id]}) to {day(gap.date)} ({speakers[gap.statement_id]})"
+        f"from {day(gap.previous_date)} {bracketed(speakers[gap.previous_id])} to {day(gap.date)} "
+        f"{bracketed(speakers[gap.statement_id])}"
         for gap in longest.itertuples()
     ]
     may_fall_inside = pd.Series(False, index=timeline.index)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 #: An article's outlet on a reader's page when the archived copy names none (a blog-style page, say).
 UNNAMED_OUTLET = "Unnamed outlet"
@@ -145,6 +146,15 @@ def act_words(channel: str) -> str:
 def speaker_words(speaker, side: str) -> str:
     """Who made a statement: its speaker, or its side's officials when the article names no one."""
     return speaker if isinstance(speaker, str) and speaker else f"{side} officials"
+
+
+_INNER_BRACKETS = re.compile(r"\s*\(([^()]*)\)")
+
+
+def bracketed(text: str) -> str:
+    """``text`` in brackets, its own brackets turned into a comma's aside, so that none nest: a speaker recorded
+    as 'Ukrainian government sources (via NK News)' reads '(Ukrainian government sources, via NK News)'."""
+    return "(" + _INNER_BRACKETS.sub(r", \1", text) + ")"
 
 
 def possessive(name: str) -> str:
