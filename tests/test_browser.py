@@ -255,6 +255,27 @@ def test_chart_text_is_readable_on_a_phone(browser, page):
     assert small == [], f"{page}: chart text under {SMALLEST_CHART_TEXT_PX}px on a 390px screen: {small[:8]}"
 
 
+#: What a chart wider than the screen says above itself.
+SWIPE = "Swipe sideways to see the whole chart"
+
+
+@pytest.mark.parametrize("page", sorted(_notebook_pages()))
+def test_a_chart_cut_at_the_screen_s_edge_says_it_scrolls_and_only_then(sized, page):
+    width, context = sized
+    visit = Visit(context, paths.PROJECT_ROOT / page)
+    # Whether each chart's frame scrolls sideways, and the cue its frame shows above the chart, if any.
+    figures = visit.page.eval_on_selector_all(
+        "figure.report-figure",
+        """figures => figures.map(figure => [figure.scrollWidth > figure.clientWidth + 1,
+            getComputedStyle(figure, '::before').content])""",
+    )
+    visit.page.close()
+    assert figures, f"{page}: no chart found"
+    for number, (scrolls, cue) in enumerate(figures, start=1):
+        shown = SWIPE in cue
+        assert shown == scrolls, f"{page}, figure {number} at {width}px: scrolls {scrolls}, cue shown {shown}"
+
+
 def test_every_chart_mark_links_to_an_article_of_the_source_list(browser, index):
     """A mark links to its article's own address, or to the article's row in the index's source list."""
     addresses, anchors = _source_addresses(), _index_anchors(index)
