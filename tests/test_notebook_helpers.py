@@ -56,6 +56,13 @@ def test_an_empty_table_says_its_message(capsys):
     assert output["text/plain"] == "Nothing here."
 
 
+def test_an_empty_table_without_a_message_says_none_under_its_caption(capsys):
+    """Headers alone say nothing, and a phone, which shows each row as a card, hides them."""
+    notebook.show_table(pd.DataFrame({"n": []}), caption="The five longest gaps")
+    notebook.show_table(pd.DataFrame({"n": []}))
+    assert [output["text/plain"] for output in _shown(capsys)] == ["The five longest gaps: none.", "None."]
+
+
 def test_an_empty_list_shows_nothing(capsys):
     notebook.bullets([])
     assert _shown(capsys) == []

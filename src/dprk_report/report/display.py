@@ -58,14 +58,16 @@ def show_table(
     empty_message: str = "",
     wording: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> None:
-    """Show a table without its index (cells escaped), or ``empty_message`` when it has no rows.
+    """Show a table without its index (cells escaped), or, when it has no rows, ``empty_message`` (by default,
+    its caption and 'none': a table of headers alone says nothing, and on a phone, which hides them, shows
+    nothing).
 
     ``wording``: a function that turns ``frame``'s rows into the reader's table, row for row, keeping their
     index (such as ``lineage.estimate_summary``). It is given only the rows shown, not the thousands a large
     dataset may select; a wording that drops, adds or reorders rows would show other rows than the caption
     counts, so it is refused (``ValueError``)."""
-    if frame.empty and empty_message:
-        say(empty_message)
+    if frame.empty:
+        say(empty_message or (f"{caption}: none." if caption else "None."))
         return
     if len(frame) > MAX_TABLE_ROWS:
         caption = f"{caption} (first {MAX_TABLE_ROWS} of {len(frame):,} rows)"
