@@ -774,6 +774,29 @@ def test_the_latest_increment_is_given_with_the_total_its_estimator_had_given_be
         "troops planned or expected figure: 6,000 more, from NIS (2 September 2025), an increment with no earlier "
         "total of its estimator in the data",
     ]
+    # A total of its estimator known only from its first report, or without a number, is a total all the same
+    # (the rule's preferences choose the latest figure, not what an increment adds to).
+    planned = estimates.iloc[[3]]
+    undated = planned.assign(estimate_id="E5", scope="total", best=pd.array([10000], dtype="Int64"))
+    undated = undated.assign(public_date=T("2024-10-23"), public_date_basis=wording.FIRST_SEEN)
+    vague = undated.assign(estimate_id="E6", best=pd.array([None], dtype="Int64"), qualifier="thousands")
+    vague = vague.assign(public_date=T("2024-12-01"))
+    assert findings.latest_figures(pd.concat([planned, undated])) == [
+        "troops planned or expected figure: 6,000 more, from NIS (2 September 2025), after 10,000 (no later than "
+        "23 October 2024)"
+    ]
+    assert findings.latest_figures(pd.concat([planned, undated, vague]))[0].endswith(
+        ", after thousands (no later than 1 December 2024)"
+    )
+    # A total first reported only on or after a day may have come after the increment: not what it adds to.
+    open_ended = undated.assign(public_date_basis=wording.FIRST_SEEN_OPEN)
+    assert findings.latest_figures(pd.concat([planned, open_ended]))[0].endswith(
+        "no earlier total of its estimator in the data"
+    )
+    # A page's selection may start after the total: it is looked for among every estimate.
+    assert findings.latest_figures(planned, every_estimate=pd.concat([planned, undated]))[0].endswith(
+        ", after 10,000 (no later than 23 October 2024)"
+    )
 
 
 def test_a_latest_casualties_figure_older_than_the_latest_killed_or_wounded_says_so():
@@ -809,10 +832,13 @@ def test_a_latest_casualties_figure_older_than_the_latest_killed_or_wounded_says
         == "casualties (killed and wounded) figure: 4,700, from NIS (30 April 2025); older than the latest killed "
         "figure"
     )
-    # Newer than both: nothing to say; older than both: both named.
+    # Newer than the wounded figure, with no killed figure: nothing to say; older than both: both named.
     assert findings.latest_figures(estimates.drop(index=[1]))[1].endswith("(30 April 2025)")
     both = estimates.assign(public_date=[T("2025-01-01"), T("2025-09-02"), T("2025-01-13")])
     assert findings.latest_figures(both)[2].endswith("; older than the latest killed and wounded figures")
+    # A killed figure known only from its first report may be older than it looks: not compared.
+    undated = estimates.assign(public_date_basis=[wording.ANNOUNCED, wording.FIRST_SEEN, wording.ANNOUNCED])
+    assert findings.latest_figures(undated)[2].endswith("(30 April 2025)")
 
 
 def test_a_figure_reported_later_with_no_known_day_is_named_after_the_latest_dated_one():

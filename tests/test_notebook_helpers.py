@@ -61,6 +61,9 @@ def test_an_empty_table_without_a_message_says_none_under_its_caption(capsys):
     notebook.show_table(pd.DataFrame({"n": []}), caption="The five longest gaps")
     notebook.show_table(pd.DataFrame({"n": []}))
     assert [output["text/plain"] for output in _shown(capsys)] == ["The five longest gaps: none.", "None."]
+    # Escaped and written as the caption is, a caption from the dataset's text included.
+    notebook.show_table(pd.DataFrame({"n": []}), caption="Said **twice** <b>")
+    assert _shown(capsys)[0]["text/html"] == "<p>Said **twice** &lt;b&gt;: none.</p>"
 
 
 def test_an_empty_list_shows_nothing(capsys):

@@ -102,10 +102,18 @@ def test_a_panel_whose_figures_are_all_words_has_no_scale_and_says_where_they_ar
     assert "no figure here gives a number" in message.lower() and "under the panel" in message
 
 
+def test_a_panel_too_full_to_draw_figure_by_figure_with_words_only_has_no_scale_either():
+    """A panel of monthly spreads lists no words under it: the message does not send the reader there."""
+    rows = [_figure(f"E{i}", qualifier="many", kind="vague") for i in range(charts.ESTIMATE_DETAIL_LIMIT + 1)]
+    _, ax = _draw(rows)
+    assert [label.get_text() for label in ax.get_yticklabels()] == [] and ax.get_ylabel() == ""
+    assert "No figure here gives a number" in _texts(ax) and not any("under the panel" in text for text in _texts(ax))
+
+
 def test_a_panel_with_one_number_keeps_its_scale_of_people():
     _, ax = _draw([_figure("A", qualifier="many", kind="vague"), _figure("B", best=2, day="2025-02-01")])
     assert ax.get_ylabel() == "People" and len(ax.get_yticks()) > 1
-    assert all(text.startswith("\u2022") or text == "NIS" for text in _texts(ax)), _texts(ax)
+    assert all(text.startswith("\u2022") for text in _texts(ax)), _texts(ax)
 
 
 def test_a_figure_with_no_known_announcement_day_is_hollow_and_points_back_in_time():
@@ -251,7 +259,7 @@ def test_the_key_explains_every_kind_of_mark_drawn_in_the_keys_order():
         [
             _figure("A", best=300),
             _figure("B", best=500, day="2025-02-01"),  # with A, a line of one estimator's figures
-            _figure("C", best=40, scope="additional", basis="first_seen", day="2025-03-01"),  # a part, undated
+            _figure("C", best=40, scope="additional", basis="first_seen", day="2025-03-01"),  # an increment, undated
             _figure("D", best=700, qualifier="more than", kind="lower_bound", day="2025-04-01"),
             _figure("E", low=100, high=200, estimator="GUR", side="Ukraine", day="2025-05-01"),
             _figure("F", best=900, qualifier="up to", kind="upper_bound", estimator="GUR", side="Ukraine"),
@@ -265,7 +273,7 @@ def test_the_key_explains_every_kind_of_mark_drawn_in_the_keys_order():
         "South Korea",
         "Ukraine",
         "Figure, on the day it was made public",
-        "No later than its first report",
+        "Known only from its first report",
         "Increment or partial count",
         "More than / at least",
         "Up to / as many as",

@@ -71,10 +71,10 @@ CHAINS = pd.DataFrame(
 def test_the_most_repeated_figures_come_first_and_a_figure_printed_once_is_not_a_travel():
     captions = [caption for caption, _ in travels(CHAINS)]
     assert captions == [
-        "Spy agency: around 1,000 (casualties (killed and wounded)), first reported 1 Jan 2025, "
+        "Spy agency: around 1,000 (casualties, killed and wounded), first reported 1 Jan 2025, "
         "then repeated by 2 more articles",
-        "Spy agency: around 1,000 (casualties (killed and wounded)), first reported 1 Feb 2025, "
-        "then repeated by 1 more articles",
+        "Spy agency: around 1,000 (casualties, killed and wounded), first reported 1 Feb 2025, "
+        "then repeated by 1 more article",
     ]
     assert len(travels(CHAINS, shown=1)) == 1
 

@@ -74,6 +74,10 @@ METRIC_LABELS = {
     "repatriated": "Repatriated",
 }
 
+#: Metrics that count others' people too (casualties are the killed and the wounded together): a figure of one
+#: can be older than the newest figures of those it counts.
+COUNTS_OTHERS = {"casualties": ("killed", "wounded")}
+
 DISCLOSURE_CHANNELS = (
     "closed_door_briefing",
     "press_briefing",

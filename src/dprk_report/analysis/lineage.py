@@ -17,10 +17,12 @@ from dprk_report.text.wording import (
     FIRST_SEEN_OPEN,
     UNNAMED_OUTLET,
     age_text,
+    bracketed,
     date_at_precision,
     day_text,
     figure_text,
     figure_texts,
+    plural,
     public_when,
     words,
 )
@@ -371,9 +373,9 @@ def _travel(chain: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     first = chain.iloc[0]
     estimator = first["estimator"] if isinstance(first["estimator"], str) else "Unnamed estimator"
     caption = (
-        f"{estimator}: {figure_text(first)} ({vocab.METRIC_LABELS[first['metric']].lower()}), first reported "
+        f"{estimator}: {figure_text(first)} {bracketed(vocab.METRIC_LABELS[first['metric']].lower())}, first reported "
         f"{date_at_precision(first['published'], first['published_precision'])}, then repeated by "
-        f"{len(chain) - 1:,} more articles"
+        f"{plural(len(chain) - 1, 'more article')}"
     )
     table = pd.DataFrame(
         {

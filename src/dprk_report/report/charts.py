@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 
 from dprk_report import vocab
 from dprk_report.analysis import cadence, coverage
-from dprk_report.analysis.lineage import SCOPE_WORDS, figure_words, metric_noun
+from dprk_report.analysis.lineage import SCOPE_WORDS, SUBSET, TOTAL, figure_words, metric_noun
 from dprk_report.report import style
 from dprk_report.report.arrows import Arrows, segments
 from dprk_report.report.evidence import article_href, link_mark
@@ -25,6 +25,7 @@ from dprk_report.text.wording import (
     FIRST_SEEN_OPEN,
     UNNAMED_OUTLET,
     act_words,
+    bracketed,
     date_at_precision,
     day_text,
     figure_text,
@@ -300,9 +301,11 @@ def estimates_over_time(
     """
     fig, axes = _new_figure(11, 0.9 + 3.0 * len(metrics), rows=len(metrics))
     drawn: set[str] = set()  # the kinds of mark the panels hold: the key explains those only
+    panels = {metric: estimates[estimates["metric"] == metric] for metric in metrics}
+    dense = {metric for metric, panel in panels.items() if len(panel) > ESTIMATE_DETAIL_LIMIT}
     for ax, metric in zip(axes, metrics):
-        panel = estimates[estimates["metric"] == metric]
-        if len(panel) > ESTIMATE_DETAIL_LIMIT:
+        panel = panels[metric]
+        if metric in dense:
             _draw_monthly_spread(ax, panel)
         else:
             _draw_tracker_panel(ax, panel, lineage[lineage["metric"] == metric], _last_day(estimates, lineage), drawn)
@@ -311,7 +314,7 @@ def estimates_over_time(
         ax.set_title(
             f"{vocab.METRIC_LABELS.get(metric, metric)} ({plural(len(panel), 'figure')})", fontsize=13, loc="left"
         )
-        _people_axis(ax, numbered=len(panel) > ESTIMATE_DETAIL_LIMIT or _numbered(panel).any())
+        _people_axis(ax, numbered=_numbered(panel).any(), words_below=metric not in dense)
         ax.tick_params(labelsize=11, labelbottom=True)  # dates under every panel of a tall chart
     axes[-1].set_xlabel(
         "Date the figure became public (hollow: known only from its first report; the arrow points the way "
@@ -326,7 +329,7 @@ def estimates_over_time(
     height = fig.get_figheight()
     fig.suptitle(lines, x=0.01, y=1 - 0.25 / height, ha="left", va="top", fontsize=14, fontweight="bold")
     milestone = _milestone_key(milestones)
-    if any(len(estimates[estimates["metric"] == m]) > ESTIMATE_DETAIL_LIMIT for m in metrics):
+    if dense:
         handles = axes[0].get_legend_handles_labels()[0] + milestone
         axes[0].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10)
         key_rows = 0
@@ -354,15 +357,18 @@ def _numbered(panel: pd.DataFrame) -> pd.Series:
 
 
 #: Written across a panel whose figures are all words: its axis would count nothing.
-NO_NUMBER = "No figure here gives a number: see the words under the panel"
+NO_NUMBER = "No figure here gives a number"
+#: Added when the panel lists its figures' words under it (a panel drawn figure by figure).
+WORDS_BELOW = ": see the words under the panel"
 
 
-def _people_axis(ax, numbered: bool) -> None:
+def _people_axis(ax, numbered: bool, words_below: bool) -> None:
     """The count of people up the panel, or, when no figure in it has a number, no scale at all (an axis from 0
-    to 1 would read as a count of one) and a line that says where the figures are."""
+    to 1 would read as a count of one) and a line that says so, and where the figures are (``words_below``)."""
     if not numbered:
         ax.set_yticks([])
-        ax.text(0.5, 0.5, NO_NUMBER, transform=ax.transAxes, ha="center", va="center", fontsize=11, color="#555555")
+        message = NO_NUMBER + (WORDS_BELOW if words_below else "")
+        ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", fontsize=11, color="#555555")
         return
     ax.set_ylabel("People", fontsize=12)
     ax.yaxis.get_major_locator().set_params(integer=True)  # people come whole: no tick at 0.5
@@ -397,7 +403,7 @@ def _draw_estimator_line(
 ) -> tuple[float, str, str] | None:
     """One estimator's figures; returns the height, name and colour its label needs (None: no line)."""
     colour = style.side_colour(figures["estimator_side"].iloc[0])
-    totals = figures[(figures["scope"] == "total") & figures["best"].notna()]
+    totals = figures[(figures["scope"] == TOTAL) & figures["best"].notna()]
     if len(totals) > 1:
         drawn.add("line")
         ax.plot(
@@ -469,7 +475,7 @@ PART_MARKER = {"markersize": 6, "alpha": 0.5}
 def _draw_figure(ax, row, colour: str, arrows: Arrows) -> set[str]:
     """One figure's mark (and band, arrows); returns the kinds of mark it is (``MARK_KEY``)."""
     dated = row.public_date_basis == ANNOUNCED
-    part = row.scope != "total"
+    part = row.scope != TOTAL  # an increment or a partial count
     face = colour if dated else "white"
     ranged = pd.notna(row.low) and pd.notna(row.high)
     if ranged:
@@ -508,8 +514,8 @@ def _draw_figure(ax, row, colour: str, arrows: Arrows) -> set[str]:
         # report is itself known only to be on or after its day)
         direction = 1 if row.public_date_basis == FIRST_SEEN_OPEN else -1
         arrows.add((row.public_date, value), (row.public_date + direction * pd.Timedelta(days=14), value), colour, 0.7)
-    # A part's mark is its own (small, pale); hollow when its day is unknown, as any figure's.
-    kinds = {"part"} if part else {"dated" if dated else "undated"}
+    # An increment's or a partial count's mark is its own (small, pale); hollow when its day is unknown, as any.
+    kinds = {"not_total"} if part else {"dated" if dated else "undated"}
     if part and not dated:
         kinds.add("undated")
     if kind in ("lower_bound", "upper_bound"):
@@ -531,11 +537,11 @@ def _link_estimate(mark, row) -> None:
     estimator = row.estimator if isinstance(row.estimator, str) else "Unnamed estimator"
     when = public_when(row.public_date, row.public_date_basis)
     metric = vocab.METRIC_LABELS.get(row.metric, str(row.metric)).lower()
-    if row.scope != "total":  # 'another 1,500', one region's figure: in the words of the estimates table
+    if row.scope != TOTAL:  # 'another 1,500', one region's figure: in the words of the estimates table
         metric += f", {SCOPE_WORDS.get(row.scope, words(row.scope))}"
     # 'first reported on or after 16 Oct 2025' says itself when: not 'made public first reported on or after'.
     made = when if row.public_date_basis == FIRST_SEEN_OPEN else f"made public {when}"
-    said = f"{estimator}: {figure_text(row)} ({metric}), {made}."
+    said = f"{estimator}: {figure_text(row)} {bracketed(metric)}, {made}."
     _link_to_evidence(mark, row, f"estimate-{row.estimate_id}", said)
 
 
@@ -588,14 +594,18 @@ def _milestone_key(milestones: pd.DataFrame) -> list[Line2D]:
     return [Line2D([], [], color="#999999", linestyle=":", linewidth=1, label=label) for label in labels]
 
 
-#: How to read each kind of mark the tracker draws, in the key's order: (kind, its key entry).
+#: The key's words for the small, pale mark: the scopes' own words without their article ('Increment or
+#: partial count').
+_NOT_TOTAL = " or ".join(SCOPE_WORDS[scope].split(" ", 1)[1] for scope in ("additional", SUBSET)).capitalize()
+#: How to read each kind of mark the tracker draws, in the key's order: (kind, its key entry). A hollow mark
+#: is known only from its first report, whichever way its arrow points ('no later than', 'on or after').
 MARK_KEY = (
     ("dated", {"marker": "o", "linestyle": "none", "label": "Figure, on the day it was made public"}),
     (
         "undated",
-        {"marker": "o", "linestyle": "none", "markerfacecolor": "white", "label": "No later than its first report"},
+        {"marker": "o", "linestyle": "none", "markerfacecolor": "white", "label": "Known only from its first report"},
     ),
-    ("part", {"marker": "o", "linestyle": "none", "label": "Increment or partial count", **PART_MARKER}),
+    ("not_total", {"marker": "o", "linestyle": "none", "label": _NOT_TOTAL, **PART_MARKER}),
     ("lower_bound", {"marker": "^", "linestyle": "none", "label": "More than / at least"}),
     ("upper_bound", {"marker": "v", "linestyle": "none", "label": "Up to / as many as"}),
     ("range", {"linewidth": 8, "alpha": 0.25, "label": "Range (low to high)"}),

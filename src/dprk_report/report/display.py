@@ -67,7 +67,11 @@ def show_table(
     dataset may select; a wording that drops, adds or reorders rows would show other rows than the caption
     counts, so it is refused (``ValueError``)."""
     if frame.empty:
-        say(empty_message or (f"{caption}: none." if caption else "None."))
+        if empty_message:
+            say(empty_message)
+        else:  # the caption as a caption shows it: escaped, its words as written (no '**' made bold)
+            message = f"{caption}: none." if caption else "None."
+            display({"text/plain": message, "text/html": f"<p>{html.escape(message)}</p>"}, raw=True)
         return
     if len(frame) > MAX_TABLE_ROWS:
         caption = f"{caption} (first {MAX_TABLE_ROWS} of {len(frame):,} rows)"

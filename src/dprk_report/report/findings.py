@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pandas as pd
 
 from dprk_report import vocab
@@ -81,46 +83,56 @@ def totals_first(rows: pd.DataFrame) -> pd.DataFrame:
 LATEST_RULE = (
     "the figure most recently made public, by three preferences, each among the figures the one before kept: "
     "a total or an increment rather than one part of the force (an increment is given with the latest total its "
-    "estimator had made public before it); a number rather than vague words; and a figure whose announcement day "
-    "is known rather than one known only from the article that first reported it (which counts from that report; "
-    "those first reported later are listed after it)"
+    "estimator had made public before it, or said to have none in the data); a number rather than vague words; "
+    "and a figure whose announcement day is known rather than one known only from the article that first reported "
+    "it (which counts from that report; those first reported later are listed after it). A casualties figure "
+    "older than the latest killed or wounded figure whose day is known says so"
 )
 
 
-def latest_figures(estimates: pd.DataFrame) -> list[str]:
+class Latest(NamedTuple):
+    """A metric's figures, and the latest of them by ``LATEST_RULE``."""
+
+    figures: pd.DataFrame
+    latest: pd.Series
+
+
+def latest_figures(estimates: pd.DataFrame, every_estimate: pd.DataFrame | None = None) -> list[str]:
     """The latest figure of each metric, in the codebook's order of metrics, by one rule (``LATEST_RULE``:
     ``totals_first``, then the latest made public): 'killed figure: around 2,000, from South Korea National
     Intelligence Service (2 September 2025)'. An increment alone ('around 1,000 more') does not say how large
     the force or the losses are: it is followed by the total its estimator gave before it ('after around
-    15,000 (30 April 2025)')."""
-    latest_of = {}
+    15,000 (30 April 2025)'), or said to have none. A casualties figure older than the latest dated killed or
+    wounded figure says so (``_older``). ``every_estimate``: where to look for that total when ``estimates`` are
+    a selection (a window may start after it); by default, ``estimates``."""
+    every_estimate = estimates if every_estimate is None else every_estimate
+    latest = {}
     for metric in [m for m in vocab.METRICS if m in set(estimates["metric"])]:
-        rows = totals_first(estimates[estimates["metric"] == metric])
-        latest_of[metric] = (rows, rows.iloc[-1])
+        figures = estimates[estimates["metric"] == metric]
+        latest[metric] = Latest(figures, totals_first(figures).iloc[-1])
     lines = []
-    for metric, (rows, latest) in latest_of.items():
-        label, figure, source = _figure_parts(latest)
-        said = f"{label} figure: {figure}, {source}{_after_total(rows, latest)}"
-        lines.append(
-            f"{said}{_undated_later(estimates[estimates['metric'] == metric], latest)}{_older(metric, latest_of)}"
-        )
+    for metric, (figures, row) in latest.items():
+        label, figure, source = _figure_parts(row)
+        totals = every_estimate[every_estimate["metric"] == metric]
+        said = f"{label} figure: {figure}, {source}{_after_total(totals, row)}{_undated_later(figures, row)}"
+        lines.append(said + _older(metric, latest))
     return lines
 
 
-#: Measures that count others, which their figures can overtake: casualties count the killed and the wounded.
-COUNTS_OF = {"casualties": ("killed", "wounded")}
-
-
-def _older(metric: str, latest_of: dict) -> str:
-    """'; older than the latest killed figure': said of a figure of a measure that counts others (``COUNTS_OF``)
-    when one of those others' latest figure was made public after it, so that 'casualties: around 4,700'
-    beside a newer 'killed: more than 6,000' does not read as a contradiction."""
-    day_of = latest_of[metric][1]["public_date"]
+def _older(metric: str, latest: dict[str, Latest]) -> str:
+    """'; older than the latest killed figure': for a figure of a metric that counts others' people too
+    (``vocab.COUNTS_OTHERS``), when the latest figure of one of those was made public on a known day after it,
+    so that 'casualties: around 4,700 (30 April 2025)' beside a killed figure of 2 September does not read as
+    the newer count. A figure known only from its first report may be older than it looks: it is not compared."""
+    day = latest[metric].latest["public_date"]
     newer = [
-        part for part in COUNTS_OF.get(metric, ()) if part in latest_of and latest_of[part][1]["public_date"] > day_of
+        METRIC_LABELS[other].lower()
+        for other in vocab.COUNTS_OTHERS.get(metric, ())
+        if other in latest
+        and latest[other].latest["public_date_basis"] == ANNOUNCED
+        and latest[other].latest["public_date"] > day
     ]
-    labels = [METRIC_LABELS[part].lower() for part in newer]
-    return f"; older than the latest {joined(labels)} {'figures' if len(labels) > 1 else 'figure'}" if labels else ""
+    return f"; older than the latest {joined(newer)} {'figures' if len(newer) > 1 else 'figure'}" if newer else ""
 
 
 def _undated_later(figures: pd.DataFrame, latest: pd.Series) -> str:
@@ -139,17 +151,20 @@ def _undated_later(figures: pd.DataFrame, latest: pd.Series) -> str:
     return f"; first reported later, with no known day: {_named(described, 'figure')}" if described else ""
 
 
-def _after_total(rows: pd.DataFrame, increment: pd.Series) -> str:
-    """', after around 15,000 (30 April 2025)': the latest total of ``increment``'s estimator made public
-    before it (of ``rows``, as ``totals_first`` keeps them), or, with no such total, that the figure is an
-    increment on no total in the data ('2 more' alone reads as a count); nothing for a total."""
+def _after_total(figures: pd.DataFrame, increment: pd.Series) -> str:
+    """', after around 15,000 (30 April 2025)': the latest total of ``increment``'s estimator (of all the metric's
+    ``figures``, a total known only from its first report or without a number among them: 'after 10,000 (no
+    later than 23 October 2024)') made public no later than it; with none, that the figure is an increment on no
+    total in the data ('2 more' alone reads as a count); nothing for a total. A total first reported only 'on or
+    after' a day may have come after the increment: it is not counted."""
     if increment["scope"] != "additional":
         return ""
-    before = rows[
-        (rows["scope"] == TOTAL)
-        & (rows["estimator"] == increment["estimator"])
-        & (rows["public_date"] <= increment["public_date"])
-    ]
+    before = figures[
+        (figures["scope"] == TOTAL)
+        & (figures["estimator"] == increment["estimator"])
+        & (figures["public_date"] <= increment["public_date"])
+        & (figures["public_date_basis"] != FIRST_SEEN_OPEN)
+    ].sort_values(["public_date", "estimate_id"], kind="stable")
     if before.empty:
         return ", an increment with no earlier total of its estimator in the data"
     total = before.iloc[-1]
@@ -368,8 +383,14 @@ def _gap_finding(timeline: pd.DataFrame, gaps: pd.DataFrame) -> str:
 
 
 def estimate_findings(
-    estimates: pd.DataFrame, lineage: pd.DataFrame, stale: pd.DataFrame, milestones: pd.DataFrame
+    estimates: pd.DataFrame,
+    lineage: pd.DataFrame,
+    stale: pd.DataFrame,
+    milestones: pd.DataFrame,
+    every_estimate: pd.DataFrame | None = None,
 ) -> list[str]:
+    """The estimates page's findings about the selected ``estimates`` (``every_estimate``: the whole table, for
+    the total an increment adds to, which may precede the window: ``latest_figures``)."""
     if estimates.empty:
         return ["No estimate of the selected metrics was made public in this window."]
     findings = []
@@ -379,7 +400,7 @@ def estimate_findings(
             f"{milestone.side} first confirmed the deployment on {day(milestone.date)}, after "
             f"{plural(int(before), 'estimate')} in this selection had been published."
         )
-    findings += [f"Latest {line}." for line in latest_figures(estimates)]
+    findings += [f"Latest {line}." for line in latest_figures(estimates, every_estimate)]
     if not stale.empty:
         oldest = stale.loc[leaders(stale["age_days"].astype(float))]
         # One figure repeated by several articles on one day is one repeat to name, with its articles.

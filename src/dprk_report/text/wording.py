@@ -148,13 +148,27 @@ def speaker_words(speaker, side: str) -> str:
     return speaker if isinstance(speaker, str) and speaker else f"{side} officials"
 
 
-_INNER_BRACKETS = re.compile(r"\s*\(([^()]*)\)")
+#: A bracket with none inside it, and the space before it.
+_INNERMOST_BRACKET = re.compile(r"\s*\(([^()]*)\)")
 
 
 def bracketed(text: str) -> str:
-    """``text`` in brackets, its own brackets turned into a comma's aside, so that none nest: a speaker recorded
-    as 'Ukrainian government sources (via NK News)' reads '(Ukrainian government sources, via NK News)'."""
-    return "(" + _INNER_BRACKETS.sub(r", \1", text) + ")"
+    """``text`` in brackets, its own brackets turned into a comma's aside, innermost first, so that none nest: a
+    speaker recorded as 'Ukrainian government sources (via NK News)' reads '(Ukrainian government sources, via NK
+    News)', a measure 'casualties (killed and wounded), a partial count' reads '(casualties, killed and wounded,
+    a partial count)'."""
+
+    def aside(match: re.Match) -> str:
+        inside, rest = match.group(1), match.string[match.end() :]
+        before = ", " if match.start() > 0 else ""
+        after = "," if rest and not rest.startswith((",", ";", ")")) else ""
+        return f"{before}{inside}{after}"
+
+    while True:
+        flat = _INNERMOST_BRACKET.sub(aside, text)
+        if flat == text:
+            return f"({flat})"
+        text = flat
 
 
 def possessive(name: str) -> str:
