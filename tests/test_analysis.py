@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dprk_report import vocab
-from dprk_report.analysis import cadence, common, lineage
+from dprk_report.analysis import cadence, common, coverage, lineage
 from dprk_report.analysis.selection import validate_parameters
 from dprk_report.data.dataset import Dataset
 from dprk_report.report import findings
@@ -671,8 +671,8 @@ def test_the_title_compares_totals_not_a_total_with_an_increment():
     # do, at the latest figure by their rule: the increment, which follows the total rather than replacing it
     # ('from 11,000 to about 5,000 more' would read as a fall).
     assert findings.estimates_title(estimates) == "Troops deployed: 11,000 (Mar 2025), then about 5,000 more (Nov 2025)"
-    assert findings.latest_figures(estimates.assign(estimator="NIS"))[0].startswith(
-        "troops deployed figure: about 5,000 more, "
+    assert findings.latest_figures(estimates.assign(estimator="NIS"))[0] == (
+        "troops deployed figure: 11,000, from NIS (10 March 2025), then about 5,000 more (4 November 2025)"
     )
     # With no dated total, the first report's month, as 'by' (no later than) that month.
     undated = estimates.assign(public_date_basis=wording.FIRST_SEEN)
@@ -690,11 +690,15 @@ def test_the_longest_gaps_name_who_spoke_around_them_and_a_side_s_officials_when
     day = pd.Timestamp
     timeline = pd.DataFrame(
         {
-            "statement_id": ["ST1", "ST2", "ST3"],
-            "speaker": ["Kim Jong Un", None, "Vladimir Putin"],
-            "side": ["North Korea", "Russia", "Russia"],
-            "date_marker": [cadence.MARKER_DAY] * 3,
-            "date_start": [day("2025-01-01"), day("2025-01-11"), day("2025-04-01")],
+            "statement_id": ["ST1", "ST2", "ST3", "ST4", "ST5"],
+            "speaker": ["Kim Jong Un", None, "Vladimir Putin", "Choe Son Hui", "Andrei Belousov"],
+            "side": ["North Korea", "Russia", "Russia", "North Korea", "Russia"],
+            # ST4 is known to the month (February), ST5 only as reported no later than 10 January: ST4 may
+            # fall inside the gap from 11 January to 1 April, ST5 not.
+            "date_marker": [cadence.MARKER_DAY] * 3 + [cadence.MARKER_SPAN, cadence.MARKER_NO_LATER_THAN],
+            "date_start": [day("2025-01-01"), day("2025-01-11"), day("2025-04-01"), day("2025-02-01"), pd.NaT],
+            "timeline_end": [pd.NaT, pd.NaT, pd.NaT, day("2025-02-28"), day("2025-01-10")],
+            "first_report_open": [False] * 5,
         }
     )
     gaps = cadence.longest_gaps(cadence.intervals(timeline), timeline, count=1)
@@ -705,6 +709,7 @@ def test_the_longest_gaps_name_who_spoke_around_them_and_a_side_s_officials_when
             "To": "1 Apr 2025",
             "Spoke after": "Vladimir Putin",
             "Days": 80,
+            "Statements of unknown day that may fall inside": 1,
         }
     ]
 
@@ -769,24 +774,27 @@ def test_the_latest_increment_is_given_with_the_total_its_estimator_had_given_be
     )
     assert findings.latest_figures(estimates) == [
         # The other estimator's later total is not what NIS's increment adds to.
-        "troops deployed figure: around 1,000 more, from NIS (2 September 2025), after around 15,000 (30 April 2025)",
+        "troops deployed figure: around 15,000, from NIS (30 April 2025), then around 1,000 more (2 September 2025)",
         # No total of its estimator before it: said to be an increment, which '6,000 more' alone does not say.
         "troops planned or expected figure: 6,000 more, from NIS (2 September 2025), an increment with no earlier "
         "total of its estimator in the data",
     ]
-    # A total of its estimator known only from its first report, or without a number, is a total all the same
-    # (the rule's preferences choose the latest figure, not what an increment adds to).
+    # A total of its estimator known only from its first report is a total all the same, and a number is
+    # preferred to vague words, as for the latest figure.
     planned = estimates.iloc[[3]]
     undated = planned.assign(estimate_id="E5", scope="total", best=pd.array([10000], dtype="Int64"))
     undated = undated.assign(public_date=T("2024-10-23"), public_date_basis=wording.FIRST_SEEN)
     vague = undated.assign(estimate_id="E6", best=pd.array([None], dtype="Int64"), qualifier="thousands")
     vague = vague.assign(public_date=T("2024-12-01"))
     assert findings.latest_figures(pd.concat([planned, undated])) == [
-        "troops planned or expected figure: 6,000 more, from NIS (2 September 2025), after 10,000 (no later than "
-        "23 October 2024)"
+        "troops planned or expected figure: 10,000, from NIS (no later than 23 October 2024), then 6,000 more "
+        "(2 September 2025)"
     ]
-    assert findings.latest_figures(pd.concat([planned, undated, vague]))[0].endswith(
-        ", after thousands (no later than 1 December 2024)"
+    assert findings.latest_figures(pd.concat([planned, undated, vague])) == findings.latest_figures(
+        pd.concat([planned, undated])
+    )
+    assert findings.latest_figures(pd.concat([planned, vague]))[0].startswith(
+        "troops planned or expected figure: thousands, from NIS (no later than 1 December 2024), then 6,000 more"
     )
     # A total first reported only on or after a day may have come after the increment: not what it adds to.
     open_ended = undated.assign(public_date_basis=wording.FIRST_SEEN_OPEN)
@@ -794,8 +802,8 @@ def test_the_latest_increment_is_given_with_the_total_its_estimator_had_given_be
         "no earlier total of its estimator in the data"
     )
     # A page's selection may start after the total: it is looked for among every estimate.
-    assert findings.latest_figures(planned, every_estimate=pd.concat([planned, undated]))[0].endswith(
-        ", after 10,000 (no later than 23 October 2024)"
+    assert findings.latest_figures(planned, every_estimate=pd.concat([planned, undated]))[0].startswith(
+        "troops planned or expected figure: 10,000, from NIS (no later than 23 October 2024), then 6,000 more"
     )
 
 
@@ -883,3 +891,21 @@ def test_the_first_report_is_the_article_known_to_be_earliest():
     )
     dataset = Dataset(sources, pd.DataFrame(), pd.DataFrame(), citations)
     assert common.first_citation(dataset).loc["ST1", "source_id"] == "S2"
+
+
+def test_the_disagreements_are_counted_by_kind_in_a_reader_s_words_most_frequent_first():
+    from dprk_report.data.findings import WARNING, Finding
+
+    def warning(message):
+        return Finding("citations.csv", 2, "quote", message, WARNING)
+
+    warnings = [
+        warning("metric drift: C1 says 'killed' for ES1"),
+        warning("qualifier drift: C2 says 'more than' for ES1"),
+        warning("qualifier drift: C3 says 'over' for ES2"),
+        warning("an unknown kind of warning"),
+    ]
+    assert coverage.disagreement_kinds(warnings) == [
+        "2 times, an article qualifies a figure differently (for example 'around' repeated as 'more than').",
+        "1 time, an article calls a figure by another measure (for example casualties repeated as killed).",
+    ]

@@ -188,11 +188,15 @@ def test_state_media_lags_name_acts_in_words():
             "channel": ["unspecified", "video_address"],
             "date_start": [pd.Timestamp("2025-06-17"), pd.Timestamp("2026-02-08")],
             "lag_days": [1, 0],
+            "state_media": ["TASS", "KCNA"],
         }
     )
-    ticks = [tick.get_text() for tick in charts.state_media_lags(lags, "t").axes[0].get_yticklabels()]
+    ax = charts.state_media_lags(lags, "t").axes[0]
+    ticks = [tick.get_text() for tick in ax.get_yticklabels()]
     # No codebook code, no zero-padded day, the side's officials when no one is named.
     assert ticks == ["Sergei Shoigu, statement of 17 Jun 2025", "North Korea officials, video address of 8 Feb 2026"]
+    # Each bar's days name the agency that reported the act: Russia's for a Russian act, not always KCNA.
+    assert [text.get_text() for text in ax.texts] == ["1 day (TASS)", "0 days (KCNA)"]
 
 
 def test_the_timeline_names_its_key_statements_beside_their_marks(fake):

@@ -50,7 +50,7 @@ def test_the_most_frequent_side_and_the_busiest_months_when_they_tie():
     )
     assert findings.monthly_title(TIED_MONTHS, ARTICLES).startswith("The busiest months: October 2024 and December")
     assert findings.timeline_title(_timeline(["Ukraine"] * 12), TIED_MONTHS) == (
-        "12 statements; the busiest months, October 2024 and December 2024, had 6 each of the 12 dated to the month"
+        "12 statements; the busiest months, October 2024 and December 2024, had 6 each of the 12 whose month is known"
     )
 
 
@@ -65,7 +65,7 @@ def test_more_tied_months_or_sides_than_a_sentence_names_are_counted():
     assert lines[1] == "3 months tie as the busiest (1 statement each)."
     assert findings.monthly_title(flat, articles) == "3 months tie as the busiest (1 statement each); 0 months had none"
     assert findings.timeline_title(_timeline(["Ukraine"] * 3), flat) == (
-        "3 statements; 3 months tie as the busiest, with 1 each of the 3 dated to the month"
+        "3 statements; 3 months tie as the busiest, with 1 each of the 3 whose month is known"
     )
     level = findings.cadence_findings(_timeline(["Ukraine", "Russia"]), pd.DataFrame(), flat, pd.DataFrame())
     assert level[0] == "**2 statements** by 2 sides; each side made 1."
@@ -90,10 +90,10 @@ def test_the_richest_articles_when_they_tie():
     assert findings.contributions_title(level).endswith("; 4 tie as the richest, with 1 record each")
 
 
-def test_the_longest_silences_when_they_tie():
+def test_the_longest_gaps_when_they_tie():
     gaps = _gaps([10, 3, 10])
     assert findings.intervals_title(gaps) == (
-        "Statements dated to the day: median gap 10 days; the longest silences, 10 days each, ended on "
+        "Statements dated to the day: median gap 10 days; the longest gaps, 10 days each, ended on "
         "11 January 2025 and 24 January 2025"
     )
     lines = findings.cadence_findings(_timeline(["Ukraine"] * 4), gaps, pd.DataFrame(), pd.DataFrame())
@@ -102,18 +102,18 @@ def test_the_longest_silences_when_they_tie():
         "gap is 10 days; "
     )
     assert lines[1].endswith(
-        "; the longest silence, 10 days, came 2 times: from 1 January 2025 (Speaker 0) to 11 January 2025 "
+        "; the longest gap, 10 days, came 2 times: from 1 January 2025 (Speaker 0) to 11 January 2025 "
         "(Speaker 1); from 14 January 2025 (Speaker 2) to 24 January 2025 (Speaker 3)."
     )
-    assert findings.intervals_title(_gaps([10, 3])).endswith("the longest silence, 10 days, ended on 11 January 2025")
-    assert findings.intervals_title(_gaps([10, 10, 10])).endswith("the longest silence, 10 days, came 3 times")
+    assert findings.intervals_title(_gaps([10, 3])).endswith("the longest gap, 10 days, ended on 11 January 2025")
+    assert findings.intervals_title(_gaps([10, 10, 10])).endswith("the longest gap, 10 days, came 3 times")
     # A speaker recorded with a bracket of its own ('(via NK News)') does not nest brackets in the sentence.
     relayed = _timeline(["Ukraine"] * 4).assign(speaker=["Sources (via NK News)", "Kim Jong Un", "A", "B"])
     assert findings.cadence_findings(relayed, _gaps([10, 3, 1]), pd.DataFrame(), pd.DataFrame())[1].endswith(
-        "the longest silence is 10 days, from 1 January 2025 (Sources, via NK News) to 11 January 2025 (Kim Jong Un)."
+        "the longest gap is 10 days, from 1 January 2025 (Sources, via NK News) to 11 January 2025 (Kim Jong Un)."
     )
     thrice = findings.cadence_findings(_timeline(["Ukraine"] * 4), _gaps([10, 10, 10]), pd.DataFrame(), pd.DataFrame())
-    assert thrice[1].endswith("; the longest silence, 10 days, came 3 times.")
+    assert thrice[1].endswith("; the longest gap, 10 days, came 3 times.")
 
 
 def test_the_slowest_state_media_reports_when_they_tie():
@@ -225,7 +225,7 @@ def test_an_age_counted_to_an_article_dated_only_on_or_after_a_day_is_a_minimum(
     assert findings.repeats_title(stale, stale).endswith("; the oldest was at least 169 days old")
 
 
-def test_a_statement_that_may_fall_inside_two_tied_silences_counts_once():
+def test_a_statement_that_may_fall_inside_two_tied_gaps_counts_once():
     timeline = _timeline(["Ukraine"] * 5)
     timeline.loc[4, ["date_marker", "date_start", "timeline_end"]] = [
         "span",

@@ -233,12 +233,17 @@ def confirmation_milestones(timeline: pd.DataFrame) -> pd.DataFrame:
 
 
 def longest_gaps(gaps: pd.DataFrame, timeline: pd.DataFrame, count: int = 5) -> pd.DataFrame:
-    """The ``count`` longest silences, with who spoke before and after, for a table: a statement that names no
-    speaker is its side's officials', as the charts and their titles say."""
+    """The ``count`` longest gaps between statements dated to the day, with who spoke before and after, and how
+    many statements not known to the day may fall inside each (``may_fall_within``): a gap is no silence when
+    they may. A statement that names no speaker is its side's officials', as the charts and their titles say."""
     speakers = pd.Series(
         list(map(speaker_words, timeline["speaker"], timeline["side"])), index=timeline["statement_id"].to_numpy()
     )
     longest = gaps.nlargest(count, "gap_days")
+    inside = [
+        int(may_fall_within(timeline, after, before).sum())
+        for after, before in zip(longest["previous_date"], longest["date"], strict=True)
+    ]
     return pd.DataFrame(
         {
             "From": longest["previous_date"].map(day_text),
@@ -246,6 +251,7 @@ def longest_gaps(gaps: pd.DataFrame, timeline: pd.DataFrame, count: int = 5) -> 
             "To": longest["date"].map(day_text),
             "Spoke after": longest["statement_id"].map(speakers),
             "Days": longest["gap_days"],
+            "Statements of unknown day that may fall inside": pd.Series(inside, index=longest.index, dtype="Int64"),
         }
     )
 

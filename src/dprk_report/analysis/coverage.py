@@ -154,10 +154,10 @@ _RECORD_ID = re.compile(r"\b(?:ST|ES)\d{3,}\b")
 WARNING_KINDS = {
     "metric drift": "an article calls a figure by another measure (for example casualties repeated as killed)",
     "number drift": "an article gives another number for the same figure",
-    "qualifier drift": "an article qualifies a figure otherwise (for example 'around' repeated as 'more than')",
-    "repeats": "an article repeats a total after its own estimator had published a newer total",
-    "dates": "an article dates a statement otherwise",
-    "gives": "an article's quote gives a figure otherwise",
+    "qualifier drift": "an article qualifies a figure differently (for example 'around' repeated as 'more than')",
+    "repeats": "an article repeats a total after the source of that total had published a newer one",
+    "dates": "an article gives a statement another date",
+    "gives": "an article's quote gives a figure differently",
     "state media": "state media reported an act before its recorded date",
 }
 

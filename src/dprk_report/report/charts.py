@@ -264,7 +264,8 @@ def intervals(gaps: pd.DataFrame, title: str) -> Figure:
 
 
 def state_media_lags(lags: pd.DataFrame, title: str) -> Figure:
-    """Days between an act and its state-media report, one bar per act (a histogram when many)."""
+    """Days between an act and its state-media report, one bar per act, named with the agency (a histogram when
+    many)."""
     if len(lags) > DISTRIBUTION_LIMIT:
         fig, (ax,) = _new_figure(9, 3.4)
         days = lags["lag_days"].astype(int)
@@ -277,8 +278,9 @@ def state_media_lags(lags: pd.DataFrame, title: str) -> Figure:
     labels = [_act_label(r) for r in lags.itertuples()]
     positions = np.arange(len(lags))[::-1]
     ax.barh(positions, lags["lag_days"].astype(float), color=[style.side_colour(s) for s in lags["side"]], height=0.6)
-    for y, days in zip(positions, lags["lag_days"]):
-        ax.text(float(days) + 0.1, y, plural(int(days), "day"), va="center", fontsize=9)
+    # Each bar names the agency that reported the act: North Korea's, or Russia's for a Russian official's act.
+    for y, days, agency in zip(positions, lags["lag_days"], lags["state_media"]):
+        ax.text(float(days) + 0.1, y, f"{plural(int(days), 'day')} ({agency})", va="center", fontsize=9)
     ax.set_yticks(positions, labels)
     ax.set_xlabel("Days from the act to its state-media report")
     ax.set_xlim(0, max(float(lags["lag_days"].max()) * 1.25, 1))

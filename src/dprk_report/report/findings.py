@@ -101,10 +101,10 @@ def latest_figures(estimates: pd.DataFrame, every_estimate: pd.DataFrame | None 
     """The latest figure of each metric, in the codebook's order of metrics, by one rule (``LATEST_RULE``:
     ``totals_first``, then the latest made public): 'killed figure: around 2,000, from South Korea National
     Intelligence Service (2 September 2025)'. An increment alone ('around 1,000 more') does not say how large
-    the force or the losses are: it is followed by the total its estimator gave before it ('after around
-    15,000 (30 April 2025)'), or said to have none. A casualties figure older than the latest dated killed or
-    wounded figure says so (``_older``). ``every_estimate``: where to look for that total when ``estimates`` are
-    a selection (a window may start after it); by default, ``estimates``."""
+    the force or the losses are: it follows the total its estimator gave before it ('around 15,000, from ...
+    (30 April 2025), then around 1,000 more (2 September 2025)'), or is said to have none. A casualties figure
+    older than the latest dated killed or wounded figure says so (``_older``). ``every_estimate``: where to look
+    for that total when ``estimates`` are a selection (a window may start after it); by default, ``estimates``."""
     every_estimate = estimates if every_estimate is None else every_estimate
     latest = {}
     for metric in [m for m in vocab.METRICS if m in set(estimates["metric"])]:
@@ -112,10 +112,9 @@ def latest_figures(estimates: pd.DataFrame, every_estimate: pd.DataFrame | None 
         latest[metric] = Latest(figures, totals_first(figures).iloc[-1])
     lines = []
     for metric, (figures, row) in latest.items():
-        label, figure, source = _figure_parts(row)
-        totals = every_estimate[every_estimate["metric"] == metric]
-        said = f"{label} figure: {figure}, {source}{_after_total(totals, row)}{_undated_later(figures, row)}"
-        lines.append(said + _older(metric, latest))
+        total = _total_before(every_estimate[every_estimate["metric"] == metric], row)
+        said = _latest_words(_figure_parts(row)[0], row, total)
+        lines.append(said + _undated_later(figures, row) + _older(metric, latest))
     return lines
 
 
@@ -151,31 +150,42 @@ def _undated_later(figures: pd.DataFrame, latest: pd.Series) -> str:
     return f"; first reported later, with no known day: {_named(described, 'figure')}" if described else ""
 
 
-def _after_total(figures: pd.DataFrame, increment: pd.Series) -> str:
-    """', after around 15,000 (30 April 2025)': the latest total of ``increment``'s estimator (of all the metric's
-    ``figures``, a total known only from its first report or without a number among them: 'after 10,000 (no
-    later than 23 October 2024)') made public no later than it; with none, that the figure is an increment on no
-    total in the data ('2 more' alone reads as a count); nothing for a total. A total first reported only 'on or
-    after' a day may have come after the increment: it is not counted."""
+def _total_before(figures: pd.DataFrame, increment: pd.Series) -> pd.Series | None:
+    """The total ``increment`` adds to: of its estimator's totals made public no later than it (of all the
+    metric's ``figures``), the latest by the preferences of the latest figures (``totals_first``: a number, a
+    known day, where there is one, so that the estimates chart's title names the same total); ``None`` for a
+    total, or with no such total. A total first reported only 'on or after' a day may have come after the
+    increment: it is not counted."""
     if increment["scope"] != "additional":
-        return ""
+        return None
     before = figures[
         (figures["scope"] == TOTAL)
         & (figures["estimator"] == increment["estimator"])
         & (figures["public_date"] <= increment["public_date"])
         & (figures["public_date_basis"] != FIRST_SEEN_OPEN)
-    ].sort_values(["public_date", "estimate_id"], kind="stable")
-    if before.empty:
-        return ", an increment with no earlier total of its estimator in the data"
-    total = before.iloc[-1]
-    return f", after {figure_words(total)} ({public_when(total['public_date'], total['public_date_basis'], day)})"
+    ]
+    return None if before.empty else totals_first(before).iloc[-1]
+
+
+def _latest_words(label: str, row: pd.Series, total: pd.Series | None) -> str:
+    """'killed figure: around 2,000, from NIS (2 September 2025)'; an increment after the total it adds to, as the
+    estimates chart's title says it: 'troops deployed figure: around 15,000, from NIS (30 April 2025), then
+    around 1,000 more (2 September 2025)'; an increment on no total in the data says so ('2 more' alone reads
+    as a count)."""
+    if total is not None:
+        return f"{label} figure: {', '.join(_figure_parts(total)[1:])}, then {figure_words(row)} ({_when(row)})"
+    alone = ", an increment with no earlier total of its estimator in the data" if row["scope"] == "additional" else ""
+    return f"{label} figure: {', '.join(_figure_parts(row)[1:])}{alone}"
+
+
+def _when(row: pd.Series) -> str:
+    return public_when(row["public_date"], row["public_date_basis"], day)
 
 
 def _figure_parts(row: pd.Series) -> tuple[str, str, str]:
     """An estimate for a sentence: its measure ('killed'), the figure ('6,000 more') and its source with
     when it was made public ('from South Korea National Intelligence Service (2 September 2025)')."""
-    when = public_when(row["public_date"], row["public_date_basis"], day)
-    return METRIC_LABELS[row["metric"]].lower(), figure_words(row), f"from {row['estimator']} ({when})"
+    return METRIC_LABELS[row["metric"]].lower(), figure_words(row), f"from {row['estimator']} ({_when(row)})"
 
 
 def newest_record_lines(fresh, as_of_text: str) -> list[str]:
@@ -355,7 +365,7 @@ def _times(events: list[str]) -> str:
 
 
 def _gap_finding(timeline: pd.DataFrame, gaps: pd.DataFrame) -> str:
-    """The median gap and the longest silence (or silences, when several tie), with who broke it, and how many
+    """The median gap and the longest gap (or gaps, when several tie), with who spoke on either side, and how many
     statements dated less precisely may fall inside it."""
     speakers = timeline.set_index("statement_id")["speaker"].fillna("an unnamed speaker")
     longest = gaps.loc[leaders(gaps["gap_days"].astype(float))]
@@ -365,20 +375,18 @@ def _gap_finding(timeline: pd.DataFrame, gaps: pd.DataFrame) -> str:
         for gap in longest.itertuples()
     ]
     may_fall_inside = pd.Series(False, index=timeline.index)
-    for gap in longest.itertuples():  # a statement that may fall inside two tied silences counts once
+    for gap in longest.itertuples():  # a statement that may fall inside two tied gaps counts once
         may_fall_inside |= cadence.may_fall_within(timeline, gap.previous_date, gap.date)
     loose = int(may_fall_inside.sum())
     inside = "it" if len(spans) == 1 else "them"
     caveat = f"; {plural(loose, 'statement')} not dated to the day may fall inside {inside}" if loose else ""
     days = plural(int(longest["gap_days"].iloc[0]), "day")
-    silence = (
-        f"the longest silence is {days}, {spans[0]}"
-        if len(spans) == 1
-        else f"the longest silence, {days}, {_times(spans)}"
+    longest_gap = (
+        f"the longest gap is {days}, {spans[0]}" if len(spans) == 1 else f"the longest gap, {days}, {_times(spans)}"
     )
     return (
         f"Counting from the day the deployment was first reported, between statements dated to the day the median "
-        f"gap is {median_days(gaps['gap_days'])}; {silence}{caveat}."
+        f"gap is {median_days(gaps['gap_days'])}; {longest_gap}{caveat}."
     )
 
 
@@ -459,10 +467,10 @@ def median_days(days: pd.Series) -> str:
 def timeline_title(timeline: pd.DataFrame, counts: pd.DataFrame) -> str:
     """The busiest month by the rule of the monthly chart (statements dated at least to the month)."""
     if counts.empty:
-        return f"{plural(len(timeline), 'statement')}, none dated to the month"
+        return f"{plural(len(timeline), 'statement')}, none whose month is known"
     totals = counts.sum(axis=1)
     months = leaders(totals)
-    of = f"of the {int(totals.sum()):,} dated to the month"
+    of = f"of the {int(totals.sum()):,} whose month is known"
     if len(months) > TIES_NAMED:
         tied = f"{len(months)} months tie as the busiest, with {int(totals.max()):,} each"
         return f"{plural(len(timeline), 'statement')}; {tied} {of}"
@@ -485,11 +493,11 @@ def intervals_title(gaps: pd.DataFrame) -> str:
     ends = [day(end) for end in gaps.loc[leaders(days), "date"]]
     longest = plural(int(days.max()), "day")
     if len(ends) == 1:
-        silence = f"the longest silence, {longest}, ended on {ends[0]}"
+        silence = f"the longest gap, {longest}, ended on {ends[0]}"
     elif len(ends) <= TIES_NAMED:
-        silence = f"the longest silences, {longest} each, ended on {joined(ends)}"
+        silence = f"the longest gaps, {longest} each, ended on {joined(ends)}"
     else:
-        silence = f"the longest silence, {longest}, came {len(ends)} times"
+        silence = f"the longest gap, {longest}, came {len(ends)} times"
     # Gaps are measured between statements dated to the day only: the title says so, as the page does.
     return f"Statements dated to the day: median gap {median_days(gaps['gap_days'])}; {silence}"
 
