@@ -246,3 +246,21 @@ def test_an_estimate_whose_side_is_not_stated_is_drawn_and_named_so(fake):
         "t",
     )
     assert vocab.SIDE_NOT_STATED in [text.get_text() for text in fig.legends[0].get_texts()]
+
+
+def _contrast_with_white(colour: str) -> float:
+    """WCAG's contrast ratio, computed here from its definition (not by the code under test)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def test_chart_words_in_a_side_s_colour_are_dark_enough_to_read_and_dark_colours_are_kept():
+    from dprk_report.report import style
+
+    for side in [*style.SIDE_COLOURS, vocab.SIDE_NOT_STATED]:
+        assert _contrast_with_white(style.text_colour(side)) >= 4.5, side
+    # Ukraine's orange read at about 2:1 on white; South Korea's blue reads already and is kept as it is.
+    assert _contrast_with_white(style.side_colour("Ukraine")) < 3
+    assert style.text_colour("South Korea") == style.side_colour("South Korea")

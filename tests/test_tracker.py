@@ -281,3 +281,15 @@ def test_the_key_explains_every_kind_of_mark_drawn_in_the_keys_order():
         "One estimator's figures",
         "Repeated by a later article",
     ]
+
+
+def test_a_long_strip_label_in_the_right_half_ends_at_its_date_and_one_in_the_left_half_starts_there():
+    _, ax = _draw(
+        [
+            _figure("A", best=300, day="2025-01-01"),
+            _figure("B", qualifier="thousands", kind="vague", day="2025-01-15"),
+            _figure("C", qualifier="nearly", kind="approximate", share="nearly half of a long whole", day="2025-12-01"),
+        ]
+    )
+    aligned = {t.get_text(): t.get_horizontalalignment() for t in ax.texts if t.get_text().startswith("\u2022")}
+    assert aligned == {"\u2022 thousands": "left", "\u2022 nearly half of a long whole": "right"}

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Annotation
 
 from dprk_report import vocab
 from dprk_report.analysis import cadence, coverage
@@ -109,7 +110,7 @@ def _name_key_statements(ax, key: pd.DataFrame | None, rows: dict) -> None:
             textcoords="offset points",
             fontsize=9,
             fontweight="bold",
-            color=style.side_colour(statement.side),
+            color=style.text_colour(statement.side),
             va="bottom",
             arrowprops={"arrowstyle": "-", "color": style.side_colour(statement.side), "lw": 0.8},
         )
@@ -303,6 +304,7 @@ def estimates_over_time(
     """
     fig, axes = _new_figure(11, 0.9 + 3.0 * len(metrics), rows=len(metrics))
     drawn: set[str] = set()  # the kinds of mark the panels hold: the key explains those only
+    strip: list[Annotation] = []  # the labels of the figures without a number, under the panels
     panels = {metric: estimates[estimates["metric"] == metric] for metric in metrics}
     dense = {metric for metric, panel in panels.items() if len(panel) > ESTIMATE_DETAIL_LIMIT}
     for ax, metric in zip(axes, metrics):
@@ -310,7 +312,9 @@ def estimates_over_time(
         if metric in dense:
             _draw_monthly_spread(ax, panel)
         else:
-            _draw_tracker_panel(ax, panel, lineage[lineage["metric"] == metric], _last_day(estimates, lineage), drawn)
+            strip += _draw_tracker_panel(
+                ax, panel, lineage[lineage["metric"] == metric], _last_day(estimates, lineage), drawn
+            )
         for milestone in milestones.itertuples(index=False):
             ax.axvline(milestone.date, color="#999999", linestyle=":", linewidth=1)
         ax.set_title(
@@ -318,6 +322,7 @@ def estimates_over_time(
         )
         _people_axis(ax, numbered=_numbered(panel).any(), words_below=metric not in dense)
         ax.tick_params(labelsize=11, labelbottom=True)  # dates under every panel of a tall chart
+    _keep_under_the_panels(strip)
     axes[-1].set_xlabel(
         "Date the figure became public (hollow: known only from its first report; the arrow points the way "
         "the date may lie)",
@@ -379,7 +384,7 @@ def _people_axis(ax, numbered: bool, words_below: bool) -> None:
 
 def _draw_tracker_panel(
     ax, panel: pd.DataFrame, lineage: pd.DataFrame, last_day: pd.Timestamp, drawn: set[str]
-) -> None:
+) -> list[Annotation]:
     """Numeric figures on the axis (step lines per estimator), vague figures and shares in a strip below; the
     kinds of mark drawn go into ``drawn`` (``MARK_KEY``)."""
     numeric = panel[_numbered(panel)]
@@ -397,7 +402,7 @@ def _draw_tracker_panel(
     ax.set_ylim(-0.06 * top, top * 1.18)
     _name_lines(ax, [label for label in labels if label is not None])
     ax.axhline(0, color="#BBBBBB", linewidth=0.8)
-    _vague_strip(ax, vague)
+    return _vague_strip(ax, vague)
 
 
 def _draw_estimator_line(
@@ -431,7 +436,7 @@ def _draw_estimator_line(
         linestyle=(0, (1, 3)),
         alpha=0.7,
     )
-    return float(last["best"]), _wrapped_name(last["estimator"]), colour
+    return float(last["best"]), _wrapped_name(last["estimator"]), style.text_colour(figures["estimator_side"].iloc[0])
 
 
 #: Least distance between two line names in the right margin, as a share of the panel's height.
@@ -560,10 +565,12 @@ def _link_to_evidence(mark, row, mark_id: str, said: str) -> None:
 VAGUE_ROWS = 4
 
 
-def _vague_strip(ax, vague: pd.DataFrame) -> None:
-    """Figures without a number, listed under the panel at their dates: 'thousands', 'nearly half of 11,000'."""
+def _vague_strip(ax, vague: pd.DataFrame) -> list[Annotation]:
+    """Figures without a number, listed under the panel at their dates: 'thousands', 'nearly half of 11,000';
+    returns their labels."""
     if vague.empty:
-        return
+        return []
+    labels = []
     # An invisible line at their dates makes the date axis span them, even in a panel with no number at all.
     ax.plot(vague["public_date"], np.zeros(len(vague)), linestyle="none")
     for position, row in enumerate(vague.sort_values("public_date", kind="stable").itertuples(index=False)):
@@ -576,10 +583,22 @@ def _vague_strip(ax, vague: pd.DataFrame) -> None:
             fontsize=9,
             ha="left",
             va="top",
-            color=style.side_colour(row.estimator_side),
+            color=style.text_colour(row.estimator_side),
             annotation_clip=False,
         )
         _link_estimate(label, row)
+        labels.append(label)
+    return labels
+
+
+def _keep_under_the_panels(labels: list[Annotation]) -> None:
+    """A strip label in the right half of the date axis ends at its date rather than starting there, so that a
+    long one ('nearly half (of about 11,000 troops deployed, ...)') stays under the panel instead of running
+    into the estimators' names beside it. Done once every panel is drawn: they share the date axis."""
+    for label in labels:
+        start, end = label.axes.get_xlim()
+        if label.xy[0] > (start + end) / 2:
+            label.set_horizontalalignment("right")
 
 
 #: Height of one row of the tracker's key, and how many entries a row holds.

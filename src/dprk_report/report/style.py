@@ -109,6 +109,27 @@ def side_colour(side: str) -> str:
     return SIDE_COLOURS.get(side, UNKNOWN_COLOUR)
 
 
+#: The contrast with the white background that chart text in a side's colour keeps (WCAG's 4.5:1 for text).
+TEXT_CONTRAST = 4.5
+
+
+def text_colour(side: str) -> str:
+    """A side's colour for words on a chart: the colour itself where it is dark enough to read on white, else
+    the same hue darkened until it is (orange, sky blue and the pale grey of an unknown side read at 2:1 or
+    less). Marks keep the side's own colour; the key shows that."""
+    rgb = np.array([int(side_colour(side)[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+    while _contrast_on_white(rgb) < TEXT_CONTRAST:
+        rgb = rgb * 0.95
+    return "#" + "".join(f"{round(channel * 255):02X}" for channel in rgb)
+
+
+def _contrast_on_white(rgb: np.ndarray) -> float:
+    """WCAG's contrast ratio of a colour (channels 0 to 1) with white."""
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    luminance = float(linear @ np.array([0.2126, 0.7152, 0.0722]))
+    return 1.05 / (luminance + 0.05)
+
+
 def add_source_line(fig: Figure, note: str = "") -> Bbox:
     """Write the source line (and an optional note) under everything else in the chart, and return the
     chart's tight crop (in inches) with the line included.
