@@ -152,14 +152,14 @@ def test_intervals_skip_statements_not_dated_to_the_day(timeline):
     ]
 
 
-def test_statements_not_dated_to_the_day_that_may_fall_inside_a_silence(timeline):
+def test_statements_not_dated_to_the_day_that_may_fall_inside_a_gap(timeline):
     frame = timeline.reset_index()
     # 1 Feb -> 10 Apr: C (February) meets it; D (undated, first reported 5 Mar) may be anywhere before 5 Mar.
     assert cadence.not_dated_within(frame, T("2025-02-01"), T("2025-04-10")) == 2
     # 1 Jan -> 11 Jan: only D; 6 Mar -> 10 Apr: neither (C ended in February, D was public by 5 Mar).
     assert cadence.not_dated_within(frame, T("2025-01-01"), T("2025-01-11")) == 1
     assert cadence.not_dated_within(frame, T("2025-03-06"), T("2025-04-10")) == 0
-    # Were D first reported only by an article dated 'on or after' 5 Mar, it could fall inside any silence.
+    # Were D first reported only by an article dated 'on or after' 5 Mar, it could fall inside any gap.
     frame.loc[frame["statement_id"] == "STD", "first_report_open"] = True
     assert cadence.not_dated_within(frame, T("2025-03-06"), T("2025-04-10")) == 1
 
@@ -709,7 +709,7 @@ def test_the_longest_gaps_name_who_spoke_around_them_and_a_side_s_officials_when
             "To": "1 Apr 2025",
             "Spoke after": "Vladimir Putin",
             "Days": 80,
-            "Statements of unknown day that may fall inside": 1,
+            "Statements not dated to the day that may fall inside": 1,
         }
     ]
 
@@ -909,3 +909,25 @@ def test_the_disagreements_are_counted_by_kind_in_a_reader_s_words_most_frequent
         "2 times, an article qualifies a figure differently (for example 'around' repeated as 'more than').",
         "1 time, an article calls a figure by another measure (for example casualties repeated as killed).",
     ]
+
+
+def test_a_total_and_an_increment_of_one_day_end_at_the_total():
+    """'16,000, then 1,000 more', both of 2 September, would read as 17,000: the total already counts them."""
+    estimates = pd.DataFrame(
+        {
+            "estimate_id": ["E1", "E2"],
+            "metric": ["troops_deployed"] * 2,
+            "estimator": ["NIS"] * 2,
+            "best": pd.array([16000, 1000], dtype="Int64"),
+            "low": pd.array([None] * 2, dtype="Int64"),
+            "high": pd.array([None] * 2, dtype="Int64"),
+            "qualifier": [None, None],
+            "share_as_written": [None] * 2,
+            "scope": ["total", "additional"],
+            "public_date": [T("2025-09-02")] * 2,
+            "public_date_basis": [wording.ANNOUNCED] * 2,
+        }
+    )
+    # Whichever of the two ids sorts first: the order must not rest on ids.
+    for frame in (estimates, estimates.assign(estimate_id=["E2", "E1"])):
+        assert findings.latest_figures(frame) == ["troops deployed figure: 16,000, from NIS (2 September 2025)"]

@@ -195,8 +195,12 @@ def test_state_media_lags_name_acts_in_words():
     ticks = [tick.get_text() for tick in ax.get_yticklabels()]
     # No codebook code, no zero-padded day, the side's officials when no one is named.
     assert ticks == ["Sergei Shoigu, statement of 17 Jun 2025", "North Korea officials, video address of 8 Feb 2026"]
-    # Each bar's days name the agency that reported the act: Russia's for a Russian act, not always KCNA.
+    # Each bar's days name the agency that reported the act, which is not always KCNA.
     assert [text.get_text() for text in ax.texts] == ["1 day (TASS)", "0 days (KCNA)"]
+    # An act whose agency is not recorded says only 'state media', never 'None' or 'nan'.
+    for missing in (None, float("nan")):
+        unnamed = charts.state_media_lags(lags.assign(state_media=["TASS", missing]), "t").axes[0]
+        assert [text.get_text() for text in unnamed.texts] == ["1 day (TASS)", "0 days (state media)"]
 
 
 def test_the_timeline_names_its_key_statements_beside_their_marks(fake):
@@ -260,7 +264,11 @@ def test_chart_words_in_a_side_s_colour_are_dark_enough_to_read_and_dark_colours
     from dprk_report.report import style
 
     for side in [*style.SIDE_COLOURS, vocab.SIDE_NOT_STATED]:
-        assert _contrast_with_white(style.text_colour(side)) >= 4.5, side
+        contrast = _contrast_with_white(style.text_colour(side))
+        assert contrast >= 4.5, side
+        # Darkened no further than it needs: its hue stays recognisable (not black for every side).
+        if _contrast_with_white(style.side_colour(side)) < 4.5:
+            assert contrast < 4.9, (side, contrast)
     # Ukraine's orange read at about 2:1 on white; South Korea's blue reads already and is kept as it is.
     assert _contrast_with_white(style.side_colour("Ukraine")) < 3
     assert style.text_colour("South Korea") == style.side_colour("South Korea")

@@ -241,7 +241,7 @@ def longest_gaps(gaps: pd.DataFrame, timeline: pd.DataFrame, count: int = 5) -> 
     )
     longest = gaps.nlargest(count, "gap_days")
     inside = [
-        int(may_fall_within(timeline, after, before).sum())
+        not_dated_within(timeline, after, before)
         for after, before in zip(longest["previous_date"], longest["date"], strict=True)
     ]
     return pd.DataFrame(
@@ -251,7 +251,9 @@ def longest_gaps(gaps: pd.DataFrame, timeline: pd.DataFrame, count: int = 5) -> 
             "To": longest["date"].map(day_text),
             "Spoke after": longest["statement_id"].map(speakers),
             "Days": longest["gap_days"],
-            "Statements of unknown day that may fall inside": pd.Series(inside, index=longest.index, dtype="Int64"),
+            "Statements not dated to the day that may fall inside": pd.Series(
+                inside, index=longest.index, dtype="Int64"
+            ),
         }
     )
 

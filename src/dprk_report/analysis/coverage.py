@@ -150,12 +150,12 @@ def wire_groups(contributions: pd.DataFrame) -> pd.DataFrame:
 #: At most this many disagreements are listed in the executed notebook; the rest are counted.
 DISAGREEMENTS_SHOWN = 25
 _RECORD_ID = re.compile(r"\b(?:ST|ES)\d{3,}\b")
-#: Each kind of consistency warning, by the words its message starts with, as a reader counts it.
+#: Each kind of consistency warning, by words its message holds, as a reader counts it.
 WARNING_KINDS = {
     "metric drift": "an article calls a figure by another measure (for example casualties repeated as killed)",
     "number drift": "an article gives another number for the same figure",
     "qualifier drift": "an article qualifies a figure differently (for example 'around' repeated as 'more than')",
-    "repeats": "an article repeats a total after the source of that total had published a newer one",
+    "repeats": "an article repeats a total after whoever gave it had published a newer one",
     "dates": "an article gives a statement another date",
     "gives": "an article's quote gives a figure differently",
     "state media": "state media reported an act before its recorded date",

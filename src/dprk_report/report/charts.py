@@ -279,8 +279,9 @@ def state_media_lags(lags: pd.DataFrame, title: str) -> Figure:
     labels = [_act_label(r) for r in lags.itertuples()]
     positions = np.arange(len(lags))[::-1]
     ax.barh(positions, lags["lag_days"].astype(float), color=[style.side_colour(s) for s in lags["side"]], height=0.6)
-    # Each bar names the agency that reported the act: North Korea's, or Russia's for a Russian official's act.
+    # Each bar names the agency that reported the act (KCNA reports Russian acts too; TASS, some).
     for y, days, agency in zip(positions, lags["lag_days"], lags["state_media"]):
+        agency = agency if isinstance(agency, str) and agency else "state media"
         ax.text(float(days) + 0.1, y, f"{plural(int(days), 'day')} ({agency})", va="center", fontsize=9)
     ax.set_yticks(positions, labels)
     ax.set_xlabel("Days from the act to its state-media report")

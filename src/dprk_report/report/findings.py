@@ -72,18 +72,21 @@ def totals_first(rows: pd.DataFrame) -> pd.DataFrame:
     announcement day is known over those known only from their first report. Such a report is the latest day
     the figure can have been made public, not the day it was: a background figure first archived late ('some
     14,000 ... last year') would otherwise pass for the newest. Each preference applies among what the one
-    before it kept: without a dated figure among them, an undated one counts from its first report."""
+    before it kept: without a dated figure among them, an undated one counts from its first report. On one day a
+    total comes after an increment: '16,000 in all, 1,000 of them new' ends at the total."""
     for wanted in PREFERENCES:  # each preference applies to what the one before it kept
         preferred = rows[wanted(rows)]
         rows = preferred if not preferred.empty else rows
-    return rows.sort_values(["public_date", "estimate_id"], kind="stable")
+    ordered = rows.assign(total_last=rows["scope"] == TOTAL)
+    return ordered.sort_values(["public_date", "total_last", "estimate_id"], kind="stable").drop(columns="total_last")
 
 
 #: The rule of the latest figures, as the index and the estimates pages state it.
 LATEST_RULE = (
     "the figure most recently made public, by three preferences, each among the figures the one before kept: "
-    "a total or an increment rather than one part of the force (an increment is given with the latest total its "
-    "estimator had made public before it, or said to have none in the data); a number rather than vague words; "
+    "a total or an increment rather than one part of the force (an increment comes after the total it adds to, "
+    "its estimator's latest before it by these same preferences, or is said to have none in the data); a number "
+    "rather than vague words; "
     "and a figure whose announcement day is known rather than one known only from the article that first reported "
     "it (which counts from that report; those first reported later are listed after it). A casualties figure "
     "older than the latest killed or wounded figure whose day is known says so"
@@ -153,9 +156,8 @@ def _undated_later(figures: pd.DataFrame, latest: pd.Series) -> str:
 def _total_before(figures: pd.DataFrame, increment: pd.Series) -> pd.Series | None:
     """The total ``increment`` adds to: of its estimator's totals made public no later than it (of all the
     metric's ``figures``), the latest by the preferences of the latest figures (``totals_first``: a number, a
-    known day, where there is one, so that the estimates chart's title names the same total); ``None`` for a
-    total, or with no such total. A total first reported only 'on or after' a day may have come after the
-    increment: it is not counted."""
+    known day, where there is one); ``None`` for a total, or with no such total. A total first reported only
+    'on or after' a day may have come after the increment: it is not counted."""
     if increment["scope"] != "additional":
         return None
     before = figures[
@@ -493,13 +495,13 @@ def intervals_title(gaps: pd.DataFrame) -> str:
     ends = [day(end) for end in gaps.loc[leaders(days), "date"]]
     longest = plural(int(days.max()), "day")
     if len(ends) == 1:
-        silence = f"the longest gap, {longest}, ended on {ends[0]}"
+        longest_gap = f"the longest gap, {longest}, ended on {ends[0]}"
     elif len(ends) <= TIES_NAMED:
-        silence = f"the longest gaps, {longest} each, ended on {joined(ends)}"
+        longest_gap = f"the longest gaps, {longest} each, ended on {joined(ends)}"
     else:
-        silence = f"the longest gap, {longest}, came {len(ends)} times"
+        longest_gap = f"the longest gap, {longest}, came {len(ends)} times"
     # Gaps are measured between statements dated to the day only: the title says so, as the page does.
-    return f"Statements dated to the day: median gap {median_days(gaps['gap_days'])}; {silence}"
+    return f"Statements dated to the day: median gap {median_days(gaps['gap_days'])}; {longest_gap}"
 
 
 def _lag_words(days: int) -> str:

@@ -114,12 +114,12 @@ TEXT_CONTRAST = 4.5
 
 
 def text_colour(side: str) -> str:
-    """A side's colour for words on a chart: the colour itself where it is dark enough to read on white, else
-    the same hue darkened until it is (orange, sky blue and the pale grey of an unknown side read at 2:1 or
-    less). Marks keep the side's own colour; the key shows that."""
+    """A side's colour for words on a chart: the colour itself where it reads on white at ``TEXT_CONTRAST``,
+    else the same hue darkened, in small steps, until it does (orange, sky blue and the pale grey of an unknown
+    side read at 2.3:1 or less, most others at 3 to 4:1). Marks keep the side's own colour; the key shows that."""
     rgb = np.array([int(side_colour(side)[i : i + 2], 16) for i in (1, 3, 5)]) / 255
-    while _contrast_on_white(rgb) < TEXT_CONTRAST:
-        rgb = rgb * 0.95
+    while _contrast_on_white(np.round(rgb * 255) / 255) < TEXT_CONTRAST:  # as written, in whole hex steps
+        rgb = rgb * 0.98
     return "#" + "".join(f"{round(channel * 255):02X}" for channel in rgb)
 
 
