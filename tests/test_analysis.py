@@ -309,16 +309,16 @@ def test_independent_reports_counts_outlets_without_wire_separately():
 )
 def test_figure_text_keeps_the_qualifier(low, best, high, qualifier, expected):
     row = pd.Series({"low": low, "best": best, "high": high, "qualifier": qualifier})
-    assert findings.figure_text(row) == expected
+    assert wording.figure_text(row) == expected
 
 
 def test_a_share_is_worded_as_a_share_and_a_missing_figure_says_so():
     share = pd.Series(
         {"low": pd.NA, "best": pd.NA, "high": pd.NA, "qualifier": "nearly", "share_as_written": "nearly half"}
     )
-    assert findings.figure_text(share) == "nearly half"
+    assert wording.figure_text(share) == "nearly half"
     nothing = pd.Series({"low": pd.NA, "best": pd.NA, "high": pd.NA, "qualifier": pd.NA})
-    assert findings.figure_text(nothing) == "no figure given"
+    assert wording.figure_text(nothing) == "no figure given"
 
 
 def _figures(*rows: tuple) -> pd.DataFrame:
@@ -931,3 +931,10 @@ def test_a_total_and_an_increment_of_one_day_end_at_the_total():
     # Whichever of the two ids sorts first: the order must not rest on ids.
     for frame in (estimates, estimates.assign(estimate_id=["E2", "E1"])):
         assert findings.latest_figures(frame) == ["troops deployed figure: 16,000, from NIS (2 September 2025)"]
+
+
+def test_a_figure_with_its_measure_in_brackets_nests_none():
+    """One rule for the travels' captions and the repeats and first-figure findings."""
+    row = pd.Series({"qualifier": "around", "low": None, "best": 4700, "high": None, "metric": "casualties"})
+    assert lineage.figure_and_measure(row) == "around 4,700 (casualties, killed and wounded)"
+    assert lineage.figure_and_measure(row.replace({"casualties": "killed"})) == "around 4,700 (killed)"

@@ -63,7 +63,7 @@ def estimate_table(dataset: Dataset) -> pd.DataFrame:
 
 def _share_wholes(estimates: pd.DataFrame) -> list[str | None]:
     """For each share ('nearly half'), the figure it is a share of, in words ('about 11,000 troops deployed, a
-    part: Kursk region'): without it a reader cannot tell half of what. None where the share's own words give
+    partial count: Kursk region'): without it a reader cannot tell half of what. None where the share's own words give
     that figure's number already ('more than a third of North Korea's 11,000 troops'), and for every figure
     that is no share."""
     shares = estimates.reindex(columns=["share_as_written", "share_of"])
@@ -310,6 +310,12 @@ def _worded(figure: str, scope, location, part, noun: str = "", in_brackets: boo
     return f"{figure}, {scope_text(SUBSET, location, part, in_brackets)}" if scope == SUBSET else figure
 
 
+def figure_and_measure(row) -> str:
+    """A figure as written with its measure in brackets, none nested: 'around 15,000 (troops deployed)',
+    'around 4,700 (casualties, killed and wounded)'."""
+    return f"{figure_text(row)} {bracketed(vocab.METRIC_LABELS[row['metric']].lower())}"
+
+
 def metric_noun(metric: str) -> str:
     """A measure as a noun after a number: 'troops deployed', 'casualties' (without the label's '(killed and
     wounded)', which inside a sentence's brackets would nest)."""
@@ -373,7 +379,7 @@ def _travel(chain: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     first = chain.iloc[0]
     estimator = first["estimator"] if isinstance(first["estimator"], str) else "Unnamed estimator"
     caption = (
-        f"{estimator}: {figure_text(first)} {bracketed(vocab.METRIC_LABELS[first['metric']].lower())}, first reported "
+        f"{estimator}: {figure_and_measure(first)}, first reported "
         f"{date_at_precision(first['published'], first['published_precision'])}, then repeated by "
         f"{plural(len(chain) - 1, 'more article')}"
     )

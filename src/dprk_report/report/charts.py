@@ -410,7 +410,8 @@ def _draw_estimator_line(
     ax, figures: pd.DataFrame, last_day: pd.Timestamp, arrows: Arrows, drawn: set[str]
 ) -> tuple[float, str, str] | None:
     """One estimator's figures; returns the height, name and colour its label needs (None: no line)."""
-    colour = style.side_colour(figures["estimator_side"].iloc[0])
+    side = figures["estimator_side"].iloc[0]
+    colour = style.side_colour(side)
     totals = figures[(figures["scope"] == TOTAL) & figures["best"].notna()]
     if len(totals) > 1:
         drawn.add("line")
@@ -437,7 +438,7 @@ def _draw_estimator_line(
         linestyle=(0, (1, 3)),
         alpha=0.7,
     )
-    return float(last["best"]), _wrapped_name(last["estimator"]), style.text_colour(figures["estimator_side"].iloc[0])
+    return float(last["best"]), _wrapped_name(last["estimator"]), style.text_colour(side)
 
 
 #: Least distance between two line names in the right margin, as a share of the panel's height.

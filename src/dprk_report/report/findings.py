@@ -8,7 +8,7 @@ import pandas as pd
 
 from dprk_report import vocab
 from dprk_report.analysis import cadence, coverage
-from dprk_report.analysis.lineage import TOTAL, figure_words
+from dprk_report.analysis.lineage import TOTAL, figure_and_measure, figure_words
 from dprk_report.analysis.thresholds import OLD_AFTER_DAYS
 from dprk_report.text.wording import (
     AN_UNNAMED_OUTLET,
@@ -18,7 +18,6 @@ from dprk_report.text.wording import (
     bracketed,
     date_at_precision,
     earliest_possible,
-    figure_text,
     joined,
     long_day,
     plural,
@@ -341,10 +340,7 @@ def _repeat_words(rows: pd.DataFrame) -> str:
     by The Korea Herald and AJU Press on 13 December 2025' (more than ``TIES_NAMED`` articles are counted)."""
     first, outlets = rows.iloc[0], list(rows["outlet"].fillna(AN_UNNAMED_OUTLET))
     by = joined(outlets) if len(outlets) <= TIES_NAMED else plural(len(outlets), "article")
-    return (
-        f"{first['estimator']}'s {figure_text(first)} ({METRIC_LABELS[first['metric']].lower()}), repeated by {by} "
-        f"on {_article_day(first)}"
-    )
+    return f"{first['estimator']}'s {figure_and_measure(first)}, repeated by {by} on {_article_day(first)}"
 
 
 def _article_day(row: pd.Series) -> str:
@@ -427,7 +423,7 @@ def estimate_findings(
         )
     first = estimates.iloc[0]
     findings.append(
-        f"The first figure in the window is {figure_text(first)} ({METRIC_LABELS[first['metric']].lower()}) "
+        f"The first figure in the window is {figure_and_measure(first)} "
         f"from {first['estimator']}, public on {day(first['public_date'])}."
     )
     return findings
