@@ -181,13 +181,10 @@ def test_a_new_heading_or_parameter_set_title_rerenders_the_pages_that_show_it(p
 
 def test_a_code_edit_runs_the_notebook_again(project):
     def comment(cells):
-        code = next(
-            cell
-            for cell in cells
-            if cell["cell_type"] == "code" and "parameters" not in cell["metadata"].get("tags", [])
-        )
-        code["source"] = ["# a comment changes the code\n", *code["source"]]
+        _first_code_cell(cells)["source"] = ["# a comment changes the code\n", *_first_code_cell(cells)["source"]]
 
+    figures = _figures_of(project, PAGES[1])
+    kept = _kept_charts(project)
     _edit_notebook(project, "02-chart-statement-cadence", comment)
     check = project.run("build", "--check")
     assert f"{PAGES[1]}: the notebook's code changed" in check.stdout
@@ -195,6 +192,42 @@ def test_a_code_edit_runs_the_notebook_again(project):
     assert result.returncode == 0, result.stderr
     assert _built_pages(result.stderr) == [PAGES[1]]
     assert _reused_pages(result.stderr) == []
+    # Its charts' inputs did not change: shown from the charts the first build kept, none drawn and kept anew.
+    assert figures and _figures_of(project, PAGES[1]) == figures
+    assert _kept_charts(project) == kept
+
+
+def test_a_chart_whose_drawing_changed_is_drawn_again(project):
+    def retitle(cells):
+        cell = next(cell for cell in cells if "charts.intervals(" in "".join(cell["source"]))
+        cell["source"] = [
+            line.replace("findings.intervals_title(frame)", "'An edited title'") for line in cell["source"]
+        ]
+
+    figures = _figures_of(project, PAGES[1])
+    _edit_notebook(project, "02-chart-statement-cadence", retitle)
+    result = project.run("build", "--quiet")
+    assert result.returncode == 0, result.stderr
+    changed = {name for name, sha in _figures_of(project, PAGES[1]).items() if figures.get(name) != sha}
+    assert changed == {f"figures/all-sides/02-statement-intervals.{suffix}" for suffix in ("png", "svg")}
+    assert "An edited title" in (project.root / "figures/all-sides/02-statement-intervals.svg").read_text()
+
+
+def _first_code_cell(cells) -> dict:
+    return next(
+        cell for cell in cells if cell["cell_type"] == "code" and "parameters" not in cell["metadata"].get("tags", [])
+    )
+
+
+def _figures_of(project, page: str) -> dict[str, str]:
+    """sha256 of the published figures of ``page`` (its notebook's number begins their names)."""
+    variant, notebook = page.split("/")
+    prefix = f"figures/{variant}/{notebook[:2]}-"
+    return {name: sha for name, sha in project.published().items() if name.startswith(prefix)}
+
+
+def _kept_charts(project) -> set[str]:
+    return {path.name for path in (project.root / "build" / "kept-charts").rglob("*.json")}
 
 
 def test_a_notebook_that_cannot_be_read_is_named_and_nothing_is_built(project):

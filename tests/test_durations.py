@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
+import math
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
 
-from dprk_report.pipeline.durations import STORE_NAME, LongestFirst, remember_seconds
+from dprk_report.pipeline.durations import (
+    DEFAULT_KERNEL_START,
+    KERNEL_STORE_NAME,
+    STORE_NAME,
+    LongestFirst,
+    kernel_start_seconds,
+    kernels_worth_starting,
+    remember_kernel_start,
+    remember_seconds,
+)
 
 
 def _pages(*keys):
@@ -122,3 +132,38 @@ def test_the_build_tells_its_page_order_how_long_each_page_took(tmp_path, monkey
     assert (sorted(built), failures) == (["a/01", "a/02", "b/01", "b/02"], [])
     assert ran == ["a/01", "a/02", "b/02", "b/01"]  # b/02 first: a/02, of its notebook, took longest
     assert json.loads((tmp_path / STORE_NAME).read_text()) == {"a/01": 1.0, "a/02": 4.0, "b/01": 1.0, "b/02": 4.0}
+
+
+@pytest.mark.parametrize(
+    ("expected", "kernel_start", "kernels"),
+    [
+        pytest.param([0.6, 0.4], 1.1, 1, id="two short pages: one after the other in one kernel"),
+        pytest.param([1.3, 0.9], 1.1, 2, id="two long pages: a kernel each"),
+        pytest.param([2.1, 1.4, 1.3, 0.9, 0.8, 0.6], 1.1, 2, id="every page: one kernel per core"),
+        pytest.param([0.6, 0.4], 0.0, 2, id="kernels already running cost no start"),
+        pytest.param([0.6, math.inf], 1.1, 2, id="a page never timed may be long"),
+        pytest.param([3.0], 1.1, 1, id="one page"),
+        pytest.param([], 1.1, 1, id="no page"),
+    ],
+)
+def test_a_build_starts_only_the_kernels_that_end_its_pages_sooner(expected, kernel_start, kernels):
+    assert kernels_worth_starting(expected, 2, kernel_start) == kernels
+
+
+def test_never_more_kernels_than_cores_or_pages():
+    assert kernels_worth_starting([5.0] * 8, 4, 0.5) == 4
+    assert kernels_worth_starting([5.0] * 3, 8, 0.5) == 3
+
+
+def test_the_longest_kernel_start_of_a_build_is_kept_for_the_next(tmp_path):
+    assert kernel_start_seconds(tmp_path) == DEFAULT_KERNEL_START  # none timed yet
+    remember_kernel_start([1.234, 1.61], tmp_path)
+    assert kernel_start_seconds(tmp_path) == 1.61
+    remember_kernel_start([], tmp_path)  # a build that started no kernel leaves it
+    assert kernel_start_seconds(tmp_path) == 1.61
+
+
+@pytest.mark.parametrize("content", ["not json", '"1.2"', "-1", "true", "1e999", "[1.2]"])
+def test_a_kernel_start_that_is_not_a_time_is_the_default(tmp_path, content):
+    (tmp_path / KERNEL_STORE_NAME).write_text(content)
+    assert kernel_start_seconds(tmp_path) == DEFAULT_KERNEL_START

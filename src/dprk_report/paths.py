@@ -21,6 +21,9 @@ OUTPUT_ENV = "DPRK_REPORT_OUTPUT_ROOT"
 #: do not validate it (the build validates it once, and publishes nothing unless it passes) and load no other:
 #: a kernel that reads another version stops (``data.dataset``).
 TRUSTED_ENV = "DPRK_REPORT_VALIDATED_VERSION"
+#: Environment variable by which the build names the folder of charts kept from earlier builds for its code,
+#: environment and data (``report.kept_charts``); unset, every chart is drawn.
+KEPT_CHARTS_ENV = "DPRK_REPORT_KEPT_CHARTS"
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -34,6 +37,8 @@ CITATION = PROJECT_ROOT / "CITATION.cff"
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Scratch space of the build: staging, failed notebooks, the lock. Never published.
 BUILD_DIR = PROJECT_ROOT / "build"
+#: Charts kept from one build to the next, a folder for each code, environment and data version.
+KEPT_CHARTS_DIR = BUILD_DIR / "kept-charts"
 
 
 class ArchiveNotFoundError(FileNotFoundError):

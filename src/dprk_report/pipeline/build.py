@@ -27,7 +27,14 @@ from dprk_report import paths
 from dprk_report.data.validated import known_valid, remember_valid, validation_key
 from dprk_report.data.version import data_version, file_hash
 from dprk_report.pipeline import signals
-from dprk_report.pipeline.durations import LongestFirst, remember_seconds
+from dprk_report.pipeline.chart_folders import chart_folder, tidy
+from dprk_report.pipeline.durations import (
+    LongestFirst,
+    kernel_start_seconds,
+    kernels_worth_starting,
+    remember_kernel_start,
+    remember_seconds,
+)
 from dprk_report.pipeline.fingerprint import Fingerprints
 from dprk_report.pipeline.kernel_jobs import index_parts, validation_problems
 from dprk_report.pipeline.outcome import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, say
@@ -59,9 +66,14 @@ def build_locked(
     staging = staging_dir(paths.BUILD_DIR)
     # The kernels' environment: figures go to staging; this data version is validated below, once, and
     # nothing is published unless it passes.
-    environment = {paths.OUTPUT_ENV: str(staging), paths.TRUSTED_ENV: fingerprints.data}
+    charts = chart_folder(fingerprints)
+    environment = {
+        paths.OUTPUT_ENV: str(staging),
+        paths.TRUSTED_ENV: fingerprints.data,
+        paths.KEPT_CHARTS_ENV: str(charts),
+    }
     run = [page for page, _ in plan.stale if page.key not in plan.outputs_reused]
-    workers = threads_for(jobs, len(run))
+    workers = _workers(jobs, LongestFirst(run, paths.BUILD_DIR), kept)
     kernels = workers if run else 0  # kernels for the pages (one more, below, only to validate, if need be)
     runners = ThreadRunners(lambda: _page_runner(staging, config.cell_timeout, environment, kept))
     progress = Progress(len(plan.stale), quiet)
@@ -78,7 +90,7 @@ def build_locked(
             # the pages need and start on them: nothing is published unless the data pass.
             checking = None if checked else pool.submit(lambda: runners.mine().call(validation_problems))
             validating = 1 if checking else 0  # kernels (a build that only re-renders starts one to validate)
-            warming = [pool.submit(lambda: runners.mine().warm_up()) for _ in range(kernels - validating)]
+            warming = [pool.submit(_timed_warm_up, runners) for _ in range(kernels - validating)]
             prepare_staging(root, paths.BUILD_DIR)
             progress.log("build_started", pages=len(plan.stale), kernels=max(kernels, validating))
             reused = [page for page, _ in plan.stale if page.key in plan.outputs_reused]
@@ -97,6 +109,8 @@ def build_locked(
                 keep_kernels=kept is not None,
             )
             pages |= rerendered
+            if kept is None:  # kept kernels were started by watch, not for this build
+                remember_kernel_start([f.result() for f in warming if f.exception() is None], paths.BUILD_DIR)
             problems, validated_as_taken = _validation_problems(checking, key, fingerprints.data)
     except KeyboardInterrupt:
         with contextlib.suppress(Exception):  # the interrupt, not a failure to shut a killed kernel down, is news
@@ -129,6 +143,7 @@ def build_locked(
     _finish(config, fingerprints, manifest, plan, pages, staging, prepared)
     if not _published(staging, root):
         return EXIT_FAILED
+    tidy(charts)
     progress.log("build_published", pages=len(plan.stale), seconds=f"{time.monotonic() - progress.started:.1f}")
     return EXIT_OK
 
@@ -242,6 +257,22 @@ def _interrupt_stops(runners, kept=None):
         papermill_log.disabled = False
         if runners.stopped:
             raise KeyboardInterrupt
+
+
+def _workers(jobs: int | None, pages: LongestFirst, kept) -> int:
+    """How many pages run at once: ``jobs`` when given, else as many as end ``pages`` soonest
+    (``durations.kernels_worth_starting``), at most one per core; kernels ``kept`` by ``watch`` cost no start."""
+    if jobs:
+        return threads_for(jobs, len(pages))
+    start = 0.0 if kept is not None else kernel_start_seconds(paths.BUILD_DIR)
+    return kernels_worth_starting(pages.expected(), threads_for(None, len(pages)), start)
+
+
+def _timed_warm_up(runners) -> float:
+    """Start this thread's kernel with what every page loads; the seconds it took."""
+    started = time.monotonic()
+    runners.mine().warm_up()
+    return time.monotonic() - started
 
 
 def threads_for(jobs: int | None, pages: int) -> int:

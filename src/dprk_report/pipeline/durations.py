@@ -1,5 +1,6 @@
 """How long each page took when it last ran, kept for the next build in ``build/page-seconds.json`` (never
-published), so that a build starts the longest pages first.
+published), so that a build starts the longest pages first, in as many kernels as end them soonest
+(:func:`kernels_worth_starting`, with how long the last build's kernels took to start).
 
 Why: a build runs the pages in one kernel per core, each kernel taking the next page when it finishes one.
 Taken in the report's order, the last page to start could be a long one, and it then ran alone while the
@@ -12,8 +13,8 @@ longest page of the same notebook with other parameters, timed in this build or 
 page is mostly its notebook's (its charts). A page with neither goes first, as it may be long.
 
 A time is the page's wall time in its build thread: clearing the namespace, running, writing; for a
-kernel's first page, also loading what the kernel had not loaded yet. Times order pages; they do not
-measure them.
+kernel's first page, also loading what the kernel had not loaded yet. Times order pages and choose how many
+kernels to start; they do not measure them.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ from dprk_report.data.kept import read_kept, write_kept
 
 #: The file in the build folder.
 STORE_NAME = "page-seconds.json"
+#: The file of how long the last build's kernels took to start, with what every page loads (``kernel_state``).
+KERNEL_STORE_NAME = "kernel-start-seconds.json"
+#: A kernel's start before one was timed: about what one took on two cores (1.1 s).
+DEFAULT_KERNEL_START = 1.0
 
 
 class LongestFirst:
@@ -56,12 +61,55 @@ class LongestFirst:
         with self.lock:
             self.timed[page.key] = seconds
 
+    def expected(self) -> list[float]:
+        """The seconds each page not started yet is expected to take (``math.inf`` when unknown)."""
+        with self.lock:
+            return [self._expected(page) for page in self.pending]
+
     def _expected(self, page) -> float:
         if page.key in self.recorded:
             return self.recorded[page.key]
         notebook = _notebook(page.key)
         siblings = [seconds for key, seconds in (self.recorded | self.timed).items() if _notebook(key) == notebook]
         return max(siblings, default=math.inf)
+
+
+def kernels_worth_starting(expected: list[float], most: int, kernel_start: float) -> int:
+    """How many kernels, at most ``most``, end pages expected to take ``expected`` seconds soonest, when each
+    kernel takes ``kernel_start`` seconds to start (0 for kernels already running, as ``watch`` keeps).
+
+    Each kernel beyond the first delays them all by about half a start: on two cores, two kernels started
+    together beside the build's own imports were ready 1.6 s later, one alone 1.1 s later. So the two pages of
+    one notebook whose charts were kept (``report.kept_charts``; 0.6 and 0.4 s) ended sooner one after the
+    other in one kernel (2.1 s against 2.3 s for the build), and drawn afresh (1.3 and 0.9 s) in two (2.9 s
+    against 3.6 s). Pages are shared longest first, as ``LongestFirst`` hands them out; a page of unknown time
+    may be long, and then every kernel is started."""
+    most = max(1, min(most, len(expected)))
+    if any(math.isinf(seconds) for seconds in expected):
+        return most
+    return min(range(1, most + 1), key=lambda kernels: (kernels - 1) * kernel_start / 2 + _ends(expected, kernels))
+
+
+def _ends(expected: list[float], kernels: int) -> float:
+    """When the last of pages of ``expected`` seconds ends, handed longest first to the first free kernel."""
+    busy = [0.0] * kernels
+    for seconds in sorted(expected, reverse=True):
+        busy[busy.index(min(busy))] += seconds
+    return max(busy)
+
+
+def kernel_start_seconds(build_dir: Path) -> float:
+    """How long the last build's kernels took to start (the longest of them), else :data:`DEFAULT_KERNEL_START`."""
+    kept = read_kept(build_dir / KERNEL_STORE_NAME)
+    if isinstance(kept, int | float) and not isinstance(kept, bool) and 0 <= kept < float("inf"):
+        return float(kept)
+    return DEFAULT_KERNEL_START
+
+
+def remember_kernel_start(seconds: list[float], build_dir: Path) -> None:
+    """Keep the longest of the start times of a build's kernels (none when it started none)."""
+    if seconds:
+        write_kept(build_dir / KERNEL_STORE_NAME, round(max(seconds), 2))
 
 
 def _notebook(key: str) -> str:

@@ -23,7 +23,7 @@ import warnings
 from dprk_report import paths
 
 #: Environment variables the build sets for each build (``kernel.ReusedKernel.use_environment``): never restored.
-BUILD_VARIABLES = (paths.OUTPUT_ENV, paths.TRUSTED_ENV)
+BUILD_VARIABLES = (paths.OUTPUT_ENV, paths.TRUSTED_ENV, paths.KEPT_CHARTS_ENV)
 
 #: Sets the kernel's allocator to hand large freed blocks back (``allocator``), as the build's own process is
 #: (``cli.main``): first in :data:`PRELOAD`, before the stack and the dataset are loaded.

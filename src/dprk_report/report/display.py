@@ -17,8 +17,9 @@ import pandas as pd
 from IPython.display import display
 from matplotlib.figure import Figure
 
+from dprk_report.report import kept_charts
 from dprk_report.report.evidence import inline_svg
-from dprk_report.report.style import save_figure
+from dprk_report.report.style import apply_style, save_figure
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -117,13 +118,21 @@ def show_figure(fig: Figure, name: str, folder: Path) -> Path:
     """Save ``fig`` as SVG and PNG in ``folder`` and show it: the PNG in the notebook, and for the HTML page
     the SVG inline (its marks keep their tooltips and links) as a numbered figure whose accessible name and
     caption state its finding (the chart's title)."""
+    _show_saved(name, _saved(fig, name, folder))
+    return folder / f"{name}.png"
+
+
+def _saved(fig: Figure, name: str, folder: Path) -> kept_charts.KeptChart:
     title = _figure_title(fig)
     svg_path, png_path = save_figure(fig, name, folder)
-    encoded = base64.b64encode(png_path.read_bytes()).decode("ascii")
-    svg = inline_svg(svg_path.read_text(encoding="utf-8"), prefix=name, label=f"Chart: {title}")
-    figure = f'<figure class="report-figure">{svg}<figcaption>{html.escape(title)}</figcaption></figure>'
-    display({"text/plain": f"Figure {name}: {title}", "text/html": figure, "image/png": encoded}, raw=True)
-    return png_path
+    return kept_charts.KeptChart(title, svg_path.read_text(encoding="utf-8"), png_path.read_bytes())
+
+
+def _show_saved(name: str, saved: kept_charts.KeptChart) -> None:
+    encoded = base64.b64encode(saved.png).decode("ascii")
+    svg = inline_svg(saved.svg, prefix=name, label=f"Chart: {saved.title}")
+    figure = f'<figure class="report-figure">{svg}<figcaption>{html.escape(saved.title)}</figcaption></figure>'
+    display({"text/plain": f"Figure {name}: {saved.title}", "text/html": figure, "image/png": encoded}, raw=True)
 
 
 def _figure_title(fig: Figure) -> str:
@@ -136,9 +145,21 @@ def _figure_title(fig: Figure) -> str:
 def chart(frame: pd.DataFrame, draw, name: str, folder: Path, empty_message: str) -> None:
     """Draw ``draw(frame)`` and show it (saved in ``folder``), or say ``empty_message`` when ``frame`` is empty.
 
-    ``draw`` is called only for a non-empty frame: titles computed from the frame need rows.
+    ``draw`` is called only for a non-empty frame: titles computed from the frame need rows. In a build, a chart
+    an earlier build drew from the same inputs is shown from its kept files instead (``kept_charts``).
     """
     if frame is None or len(frame) == 0:
         say(empty_message)
         return
-    show_figure(draw(frame), name, folder)
+    apply_style()  # as every chart does first: the settings in its key are those it is drawn with
+    key = kept_charts.chart_key(frame, draw, name) if kept_charts.folder() else None
+    kept = kept_charts.find(key) if key else None
+    if kept is None:
+        kept = _saved(draw(frame), name, folder)
+        if key:
+            kept_charts.keep(key, kept)
+    else:  # drawn by an earlier build from the same inputs: its files, as saving it again would write them
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.svg").write_text(kept.svg, encoding="utf-8")
+        (folder / f"{name}.png").write_bytes(kept.png)
+    _show_saved(name, kept)

@@ -108,9 +108,10 @@ class ProjectCopy:
             return scratch | {name for name in names if name == "__pycache__"}
 
         shutil.copytree(self.root, destination, ignore=skip)
-        remembered = self.root / "build" / "validated"  # keyed by data and rules: still true in the clone
-        if remembered.is_dir():
-            shutil.copytree(remembered, destination / "build" / "validated")
+        # Keyed by data and rules, and by code, environment and data: still true in the clone.
+        for remembered in (self.root / "build" / "validated", self.root / "build" / "kept-charts"):
+            if remembered.is_dir():
+                shutil.copytree(remembered, destination / "build" / remembered.name)
         archive = destination.parent / f"{destination.name}-archive"
         shutil.copytree(self.archive, archive)
         return ProjectCopy(destination, archive, self.data)

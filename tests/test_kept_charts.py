@@ -1,0 +1,191 @@
+"""Charts kept from one build to the next: a chart is shown again only when everything it is drawn from is the
+same, and drawn afresh when anything changed or cannot be stated."""
+
+from __future__ import annotations
+
+import os
+import sys
+import types
+
+import matplotlib as mpl
+import pandas as pd
+import pytest
+
+from dprk_report import paths
+from dprk_report.pipeline import chart_folders
+from dprk_report.report import charts, display, kept_charts
+
+
+def _frame(value: int = 3) -> pd.DataFrame:
+    return pd.DataFrame({"month": pd.period_range("2025-01", periods=3, freq="M"), "count": [1, 2, value]})
+
+
+def _notebook(source: str) -> dict:
+    """The names a notebook cell ``source`` defines, run as a notebook runs it: at the top level of a namespace
+    whose functions' module is ``__main__``."""
+    namespace = {"__name__": "__main__", "charts": charts, "pd": pd}
+    exec(compile(source, "<cell>", "exec"), namespace)
+    return namespace
+
+
+DRAW = "articles = pd.Series([4, 5, 6])\ndraw = lambda frame: charts.monthly_counts(frame, 'A title', articles)\n"
+
+
+def test_the_same_inputs_made_again_give_the_same_key():
+    first, second = _notebook(DRAW), _notebook(DRAW)
+    assert kept_charts.chart_key(_frame(), first["draw"], "c") == kept_charts.chart_key(_frame(), second["draw"], "c")
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        pytest.param({"frame": _frame(4)}, id="a value of the frame"),
+        pytest.param({"name": "other"}, id="the chart's name"),
+        pytest.param({"source": DRAW.replace("[4, 5, 6]", "[4, 5, 7]")}, id="a notebook name the drawing reads"),
+        pytest.param({"source": DRAW.replace("'A title'", "'Another title'")}, id="the drawing's code"),
+        pytest.param({"source": DRAW.replace("[4, 5, 6]", "[4.0, 5.0, 6.0]")}, id="the type of a value"),
+    ],
+)
+def test_any_input_changed_gives_another_key(changed):
+    before = kept_charts.chart_key(_frame(), _notebook(DRAW)["draw"], "c")
+    after = kept_charts.chart_key(
+        changed.get("frame", _frame()), _notebook(changed.get("source", DRAW))["draw"], changed.get("name", "c")
+    )
+    assert before is not None and after is not None
+    assert after != before
+
+
+def test_a_notebook_name_the_drawing_does_not_read_leaves_the_key():
+    other = _notebook(DRAW + "unrelated = [1, 2, 3]\n")
+    assert kept_charts.chart_key(_frame(), other["draw"], "c") == kept_charts.chart_key(
+        _frame(), _notebook(DRAW)["draw"], "c"
+    )
+
+
+def test_a_function_the_notebook_defines_is_followed_into_its_code_and_names():
+    helper = (
+        "def title(frame):\n    return word + ' title'\n\ndraw = lambda frame: charts.intervals(frame, title(frame))\n"
+    )
+    keys = {
+        kept_charts.chart_key(_frame(), _notebook(source)["draw"], "c")
+        for source in (
+            "word = 'A'\n" + helper,
+            "word = 'B'\n" + helper,  # a name the helper reads
+            "word = 'A'\n" + helper.replace("' title'", "' heading'"),  # the helper's code
+        )
+    }
+    assert None not in keys and len(keys) == 3
+
+
+def test_values_it_closes_over_are_part_of_the_key():
+    drawing = _notebook("def drawing(word):\n    return lambda frame: charts.intervals(frame, word)\n")["drawing"]
+    assert kept_charts.chart_key(_frame(), drawing("A"), "c") != kept_charts.chart_key(_frame(), drawing("B"), "c")
+
+
+def test_matplotlib_s_settings_are_part_of_the_key():
+    draw = _notebook(DRAW)["draw"]
+    before = kept_charts.chart_key(_frame(), draw, "c")
+    with mpl.rc_context({"lines.linewidth": 7}):
+        assert kept_charts.chart_key(_frame(), draw, "c") != before
+    assert kept_charts.chart_key(_frame(), draw, "c") == before
+
+
+def test_a_value_of_unknown_type_means_no_key():
+    source = "class Box:\n    pass\n\nbox = Box()\ndraw = lambda frame: charts.intervals(frame, str(box))\n"
+    assert kept_charts.chart_key(_frame(), _notebook(source)["draw"], "c") is None
+
+
+def test_a_module_from_outside_the_package_and_the_environment_means_no_key(tmp_path):
+    local = types.ModuleType("local_helpers")
+    local.__file__ = str(tmp_path / "local_helpers.py")  # a module of the user's, next to the notebooks
+    namespace = _notebook("draw = lambda frame: charts.intervals(frame, local_helpers.title())\n")
+    namespace["local_helpers"] = local
+    assert kept_charts.chart_key(_frame(), namespace["draw"], "c") is None
+    assert kept_charts._installed(sys.modules["pandas"]) == "pandas"  # the environment's: named
+
+
+#: A notebook's drawing of a small chart (the package's charts need the dataset's frames).
+PLOT = """
+title = "A title"
+
+def draw(frame):
+    fig, (ax,) = charts._new_figure(6, 3)
+    ax.plot(frame["count"])
+    ax.set_title(title)
+    return fig
+"""
+
+
+def _show_chart(frame, draw, folder):
+    display.chart(frame, draw, "02-probe", folder, "Nothing to draw.")
+
+
+def test_a_chart_kept_by_one_build_is_shown_by_the_next_with_the_same_files(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(paths.KEPT_CHARTS_ENV, str(tmp_path / "kept"))
+    draw = _notebook(PLOT)["draw"]
+    _show_chart(_frame(), draw, tmp_path / "first")
+    drawn = capsys.readouterr().out
+    assert len(list((tmp_path / "kept").glob("*.json"))) == 1
+    monkeypatch.setattr(charts, "_new_figure", lambda *a, **k: pytest.fail("a kept chart was drawn again"))
+    _show_chart(_frame(), draw, tmp_path / "second")
+    assert capsys.readouterr().out == drawn
+    for suffix in ("svg", "png"):
+        first, second = (tmp_path / run / f"02-probe.{suffix}" for run in ("first", "second"))
+        assert second.read_bytes() == first.read_bytes()
+
+
+def test_a_changed_frame_is_drawn_again_and_kept_beside_the_first(tmp_path, monkeypatch):
+    monkeypatch.setenv(paths.KEPT_CHARTS_ENV, str(tmp_path / "kept"))
+    draw = _notebook(PLOT)["draw"]
+    _show_chart(_frame(3), draw, tmp_path / "first")
+    _show_chart(_frame(9), draw, tmp_path / "second")
+    assert len(list((tmp_path / "kept").glob("*.json"))) == 2
+    first, second = ((tmp_path / run / "02-probe.svg").read_bytes() for run in ("first", "second"))
+    assert first != second
+
+
+def test_outside_a_build_every_chart_is_drawn_and_none_is_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv(paths.KEPT_CHARTS_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    drawn = []
+    draw = _notebook(PLOT)["draw"]
+    for _ in range(2):
+        _show_chart(_frame(), lambda frame: drawn.append(1) or draw(frame), tmp_path / "figures")
+    assert len(drawn) == 2
+    assert not any(path.suffix == ".json" for path in tmp_path.rglob("*"))
+
+
+def test_a_kept_chart_that_cannot_be_read_is_drawn_again(tmp_path, monkeypatch):
+    monkeypatch.setenv(paths.KEPT_CHARTS_ENV, str(tmp_path / "kept"))
+    draw = _notebook(PLOT)["draw"]
+    _show_chart(_frame(), draw, tmp_path / "first")
+    (kept,) = (tmp_path / "kept").glob("*.json")
+    kept.write_text('{"title": "half writ')
+    _show_chart(_frame(), draw, tmp_path / "second")
+    assert (tmp_path / "second" / "02-probe.png").read_bytes() == (tmp_path / "first" / "02-probe.png").read_bytes()
+
+
+def _fingerprints(**changed):
+    inputs = {"package": "p1", "lock": "l1", "data": "d1"} | changed
+    return types.SimpleNamespace(**inputs)
+
+
+@pytest.mark.parametrize("changed", [{"package": "p2"}, {"lock": "l2"}, {"data": "d2"}])
+def test_other_code_environment_or_data_keep_their_charts_in_another_folder(changed):
+    assert chart_folders.chart_folder(_fingerprints(**changed)) != chart_folders.chart_folder(_fingerprints())
+    assert chart_folders.chart_folder(_fingerprints()) == chart_folders.chart_folder(_fingerprints())
+
+
+def test_tidying_removes_other_folders_and_the_least_recently_used_charts(tmp_path, monkeypatch):
+    monkeypatch.setattr(chart_folders, "MAX_KEPT", 2)
+    current, other = tmp_path / "current", tmp_path / "other"
+    other.mkdir()
+    (other / "a.json").write_text("{}")
+    current.mkdir()
+    for age, name in enumerate(["newest", "newer", "oldest"]):
+        path = current / f"{name}.json"
+        path.write_text("{}")
+        os.utime(path, (1_000_000 - age, 1_000_000 - age))
+    chart_folders.tidy(current)
+    assert not other.exists()
+    assert sorted(p.stem for p in current.iterdir()) == ["newer", "newest"]
