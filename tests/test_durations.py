@@ -155,15 +155,41 @@ def test_never_more_kernels_than_cores_or_pages():
     assert kernels_worth_starting([5.0] * 3, 8, 0.5) == 3
 
 
-def test_the_longest_kernel_start_of_a_build_is_kept_for_the_next(tmp_path):
+def test_a_kernel_s_start_alone_is_told_from_the_last_build_s(tmp_path):
     assert kernel_start_seconds(tmp_path) == DEFAULT_KERNEL_START  # none timed yet
-    remember_kernel_start([1.234, 1.61], tmp_path)
-    assert kernel_start_seconds(tmp_path) == 1.61
+    remember_kernel_start([1.05], tmp_path)
+    assert kernel_start_seconds(tmp_path) == 1.05
+    # Two started together, the longer in 1.6 s: each beyond the first counted as half a start more.
+    remember_kernel_start([1.5, 1.6], tmp_path)
+    assert kernel_start_seconds(tmp_path) == pytest.approx(1.6 / 1.5)
     remember_kernel_start([], tmp_path)  # a build that started no kernel leaves it
-    assert kernel_start_seconds(tmp_path) == 1.61
+    assert kernel_start_seconds(tmp_path) == pytest.approx(1.6 / 1.5)
 
 
-@pytest.mark.parametrize("content", ["not json", '"1.2"', "-1", "true", "1e999", "[1.2]"])
+def test_the_choice_of_kernels_does_not_depend_on_how_many_the_last_build_started(tmp_path):
+    """Pages of 1.0 and 0.8 s: the same choice after a build that started one kernel (1.1 s) as after one that
+    started two together (1.65 s, as counted)."""
+    choices = set()
+    for started in ([1.1], [1.6, 1.65]):
+        remember_kernel_start(started, tmp_path)
+        choices.add(kernels_worth_starting([1.0, 0.8], 2, kernel_start_seconds(tmp_path)))
+    assert len(choices) == 1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "not json",
+        '"1.2"',
+        "1.2",
+        '{"kernels": 2}',
+        '{"kernels": 0, "seconds": 1}',
+        '{"kernels": 1, "seconds": -1}',
+        '{"kernels": true, "seconds": 1}',
+        '{"kernels": 1, "seconds": 1e999}',
+        "[1.2]",
+    ],
+)
 def test_a_kernel_start_that_is_not_a_time_is_the_default(tmp_path, content):
     (tmp_path / KERNEL_STORE_NAME).write_text(content)
     assert kernel_start_seconds(tmp_path) == DEFAULT_KERNEL_START

@@ -4,6 +4,7 @@ same, and drawn afresh when anything changed or cannot be stated."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import types
 
@@ -14,6 +15,12 @@ import pytest
 from dprk_report import paths
 from dprk_report.pipeline import chart_folders
 from dprk_report.report import charts, display, kept_charts
+
+
+@pytest.fixture(autouse=True)
+def _package_loaded():
+    """The package as a build's kernel holds it once it loaded what every page imports (``kernel_state.save``)."""
+    kept_charts.remember_package()
 
 
 def _frame(value: int = 3) -> pd.DataFrame:
@@ -122,13 +129,16 @@ def _show_chart(frame, draw, folder):
 
 def test_a_chart_kept_by_one_build_is_shown_by_the_next_with_the_same_files(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv(paths.KEPT_CHARTS_ENV, str(tmp_path / "kept"))
-    draw = _notebook(PLOT)["draw"]
+    marker = tmp_path / "drawn"
+    draw = _notebook(
+        f"drawn = {str(marker)!r}\n" + PLOT.replace("    return fig", "    open(drawn, 'a').write('x')\n    return fig")
+    )["draw"]
     _show_chart(_frame(), draw, tmp_path / "first")
-    drawn = capsys.readouterr().out
+    shown = capsys.readouterr().out
     assert len(list((tmp_path / "kept").glob("*.json"))) == 1
-    monkeypatch.setattr(charts, "_new_figure", lambda *a, **k: pytest.fail("a kept chart was drawn again"))
     _show_chart(_frame(), draw, tmp_path / "second")
-    assert capsys.readouterr().out == drawn
+    assert marker.read_text() == "x"  # drawn once
+    assert capsys.readouterr().out == shown
     for suffix in ("svg", "png"):
         first, second = (tmp_path / run / f"02-probe.{suffix}" for run in ("first", "second"))
         assert second.read_bytes() == first.read_bytes()
@@ -186,6 +196,154 @@ def test_tidying_removes_other_folders_and_the_least_recently_used_charts(tmp_pa
         path = current / f"{name}.json"
         path.write_text("{}")
         os.utime(path, (1_000_000 - age, 1_000_000 - age))
-    chart_folders.tidy(current)
+    (current / ".newest.json.abc123").write_text("{")  # a killed kernel's, half written
+    chart_folders.tidy(current, since=2_000_000)
     assert not other.exists()
-    assert sorted(p.stem for p in current.iterdir()) == ["newer", "newest"]
+    assert sorted(p.name for p in current.iterdir()) == ["newer.json", "newest.json"]
+
+
+def test_tidying_never_removes_a_chart_the_build_used(tmp_path, monkeypatch):
+    monkeypatch.setattr(chart_folders, "MAX_KEPT", 1)
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.json").write_text("{}")
+    chart_folders.tidy(tmp_path, since=0)  # every one used since the build started
+    assert len(list(tmp_path.glob("*.json"))) == 3
+
+
+def test_a_package_changed_since_the_kernel_loaded_it_means_no_key(monkeypatch):
+    from dprk_report.report import style
+
+    draw = _notebook(DRAW)["draw"]
+    assert kept_charts.chart_key(_frame(), draw, "c") is not None
+    monkeypatch.setitem(style.SIDE_COLOURS, "Russia", "#000000")  # a constant changed in place
+    assert kept_charts.chart_key(_frame(), draw, "c") is None
+    monkeypatch.undo()
+    monkeypatch.setattr(charts, "monthly_counts", lambda *a: None)  # a function replaced
+    assert kept_charts.chart_key(_frame(), draw, "c") is None
+
+
+def test_no_key_before_the_package_is_remembered(monkeypatch):
+    monkeypatch.setattr(kept_charts, "_package_at_start", {})
+    assert kept_charts.chart_key(_frame(), _notebook(DRAW)["draw"], "c") is None
+
+
+def test_a_wrapper_bearing_a_package_function_s_name_is_keyed_by_its_own_code():
+    wrapper = """
+import functools
+
+@functools.wraps(charts.intervals)
+def intervals(frame, title):
+    fig = charts.intervals(frame, title)
+    fig.axes[0].set_ylim(0, LIMIT)
+    return fig
+
+draw = lambda frame: intervals(frame, "A title")
+"""
+    keys = {kept_charts.chart_key(_frame(), _notebook(f"LIMIT = {n}\n" + wrapper)["draw"], "c") for n in (50, 100)}
+    assert None not in keys and len(keys) == 2
+
+
+def test_an_instance_of_a_class_the_notebook_defines_means_no_key():
+    source = """
+import dataclasses
+
+@dataclasses.dataclass
+class Label:
+    text: str
+
+    def shown(self):
+        return self.text.upper()
+
+label = Label("a")
+draw = lambda frame: charts.intervals(frame, label.shown())
+"""
+    assert kept_charts.chart_key(_frame(), _notebook(source)["draw"], "c") is None
+
+
+def test_which_of_two_functions_met_before_is_part_of_the_key():
+    source = """
+def one(frame):
+    return "one"
+
+def two(frame):
+    return "two"
+
+kinds = [one, two]
+pick = {picked}
+draw = lambda frame: charts.intervals(frame, pick(frame) + str(len(kinds)))
+"""
+    keys = {kept_charts.chart_key(_frame(), _notebook(source.format(picked=p))["draw"], "c") for p in ("one", "two")}
+    assert None not in keys and len(keys) == 2
+
+
+def test_a_function_s_signature_is_part_of_the_key():
+    first = "def title(frame, a='x', b='y'):\n    return a + b\n"
+    second = "def title(frame, b='x', a='y'):\n    return b + a\n"  # same code, same constants: title(f, a='!') differs
+    draw = "draw = lambda frame: charts.intervals(frame, title(frame, a='!'))\n"
+    keys = {kept_charts.chart_key(_frame(), _notebook(helper + draw)["draw"], "c") for helper in (first, second)}
+    assert None not in keys and len(keys) == 2
+
+
+def test_a_value_referring_to_itself_is_keyed_without_end_and_a_value_that_cannot_be_fed_means_no_key():
+    source = "loop = []\nloop.append(loop)\ndraw = lambda frame: charts.intervals(frame, str(len(loop)))\n"
+    assert kept_charts.chart_key(_frame(), _notebook(source)["draw"], "c") is not None
+    unpicklable = pd.DataFrame({"f": [lambda: 1]})
+    assert kept_charts.chart_key(unpicklable, _notebook(DRAW)["draw"], "c") is None
+
+
+def test_keys_do_not_depend_on_the_interpreter_s_hash_seed(tmp_path):
+    script = """
+import pandas as pd
+from dprk_report.report import charts, kept_charts
+kept_charts.remember_package()
+namespace = {"__name__": "__main__", "charts": charts}
+exec("draw = lambda frame: charts.intervals(frame, 'a' if 'x' in {'x', 'y', 'z'} else 'b')", namespace)
+print(kept_charts.chart_key(pd.DataFrame({"n": [1, 2]}), namespace["draw"], "c"))
+"""
+    keys = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+        keys.add(result.stdout.strip())
+    assert len(keys) == 1 and "None" not in keys
+
+
+@pytest.mark.parametrize(
+    "record",
+    ['{"title": "t"}', "[]", '{"title": 1, "svg": "s", "png": ""}', '{"title": "t", "svg": "s", "png": "not base64!"}'],
+)
+def test_a_kept_chart_of_the_wrong_shape_is_drawn_again(tmp_path, monkeypatch, record):
+    monkeypatch.setenv(paths.KEPT_CHARTS_ENV, str(tmp_path / "kept"))
+    draw = _notebook(PLOT)["draw"]
+    _show_chart(_frame(), draw, tmp_path / "first")
+    (kept,) = (tmp_path / "kept").glob("*.json")
+    kept.write_text(record)
+    _show_chart(_frame(), draw, tmp_path / "second")
+    assert (tmp_path / "second" / "02-probe.svg").read_bytes() == (tmp_path / "first" / "02-probe.svg").read_bytes()
+
+
+def test_a_drawing_that_changes_matplotlib_s_settings_is_not_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv(paths.KEPT_CHARTS_ENV, str(tmp_path / "kept"))
+    source = PLOT.replace("    return fig", "    mpl.rcParams['lines.linewidth'] = 9\n    return fig")
+    namespace = _notebook("import matplotlib as mpl\n" + source)
+    with mpl.rc_context():
+        _show_chart(_frame(), namespace["draw"], tmp_path / "first")
+    assert not list((tmp_path / "kept").glob("*.json"))
+
+
+def test_package_modules_a_build_s_kernel_job_loads_are_remembered_as_loaded(monkeypatch):
+    draw = _notebook(DRAW)["draw"]
+    module = "dprk_report.report.findings"
+    monkeypatch.delitem(kept_charts._package_at_start, module)  # as if loaded after the kernel remembered
+    assert kept_charts.chart_key(_frame(), draw, "c") is None
+    kept_charts.remember_loaded({module})
+    assert kept_charts.chart_key(_frame(), draw, "c") is not None
+
+
+def test_a_module_remembered_already_is_not_taken_again_as_loaded(monkeypatch):
+    from dprk_report.report import style
+
+    draw = _notebook(DRAW)["draw"]
+    monkeypatch.setitem(style.SIDE_COLOURS, "Russia", "#000000")
+    kept_charts.remember_loaded({"dprk_report.report.style"})
+    assert kept_charts.chart_key(_frame(), draw, "c") is None

@@ -52,6 +52,7 @@ def build_locked(
     starting them and shutting them down (``watch``). ``planned``: the plan the caller made just before it took
     the lock, used while it stands (``plan_stands``; hashing the inputs again took 0.05 s at 100 times today's
     data, before any kernel starts)."""
+    started = time.time()  # wall-clock, as files' times are: the charts used from now on are kept
     recovered = list(recover(root, paths.BUILD_DIR))
     for line in recovered:
         say(f"build: {line}")
@@ -73,12 +74,12 @@ def build_locked(
         paths.KEPT_CHARTS_ENV: str(charts),
     }
     run = [page for page, _ in plan.stale if page.key not in plan.outputs_reused]
-    workers = _workers(jobs, LongestFirst(run, paths.BUILD_DIR), kept)
+    key = validation_key(fingerprints.data)  # the data version the build already took
+    checked = known_valid(key)
+    workers = _workers(jobs, LongestFirst(run, paths.BUILD_DIR), kept, validating=not checked)
     kernels = workers if run else 0  # kernels for the pages (one more, below, only to validate, if need be)
     runners = ThreadRunners(lambda: _page_runner(staging, config.cell_timeout, environment, kept))
     progress = Progress(len(plan.stale), quiet)
-    key = validation_key(fingerprints.data)  # the data version the build already took
-    checked = known_valid(key)
     if kernels or not checked:
         # Imported before the threads start, so that they start the kernels at once instead of importing it
         # while this thread imports the page machinery, the two taking turns at the interpreter's lock
@@ -143,7 +144,7 @@ def build_locked(
     _finish(config, fingerprints, manifest, plan, pages, staging, prepared)
     if not _published(staging, root):
         return EXIT_FAILED
-    tidy(charts)
+    tidy(charts, since=started)
     progress.log("build_published", pages=len(plan.stale), seconds=f"{time.monotonic() - progress.started:.1f}")
     return EXIT_OK
 
@@ -259,10 +260,11 @@ def _interrupt_stops(runners, kept=None):
             raise KeyboardInterrupt
 
 
-def _workers(jobs: int | None, pages: LongestFirst, kept) -> int:
+def _workers(jobs: int | None, pages: LongestFirst, kept, validating: bool) -> int:
     """How many pages run at once: ``jobs`` when given, else as many as end ``pages`` soonest
-    (``durations.kernels_worth_starting``), at most one per core; kernels ``kept`` by ``watch`` cost no start."""
-    if jobs:
+    (``durations.kernels_worth_starting``), at most one per core; kernels ``kept`` by ``watch`` cost no start.
+    While the data are being validated (in the first kernel, as long as a page or two), one per core."""
+    if jobs or validating:
         return threads_for(jobs, len(pages))
     start = 0.0 if kept is not None else kernel_start_seconds(paths.BUILD_DIR)
     return kernels_worth_starting(pages.expected(), threads_for(None, len(pages)), start)

@@ -3,6 +3,7 @@ locked environment and data version, named by the build for its kernels, and tid
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -19,15 +20,18 @@ def chart_folder(fingerprints) -> Path:
     return paths.KEPT_CHARTS_DIR / text_hash(inputs)[:16]
 
 
-def tidy(current: Path) -> None:
+def tidy(current: Path, since: float) -> None:
     """Remove the other folders (other code, environment or data: never used again unless an edit is undone),
-    and in ``current`` the least recently used charts beyond :data:`MAX_KEPT`."""
-    if not current.parent.is_dir():
-        return
-    for other in current.parent.iterdir():
-        if other != current:
-            shutil.rmtree(other, ignore_errors=True)
-    if current.is_dir():
-        charts = sorted(current.glob("*.json"), key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
-        for old in charts[MAX_KEPT:]:
-            old.unlink(missing_ok=True)
+    and in ``current`` what a killed kernel left half written and the least recently used charts beyond
+    :data:`MAX_KEPT`, never one used since ``since`` (the build's start, a time from ``time.time``). Run once
+    the build has published, when no kernel writes there; what cannot be removed stays for the next build."""
+    with contextlib.suppress(OSError):
+        for other in current.parent.iterdir() if current.parent.is_dir() else ():
+            if other != current:
+                shutil.rmtree(other, ignore_errors=True)
+        for partial in current.glob(".*"):  # data.kept.write_kept's files before their renaming
+            partial.unlink(missing_ok=True)
+        charts = sorted(((p.stat().st_mtime, p.name, p) for p in current.glob("*.json")), reverse=True)
+        for used, _, old in charts[MAX_KEPT:]:
+            if used < since:
+                old.unlink(missing_ok=True)

@@ -13,8 +13,8 @@ longest page of the same notebook with other parameters, timed in this build or 
 page is mostly its notebook's (its charts). A page with neither goes first, as it may be long.
 
 A time is the page's wall time in its build thread: clearing the namespace, running, writing; for a
-kernel's first page, also loading what the kernel had not loaded yet. Times order pages and choose how many
-kernels to start; they do not measure them.
+kernel's first page, also loading what the kernel had not loaded yet. Times are for ordering the pages and
+choosing how many kernels to start, not for reporting how fast the build is (``make bench`` measures that).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from dprk_report.data.kept import read_kept, write_kept
 STORE_NAME = "page-seconds.json"
 #: The file of how long the last build's kernels took to start, with what every page loads (``kernel_state``).
 KERNEL_STORE_NAME = "kernel-start-seconds.json"
-#: A kernel's start before one was timed: about what one took on two cores (1.1 s).
-DEFAULT_KERNEL_START = 1.0
+#: A kernel's start before one was timed: about what one alone took on two cores (1.1 s, 0.95 to 1.13 s).
+DEFAULT_KERNEL_START = 1.1
 
 
 class LongestFirst:
@@ -87,7 +87,11 @@ def kernels_worth_starting(expected: list[float], most: int, kernel_start: float
     most = max(1, min(most, len(expected)))
     if any(math.isinf(seconds) for seconds in expected):
         return most
-    return min(range(1, most + 1), key=lambda kernels: (kernels - 1) * kernel_start / 2 + _ends(expected, kernels))
+
+    def ends(kernels: int) -> float:
+        return kernel_start * (_started_together(kernels) - 1) + _ends(expected, kernels)
+
+    return min(range(1, most + 1), key=ends)
 
 
 def _ends(expected: list[float], kernels: int) -> float:
@@ -99,17 +103,36 @@ def _ends(expected: list[float], kernels: int) -> float:
 
 
 def kernel_start_seconds(build_dir: Path) -> float:
-    """How long the last build's kernels took to start (the longest of them), else :data:`DEFAULT_KERNEL_START`."""
+    """How long a kernel alone took to start, from the last build's (:func:`remember_kernel_start`), else
+    :data:`DEFAULT_KERNEL_START`."""
     kept = read_kept(build_dir / KERNEL_STORE_NAME)
-    if isinstance(kept, int | float) and not isinstance(kept, bool) and 0 <= kept < float("inf"):
-        return float(kept)
-    return DEFAULT_KERNEL_START
+    if not isinstance(kept, dict):
+        return DEFAULT_KERNEL_START
+    kernels, seconds = kept.get("kernels"), kept.get("seconds")
+    if not (_count(kernels) and _seconds(seconds)):
+        return DEFAULT_KERNEL_START
+    return float(seconds) / _started_together(kernels)
 
 
 def remember_kernel_start(seconds: list[float], build_dir: Path) -> None:
-    """Keep the longest of the start times of a build's kernels (none when it started none)."""
+    """Keep how many kernels a build started together and the longest of their start times (nothing when it
+    started none)."""
     if seconds:
-        write_kept(build_dir / KERNEL_STORE_NAME, round(max(seconds), 2))
+        write_kept(build_dir / KERNEL_STORE_NAME, {"kernels": len(seconds), "seconds": round(max(seconds), 2)})
+
+
+def _started_together(kernels: int) -> float:
+    """How much longer ``kernels`` started together take than one alone, as :func:`kernels_worth_starting`
+    counts it: half a start more for each one beyond the first."""
+    return 1 + (kernels - 1) / 2
+
+
+def _count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _seconds(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < float("inf")
 
 
 def _notebook(key: str) -> str:

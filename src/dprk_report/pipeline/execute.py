@@ -96,12 +96,18 @@ papermill_engines.register(ENGINE, RecordAtEndEngine)
 
 #: Calls a function of the package in the kernel and writes what it returns, as JSON, to a file (see
 #: ``kernel_jobs``). It deletes the names it made.
+#: A package function run in a kernel (``PageRunner.call``). The package modules it loads are the package's own,
+#: as loaded, not a change a page made: charts kept by earlier builds are still shown (``report.kept_charts``).
 CALL = """
 def _call(out):
-    import importlib, json
+    import importlib, json, sys
+    loaded = set(sys.modules)
     function = getattr(importlib.import_module({module!r}), {name!r})
     with open(out, "w", encoding="utf-8") as file:
         json.dump(function(*{arguments!r}), file)
+    kept_charts = sys.modules.get("dprk_report.report.kept_charts")
+    if kept_charts is not None:  # else the kernel has not remembered the package yet: it will, with these
+        kept_charts.remember_loaded(set(sys.modules) - loaded)
 _call({out!r})
 del _call
 """

@@ -40,7 +40,8 @@ PRELOAD = (
     ALLOCATOR_SETUP
     + """
 import dprk_report.analysis.cadence, dprk_report.analysis.consistency, dprk_report.analysis.coverage
-import dprk_report.analysis.lineage, dprk_report.report.charts, dprk_report.report.display
+import dprk_report.analysis.lineage, dprk_report.analysis.selection, dprk_report.report.charts
+import dprk_report.report.display, dprk_report.report.findings, dprk_report.report.parameters
 import dprk_report.pipeline.kernel_state
 dprk_report.pipeline.kernel_state.freeze_loaded_stack()
 from dprk_report.data.dataset import load_dataset
@@ -79,6 +80,11 @@ def save() -> None:
             "matplotlib": _matplotlib_options(),
             "pandas": _pandas_options(),
         }
+        # Last: the package as the pages find it, this module's state included. (Imported here: the build's own
+        # process, which imports this module for PRELOAD, never loads the charts' stack.)
+        from dprk_report.report import kept_charts
+
+        kept_charts.remember_package()
 
 
 def restore() -> None:

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from dprk_report.report import kept_charts
 from dprk_report.report.evidence import inline_svg
-from dprk_report.report.style import apply_style, save_figure
+from dprk_report.report.style import apply_style, figure_files, save_figure
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -122,13 +122,14 @@ def show_figure(fig: Figure, name: str, folder: Path) -> Path:
     return folder / f"{name}.png"
 
 
-def _saved(fig: Figure, name: str, folder: Path) -> kept_charts.KeptChart:
+def _saved(fig: Figure, name: str, folder: Path) -> kept_charts.ChartFiles:
     title = _figure_title(fig)
     svg_path, png_path = save_figure(fig, name, folder)
-    return kept_charts.KeptChart(title, svg_path.read_text(encoding="utf-8"), png_path.read_bytes())
+    # Bytes decoded, not read as text: what a kept chart writes back is then byte for byte what was saved.
+    return kept_charts.ChartFiles(title, svg_path.read_bytes().decode("utf-8"), png_path.read_bytes())
 
 
-def _show_saved(name: str, saved: kept_charts.KeptChart) -> None:
+def _show_saved(name: str, saved: kept_charts.ChartFiles) -> None:
     encoded = base64.b64encode(saved.png).decode("ascii")
     svg = inline_svg(saved.svg, prefix=name, label=f"Chart: {saved.title}")
     figure = f'<figure class="report-figure">{svg}<figcaption>{html.escape(saved.title)}</figcaption></figure>'
@@ -153,13 +154,16 @@ def chart(frame: pd.DataFrame, draw, name: str, folder: Path, empty_message: str
         return
     apply_style()  # as every chart does first: the settings in its key are those it is drawn with
     key = kept_charts.chart_key(frame, draw, name) if kept_charts.folder() else None
-    kept = kept_charts.find(key) if key else None
-    if kept is None:
-        kept = _saved(draw(frame), name, folder)
-        if key:
-            kept_charts.keep(key, kept)
+    shown = kept_charts.find(key) if key else None
+    if shown is None:
+        settings = kept_charts.settings() if key else None
+        shown = _saved(draw(frame), name, folder)
+        # A drawing that changed the settings drew the next charts otherwise: shown from files, it would not.
+        if key and kept_charts.settings() == settings:
+            kept_charts.keep(key, shown)
     else:  # drawn by an earlier build from the same inputs: its files, as saving it again would write them
+        svg_path, png_path = figure_files(name, folder)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{name}.svg").write_text(kept.svg, encoding="utf-8")
-        (folder / f"{name}.png").write_bytes(kept.png)
-    _show_saved(name, kept)
+        svg_path.write_bytes(shown.svg.encode("utf-8"))
+        png_path.write_bytes(shown.png)
+    _show_saved(name, shown)

@@ -173,6 +173,11 @@ def add_source_line(fig: Figure, note: str = "") -> Bbox:
     return TransformedBbox(Bbox.union(boxes), fig.dpi_scale_trans.inverted())
 
 
+def figure_files(name: str, out_dir: Path) -> list[Path]:
+    """The SVG and PNG files a chart named ``name`` is saved as in ``out_dir``."""
+    return [Path(out_dir) / f"{name}.svg", Path(out_dir) / f"{name}.png"]
+
+
 def save_figure(fig: Figure, name: str, out_dir: Path, note: str = "") -> list[Path]:
     """Save ``fig`` as ``name.svg`` and ``name.png`` in ``out_dir`` with stable bytes.
 
@@ -181,7 +186,7 @@ def save_figure(fig: Figure, name: str, out_dir: Path, note: str = "") -> list[P
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / f"{name}.svg", out_dir / f"{name}.png"]
+    paths = figure_files(name, out_dir)
     chart_canvas(fig)  # the PNG below is written by it
     with plt.rc_context(RC):
         crop = add_source_line(fig, note).padded(0.15)
