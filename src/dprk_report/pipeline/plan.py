@@ -77,12 +77,17 @@ def index_inputs(config: ReportConfig, fingerprints: Fingerprints, pages: dict[s
         ensure_ascii=False,
         sort_keys=True,
     )
+    return index_parts_inputs(config, fingerprints) | {"pages": text_hash(summary)}
+
+
+def index_parts_inputs(config: ReportConfig, fingerprints: Fingerprints) -> dict[str, str]:
+    """What the index shows besides its list of pages, and the files beside it, are made from
+    (``kernel_jobs.index_parts``)."""
     data_dir = paths.data_dir()
     return {
         "config": fingerprints.config,
         "data": fingerprints.data,
         "package": fingerprints.package,
-        "pages": text_hash(summary),
         "codebook": file_hash(paths.codebook(data_dir)),
         # The release list, the changelog and the citation: shown on the index and the changelog page.
         "releases": text_hash("".join(file_hash(path) if path.is_file() else "-" for path in release_files(data_dir))),
