@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from dprk_report.report import charts
 from dprk_report.report.evidence import add_tooltips, article_href, inline_svg, link_mark, marks
-from dprk_report.report.style import save_figure
+from dprk_report.report.saving import save_figure
 
 NO_MILESTONES = pd.DataFrame(columns=["side", "date", "statement_id", "label"])
 LINEAGE = pd.DataFrame(columns=["estimate_id", "metric", "published", "public_date", "best", "high", "estimator_side"])

@@ -15,7 +15,7 @@ from dprk_report import vocab
 from dprk_report.analysis import cadence, lineage
 from dprk_report.data.dataset import load_dataset
 from dprk_report.report import arrows, charts
-from dprk_report.report.style import OpaquePngCanvas, save_figure
+from dprk_report.report.saving import OpaquePngCanvas, save_figure
 from dprk_report.testing import synthetic
 
 

@@ -113,6 +113,8 @@ def test_a_module_from_outside_the_package_and_the_environment_means_no_key(tmp_
 
 #: A notebook's drawing of a small chart (the package's charts need the dataset's frames).
 PLOT = """
+from dprk_report.report import charts
+
 title = "A title"
 
 def draw(frame):
@@ -333,7 +335,7 @@ def test_a_drawing_that_changes_matplotlib_s_settings_is_not_kept(tmp_path, monk
 
 def test_package_modules_a_build_s_kernel_job_loads_are_remembered_as_loaded(monkeypatch):
     draw = _notebook(DRAW)["draw"]
-    module = "dprk_report.report.findings"
+    module = "dprk_report.report.display"
     monkeypatch.delitem(kept_charts._package_at_start, module)  # as if loaded after the kernel remembered
     assert kept_charts.chart_key(_frame(), draw, "c") is None
     kept_charts.remember_loaded({module})
@@ -347,3 +349,33 @@ def test_a_module_remembered_already_is_not_taken_again_as_loaded(monkeypatch):
     monkeypatch.setitem(style.SIDE_COLOURS, "Russia", "#000000")
     kept_charts.remember_loaded({"dprk_report.report.style"})
     assert kept_charts.chart_key(_frame(), draw, "c") is None
+
+
+def test_a_page_whose_charts_are_all_kept_never_loads_the_drawing_stack(tmp_path):
+    """In a fresh process, as in a build's kernel: the page's modules loaded and the package remembered, a chart
+    kept by an earlier build is shown without matplotlib's pyplot, figures or the package's drawing modules."""
+    script = f"""
+import pathlib
+import sys
+import pandas as pd
+from dprk_report.report import charts, display, findings, kept_charts
+kept_charts.remember_package()
+namespace = {{"__name__": "__main__", "charts": charts}}
+exec({PLOT!r}, namespace)
+frame = pd.DataFrame({{"count": [1, 2, 3]}})
+display.chart(frame, namespace["draw"], "02-probe", pathlib.Path({str(tmp_path / "figures")!r}), "none")
+stack = ("matplotlib.pyplot", "matplotlib.figure", "dprk_report.report.drawing", "dprk_report.report.saving")
+print(",".join(name for name in stack if name in sys.modules) or "none")
+# Loading the drawing stack is the package's own doing: the next chart is keyed all the same.
+print(kept_charts.chart_key(frame, namespace["draw"], "02-other") is not None)
+"""
+    env = {**os.environ, paths.KEPT_CHARTS_ENV: str(tmp_path / "kept")}
+
+    def run() -> list[str]:
+        result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()[-2:]  # after what the chart shows
+
+    loaded, keyed = run()
+    assert "matplotlib.pyplot" in loaded and keyed == "True"  # drawn, and kept
+    assert run() == ["none", "True"]  # shown from its kept files

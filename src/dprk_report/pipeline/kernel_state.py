@@ -108,7 +108,9 @@ def _matplotlib_options() -> dict | None:
         return None
     import matplotlib
 
-    return dict(matplotlib.rcParams)
+    # Read as a dict: reading the backend through rcParams would choose one, and load pyplot to do it (0.25 s
+    # that a kernel whose pages draw no chart does not need: ``report.charts``).
+    return dict(dict.items(matplotlib.rcParams))
 
 
 def _restore_matplotlib(options: dict | None) -> None:

@@ -12,14 +12,17 @@ import html
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from IPython.display import display
-from matplotlib.figure import Figure
 
 from dprk_report.report import kept_charts
 from dprk_report.report.evidence import inline_svg
-from dprk_report.report.style import apply_style, figure_files, save_figure
+from dprk_report.report.style import apply_style, figure_files
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -123,6 +126,8 @@ def show_figure(fig: Figure, name: str, folder: Path) -> Path:
 
 
 def _saved(fig: Figure, name: str, folder: Path) -> kept_charts.ChartFiles:
+    # Loaded with the drawing stack, only when a chart is drawn (``charts``).
+    save_figure = kept_charts.import_module("dprk_report.report.saving").save_figure
     title = _figure_title(fig)
     svg_path, png_path = save_figure(fig, name, folder)
     # Bytes decoded, not read as text: what a kept chart writes back is then byte for byte what was saved.

@@ -29,6 +29,7 @@ import dis
 import enum
 import functools
 import hashlib
+import importlib
 import os
 import pickle
 import platform
@@ -103,10 +104,16 @@ def _file(key: str) -> Path:
     return folder() / f"{key}.json"
 
 
+#: Settings that choose matplotlib's backend, which draws no file here (``saving.chart_canvas`` does), set when
+#: the drawing stack is first loaded (``saving`` chooses Agg).
+BACKEND_SETTINGS = ("backend", "backend_fallback")
+
+
 def settings() -> list:
-    """matplotlib's settings as they are now: a notebook may change them before it draws. Not the backend, which
-    draws no file here (``style.chart_canvas`` does) and is chosen when first needed."""
-    return sorted((k, repr(v)) for k, v in mpl.rcParams.items() if k != "backend")
+    """matplotlib's settings as they are now: a notebook may change them before it draws; not
+    :data:`BACKEND_SETTINGS`."""
+    # Read as a dict: reading the backend through rcParams would choose one, and load pyplot to do it.
+    return sorted((k, repr(v)) for k, v in dict.items(mpl.rcParams) if k not in BACKEND_SETTINGS)
 
 
 @functools.cache
@@ -138,9 +145,20 @@ def remember_package() -> None:
     _package_at_start.update(state)
 
 
+def import_module(name: str) -> types.ModuleType:
+    """The package's module ``name``, imported if it is not yet, with every package module that loads
+    remembered as loaded (:func:`remember_loaded`): the package's own import, not a change a page made."""
+    loaded = set(sys.modules)
+    module = importlib.import_module(name)
+    remember_loaded(set(sys.modules) - loaded)
+    return module
+
+
 def remember_loaded(modules: set[str]) -> None:
     """Remember, as loaded, the package's ``modules`` that a function of the package just imported (run in the
     kernel for the build, not by a page: ``pipeline.execute.CALL``); a module remembered already stays as it was."""
+    if not _package_at_start or not modules:  # the package is not remembered yet, or nothing loaded
+        return
     state = package_state()
     _package_at_start.update({name: state[name] for name in modules if name in state and name not in _package_at_start})
 
@@ -153,7 +171,8 @@ def package_state() -> dict[str, str]:
     for name, module in sorted((n, m) for n, m in list(sys.modules.items()) if n.split(".")[0] == PACKAGE):
         digest = hashlib.sha256()
         for attribute, value in sorted(vars(module).items()):
-            if attribute.startswith("__"):
+            # A submodule, bound to its package's name when first imported: the import's doing, not a change.
+            if attribute.startswith("__") or value is sys.modules.get(f"{name}.{attribute}"):
                 continue
             digest.update(f"{attribute}={id(value)};".encode())
             if attribute.isupper():
