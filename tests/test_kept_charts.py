@@ -379,3 +379,18 @@ print(kept_charts.chart_key(frame, namespace["draw"], "02-other") is not None)
     loaded, keyed = run()
     assert "matplotlib.pyplot" in loaded and keyed == "True"  # drawn, and kept
     assert run() == ["none", "True"]  # shown from its kept files
+
+
+@pytest.mark.parametrize(("kept", "loaded"), [(False, "True"), (True, "False")])
+def test_a_kernel_loads_the_drawing_stack_at_its_start_unless_the_build_kept_charts(tmp_path, kept, loaded):
+    folder = tmp_path / "kept"
+    folder.mkdir()
+    if kept:
+        (folder / "a-kept-chart.json").write_text("{}")
+    script = (
+        "import sys\nfrom dprk_report.pipeline import kernel_state\nkernel_state.load_drawing_unless_kept()\n"
+        "print('dprk_report.report.drawing' in sys.modules and 'matplotlib.pyplot' in sys.modules)\n"
+    )
+    env = {**os.environ, paths.KEPT_CHARTS_ENV: str(folder)}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == loaded
