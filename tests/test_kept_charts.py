@@ -394,3 +394,28 @@ def test_a_kernel_loads_the_drawing_stack_at_its_start_unless_the_build_kept_cha
     env = {**os.environ, paths.KEPT_CHARTS_ENV: str(folder)}
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == loaded
+
+
+def test_the_charts_module_offers_the_drawing_s_names_to_completion_and_star_imports():
+    assert {"intervals", "monthly_counts", "statement_timeline"} <= set(dir(charts))
+    namespace = {}
+    exec("from dprk_report.report.charts import *", namespace)
+    assert callable(namespace["estimates_over_time"]) and "np" not in namespace
+
+
+def test_a_module_imported_after_a_page_changed_the_package_is_not_remembered_as_loaded(monkeypatch):
+    from dprk_report.report import style
+
+    name = "dprk_report.report.a_module_imported_late"
+
+    def imported(_):  # what importing it does: the module appears among the loaded ones
+        sys.modules[name] = types.ModuleType(name)
+        return sys.modules[name]
+
+    monkeypatch.setitem(style.SIDE_COLOURS, "Russia", "#000000")  # the page's change, still in place
+    monkeypatch.setattr(kept_charts.importlib, "import_module", imported)
+    try:
+        kept_charts.import_module(name)
+        assert name not in kept_charts._package_at_start
+    finally:
+        sys.modules.pop(name, None)

@@ -147,10 +147,16 @@ def remember_package() -> None:
 
 def import_module(name: str) -> types.ModuleType:
     """The package's module ``name``, imported if it is not yet, with every package module that loads
-    remembered as loaded (:func:`remember_loaded`): the package's own import, not a change a page made."""
+    remembered as loaded (:func:`remember_loaded`): the package's own import, not a change a page made. Only
+    while the package is as remembered: a module imported after a page changed it may have taken the change
+    in (a name copied from another module), and is then left out, so that no chart is kept after it."""
+    if name in sys.modules:
+        return sys.modules[name]
+    unchanged = bool(_package_at_start) and package_state() == _package_at_start
     loaded = set(sys.modules)
     module = importlib.import_module(name)
-    remember_loaded(set(sys.modules) - loaded)
+    if unchanged:
+        remember_loaded(set(sys.modules) - loaded)
     return module
 
 
