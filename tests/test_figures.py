@@ -272,3 +272,24 @@ def test_chart_words_in_a_side_s_colour_are_dark_enough_to_read_and_dark_colours
     # Ukraine's orange read at about 2:1 on white; South Korea's blue reads already and is kept as it is.
     assert _contrast_with_white(style.side_colour("Ukraine")) < 3
     assert style.text_colour("South Korea") == style.side_colour("South Korea")
+
+
+def test_ticks_kept_from_the_layout_draw_what_locating_them_again_would(tmp_path, monkeypatch):
+    """A date axis whose labels carry an offset (the year beside them) is saved as if its ticks were located
+    and formatted again for each file."""
+    from dprk_report.report import saving
+
+    def dated():
+        fig, (ax,) = charts._new_figure(6, 3)
+        days = pd.date_range("2025-03-01", periods=40, freq="D")
+        ax.plot(days, np.arange(40))
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(mdates.AutoDateLocator()))
+        ax.set_title("A title")
+        return fig
+
+    kept = save_figure(dated(), "probe", tmp_path / "kept")
+    monkeypatch.setattr(saving, "_fix_ticks", lambda fig: None)
+    located = save_figure(dated(), "probe", tmp_path / "located")
+    assert "2025" in kept[0].read_text()
+    for one, two in zip(kept, located):
+        assert one.read_bytes() == two.read_bytes()

@@ -104,6 +104,21 @@ def add_source_line(fig: Figure, note: str = "") -> Bbox:
     return TransformedBbox(Bbox.union(boxes), fig.dpi_scale_trans.inverted())
 
 
+def _fix_ticks(fig: Figure) -> None:
+    """Keep each axis's major ticks, their labels and the axis's offset (a date axis's year) as the layout just
+    placed them: the SVG and PNG draws would locate and format them again, each (at 100 times today's data,
+    0.37 s of the estimates page's 3.2 s were ticks located again; cold builds 3% faster without)."""
+    from matplotlib.ticker import FixedFormatter, FixedLocator
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            locs, labels = list(axis.get_majorticklocs()), [t.get_text() for t in axis.get_majorticklabels()]
+            fixed = FixedFormatter(labels)
+            fixed.set_offset_string(axis.get_major_formatter().get_offset())
+            axis.set_major_locator(FixedLocator(locs))
+            axis.set_major_formatter(fixed)
+
+
 def save_figure(fig: Figure, name: str, out_dir: Path, note: str = "") -> list[Path]:
     """Save ``fig`` as ``name.svg`` and ``name.png`` in ``out_dir`` with stable bytes.
 
@@ -116,6 +131,7 @@ def save_figure(fig: Figure, name: str, out_dir: Path, note: str = "") -> list[P
     chart_canvas(fig)  # the PNG below is written by it
     with plt.rc_context(RC):
         crop = add_source_line(fig, note).padded(0.15)
+        _fix_ticks(fig)
         fig.savefig(paths[0], format="svg", metadata={"Date": None}, bbox_inches=crop)
         if marks(fig):  # marks linked to their evidence get their tooltips
             svg = add_tooltips(paths[0].read_text(encoding="utf-8"), marks(fig))
