@@ -187,6 +187,7 @@ def test_the_choice_of_kernels_does_not_depend_on_how_many_the_last_build_starte
         '{"kernels": 1, "seconds": -1}',
         '{"kernels": true, "seconds": 1}',
         '{"kernels": 1, "seconds": 1e999}',
+        '{"kernels": 1, "seconds": 1' + "0" * 400 + "}",  # an integer too large for a float
         "[1.2]",
     ],
 )

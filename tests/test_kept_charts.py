@@ -333,22 +333,32 @@ def test_a_drawing_that_changes_matplotlib_s_settings_is_not_kept(tmp_path, monk
     assert not list((tmp_path / "kept").glob("*.json"))
 
 
-def test_package_modules_a_build_s_kernel_job_loads_are_remembered_as_loaded(monkeypatch):
+def test_package_modules_a_build_s_kernel_job_loads_are_remembered_as_loaded():
     draw = _notebook(DRAW)["draw"]
-    module = "dprk_report.report.display"
-    monkeypatch.delitem(kept_charts._package_at_start, module)  # as if loaded after the kernel remembered
-    assert kept_charts.chart_key(_frame(), draw, "c") is None
-    kept_charts.remember_loaded({module})
-    assert kept_charts.chart_key(_frame(), draw, "c") is not None
+    name = "dprk_report.report.a_module_a_job_loads"
+    try:
+        sys.modules[name] = types.ModuleType(name)  # loaded outside: a change
+        assert kept_charts.chart_key(_frame(), draw, "c") is None
+        del sys.modules[name]
+        with kept_charts.loading_remembered():  # as pipeline.execute.CALL runs a kernel job
+            sys.modules[name] = types.ModuleType(name)
+        assert kept_charts.chart_key(_frame(), draw, "c") is not None
+    finally:
+        sys.modules.pop(name, None)
 
 
 def test_a_module_remembered_already_is_not_taken_again_as_loaded(monkeypatch):
     from dprk_report.report import style
 
     draw = _notebook(DRAW)["draw"]
-    monkeypatch.setitem(style.SIDE_COLOURS, "Russia", "#000000")
-    kept_charts.remember_loaded({"dprk_report.report.style"})
-    assert kept_charts.chart_key(_frame(), draw, "c") is None
+    name = "dprk_report.report.a_module_a_job_loads"
+    try:
+        with kept_charts.loading_remembered():
+            sys.modules[name] = types.ModuleType(name)
+            monkeypatch.setitem(style.SIDE_COLOURS, "Russia", "#000000")  # not the load's doing
+        assert kept_charts.chart_key(_frame(), draw, "c") is None
+    finally:
+        sys.modules.pop(name, None)
 
 
 def test_a_page_whose_charts_are_all_kept_never_loads_the_drawing_stack(tmp_path):

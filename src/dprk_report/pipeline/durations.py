@@ -108,10 +108,10 @@ def kernel_start_seconds(build_dir: Path) -> float:
     kept = read_kept(build_dir / KERNEL_STORE_NAME)
     if not isinstance(kept, dict):
         return DEFAULT_KERNEL_START
-    kernels, seconds = kept.get("kernels"), kept.get("seconds")
-    if not (_count(kernels) and _seconds(seconds)):
+    kernels, seconds = kept.get("kernels"), _seconds(kept.get("seconds"))
+    if not _count(kernels) or seconds is None:
         return DEFAULT_KERNEL_START
-    return float(seconds) / _started_together(kernels)
+    return seconds / _started_together(kernels)
 
 
 def remember_kernel_start(seconds: list[float], build_dir: Path) -> None:
@@ -131,8 +131,15 @@ def _count(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
-def _seconds(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < float("inf")
+def _seconds(value) -> float | None:
+    """``value`` as a number of seconds, else None (not a number, negative, infinite, too large for a float)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        return None
+    return number if 0 <= number < float("inf") else None
 
 
 def _notebook(key: str) -> str:
@@ -153,14 +160,5 @@ def _read(build_dir: Path) -> dict[str, float]:
     kept = read_kept(build_dir / STORE_NAME)
     if not isinstance(kept, dict):
         return {}
-    seconds = {}
-    for key, value in kept.items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            continue
-        try:
-            number = float(value)
-        except OverflowError:  # an integer too large for a float
-            continue
-        if 0 <= number < float("inf"):
-            seconds[str(key)] = number
-    return seconds
+    seconds = {str(key): _seconds(value) for key, value in kept.items()}
+    return {key: value for key, value in seconds.items() if value is not None}

@@ -100,14 +100,12 @@ papermill_engines.register(ENGINE, RecordAtEndEngine)
 #: as loaded, not a change a page made: charts kept by earlier builds are still shown (``report.kept_charts``).
 CALL = """
 def _call(out):
-    import importlib, json, sys
-    loaded = set(sys.modules)
-    function = getattr(importlib.import_module({module!r}), {name!r})
-    with open(out, "w", encoding="utf-8") as file:
-        json.dump(function(*{arguments!r}), file)
-    kept_charts = sys.modules.get("dprk_report.report.kept_charts")
-    if kept_charts is not None:  # else the kernel has not remembered the package yet: it will, with these
-        kept_charts.remember_loaded(set(sys.modules) - loaded)
+    import contextlib, importlib, json, sys
+    kept_charts = sys.modules.get("dprk_report.report.kept_charts")  # else not remembered yet: it will be
+    with kept_charts.loading_remembered() if kept_charts is not None else contextlib.nullcontext():
+        function = getattr(importlib.import_module({module!r}), {name!r})
+        with open(out, "w", encoding="utf-8") as file:
+            json.dump(function(*{arguments!r}), file)
 _call({out!r})
 del _call
 """

@@ -64,9 +64,9 @@ def chart_key(frame, draw, name: str) -> str | None:
         if package_state() != _package_at_start:
             raise Unkeyable("the package changed since the kernel loaded it")
         _feed(digest, (name, frame, draw, settings(), _drawing_environment()), {})
-    except (Unkeyable, RecursionError):
-        return None
-    except Exception:  # noqa: BLE001 - a value that cannot be pickled, a cell not yet filled: drawn, never an error
+    # Unkeyable, and any error while keying (a value that cannot be pickled, a cell not yet filled, a value
+    # nested past the recursion limit): the chart is drawn, never an error.
+    except Exception:  # noqa: BLE001
         return None
     return digest.hexdigest()
 
@@ -128,7 +128,8 @@ def _drawing_environment() -> tuple:
     family = RC["font.family"]
     fonts = [Path(font_manager.findfont(name)) for name in ([family] if isinstance(family, str) else family)]
     files = [(str(font), font.stat().st_size, font.stat().st_mtime_ns) for font in fonts]
-    return (sys.version, platform.machine(), [sys.modules[name].__version__ for name in libraries], files)
+    versions = [importlib.import_module(name).__version__ for name in libraries]  # loaded, or light to load
+    return (sys.version, platform.machine(), versions, files)
 
 
 #: The package as the kernel loaded it: its modules' names, each with what its names are bound to. Filled in
@@ -146,27 +147,27 @@ def remember_package() -> None:
 
 
 def import_module(name: str) -> types.ModuleType:
-    """The package's module ``name``, imported if it is not yet, with every package module that loads
-    remembered as loaded (:func:`remember_loaded`): the package's own import, not a change a page made. Only
-    while the package is as remembered: a module imported after a page changed it may have taken the change
-    in (a name copied from another module), and is then left out, so that no chart is kept after it."""
+    """The package's module ``name``, imported if it is not yet (:func:`loading_remembered`)."""
     if name in sys.modules:
         return sys.modules[name]
+    with loading_remembered():
+        return importlib.import_module(name)
+
+
+@contextlib.contextmanager
+def loading_remembered():
+    """Remember, as loaded, the package's modules that load inside the block: the package's own import (a
+    module the charts need, a kernel job's: ``pipeline.execute.CALL``), not a change a page made. Only while
+    the package is as remembered: a module imported after a page changed it may have taken the change in (a
+    name copied from another module), and is then left out, so that no chart is kept after it. A module
+    remembered already stays as it was; before the package is remembered, nothing is."""
     unchanged = bool(_package_at_start) and package_state() == _package_at_start
     loaded = set(sys.modules)
-    module = importlib.import_module(name)
-    if unchanged:
-        remember_loaded(set(sys.modules) - loaded)
-    return module
-
-
-def remember_loaded(modules: set[str]) -> None:
-    """Remember, as loaded, the package's ``modules`` that a function of the package just imported (run in the
-    kernel for the build, not by a page: ``pipeline.execute.CALL``); a module remembered already stays as it was."""
-    if not _package_at_start or not modules:  # the package is not remembered yet, or nothing loaded
-        return
-    state = package_state()
-    _package_at_start.update({name: state[name] for name in modules if name in state and name not in _package_at_start})
+    yield
+    if unchanged and set(sys.modules) != loaded:
+        state = package_state()
+        new = set(state) - loaded - set(_package_at_start)
+        _package_at_start.update({name: state[name] for name in new})
 
 
 def package_state() -> dict[str, str]:
@@ -302,7 +303,7 @@ def _global_names(code: types.CodeType) -> set[str]:
 
 
 @functools.cache
-def _installed_at(name: str, location: str | None) -> bool:
+def _installed_at(location: str | None) -> bool:
     if location is None:  # built into the interpreter
         return True
     where = Path(location).resolve()
@@ -313,6 +314,6 @@ def _installed_at(name: str, location: str | None) -> bool:
 def _installed(module: types.ModuleType) -> str:
     """The name of a module of the package or the environment, whose code the folder's name covers."""
     location = getattr(module, "__file__", None)
-    if not _installed_at(module.__name__, location):
+    if not _installed_at(location):
         raise Unkeyable(f"module {module.__name__} from {location}")
     return module.__name__
