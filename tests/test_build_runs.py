@@ -227,14 +227,16 @@ def test_a_second_signal_quits_the_build_at_once_and_says_so(monkeypatch, capfd)
 
     quits, seen = [], []
     monkeypatch.setattr(build.os, "_exit", quits.append)  # recorded instead of ending the test run
-    runners = _Runners()
-    with pytest.raises(KeyboardInterrupt), build._interrupt_stops(runners):
+    runners, untaken = _Runners(), _Runners()  # and a kernel started early that no runner took
+    early = type("Early", (), {"waiting": [untaken]})()
+    with pytest.raises(KeyboardInterrupt), build._interrupt_stops(runners, early=early):
         os.kill(os.getpid(), signal.SIGINT)
         seen.append((runners.stops, runners.removed, list(quits)))
         os.kill(os.getpid(), signal.SIGINT)
         seen.append((runners.stops, runners.removed, list(quits)))
     # The first only stops the kernels; the second stops any made since, removes their files and quits.
     assert seen == [(1, False, []), (2, True, [130])]
+    assert (untaken.stops, untaken.removed) == (1, True)
     assert "build quit at once at a second interrupt; the published report is unchanged" in capfd.readouterr().err
 
 
@@ -265,3 +267,87 @@ def test_quitting_at_once_removes_the_files_of_every_runner_s_kernel():
     runners.mine()
     runners.remove_files()
     assert [runner.kernel.removed for runner in made] == [True]
+
+
+class _EarlyKernels:
+    """Stands for ``kernel.EarlyKernels``: records when kernels were started and closed."""
+
+    made: list = []
+
+    def __init__(self, count):
+        self.count, self.closed, self.waiting = count, False, []
+        _EarlyKernels.made.append(self)
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.mark.parametrize(
+    ("arguments", "started"),
+    [
+        ({"force": True}, True),  # every page runs whatever the plan says
+        ({}, False),  # this project's report is published: the build may have nothing to do
+        ({"force": True, "check": True}, False),  # only says whether the report is current
+    ],
+)
+def test_kernels_start_before_the_plan_only_for_a_build_that_runs_every_page(monkeypatch, arguments, started):
+    from dprk_report import paths
+    from dprk_report.pipeline import kernel, runner
+
+    made, planned = [], []
+    monkeypatch.setattr(_EarlyKernels, "made", made)
+    monkeypatch.setattr(kernel, "EarlyKernels", _EarlyKernels)
+
+    def fingerprints(config_path):  # the inputs' hashes come after the kernels: stop the build there
+        planned.append(len(made))
+        raise paths.ArchiveNotFoundError("no archive here")
+
+    monkeypatch.setattr(runner, "Fingerprints", fingerprints)
+    assert runner.run_build(quiet=True, **arguments) == 1
+    assert planned == [1 if started else 0]
+    assert [early.closed for early in made] == ([True] if started else [])  # closed however the build ended
+    if started:
+        assert made[0].count == min(os.cpu_count() or 1, len(runner.load_config().pages))
+
+
+def test_a_first_build_takes_the_kernels_started_early_and_gives_them_the_build_s_environment(tmp_path):
+    from dprk_report.pipeline.build import _page_runner
+
+    class Kernel:
+        def __init__(self):
+            self.calls = []
+
+        def use_environment(self, environment):
+            self.calls.append(("environment", environment))
+
+        def start(self):
+            self.calls.append("start")
+
+    class Early:
+        def __init__(self):
+            self.kernels = [Kernel()]
+
+        def take(self):
+            return self.kernels.pop()
+
+    early = Early()
+    kernel = early.kernels[0]
+    runner = _page_runner(tmp_path, 10, {"WHERE": "staging"}, early=early)
+    assert runner.kernel is kernel
+    assert kernel.calls == [("environment", {"WHERE": "staging"}), "start"]
+
+
+def test_a_kernel_s_start_is_timed_from_its_launch_when_it_was_started_early():
+    from dprk_report.pipeline.build import _timed_warm_up
+
+    class Runner:
+        kernel = type("Kernel", (), {"launched": time.monotonic() - 5})()
+
+        def warm_up(self):
+            pass
+
+    class Runners:
+        def mine(self):
+            return Runner()
+
+    assert _timed_warm_up(Runners()) >= 5

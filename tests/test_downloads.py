@@ -64,9 +64,12 @@ def test_a_download_is_its_table_as_written_row_by_row_made_spreadsheet_safe(fak
     assert (tmp_path / "report/data/statements.csv").read_text(encoding="utf-8").startswith(header + "\n")
 
 
-def test_the_index_and_its_downloads_read_each_table_once(fake, tmp_path, monkeypatch):
-    """The index's counts, its list of sources and the downloads share one reading of the tables (a large
-    dataset's tables take long to read)."""
+def test_the_index_and_the_files_beside_it_each_read_each_table_once(fake, tmp_path, monkeypatch):
+    """The index's counts and its list of sources share one reading of the tables, in a kernel; the downloads
+    another, in the build's own process, at the same time (a large dataset's tables take long to read)."""
+    from dprk_report.pipeline.config import load_config
+    from dprk_report.pipeline.downloads import write_beside_index
+
     (fake.data / "README.md").write_text("# Codebook\n", encoding="utf-8")
     monkeypatch.setenv(paths.DATA_ENV, str(fake.data))
     monkeypatch.setenv(paths.ARCHIVE_ENV, str(fake.archive))
@@ -84,14 +87,18 @@ def test_the_index_and_its_downloads_read_each_table_once(fake, tmp_path, monkey
 
     monkeypatch.setattr(index_module, "read_all_rows", read_again)
     monkeypatch.setattr(tables_module, "read_all_rows", read_again)
-    (before, after), written = kernel_jobs.index_parts(str(paths.REPORT_CONFIG), data_version(), str(tmp_path))
-    # Each table parsed once for its download; the sources once more, as rows, for the index's list of them.
+    before, after = kernel_jobs.index_parts(str(paths.REPORT_CONFIG), data_version())
+    # Each table parsed once for its count; the sources once more, as rows, for the index's list of them.
     assert sorted(parsed) == ["citation_id", "estimate_id", "source_id", "source_id", "statement_id"]
-    # What was read once is what each part shows: the counts, the sources, the tables offered for download.
     assert "2 sources, 2 statements, 3 estimates, 5 citations" in before
     assert "(5 rows)" in after and all(outlet in after for outlet in ("Example News", "Wire Daily"))
+    parsed.clear()
+    written = write_beside_index(load_config(), data_version(), tmp_path)
+    assert sorted(parsed) == ["citation_id", "estimate_id", "source_id", "statement_id"]  # each for its download
+    # The counts the index shows are the rows offered for download.
     assert (tmp_path / "report/data/citations.csv").read_bytes().count(b"\n") == 6
-    assert "report/data/citations.csv" in written
+    assert "report/data/citations.csv" in written and "report/changelog.html" in written
+    assert (tmp_path / "report/changelog.html").is_file()
 
 
 def _png(width: int, height: int) -> bytes:
@@ -134,10 +141,14 @@ def test_the_downloads_are_written_only_from_the_version_the_build_took(fake, tm
     """They are published beside pages of that version: tables read as another (changed, even if changed back,
     while the build ran) stop the build."""
     from dprk_report.data.dataset import DatasetError
+    from dprk_report.pipeline.config import load_config
+    from dprk_report.pipeline.downloads import write_beside_index
 
     (fake.data / "README.md").write_text("# Codebook\n", encoding="utf-8")
     monkeypatch.setenv(paths.DATA_ENV, str(fake.data))
     monkeypatch.setenv(paths.ARCHIVE_ENV, str(fake.archive))
     with pytest.raises(DatasetError, match="changed while the build ran"):
-        kernel_jobs.index_parts(str(paths.REPORT_CONFIG), "the version the build took", str(tmp_path))
+        kernel_jobs.index_parts(str(paths.REPORT_CONFIG), "the version the build took")
+    with pytest.raises(DatasetError, match="changed while the build ran"):
+        write_beside_index(load_config(), "the version the build took", tmp_path)
     assert not (tmp_path / "report").exists()

@@ -274,17 +274,20 @@ def test_chart_words_in_a_side_s_colour_are_dark_enough_to_read_and_dark_colours
     assert style.text_colour("South Korea") == style.side_colour("South Korea")
 
 
-def test_ticks_kept_from_the_layout_draw_what_locating_them_again_would(tmp_path, monkeypatch):
+@pytest.mark.parametrize("panels", [1, 3])  # three: panels sharing one date axis, labelled under the last only
+def test_ticks_kept_from_the_layout_draw_what_locating_them_again_would(tmp_path, monkeypatch, panels):
     """A date axis whose labels carry an offset (the year beside them) is saved as if its ticks were located
-    and formatted again for each file."""
+    and formatted again for each file (and for the measure of the chart's crop)."""
     from dprk_report.report import saving
 
     def dated():
-        fig, (ax,) = charts._new_figure(6, 3)
+        fig, axes = charts._new_figure(6, 3, rows=panels)
         days = pd.date_range("2025-03-01", periods=40, freq="D")
-        ax.plot(days, np.arange(40))
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(mdates.AutoDateLocator()))
-        ax.set_title("A title")
+        for number, ax in enumerate(axes):
+            ax.plot(days, np.arange(40) * (number + 1))
+            ax.label_outer()
+        axes[0].xaxis.set_major_formatter(mdates.ConciseDateFormatter(mdates.AutoDateLocator()))
+        axes[0].set_title("A title")
         return fig
 
     kept = save_figure(dated(), "probe", tmp_path / "kept")

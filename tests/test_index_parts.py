@@ -4,40 +4,48 @@ what they are made from changed since they were published; otherwise the build t
 from __future__ import annotations
 
 import json
+import threading
 from types import SimpleNamespace
 
 import pytest
 
 from dprk_report import paths
-from dprk_report.pipeline import build
+from dprk_report.pipeline import build, downloads
 from dprk_report.pipeline.plan import index_parts_inputs
 from dprk_report.pipeline.render import NOTEBOOK_CSS
+
+CHANGELOG = "report/changelog.html"
 
 
 @pytest.fixture
 def setting(tmp_path, monkeypatch):
-    """A build folder of its own, a staging area, and the inputs of the project's index."""
+    """A build folder of its own, a staging area, and the inputs of the project's index; the files beside the
+    index written by a stand-in (one file, counting its calls)."""
     monkeypatch.setattr(paths, "BUILD_DIR", tmp_path / "build")
     staging = tmp_path / "staging"
     (staging / "report").mkdir(parents=True)
     config = SimpleNamespace(path=paths.REPORT_CONFIG)
     fingerprints = SimpleNamespace(config="c1", data="d1", package="p1")
-    return SimpleNamespace(staging=staging, config=config, fingerprints=fingerprints)
+    written = []
 
+    def write_beside_index(config, data_version, out):
+        written.append(data_version)
+        (out / CHANGELOG).write_text(f"made {len(written)}")
+        return [CHANGELOG]
 
-CHANGELOG = "report/changelog.html"
+    monkeypatch.setattr(downloads, "write_beside_index", write_beside_index)
+    return SimpleNamespace(staging=staging, config=config, fingerprints=fingerprints, written=written)
 
 
 class Runner:
-    """A page runner's stand-in: makes the parts (a file beside the index among them) and counts its calls."""
+    """A page runner's stand-in: makes the index's parts and counts its calls."""
 
     def __init__(self, staging):
         self.staging, self.calls = staging, 0
 
     def call(self, function, *arguments):
         self.calls += 1
-        (self.staging / CHANGELOG).write_text(f"made {self.calls}")
-        return [[f"before {self.calls}", f"after {self.calls}"], [CHANGELOG]]
+        return [f"before {self.calls}", f"after {self.calls}"]
 
 
 def _prepare(setting, runner, published_inputs):
@@ -50,7 +58,7 @@ def test_parts_made_from_the_published_inputs_are_taken_from_the_build_that_made
     inputs = index_parts_inputs(setting.config, setting.fingerprints)
     first = _prepare(setting, runner, {})  # nothing published yet: made
     second = _prepare(setting, runner, inputs)
-    assert runner.calls == 1
+    assert runner.calls == len(setting.written) == 1
     assert second == first == (("before 1", "after 1"), [NOTEBOOK_CSS, CHANGELOG])
 
 
@@ -61,7 +69,7 @@ def test_parts_are_made_again_when_what_they_are_made_from_changed(setting, chan
     _prepare(setting, runner, {})
     setattr(setting.fingerprints, changed, "changed")
     parts, _ = _prepare(setting, runner, published)
-    assert runner.calls == 2 and parts == ("before 2", "after 2")
+    assert runner.calls == len(setting.written) == 2 and parts == ("before 2", "after 2")
 
 
 def test_parts_are_made_again_when_the_published_ones_were_made_from_other_inputs(setting):
@@ -70,7 +78,7 @@ def test_parts_are_made_again_when_the_published_ones_were_made_from_other_input
     inputs = index_parts_inputs(setting.config, setting.fingerprints)
     _prepare(setting, runner, {})
     _prepare(setting, runner, inputs | {"data": "an older version"})
-    assert runner.calls == 2
+    assert runner.calls == len(setting.written) == 2
 
 
 def test_parts_are_made_again_when_a_file_beside_the_index_is_missing(setting):
@@ -79,7 +87,7 @@ def test_parts_are_made_again_when_a_file_beside_the_index_is_missing(setting):
     _prepare(setting, runner, {})
     (setting.staging / CHANGELOG).unlink()
     _prepare(setting, runner, inputs)
-    assert runner.calls == 2 and (setting.staging / CHANGELOG).is_file()
+    assert runner.calls == len(setting.written) == 2 and (setting.staging / CHANGELOG).is_file()
 
 
 @pytest.mark.parametrize(
@@ -101,3 +109,21 @@ def test_kept_parts_that_cannot_be_read_are_made_again(setting, kept):
         store.write_text(json.dumps(record))
     parts, _ = _prepare(setting, runner, inputs)
     assert runner.calls == 1 and parts == ("before 1", "after 1")
+
+
+def test_the_files_beside_the_index_are_written_while_a_kernel_prepares_its_parts(setting, monkeypatch):
+    """In the build's own process, at the same time: the index is often the last thing a build waits for."""
+    started = threading.Event()
+
+    def write_beside_index(config, data_version, out):
+        started.set()
+        (out / CHANGELOG).write_text("made")
+        return [CHANGELOG]
+
+    class Waiting(Runner):
+        def call(self, function, *arguments):
+            assert started.wait(timeout=60), "the files beside the index were not being written meanwhile"
+            return super().call(function, *arguments)
+
+    monkeypatch.setattr(downloads, "write_beside_index", write_beside_index)
+    assert _prepare(setting, Waiting(setting.staging), {}) == (("before 1", "after 1"), [NOTEBOOK_CSS, CHANGELOG])

@@ -222,7 +222,7 @@ def test_a_call_that_fails_names_the_function_and_the_error(kernel, tmp_path):
 
     runner = PageRunner(tmp_path, cell_timeout=60, failed_dir=tmp_path / "failed", kernel=kernel)
     with pytest.raises(RuntimeError, match=r"index_parts \(in a kernel\) failed: ConfigError: .*no-such-report\.toml"):
-        runner.call(index_parts, str(tmp_path / "no-such-report.toml"), "version", str(tmp_path))
+        runner.call(index_parts, str(tmp_path / "no-such-report.toml"), "version")
 
 
 def test_the_reset_puts_back_what_a_notebook_changed_in_the_process_but_the_builds_variables(kernel):
@@ -249,3 +249,41 @@ def test_the_reset_puts_back_what_a_notebook_changed_in_the_process_but_the_buil
         f"assert os.getcwd() == {str(paths.NOTEBOOKS_DIR)!r}, os.getcwd()\n"
         f"assert os.environ[{paths.OUTPUT_ENV!r}] == '/staging/next-build'\n"
     )
+
+
+def _processes(kernels) -> list:
+    return [kernel.kernel.provisioner.process for kernel in kernels if kernel.kernel is not None]
+
+
+def test_kernels_started_early_are_handed_out_running_then_new_ones_unstarted():
+    """A first or forced build takes the kernels it started before planning, then makes its own."""
+    early = kernel_module.EarlyKernels(1)
+    taken = [early.take(), early.take()]
+    try:
+        assert taken[0].running() and taken[0].launched is not None
+        assert taken[1].kernel is None and taken[1].launched is None  # started when the build uses it
+    finally:
+        early.close()
+        for kernel in taken:
+            kernel.close()
+
+
+def test_kernels_started_early_that_the_build_does_not_take_are_shut_down():
+    early = kernel_module.EarlyKernels(2)
+    first, second = early.waiting
+    early.thread.join()  # both launched
+    first_process, second_process = _processes([first, second])
+    early.keep(1)  # the build needs one kernel: the other ends at once
+    assert second_process.wait(timeout=30) is not None and second.kernel is None
+    assert first.running()
+    early.close()  # the build stopped before taking it
+    assert first_process.wait(timeout=30) is not None and first.kernel is None
+    assert early.take().kernel is None  # none left: a new one, not started
+
+
+def test_kernels_closed_while_they_start_leave_no_process_behind():
+    early = kernel_module.EarlyKernels(2)
+    kernels = list(early.waiting)
+    early.close()
+    assert [kernel.kernel for kernel in kernels] == [None, None]
+    assert not any(process.returncode is None for process in _processes(kernels))

@@ -83,3 +83,17 @@ def test_pages_from_the_compiled_templates_are_the_pages_compiled_afresh(tmp_pat
     for path in compiled:
         path.write_bytes(path.read_bytes()[:40])
     assert PageWriter(tmp_path).html(copy.deepcopy(notebook), PAGE) == afresh
+
+
+def test_an_executed_notebook_is_validated_once_and_an_invalid_one_still_refused(tmp_path, monkeypatch):
+    """Not once after each of nbconvert's preprocessors (13, most of them off): at 100 times today's data, a
+    page's notebook carries its charts, and each validation walks all of it."""
+    validated, notebook, broken = [], _notebook(), _notebook()
+    broken.cells[1].outputs[0]["output_type"] = "no such output"
+    monkeypatch.setattr(nbformat, "validate", lambda nb, **options: validated.append(nb) or real(nb, **options))
+    real = nbformat.validator.validate
+    writer = PageWriter(tmp_path)
+    writer.exporter.from_notebook_node(notebook)
+    assert len(validated) == 1
+    with pytest.raises(nbformat.ValidationError):
+        writer.exporter.from_notebook_node(broken)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from dprk_report import paths, vocab
 from dprk_report.data.columns import TABLE_COLUMNS, RealDate
+from dprk_report.data.errors import DatasetError, changed_while_building
 from dprk_report.data.tables import TABLES, complete_replace, read_table, reads_by_file, table_names, table_path
 from dprk_report.data.validated import known_valid, remember_valid, validation_key
 from dprk_report.data.version import data_version
@@ -32,10 +33,6 @@ _LOADED: dict[tuple[str, str, str], Dataset] = {}
 #: kernel validates the data, then runs pages). At most one version, dropped by the next ``load_dataset``
 #: whichever version it loads.
 _VALIDATED_FRAMES: dict[tuple[str, str, str], tuple[dict, dict]] = {}
-
-
-class DatasetError(ValueError):
-    """The dataset failed validation; the message lists every problem, one a line."""
 
 
 @dataclass(frozen=True)
@@ -204,14 +201,6 @@ def _check_build_took(version: str, data_dir: Path) -> None:
     taken = os.environ.get(paths.TRUSTED_ENV)
     if taken is not None and version != taken:
         raise changed_while_building(data_dir)
-
-
-def changed_while_building(data_dir: Path) -> DatasetError:
-    """What a build's kernel says when it reads another data version than the build took."""
-    return DatasetError(
-        f"{paths.shown(data_dir)}: the data or a cited article changed while the build ran; nothing was published; "
-        f"run the build again (outside a build, unset ${paths.TRUSTED_ENV}: only the build sets it)"
-    )
 
 
 def validate_for_loading(data_dir: Path | None = None, archive_dir: Path | None = None) -> tuple[ValidationReport, str]:

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dprk_report import paths
-from dprk_report.data.version import FileRead
+from dprk_report.data.errors import changed_while_building
+from dprk_report.data.version import FileRead, data_version
 
 if TYPE_CHECKING:  # imported where frames are made: the build reads rows and must not pay for pandas
     import pandas as pd
@@ -179,6 +180,21 @@ def read_all_bytes(data_dir: Path) -> tuple[dict[str, bytes], dict[str, FileRead
     files = {table: table_path(data_dir, table) for table in TABLES}
     contents = {table: path.read_bytes() for table, path in files.items()}
     return contents, {path.name: FileRead.of(path.name, contents[table]) for table, path in files.items()}
+
+
+def read_as_taken(data_dir: Path, version: str) -> dict[str, bytes]:
+    """Every table's bytes, by table name, when they are data version ``version`` (with the articles they
+    register), the one a build took; else ``errors.changed_while_building``: what a build publishes beside its
+    pages must be of their version."""
+    contents, read = read_all_bytes(data_dir)
+    if data_version(data_dir, None, read) != version:
+        raise changed_while_building(data_dir)
+    return contents
+
+
+def record_count(data: bytes) -> int:
+    """How many records a table's bytes hold under their header (``records_of``'s, as its download has)."""
+    return sum(1 for _ in records_of(data)[1])
 
 
 def rows_of(data: bytes) -> tuple[list[str], list[Row]]:

@@ -53,14 +53,22 @@ from dprk_report.pipeline.publish import PublishFailed, prepare_staging, publish
 
 
 def build_locked(
-    config, root: Path, quiet: bool, jobs: int | None, force: bool, kept=None, planned: PlannedBuild | None = None
+    config,
+    root: Path,
+    quiet: bool,
+    jobs: int | None,
+    force: bool,
+    kept=None,
+    planned: PlannedBuild | None = None,
+    early=None,
 ) -> int:
     """Build what is stale, holding the build lock (see ``runner.run_build``); returns the exit status.
 
     ``kept`` (a ``kernel.KeptKernels``): take the kernels from there and give them back at the end, instead of
     starting them and shutting them down (``watch``). ``planned``: the plan the caller made just before it took
     the lock, used while it stands (``plan_stands``; hashing the inputs again took 0.05 s at 100 times today's
-    data, before any kernel starts)."""
+    data, before any kernel starts). ``early`` (a ``kernel.EarlyKernels``): kernels the caller started before it
+    planned, taken first; the caller closes those left."""
     started = time.time()  # wall-clock, as files' times are: the charts used from now on are kept
     recovered = list(recover(root, paths.BUILD_DIR))
     for line in recovered:
@@ -87,7 +95,9 @@ def build_locked(
     checked = known_valid(key)
     workers = _workers(jobs, LongestFirst(run, paths.BUILD_DIR), kept, validating=not checked)
     kernels = workers if run else 0  # kernels for the pages (one more, below, only to validate, if need be)
-    runners = ThreadRunners(lambda: _page_runner(staging, config.cell_timeout, environment, kept))
+    if early is not None:
+        early.keep(max(kernels, 0 if checked else 1))
+    runners = ThreadRunners(lambda: _page_runner(staging, config.cell_timeout, environment, kept, early))
     progress = Progress(len(plan.stale), quiet)
     if kernels or not checked:
         # Imported before the threads start, so that they start the kernels at once instead of importing it
@@ -95,7 +105,7 @@ def build_locked(
         # (kernels ~0.15 s sooner).
         importlib.import_module("dprk_report.pipeline.kernel")
     try:
-        with _interrupt_stops(runners, kept), ThreadPoolExecutor(max_workers=workers) as pool:
+        with _interrupt_stops(runners, kept, early), ThreadPoolExecutor(max_workers=workers) as pool:
             # Unless this very data passed before, the first kernel validates it while the others load what
             # the pages need and start on them: nothing is published unless the data pass.
             checking = None if checked else pool.submit(lambda: runners.mine().call(validation_problems))
@@ -210,12 +220,13 @@ def _invalid(checking) -> bool:
     )
 
 
-def _page_runner(staging: Path, cell_timeout: int, environment: dict[str, str], kept=None):
-    """A page runner for this thread, its kernel (one of ``kept``'s, if given) started first: it boots while
-    this thread imports the page machinery (papermill, nbconvert), which only a build needs."""
+def _page_runner(staging: Path, cell_timeout: int, environment: dict[str, str], kept=None, early=None):
+    """A page runner for this thread, its kernel (one of ``kept``'s or ``early``'s, if given) started first: it
+    boots while this thread imports the page machinery (papermill, nbconvert), which only a build needs."""
     from dprk_report.pipeline.kernel import ReusedKernel
 
-    kernel = kept.take() if kept is not None else ReusedKernel()
+    source = kept if kept is not None else early
+    kernel = source.take() if source is not None else ReusedKernel()
     kernel.use_environment(environment)
     kernel.start()
     from dprk_report.pipeline.execute import PageRunner
@@ -231,7 +242,7 @@ QUIT_AT_ONCE = (
 
 
 @contextlib.contextmanager
-def _interrupt_stops(runners, kept=None):
+def _interrupt_stops(runners, kept=None, early=None):
     """While the build's threads run: Ctrl-C (or a signal ``watch`` turns into KeyboardInterrupt) kills the
     kernels of ``runners`` at once, so their pages end within a second and no other starts, instead of the
     build waiting for each running page to end (up to the cell timeout); KeyboardInterrupt is raised once the
@@ -241,8 +252,8 @@ def _interrupt_stops(runners, kept=None):
     thread in the middle of an import the other threads wait on, leaving Python's import lock held and the
     build hung (seen with Ctrl-C in a build's first second). A second signal quits at once, for a user who will
     not wait for the threads to end; nothing is published by then. It kills the idle kernels of ``kept`` (a
-    ``kernel.KeptKernels``, ``watch``) too, and removes every kernel's files. Outside the main thread, where no
-    handler can be set, nothing changes."""
+    ``kernel.KeptKernels``, ``watch``) and those of ``early`` not taken (``kernel.EarlyKernels``) too, and
+    removes every kernel's files. Outside the main thread, where no handler can be set, nothing changes."""
     papermill_log = logging.getLogger("papermill")
 
     def stop(signum, frame) -> None:
@@ -251,7 +262,8 @@ def _interrupt_stops(runners, kept=None):
         if runners.stopped:
             runners.stop()  # the kernels of runners made since the first signal (one still starting is ended
             runners.remove_files()  # by ipykernel when this process is gone); no socket folder left behind
-            for kernel in list(kept.idle) if kept is not None else []:
+            idle = [*(kept.idle if kept is not None else ()), *(early.waiting if early is not None else ())]
+            for kernel in idle:
                 kernel.stop()
                 kernel.remove_files()
             os.write(2, QUIT_AT_ONCE.encode())
@@ -282,10 +294,12 @@ def _workers(jobs: int | None, pages: LongestFirst, kept, validating: bool) -> i
 
 
 def _timed_warm_up(runners) -> float:
-    """Start this thread's kernel with what every page loads; the seconds it took."""
+    """Start this thread's kernel with what every page loads; the seconds it took, from when its process was
+    launched (before the plan, for a kernel started early)."""
     started = time.monotonic()
-    runners.mine().warm_up()
-    return time.monotonic() - started
+    runner = runners.mine()
+    runner.warm_up()
+    return time.monotonic() - min(started, runner.kernel.launched or started)
 
 
 def threads_for(jobs: int | None, pages: int) -> int:
@@ -431,11 +445,13 @@ INDEX_PARTS_STORE = "index-parts.json"
 def _prepare_index(config, fingerprints, manifest: dict, staging: Path, runner_of) -> tuple[tuple[str, str], list[str]]:
     """Everything the index shows but its list of pages, and the files beside it: the notebook style, and
     what depends on the data (``kernel_jobs.index_parts``: in the kernel of ``runner_of()``, or here when it
-    gives none). Returns the index's parts and those files.
+    gives none; the files, ``downloads.write_beside_index``, here, at the same time). Returns the index's parts
+    and those files.
 
     Parts made from the same inputs as those published (the files beside them are then in staging already,
     copied with the published report) are taken from the build that made them: at 100 times today's data,
     making them again took 0.55 to 0.7 s, after the pages of a one-notebook rebuild had ended."""
+    from dprk_report.pipeline.downloads import write_beside_index
     from dprk_report.pipeline.render import NOTEBOOK_CSS, write_notebook_css
 
     write_notebook_css(staging)
@@ -444,9 +460,12 @@ def _prepare_index(config, fingerprints, manifest: dict, staging: Path, runner_o
     kept = read_kept(paths.BUILD_DIR / INDEX_PARTS_STORE)
     if published == inputs and _index_parts_kept(kept, inputs) and all((staging / f).is_file() for f in kept["files"]):
         return (kept["parts"][0], kept["parts"][1]), [NOTEBOOK_CSS, *kept["files"]]
-    arguments = (str(config.path), fingerprints.data, str(staging))
     runner = runner_of()
-    parts, files = runner.call(index_parts, *arguments) if runner is not None else index_parts(*arguments)
+    with ThreadPoolExecutor(max_workers=1) as beside:  # a kernel's call waits without holding the GIL
+        files = beside.submit(write_beside_index, config, fingerprints.data, staging)
+        arguments = (str(config.path), fingerprints.data)
+        parts = runner.call(index_parts, *arguments) if runner is not None else index_parts(*arguments)
+        files = files.result()
     write_kept(paths.BUILD_DIR / INDEX_PARTS_STORE, {"inputs": inputs, "parts": parts, "files": files})
     return (parts[0], parts[1]), [NOTEBOOK_CSS, *files]
 

@@ -124,6 +124,9 @@ class PageWriter:
             exclude_input=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
+            # The notebook validated once, after the last of nbconvert's 13 preprocessors, not after each: papermill
+            # wrote it valid, and the one that acts here (the tag removal below) drops whole cells.
+            optimistic_validation=True,
         )
         # Cells tagged for maintainers (what the notebook reads and writes, its parameters, lint-style
         # lines) stay in the executed notebook and never reach the reader's page.

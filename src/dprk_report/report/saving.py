@@ -112,9 +112,11 @@ def _fix_ticks(fig: Figure) -> None:
 
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            locs, labels = list(axis.get_majorticklocs()), [t.get_text() for t in axis.get_majorticklabels()]
-            fixed = FixedFormatter(labels)
-            fixed.set_offset_string(axis.get_major_formatter().get_offset())
+            # The labels as a draw formats them, not read from the ticks: panels sharing an axis share its locator
+            # and formatter, and a panel whose labels are hidden (all but the lowest) shows none to read.
+            locs, formatter = list(axis.get_majorticklocs()), axis.get_major_formatter()
+            fixed = FixedFormatter(formatter.format_ticks(locs))
+            fixed.set_offset_string(formatter.get_offset())
             axis.set_major_locator(FixedLocator(locs))
             axis.set_major_formatter(fixed)
 
