@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import psutil
 import pytest
@@ -227,16 +228,15 @@ def test_a_second_signal_quits_the_build_at_once_and_says_so(monkeypatch, capfd)
 
     quits, seen = [], []
     monkeypatch.setattr(build.os, "_exit", quits.append)  # recorded instead of ending the test run
-    runners, untaken = _Runners(), _Runners()  # and a kernel started early that no runner took
-    early = type("Early", (), {"waiting": [untaken]})()
+    runners, early = _Runners(), _Runners()  # and kernels started early that no runner took
     with pytest.raises(KeyboardInterrupt), build._interrupt_stops(runners, early=early):
         os.kill(os.getpid(), signal.SIGINT)
-        seen.append((runners.stops, runners.removed, list(quits)))
+        seen.append((runners.stops, runners.removed, early.stops, early.removed, list(quits)))
         os.kill(os.getpid(), signal.SIGINT)
-        seen.append((runners.stops, runners.removed, list(quits)))
-    # The first only stops the kernels; the second stops any made since, removes their files and quits.
-    assert seen == [(1, False, []), (2, True, [130])]
-    assert (untaken.stops, untaken.removed) == (1, True)
+        seen.append((runners.stops, runners.removed, early.stops, early.removed, list(quits)))
+    # The first only stops the kernels (those started early, not taken, too: none is booted for a page any more);
+    # the second stops any made since, removes their files and quits.
+    assert seen == [(1, False, 1, False, []), (2, True, 2, True, [130])]
     assert "build quit at once at a second interrupt; the published report is unchanged" in capfd.readouterr().err
 
 
@@ -270,7 +270,8 @@ def test_quitting_at_once_removes_the_files_of_every_runner_s_kernel():
 
 
 class _EarlyKernels:
-    """Stands for ``kernel.EarlyKernels``: records when kernels were started and closed."""
+    """Stands for ``kernel.EarlyKernels``: records how many kernels were started, and whether those left were
+    closed."""
 
     made: list = []
 
@@ -278,44 +279,77 @@ class _EarlyKernels:
         self.count, self.closed, self.waiting = count, False, []
         _EarlyKernels.made.append(self)
 
-    def close(self):
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
         self.closed = True
 
 
-@pytest.mark.parametrize(
-    ("arguments", "started"),
-    [
-        ({"force": True}, True),  # every page runs whatever the plan says
-        ({}, False),  # this project's report is published: the build may have nothing to do
-        ({"force": True, "check": True}, False),  # only says whether the report is current
-    ],
-)
-def test_kernels_start_before_the_plan_only_for_a_build_that_runs_every_page(monkeypatch, arguments, started):
+@pytest.fixture
+def early_kernels(monkeypatch, tmp_path):
+    """Builds of this project whose kernels started early are recorded, not started, with a build folder (and
+    lock) of their own; their inputs are never hashed: the build stops there, having said whether it started
+    kernels before."""
     from dprk_report import paths
     from dprk_report.pipeline import kernel, runner
 
     made, planned = [], []
     monkeypatch.setattr(_EarlyKernels, "made", made)
     monkeypatch.setattr(kernel, "EarlyKernels", _EarlyKernels)
+    monkeypatch.setattr(paths, "BUILD_DIR", tmp_path / "build")
 
-    def fingerprints(config_path):  # the inputs' hashes come after the kernels: stop the build there
+    def fingerprints(config_path):
         planned.append(len(made))
         raise paths.ArchiveNotFoundError("no archive here")
 
     monkeypatch.setattr(runner, "Fingerprints", fingerprints)
-    assert runner.run_build(quiet=True, **arguments) == 1
-    assert planned == [1 if started else 0]
-    assert [early.closed for early in made] == ([True] if started else [])  # closed however the build ended
-    if started:
-        assert made[0].count == min(os.cpu_count() or 1, len(runner.load_config().pages))
+    return SimpleNamespace(made=made, planned=planned, runner=runner)
 
 
-def test_a_first_build_takes_the_kernels_started_early_and_gives_them_the_build_s_environment(tmp_path):
+@pytest.mark.parametrize(
+    ("arguments", "published", "started"),
+    [
+        ({"force": True}, True, True),  # every page runs whatever the plan says
+        ({}, False, True),  # a first build: no page published
+        ({}, True, False),  # pages published: the build may have nothing to do
+        ({"force": True, "check": True}, True, False),  # only says whether the report is current
+        ({"force": True, "kept": object()}, True, False),  # watch: its kept kernels are running already
+    ],
+)
+def test_kernels_start_before_the_plan_only_for_a_build_that_runs_every_page(
+    early_kernels, monkeypatch, arguments, published, started
+):
+    from dprk_report.pipeline import runner
+
+    pages = {"all-sides/01-describe-sources": {}} if published else {}
+    monkeypatch.setattr(runner, "read_manifest", lambda root: {"pages": pages, "index": {}})
+    assert early_kernels.runner.run_build(quiet=True, **arguments) == 1
+    assert early_kernels.planned == [1 if started else 0]
+    assert [early.closed for early in early_kernels.made] == ([True] if started else [])  # however it ended
+    if started:  # one for each page run at once: one a core, at most one a page
+        assert early_kernels.made[0].count == min(os.cpu_count() or 1, len(runner.load_config().pages))
+
+
+def test_a_build_refused_beside_another_starts_no_kernel(early_kernels, capsys):
+    from dprk_report import paths
+
+    with build_lock(paths.BUILD_DIR):  # another build runs
+        assert early_kernels.runner.run_build(quiet=True, force=True, wait=False) == 3
+    assert early_kernels.made == [] and early_kernels.planned == []
+    assert "build not started: another build is running" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("running", [True, False])  # started early and booting, or not started yet
+def test_a_first_build_takes_the_kernels_started_early_and_gives_them_the_build_s_environment(tmp_path, running):
     from dprk_report.pipeline.build import _page_runner
 
     class Kernel:
         def __init__(self):
             self.calls = []
+
+        def running(self):
+            return running
 
         def use_environment(self, environment):
             self.calls.append(("environment", environment))
@@ -334,20 +368,20 @@ def test_a_first_build_takes_the_kernels_started_early_and_gives_them_the_build_
     kernel = early.kernels[0]
     runner = _page_runner(tmp_path, 10, {"WHERE": "staging"}, early=early)
     assert runner.kernel is kernel
-    assert kernel.calls == [("environment", {"WHERE": "staging"}), "start"]
+    environment = ("environment", {"WHERE": "staging"})
+    assert kernel.calls == ([environment] if running else [environment, "start"])
 
 
-def test_a_kernel_s_start_is_timed_from_its_launch_when_it_was_started_early():
+def test_a_kernel_s_start_is_timed_from_its_launch_when_it_was_started_early_but_not_while_it_waited():
+    """Launched before the build planned, it was starting meanwhile; before the build had the lock (another build
+    ran), it was only waiting, and counting that would make the next builds start too few kernels."""
     from dprk_report.pipeline.build import _timed_warm_up
 
-    class Runner:
-        kernel = type("Kernel", (), {"launched": time.monotonic() - 5})()
+    def runners(launched):
+        runner = type("Runner", (), {"kernel": type("Kernel", (), {"launched": launched})(), "warm_up": lambda _: None})
+        return type("Runners", (), {"mine": lambda _: runner()})()
 
-        def warm_up(self):
-            pass
-
-    class Runners:
-        def mine(self):
-            return Runner()
-
-    assert _timed_warm_up(Runners()) >= 5
+    now = time.monotonic()
+    assert 5 <= _timed_warm_up(runners(now - 5), since=now - 60) < 60
+    assert 5 <= _timed_warm_up(runners(now - 600), since=now - 5) < 60  # launched long before the lock was taken
+    assert _timed_warm_up(runners(None), since=now - 60) < 5  # not started early: from its own warm-up

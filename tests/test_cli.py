@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from dprk_report import paths
+
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     environment = {**os.environ, **(env or {})}
@@ -53,6 +55,24 @@ def test_cli_module_does_not_import_pandas():
     code = "import sys, dprk_report.cli; print('pandas' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False"
+
+
+def test_the_build_process_writes_the_files_beside_the_index_without_pandas(fake, tmp_path):
+    # The downloads and the changelog page are written there while a kernel prepares the index.
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from dprk_report.data.version import data_version\n"
+        "from dprk_report.pipeline.config import load_config\n"
+        "from dprk_report.pipeline.downloads import write_beside_index\n"
+        f"written = write_beside_index(load_config(), data_version(), Path({str(tmp_path)!r}))\n"
+        "assert 'report/data/citations.csv' in written, written\n"
+        "print('pandas' in sys.modules, 'numpy' in sys.modules)"
+    )
+    environment = os.environ | {paths.DATA_ENV: str(fake.data), paths.ARCHIVE_ENV: str(fake.archive)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=environment)
+    assert result.stdout.strip() == "False False", result.stderr
+    assert (tmp_path / "report/data/citations.csv").is_file()
 
 
 def test_the_build_process_writes_the_index_s_days_without_pandas():

@@ -113,17 +113,36 @@ def test_kept_parts_that_cannot_be_read_are_made_again(setting, kept):
 
 def test_the_files_beside_the_index_are_written_while_a_kernel_prepares_its_parts(setting, monkeypatch):
     """In the build's own process, at the same time: the index is often the last thing a build waits for."""
-    started = threading.Event()
+    both = threading.Barrier(2, timeout=30)  # passed only when both are under way at once
 
     def write_beside_index(config, data_version, out):
-        started.set()
+        both.wait()
         (out / CHANGELOG).write_text("made")
         return [CHANGELOG]
 
     class Waiting(Runner):
         def call(self, function, *arguments):
-            assert started.wait(timeout=60), "the files beside the index were not being written meanwhile"
+            both.wait()
             return super().call(function, *arguments)
 
     monkeypatch.setattr(downloads, "write_beside_index", write_beside_index)
     assert _prepare(setting, Waiting(setting.staging), {}) == (("before 1", "after 1"), [NOTEBOOK_CSS, CHANGELOG])
+
+
+@pytest.mark.parametrize("failing", ["kernel", "files", "both"])
+def test_a_part_that_fails_fails_the_index_and_nothing_is_kept(setting, monkeypatch, failing):
+    class Failing(Runner):
+        def call(self, function, *arguments):
+            if failing in ("kernel", "both"):
+                raise RuntimeError("index_parts (in a kernel) failed: the kernel died")
+            return super().call(function, *arguments)
+
+    def write_beside_index(config, data_version, out):
+        if failing in ("files", "both"):
+            raise OSError("no space left on device")
+        return [CHANGELOG]
+
+    monkeypatch.setattr(downloads, "write_beside_index", write_beside_index)
+    with pytest.raises((RuntimeError, OSError), match="kernel died" if failing != "files" else "no space"):
+        _prepare(setting, Failing(setting.staging), {})
+    assert not (paths.BUILD_DIR / build.INDEX_PARTS_STORE).exists()  # the next build makes them again

@@ -3,6 +3,7 @@ the clearing runs only when something could have been left behind."""
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import time
 from pathlib import Path
@@ -255,35 +256,59 @@ def _processes(kernels) -> list:
     return [kernel.kernel.provisioner.process for kernel in kernels if kernel.kernel is not None]
 
 
+def _kernel_processes() -> set[int]:
+    """The kernel processes this process started that are running."""
+    import psutil
+
+    running = set()
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if "ipykernel_launcher" in " ".join(child.cmdline()) and _alive(child.pid):
+                running.add(child.pid)
+    return running
+
+
 def test_kernels_started_early_are_handed_out_running_then_new_ones_unstarted():
     """A first or forced build takes the kernels it started before planning, then makes its own."""
-    early = kernel_module.EarlyKernels(1)
-    taken = [early.take(), early.take()]
+    with kernel_module.EarlyKernels(1) as early:
+        taken = [early.take(), early.take()]
     try:
         assert taken[0].running() and taken[0].launched is not None
         assert taken[1].kernel is None and taken[1].launched is None  # started when the build uses it
     finally:
-        early.close()
         for kernel in taken:
             kernel.close()
+    assert taken[0].launched is None  # shut down: a new process would be launched anew
 
 
 def test_kernels_started_early_that_the_build_does_not_take_are_shut_down():
-    early = kernel_module.EarlyKernels(2)
-    first, second = early.waiting
-    early.thread.join()  # both launched
-    first_process, second_process = _processes([first, second])
-    early.keep(1)  # the build needs one kernel: the other ends at once
-    assert second_process.wait(timeout=30) is not None and second.kernel is None
-    assert first.running()
-    early.close()  # the build stopped before taking it
+    with kernel_module.EarlyKernels(2) as early:
+        first, second = early.waiting
+        early.thread.join()  # both launched
+        first_process, second_process = _processes([first, second])
+        early.keep(1)  # the build needs one kernel: the other ends at once
+        assert second_process.wait(timeout=30) is not None and second.kernel is None
+        assert early.waiting == [first] and first.running()
+    # The build ended before taking it: shut down on leaving.
     assert first_process.wait(timeout=30) is not None and first.kernel is None
-    assert early.take().kernel is None  # none left: a new one, not started
+    assert early.waiting == [] and early.take().kernel is None  # none left: a new one, not started
 
 
-def test_kernels_closed_while_they_start_leave_no_process_behind():
-    early = kernel_module.EarlyKernels(2)
-    kernels = list(early.waiting)
-    early.close()
-    assert [kernel.kernel for kernel in kernels] == [None, None]
-    assert not any(process.returncode is None for process in _processes(kernels))
+def test_kernels_closed_while_they_are_launched_leave_no_process_behind():
+    before = _kernel_processes()
+    with kernel_module.EarlyKernels(3):
+        pass  # closed at once, the first perhaps launched, the others not yet
+    deadline = time.monotonic() + 30
+    while _kernel_processes() - before and time.monotonic() < deadline:
+        time.sleep(0.1)  # polled: a killed process is reaped within moments
+    assert not _kernel_processes() - before
+
+
+def test_kernels_stopped_early_are_killed_and_none_of_them_starts_any_more():
+    with kernel_module.EarlyKernels(1) as early:
+        early.thread.join()
+        (process,) = _processes(early.waiting)
+        early.stop()  # the build was interrupted
+        assert process.wait(timeout=30) == -signal.SIGKILL
+        with pytest.raises(RuntimeError, match="interrupted"):
+            early.take().start()

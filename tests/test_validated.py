@@ -169,6 +169,7 @@ def test_a_build_kernel_loads_no_other_version_than_the_build_took(fake, monkeyp
     with pytest.raises(DatasetError, match="the data or a cited article changed while the build ran") as raised:
         load_dataset(fake.data, fake.archive)
     assert str(raised.value).startswith(f"{fake.data}: ")
+    assert f"outside a build, unset ${paths.TRUSTED_ENV}" in str(raised.value)  # read with the build's variable
     assert not dataset._LOADED
 
 

@@ -200,7 +200,9 @@ def _check_build_took(version: str, data_dir: Path) -> None:
     (``paths.TRUSTED_ENV``: it validates that version once and publishes only pages of it)."""
     taken = os.environ.get(paths.TRUSTED_ENV)
     if taken is not None and version != taken:
-        raise changed_while_building(data_dir)
+        # Read in a kernel, or in any process given the build's variable.
+        hint = f" (outside a build, unset ${paths.TRUSTED_ENV}: only the build sets it)"
+        raise changed_while_building(data_dir, hint)
 
 
 def validate_for_loading(data_dir: Path | None = None, archive_dir: Path | None = None) -> tuple[ValidationReport, str]:

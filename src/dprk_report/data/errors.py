@@ -12,9 +12,9 @@ class DatasetError(ValueError):
     """The dataset failed validation; the message lists every problem, one a line."""
 
 
-def changed_while_building(data_dir: Path) -> DatasetError:
-    """What a build says when it reads another data version than the one it took."""
+def changed_while_building(data_dir: Path, hint: str = "") -> DatasetError:
+    """What a build says when it reads another data version than the one it took (``hint``: said after it)."""
     return DatasetError(
         f"{paths.shown(data_dir)}: the data or a cited article changed while the build ran; nothing was published; "
-        f"run the build again (outside a build, unset ${paths.TRUSTED_ENV}: only the build sets it)"
+        f"run the build again{hint}"
     )

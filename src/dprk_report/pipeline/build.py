@@ -70,6 +70,7 @@ def build_locked(
     data, before any kernel starts). ``early`` (a ``kernel.EarlyKernels``): kernels the caller started before it
     planned, taken first; the caller closes those left."""
     started = time.time()  # wall-clock, as files' times are: the charts used from now on are kept
+    locked = time.monotonic()  # a kernel started early counts its start from here at the soonest: _timed_warm_up
     recovered = list(recover(root, paths.BUILD_DIR))
     for line in recovered:
         say(f"build: {line}")
@@ -110,7 +111,7 @@ def build_locked(
             # the pages need and start on them: nothing is published unless the data pass.
             checking = None if checked else pool.submit(lambda: runners.mine().call(validation_problems))
             validating = 1 if checking else 0  # kernels (a build that only re-renders starts one to validate)
-            warming = [pool.submit(_timed_warm_up, runners) for _ in range(kernels - validating)]
+            warming = [pool.submit(_timed_warm_up, runners, locked) for _ in range(kernels - validating)]
             prepare_staging(root, paths.BUILD_DIR)
             progress.log("build_started", pages=len(plan.stale), kernels=max(kernels, validating))
             reused = [page for page, _ in plan.stale if page.key in plan.outputs_reused]
@@ -227,10 +228,14 @@ def _page_runner(staging: Path, cell_timeout: int, environment: dict[str, str], 
 
     source = kept if kept is not None else early
     kernel = source.take() if source is not None else ReusedKernel()
-    kernel.use_environment(environment)
-    kernel.start()
+    running = kernel.running()  # started early, or kept: giving it the environment waits for its answer
+    if not running:
+        kernel.use_environment(environment)
+        kernel.start()
     from dprk_report.pipeline.execute import PageRunner
 
+    if running:
+        kernel.use_environment(environment)
     return PageRunner(staging, cell_timeout, paths.BUILD_DIR / "failed", kernel)
 
 
@@ -252,8 +257,9 @@ def _interrupt_stops(runners, kept=None, early=None):
     thread in the middle of an import the other threads wait on, leaving Python's import lock held and the
     build hung (seen with Ctrl-C in a build's first second). A second signal quits at once, for a user who will
     not wait for the threads to end; nothing is published by then. It kills the idle kernels of ``kept`` (a
-    ``kernel.KeptKernels``, ``watch``) and those of ``early`` not taken (``kernel.EarlyKernels``) too, and
-    removes every kernel's files. Outside the main thread, where no handler can be set, nothing changes."""
+    ``kernel.KeptKernels``, ``watch``) too, and removes every kernel's files. The kernels of ``early``
+    (``kernel.EarlyKernels``) not taken yet are killed at the first signal. Outside the main thread, where no
+    handler can be set, nothing changes."""
     papermill_log = logging.getLogger("papermill")
 
     def stop(signum, frame) -> None:
@@ -262,15 +268,19 @@ def _interrupt_stops(runners, kept=None, early=None):
         if runners.stopped:
             runners.stop()  # the kernels of runners made since the first signal (one still starting is ended
             runners.remove_files()  # by ipykernel when this process is gone); no socket folder left behind
-            idle = [*(kept.idle if kept is not None else ()), *(early.waiting if early is not None else ())]
-            for kernel in idle:
+            for kernel in list(kept.idle) if kept is not None else []:
                 kernel.stop()
                 kernel.remove_files()
+            if early is not None:
+                early.stop()
+                early.remove_files()
             os.write(2, QUIT_AT_ONCE.encode())
             os._exit(EXIT_INTERRUPTED)
             return  # (os._exit does not return; a test replaces it)
         papermill_log.disabled = True  # its "kernel died" is the stop's doing
         runners.stop()
+        if early is not None:
+            early.stop()  # none left waiting is taken and booted for a page that will not run
 
     # Not the signals left at their default action or ignored: they stop the build (or not) as before.
     stopping = [number for number in signals.STOPPING if callable(signal.getsignal(number))]
@@ -293,13 +303,14 @@ def _workers(jobs: int | None, pages: LongestFirst, kept, validating: bool) -> i
     return kernels_worth_starting(pages.expected(), threads_for(None, len(pages)), start)
 
 
-def _timed_warm_up(runners) -> float:
-    """Start this thread's kernel with what every page loads; the seconds it took, from when its process was
-    launched (before the plan, for a kernel started early)."""
+def _timed_warm_up(runners, since: float) -> float:
+    """Start this thread's kernel with what every page loads; the seconds it took: from when its process was
+    launched, for a kernel started early (``kernel.EarlyKernels``, as the build planned), but no sooner than
+    ``since``, when the build took the lock: a kernel waiting for another build to end is not starting."""
     started = time.monotonic()
     runner = runners.mine()
     runner.warm_up()
-    return time.monotonic() - min(started, runner.kernel.launched or started)
+    return time.monotonic() - max(min(started, runner.kernel.launched or started), since)
 
 
 def threads_for(jobs: int | None, pages: int) -> int:
@@ -461,11 +472,13 @@ def _prepare_index(config, fingerprints, manifest: dict, staging: Path, runner_o
     if published == inputs and _index_parts_kept(kept, inputs) and all((staging / f).is_file() for f in kept["files"]):
         return (kept["parts"][0], kept["parts"][1]), [NOTEBOOK_CSS, *kept["files"]]
     runner = runner_of()
-    with ThreadPoolExecutor(max_workers=1) as beside:  # a kernel's call waits without holding the GIL
-        files = beside.submit(write_beside_index, config, fingerprints.data, staging)
+    # At the same time: while a kernel prepares the parts, this process only waits for its answer. (Without a
+    # kernel, the two take turns here: no faster, and no slower.)
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        writing = beside.submit(write_beside_index, config, fingerprints.data, staging)
         arguments = (str(config.path), fingerprints.data)
         parts = runner.call(index_parts, *arguments) if runner is not None else index_parts(*arguments)
-        files = files.result()
+        files = writing.result()
     write_kept(paths.BUILD_DIR / INDEX_PARTS_STORE, {"inputs": inputs, "parts": parts, "files": files})
     return (parts[0], parts[1]), [NOTEBOOK_CSS, *files]
 

@@ -62,7 +62,7 @@ def write_downloads(
     """Write the downloads under the output root ``out``.
 
     ``release`` is the release these tables are (``None`` for data not released as they are); ``contents``,
-    each table's bytes as the caller has read them already (``tables.read_all_bytes``), else they are read
+    each table's bytes as the caller has read them already (``tables.read_as_taken``), else they are read
     here. Each table is written record by record as it is parsed, none held whole."""
     (out / FOLDER).mkdir(parents=True, exist_ok=True)
     contents = contents or read_all_bytes(data_dir)[0]

@@ -315,6 +315,7 @@ class ReusedKernel:
             run_sync(self.kernel.shutdown_kernel)(now=True)  # its connection file and sockets, and the process if left
             self.kernel = None
             self.loaded = False
+            self.launched = None
         if self.sockets is not None:
             shutil.rmtree(self.sockets, ignore_errors=True)
             self.sockets = None
@@ -365,26 +366,32 @@ class EarlyKernels:
     yet, or the rebuild is forced): they boot while the build hashes its inputs and plans, instead of after
     (at 100 times today's data, kernels launched 0.4 s after the build started; cold builds 0.15 s faster).
 
-    They start in a thread of their own. The build takes them one by one (:meth:`take`) and treats them as the
-    kernels it starts itself; :meth:`close` shuts down those it did not take (it planned fewer kernels, or
-    stopped before building).
+    Used as a context manager: the kernels are launched, one after the other, in a thread of their own on
+    entry, and those the build did not take are shut down on exit, however the build ended. The build takes
+    them one by one (:meth:`take`) and treats them as the kernels it starts itself.
     """
 
     def __init__(self, count: int):
         self.waiting = [ReusedKernel() for _ in range(count)]
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self._start, name="early-kernels", daemon=True)
+
+    def __enter__(self) -> EarlyKernels:
         self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
     def _start(self) -> None:
         for kernel in list(self.waiting):
-            # A kernel that would not start is started again when the build uses it, and fails there with
-            # its cause; one closed meanwhile (close) raises here, and no other starts.
+            # A kernel that would not start is started again when the build uses it, and fails there with its
+            # cause; one stopped meanwhile (keep, close, stop) refuses to start.
             with contextlib.suppress(Exception):
                 kernel.start()
 
     def take(self) -> ReusedKernel:
-        """A kernel started early (once its start has been asked for), or a new one, not started, when none is
+        """A kernel started early (once every one has been launched), or a new one, not started, when none is
         left."""
         self.thread.join()
         with self.lock:
@@ -393,26 +400,37 @@ class EarlyKernels:
     def keep(self, count: int) -> None:
         """Shut down the kernels beyond the first ``count`` not taken yet: the build needs no more."""
         with self.lock:
-            extra, self.waiting = self.waiting[count:], self.waiting[:count]
+            extra = self.waiting[count:]
         self._shut(extra)
 
     def stop(self) -> None:
-        """Kill the kernels not taken yet, from any thread or a signal handler (the build was interrupted)."""
+        """Kill the kernels not taken yet, now, and start none of them any more (from any thread or a signal
+        handler: the build was interrupted)."""
         for kernel in list(self.waiting):
             kernel.stop()
+
+    def remove_files(self) -> None:
+        """Remove the files of the kernels not taken yet (from a signal handler, before the process quits)."""
+        for kernel in list(self.waiting):
+            kernel.remove_files()
 
     def close(self) -> None:
         """Shut down the kernels not taken."""
         with self.lock:
-            left, self.waiting = self.waiting, []
+            left = list(self.waiting)
         self._shut(left)
 
     def _shut(self, kernels: list[ReusedKernel]) -> None:
+        # Each is forgotten only once shut: those an interrupt left are still shut by close.
         for kernel in kernels:
-            kernel.stop()  # one still starting is killed once it has a process, and no other starts
+            kernel.stop()  # one still being launched is killed once it has a process
         self.thread.join()
         for kernel in kernels:
-            kernel.close()
+            with contextlib.suppress(Exception):  # shut down at best: its process was killed above
+                kernel.close()
+            with self.lock:
+                if kernel in self.waiting:
+                    self.waiting.remove(kernel)
 
 
 def install() -> Path:

@@ -124,8 +124,9 @@ class PageWriter:
             exclude_input=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
-            # The notebook validated once, after the last of nbconvert's 13 preprocessors, not after each: papermill
-            # wrote it valid, and the one that acts here (the tag removal below) drops whole cells.
+            # nbconvert validates the notebook once, after the last of its 13 preprocessors, not after each: it was
+            # validated as its record was written, and the one preprocessor that acts (the tag removal below)
+            # drops whole cells.
             optimistic_validation=True,
         )
         # Cells tagged for maintainers (what the notebook reads and writes, its parameters, lint-style

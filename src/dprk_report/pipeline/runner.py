@@ -30,18 +30,30 @@ def run_build(
     notebooks and outputs. To build another copy, run that copy's own package (as ``testing.sandbox`` does).
     """
     root = paths.PROJECT_ROOT
-    with contextlib.ExitStack() as stack:
+    waited = []  # what the lock said while it waited for another build
+
+    def notify(message: str) -> None:
+        waited.append(message)
+        say(message)
+
+    with contextlib.ExitStack() as held:
         try:
             config = load_config()
             manifest = read_manifest(root)
-            early = None if check or kept is not None else _early_kernels(config, manifest, jobs, force)
-            if early is not None:
-                stack.callback(early.close)  # those the build did not take, however it ends
+            early = None
+            if not check and kept is None and _runs_every_page(config, manifest, force):
+                # It will build: the lock first (so that no kernel waits for another build to end, or starts for
+                # a build refused), then the kernels, which boot while the inputs are hashed and the plan made.
+                held.enter_context(build_lock(paths.BUILD_DIR, wait=wait, notify=notify))
+                early = held.enter_context(_early_kernels(config, jobs))
             fingerprints = Fingerprints(config.path)
             plan = make_plan(config, fingerprints, manifest, root, force)
         except (ConfigError, paths.ArchiveNotFoundError) as error:
             say(f"build stopped: {error}")
             return EXIT_FAILED
+        except BuildBusy as error:
+            say(f"build not started: {error}")
+            return EXIT_BUSY
         if check:
             return _report_check(plan)
         if plan.up_to_date:
@@ -50,18 +62,12 @@ def run_build(
                 say("report is up to date; nothing to build")
             return EXIT_OK
         try:
-            waited = []  # what the lock said while it waited for another build
-
-            def notify(message: str) -> None:
-                waited.append(message)
-                say(message)
-
-            with build_lock(paths.BUILD_DIR, wait=wait, notify=notify):
+            with build_lock(paths.BUILD_DIR, wait=wait, notify=notify) if early is None else contextlib.nullcontext():
                 from dprk_report.pipeline.build import build_locked
 
-                # The plan made just now stands, unless the build waited for another one (which may have
-                # published, or the inputs may have changed while it waited): it is made again then.
-                planned = None if waited else PlannedBuild(fingerprints, manifest, plan)
+                # The plan made just now stands, unless the build waited for another one after making it (which
+                # may have published, or the inputs may have changed while it waited): it is made again then.
+                planned = PlannedBuild(fingerprints, manifest, plan) if early is not None or not waited else None
                 return build_locked(config, root, quiet, jobs, force, kept, planned, early)
         except BuildBusy as error:
             say(f"build not started: {error}")
@@ -72,12 +78,16 @@ def run_build(
             return EXIT_FAILED
 
 
-def _early_kernels(config, manifest: dict, jobs: int | None, force: bool):
-    """Kernels started now, before the inputs are hashed and the plan made, when the build will run every page
-    whatever the plan says: no page was published (a first build) or the rebuild is forced. Else None: a build
-    that may have nothing to do starts no kernel (the no-op build stays at planning)."""
-    if not config.pages or not (force or not manifest["pages"]):
-        return None
+def _runs_every_page(config, manifest: dict, force: bool) -> bool:
+    """Whether the build will run every page whatever the plan says: the rebuild is forced, or no page was
+    published (a first build). Such a build takes the lock and starts its kernels before it plans
+    (``kernel.EarlyKernels``); another may have nothing to do, and starts none (the no-op build stays at
+    planning)."""
+    return bool(config.pages) and (force or not manifest["pages"])
+
+
+def _early_kernels(config, jobs: int | None):
+    """One kernel for each page that runs at once (``build.threads_for``), started now."""
     from dprk_report.pipeline.build import threads_for
     from dprk_report.pipeline.kernel import EarlyKernels
 
