@@ -95,9 +95,9 @@ papermill_engines.register(ENGINE, RecordAtEndEngine)
 
 
 #: Calls a function of the package in the kernel and writes what it returns, as JSON, to a file (see
-#: ``kernel_jobs``). It deletes the names it made.
-#: A package function run in a kernel (``PageRunner.call``). The package modules it loads are the package's own,
-#: as loaded, not a change a page made: charts kept by earlier builds are still shown (``report.kept_charts``).
+#: ``kernel_jobs``, ``PageRunner.call``). It deletes the names it made. The package modules it loads are the
+#: package's own, as loaded, not a change a page made: charts kept by earlier builds are still shown
+#: (``report.kept_charts``).
 CALL = """
 def _call(out):
     import contextlib, importlib, json, sys
