@@ -357,6 +357,9 @@ def test_a_first_build_takes_the_kernels_started_early_and_gives_them_the_build_
         def start(self):
             self.calls.append("start")
 
+        def begin_imports(self):
+            self.calls.append("imports")
+
     class Early:
         def __init__(self):
             self.kernels = [Kernel()]
@@ -369,7 +372,34 @@ def test_a_first_build_takes_the_kernels_started_early_and_gives_them_the_build_
     runner = _page_runner(tmp_path, 10, {"WHERE": "staging"}, early=early)
     assert runner.kernel is kernel
     environment = ("environment", {"WHERE": "staging"})
-    assert kernel.calls == ([environment] if running else [environment, "start"])
+    # A kernel the build starts itself imports the stack at once, as one started early did when it was launched.
+    assert kernel.calls == ([environment] if running else [environment, "start", "imports"])
+
+
+def test_a_kernel_taken_for_a_runner_that_cannot_be_made_is_closed(tmp_path):
+    """Else nothing would close it: the build closes the runners' kernels, and there is no runner."""
+    from dprk_report.pipeline.build import _page_runner
+
+    class Kernel:
+        closed = False
+
+        def running(self):
+            return False
+
+        def use_environment(self, environment):
+            pass
+
+        def start(self):
+            raise RuntimeError("the build was interrupted: no kernel starts")
+
+        def close(self):
+            self.closed = True
+
+    kernel = Kernel()
+    early = type("Early", (), {"take": lambda _: kernel})()
+    with pytest.raises(RuntimeError, match="interrupted"):
+        _page_runner(tmp_path, 10, {}, early=early)
+    assert kernel.closed
 
 
 def test_a_kernel_s_start_is_timed_from_its_launch_when_it_was_started_early_but_not_while_it_waited():

@@ -64,15 +64,20 @@ def test_a_download_is_its_table_as_written_row_by_row_made_spreadsheet_safe(fak
     assert (tmp_path / "report/data/statements.csv").read_text(encoding="utf-8").startswith(header + "\n")
 
 
-def test_the_index_and_the_files_beside_it_each_read_each_table_once(fake, tmp_path, monkeypatch):
-    """The index's counts and its list of sources share one reading of the tables, in a kernel; the downloads
-    another, in the build's own process, at the same time (a large dataset's tables take long to read)."""
+def test_the_index_counts_the_tables_its_kernel_loaded_and_the_downloads_read_each_table_once(
+    fake, tmp_path, monkeypatch
+):
+    """The index's counts and its list of sources come from the tables as the kernel's pages loaded them, read
+    no more; the downloads read each table once, in the build's own process, at the same time (a large
+    dataset's tables take long to read). Both count by one rule: the index shows the rows offered for download."""
+    from dprk_report.data import dataset as dataset_module
     from dprk_report.pipeline.config import load_config
     from dprk_report.pipeline.downloads import write_beside_index
 
     (fake.data / "README.md").write_text("# Codebook\n", encoding="utf-8")
     monkeypatch.setenv(paths.DATA_ENV, str(fake.data))
     monkeypatch.setenv(paths.ARCHIVE_ENV, str(fake.archive))
+    dataset_module.load_dataset(taken=data_version())  # as a build's kernel has, before its last job
     parsed = []
     decoded = tables_module._decoded  # what every parsing of a table's bytes, as rows or as records, goes through
 
@@ -80,23 +85,22 @@ def test_the_index_and_the_files_beside_it_each_read_each_table_once(fake, tmp_p
         parsed.append(data.decode("utf-8-sig").partition(",")[0])  # the table's first column
         return decoded(data)
 
-    monkeypatch.setattr(tables_module, "_decoded", counted)
-
     def read_again(*_):
         raise AssertionError("the tables were read again")
 
+    monkeypatch.setattr(tables_module, "_decoded", counted)
+    monkeypatch.setattr(dataset_module, "read_table", read_again)
     monkeypatch.setattr(index_module, "read_all_rows", read_again)
     monkeypatch.setattr(tables_module, "read_all_rows", read_again)
     before, after = kernel_jobs.index_parts(str(paths.REPORT_CONFIG), data_version())
-    # Each table parsed once for its count; the sources once more, as rows, for the index's list of them.
-    assert sorted(parsed) == ["citation_id", "estimate_id", "source_id", "source_id", "statement_id"]
+    assert parsed == []
     assert "2 sources, 2 statements, 3 estimates, 5 citations" in before
     assert "(5 rows)" in after and all(outlet in after for outlet in ("Example News", "Wire Daily"))
-    parsed.clear()
     written = write_beside_index(load_config(), data_version(), tmp_path)
     assert sorted(parsed) == ["citation_id", "estimate_id", "source_id", "statement_id"]  # each for its download
-    # The counts the index shows are the rows offered for download.
-    assert (tmp_path / "report/data/citations.csv").read_bytes().count(b"\n") == 6
+    for table, rows in (("sources", 2), ("statements", 2), ("estimates", 3), ("citations", 5)):
+        download = tmp_path / f"report/data/{table}.csv"
+        assert len(tables_module.read_rows(download)[1]) == rows, table  # as many as the index says
     assert "report/data/citations.csv" in written and "report/changelog.html" in written
     assert (tmp_path / "report/changelog.html").is_file()
 
@@ -147,8 +151,9 @@ def test_the_downloads_are_written_only_from_the_version_the_build_took(fake, tm
     (fake.data / "README.md").write_text("# Codebook\n", encoding="utf-8")
     monkeypatch.setenv(paths.DATA_ENV, str(fake.data))
     monkeypatch.setenv(paths.ARCHIVE_ENV, str(fake.archive))
-    with pytest.raises(DatasetError, match="changed while the build ran"):
+    with pytest.raises(DatasetError, match="changed while the build ran") as raised:
         kernel_jobs.index_parts(str(paths.REPORT_CONFIG), "the version the build took")
+    assert paths.TRUSTED_ENV not in str(raised.value)  # given the version, not the build's variable
     with pytest.raises(DatasetError, match="changed while the build ran") as raised:
         write_beside_index(load_config(), "the version the build took", tmp_path)
     assert paths.TRUSTED_ENV not in str(raised.value)  # the build's own process: no variable of the build to unset

@@ -56,6 +56,41 @@ def test_the_preload_leaves_no_name_and_counts_as_unused(kernel, monkeypatch):
     kernel.reset()
 
 
+#: Fails in the kernel unless the modules every page imports are loaded (``kernel_state.STACK_IMPORTS``).
+STACK_LOADED = (
+    "import sys\n"
+    "assert {'pandas', 'dprk_report.analysis.lineage', 'dprk_report.report.display'} <= set(sys.modules)\n"
+    "del sys"
+)
+
+
+def test_imports_begun_at_launch_are_done_before_the_kernel_s_first_use_and_leave_no_name(kernel):
+    kernel.start()
+    kernel.begin_imports()  # returns at once: the kernel imports while the build plans
+    assert kernel.pending is not None
+    kernel.run(STACK_LOADED, leaves_names=False)
+    kernel.run(NO_USER_NAMES, leaves_names=False)
+    assert not kernel.used  # the first page needs no clearing
+
+
+def test_a_kernel_for_other_code_than_the_pages_is_sent_no_imports():
+    other = ReusedKernel(preload="")
+    try:
+        other.start()
+        other.begin_imports()
+        assert other.pending is None
+        with pytest.raises(RuntimeError, match="AssertionError"):
+            other.run(STACK_LOADED, leaves_names=False)
+    finally:
+        other.close()
+
+
+def test_imports_that_fail_leave_a_fresh_kernel_for_the_next_use(kernel, monkeypatch):
+    monkeypatch.setattr(kernel_module, "STACK_IMPORTS", "half_imported = 1\nraise ImportError('no such module')")
+    kernel.begin_imports()
+    kernel.run(NO_USER_NAMES, leaves_names=False)  # the failed kernel was shut down: this one started empty
+
+
 def test_the_modules_the_preload_loaded_stay_loaded_through_a_reset(kernel):
     kernel.run(PRELOAD, leaves_names=False)
     kernel.run("x = 1")
@@ -281,6 +316,18 @@ def test_kernels_started_early_are_handed_out_running_then_new_ones_unstarted():
     assert taken[0].launched is None  # shut down: a new process would be launched anew
 
 
+def test_kernels_started_early_import_the_stack_before_the_build_takes_them():
+    with kernel_module.EarlyKernels(1) as early:
+        early.thread.join()
+        (waiting,) = early.waiting
+        assert waiting.pending is not None  # sent as soon as it was launched
+        taken = early.take()
+    try:
+        taken.run(STACK_LOADED, leaves_names=False)
+    finally:
+        taken.close()
+
+
 def test_kernels_started_early_that_the_build_does_not_take_are_shut_down():
     with kernel_module.EarlyKernels(2) as early:
         first, second = early.waiting
@@ -310,5 +357,9 @@ def test_kernels_stopped_early_are_killed_and_none_of_them_starts_any_more():
         (process,) = _processes(early.waiting)
         early.stop()  # the build was interrupted
         assert process.wait(timeout=30) == -signal.SIGKILL
+        taken = early.take()
         with pytest.raises(RuntimeError, match="interrupted"):
-            early.take().start()
+            taken.start()
+        # The imports sent at its launch will get no answer: their client is closed, not left to the garbage
+        # collector, which can wait forever for its sockets.
+        assert taken.pending is None

@@ -130,7 +130,7 @@ CATEGORIES = {
 FIGURES = ("low", "best", "high")
 
 
-def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) -> Dataset:
+def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None, taken: str | None = None) -> Dataset:
     """Validate the dataset, then return its tables typed.
 
     Ids and free text stay strings; every date column keeps its written form and
@@ -140,17 +140,22 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
     nullable ``Int64``; ``is_excerpt`` is boolean; estimates gain
     ``qualifier_kind``. Raises ``DatasetError`` listing every problem when the
     data are invalid.
+
+    ``taken``: the data version a build took and validated (by default ``paths.TRUSTED_ENV``'s, set in a build's
+    kernels): the data are trusted as that version, not validated again, and ``DatasetError`` is raised
+    (``errors.changed_while_building``) unless they are that version.
     """
     data_dir = paths.data_dir(data_dir)
     archive_dir = paths.archive_dir(archive_dir)
+    from_build = taken is None  # the build's variable, in a kernel: its error says to unset it elsewhere
+    taken = os.environ.get(paths.TRUSTED_ENV) if taken is None else taken
     complete_replace(data_dir)  # a change of several tables cut off by a crash is finished first
     if not _LOADED and not _VALIDATED_FRAMES:
         # Nothing kept to look up (a kernel's first load): no version to take before reading, only that of what
         # is read (at 100 times today's data, hashing the tables and the articles' status again took 0.06 s).
-        key, frames, names = _read_trusted_or_validated(data_dir, archive_dir)
+        key, frames, names = _read_trusted_or_validated(data_dir, archive_dir, taken, from_build)
         _LOADED[key] = typed_dataset(frames, names).origin
         return _view(_LOADED[key])
-    taken = os.environ.get(paths.TRUSTED_ENV)
     held = _key(data_dir, archive_dir, taken) if taken is not None else None
     if held in _LOADED:
         # A build's kernel holding the version the build took: that is what every page of the build reads, as
@@ -159,7 +164,7 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
         _VALIDATED_FRAMES.clear()  # tables a validation just kept (``watch``): never kept past a load
         return _view(_LOADED[held])
     key = _key(data_dir, archive_dir, data_version(data_dir, archive_dir))
-    _check_build_took(key[2], data_dir)  # before the caches: they may hold another build's version (watch)
+    _check_build_took(key[2], data_dir, taken, from_build)  # before the caches: they may hold another build's (watch)
     validated = _VALIDATED_FRAMES.pop(key, None)
     _VALIDATED_FRAMES.clear()  # another version's: never kept past a load
     if key not in _LOADED:
@@ -168,7 +173,7 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
         else:
             # Every dataset is kept and trusted under the version of exactly what was read: the data may change
             # (and change back) between taking the version above and reading them.
-            key, frames, names = _read_trusted_or_validated(data_dir, archive_dir)
+            key, frames, names = _read_trusted_or_validated(data_dir, archive_dir, taken, from_build)
         # Only the newest version is kept: a kernel kept from build to build (``watch``) would otherwise hold
         # every version the data went through.
         _LOADED.clear()
@@ -177,12 +182,15 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None) 
     return _view(_LOADED[key])
 
 
-def _read_trusted_or_validated(data_dir: Path, archive_dir: Path) -> tuple[tuple[str, str, str], dict, dict]:
-    """The tables read, with the key of their version, when that version is trusted; else validated."""
+def _read_trusted_or_validated(
+    data_dir: Path, archive_dir: Path, taken: str | None, from_build: bool
+) -> tuple[tuple[str, str, str], dict, dict]:
+    """The tables read, with the key of their version, when that version is trusted (the one ``taken``, or known
+    valid); else validated."""
     read = {table: read_table(table_path(data_dir, table)) for table in TABLES}
     version = data_version(data_dir, archive_dir, reads_by_file(read))
-    _check_build_took(version, data_dir)
-    if version == os.environ.get(paths.TRUSTED_ENV) or known_valid(validation_key(version, data_dir)):
+    _check_build_took(version, data_dir, taken, from_build)
+    if version == taken or known_valid(validation_key(version, data_dir)):
         # The build took exactly this version, or this very data was validated before by the same rules.
         return _key(data_dir, archive_dir, version), {t: raw.frame for t, raw in read.items()}, table_names(data_dir)
     # Imported only here: pandera takes over a second to import, and kernels given trusted data never need it.
@@ -195,13 +203,12 @@ def _read_trusted_or_validated(data_dir: Path, archive_dir: Path) -> tuple[tuple
     return _key(data_dir, archive_dir, report.data_version), report.frames, report.names
 
 
-def _check_build_took(version: str, data_dir: Path) -> None:
-    """In a build's kernel, raise ``DatasetError`` unless ``version`` is the one the build took
-    (``paths.TRUSTED_ENV``: it validates that version once and publishes only pages of it)."""
-    taken = os.environ.get(paths.TRUSTED_ENV)
+def _check_build_took(version: str, data_dir: Path, taken: str | None, from_build: bool) -> None:
+    """Raise ``DatasetError`` unless ``version`` is the one a build took (``taken``; none: any version will do):
+    it validates that version once and publishes only pages of it. ``from_build``: ``taken`` came from the
+    build's variable (``paths.TRUSTED_ENV``), as in a kernel or any process given it."""
     if taken is not None and version != taken:
-        # Read in a kernel, or in any process given the build's variable.
-        hint = f" (outside a build, unset ${paths.TRUSTED_ENV}: only the build sets it)"
+        hint = f" (outside a build, unset ${paths.TRUSTED_ENV}: only the build sets it)" if from_build else ""
         raise changed_while_building(data_dir, hint)
 
 

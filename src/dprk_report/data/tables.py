@@ -192,19 +192,9 @@ def read_as_taken(data_dir: Path, version: str) -> dict[str, bytes]:
     return contents
 
 
-def record_count(data: bytes) -> int:
-    """How many records a table's bytes hold under their header (``records_of``'s, as its download has)."""
-    return sum(1 for _ in records_of(data)[1])
-
-
-def rows_of(data: bytes) -> tuple[list[str], list[Row]]:
-    """``read_rows`` of a table's bytes."""
-    return _header_and_rows(_decoded(data))
-
-
 def records_of(data: bytes) -> tuple[list[str], Iterator[list[str]]]:
     """A table's header and, one at a time, each later non-blank record's cells under it: a short record
-    padded with empty cells, a long one's extra cells left out. What ``write_rows`` writes of ``rows_of``'s
+    padded with empty cells, a long one's extra cells left out. What ``write_rows`` writes of ``read_rows``'s
     rows, without a dict per row held for the whole table (at 100 times today's data, some 50 MB)."""
     header, records = header_and_records(_decoded(data))
     width = len(header)
@@ -235,7 +225,7 @@ def _header_and_rows(handle) -> tuple[list[str], list[Row]]:
 
     Not ``DictReader`` and then a second dict per row with each cell shared (a Python call per cell): 0.27 s
     for the four tables at 100 times today's data. Here each row's dict is made once, its cells shared by a
-    mapped ``setdefault``: 0.16 s. The index reads the sources so in the build's last step."""
+    mapped ``setdefault``: 0.16 s."""
     header, records = header_and_records(handle)
     shared = _shared_texts().setdefault
     rows = []

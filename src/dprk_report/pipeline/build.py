@@ -228,15 +228,20 @@ def _page_runner(staging: Path, cell_timeout: int, environment: dict[str, str], 
 
     source = kept if kept is not None else early
     kernel = source.take() if source is not None else ReusedKernel()
-    running = kernel.running()  # started early, or kept: giving it the environment waits for its answer
-    if not running:
-        kernel.use_environment(environment)
-        kernel.start()
-    from dprk_report.pipeline.execute import PageRunner
+    try:
+        running = kernel.running()  # started early, or kept: giving it the environment waits for its answer
+        if not running:
+            kernel.use_environment(environment)
+            kernel.start()
+            kernel.begin_imports()
+        from dprk_report.pipeline.execute import PageRunner
 
-    if running:
-        kernel.use_environment(environment)
-    return PageRunner(staging, cell_timeout, paths.BUILD_DIR / "failed", kernel)
+        if running:
+            kernel.use_environment(environment)
+        return PageRunner(staging, cell_timeout, paths.BUILD_DIR / "failed", kernel)
+    except BaseException:
+        kernel.close()  # no runner holds it, so that the build's end would close it: nothing of it is left open
+        raise
 
 
 #: What a build stopped by a second signal says as it quits.

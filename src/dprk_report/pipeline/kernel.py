@@ -27,7 +27,7 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_core.utils import run_sync
 
 from dprk_report import paths
-from dprk_report.pipeline.kernel_state import PRELOAD, RESET
+from dprk_report.pipeline.kernel_state import PRELOAD, RESET, STACK_IMPORTS
 
 KERNEL_NAME = "dprk-report"
 #: The build's kernels keep no input history: IPython would write every cell of every page to its history
@@ -105,7 +105,9 @@ class ReusedKernel:
         self.loaded = False
         self.kernel: AsyncKernelManager | None = None
         self.sockets: str | None = None
-        #: A namespace clearing sent and not yet answered: its client and request id.
+        #: Code sent and not yet answered (a namespace clearing, :meth:`begin_reset`, or the stack's imports,
+        #: :meth:`begin_imports`), leaving no name: its client and request id. What next uses the kernel waits for
+        #: it first.
         self.pending: tuple | None = None
         #: Whether code may have left names in the namespace since it was last cleared (or the kernel started).
         self.used = False
@@ -176,6 +178,7 @@ class ReusedKernel:
 
     def _running(self) -> AsyncKernelManager:
         if self.interrupted:
+            self._drop_pending()  # sent to a killed kernel: no answer will come
             raise RuntimeError("the build was interrupted: no kernel starts")
         if not self.running():
             self.close()
@@ -225,10 +228,19 @@ class ReusedKernel:
         """Start the kernel now (it takes about a second to boot), without using its namespace."""
         self._running()
 
+    def begin_imports(self) -> None:
+        """Start importing the modules every page imports (``kernel_state.STACK_IMPORTS``; the kernel is started
+        first if needed) and return at once: the kernel imports them as soon as it has booted, while the build
+        process plans and imports the page machinery, rather than waiting for the build's first request. Only
+        for a kernel running the pages (``preload`` is theirs), and before anything else is sent to it."""
+        if self.preload == PRELOAD and self.pending is None and not self.loaded:
+            self.pending = self._send(STACK_IMPORTS)
+
     def reset(self) -> None:
         """Clear the namespace, so that no variable survives from the previous notebook (waiting for the
-        clearing :meth:`begin_reset` started, if any). A namespace nothing has used is left as it is: the
-        clearing is a garbage collection of everything loaded, a quarter of a second."""
+        clearing :meth:`begin_reset` started, or the imports :meth:`begin_imports` did, if any). A namespace
+        nothing has used is left as it is: the clearing is a garbage collection of everything loaded, a quarter
+        of a second."""
         if self.pending is None and self.used and self.kernel is not None:
             self.begin_reset()
         if self.pending is not None:
@@ -306,10 +318,15 @@ class ReusedKernel:
             with contextlib.suppress(OSError):
                 os.unlink(connection)
 
-    def close(self) -> None:
+    def _drop_pending(self) -> None:
+        """Close the client of the code sent and not answered, if any, not waiting for the answer. A client left
+        open keeps its sockets, and the garbage collector, destroying them later, can wait for them forever."""
         if self.pending is not None:
             self.pending[0].stop_channels()
             self.pending = None
+
+    def close(self) -> None:
+        self._drop_pending()
         if self.kernel is not None:
             self._end_process()
             run_sync(self.kernel.shutdown_kernel)(now=True)  # its connection file and sockets, and the process if left
@@ -389,6 +406,7 @@ class EarlyKernels:
             # cause; one stopped meanwhile (keep, close, stop) refuses to start.
             with contextlib.suppress(Exception):
                 kernel.start()
+                kernel.begin_imports()
 
     def take(self) -> ReusedKernel:
         """A kernel started early (once every one has been launched), or a new one, not started, when none is

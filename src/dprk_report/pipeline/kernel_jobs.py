@@ -24,15 +24,17 @@ def validation_problems() -> dict:
 
 def index_parts(config_path: str, data_version: str) -> list:
     """Everything the index shows but its list of pages, for the data version the build took: the index's HTML
-    before and after that list. The files beside the index are written meanwhile by the build's own process
-    (``downloads.write_beside_index``), which needs no pandas for them."""
-    from dprk_report.data.tables import read_as_taken, record_count, rows_of
+    before and after that list. The counts and the list of sources come from the tables as the pages read them
+    (in a kernel, loaded already), by the downloads' rule: each record under the header is a row. The files
+    beside the index are written meanwhile by the build's own process (``downloads.write_beside_index``), which
+    needs no pandas for them."""
+    from dprk_report.data.dataset import load_dataset
+    from dprk_report.data.tables import frame_records
     from dprk_report.pipeline.config import load_config
     from dprk_report.pipeline.index import prepare_index
 
     config, data_dir = load_config(Path(config_path)), paths.data_dir()
-    contents = read_as_taken(data_dir, data_version)  # read once for the counts and the list of sources
-    row_counts = {table: record_count(data) for table, data in contents.items()}
-    sources = rows_of(contents["sources"])[1]
-    del contents  # the tables' bytes, some 9 MB at 100 times today's data, while the index is made
+    tables = load_dataset(data_dir, taken=data_version).raw  # of that version, else DatasetError
+    row_counts = {table: len(frame) for table, frame in tables.items()}
+    sources = [row for _, row in frame_records(tables["sources"])]
     return list(prepare_index(config, data_version, data_dir, row_counts, sources))

@@ -33,16 +33,26 @@ import dprk_report.pipeline.allocator
 dprk_report.pipeline.allocator.return_large_blocks()
 del dprk_report
 """
-#: What every page imports and loads first, run once in each kernel before its first page: the modules, and the
-#: dataset (kept by ``load_dataset`` for the data version the build took), stay loaded through the reset
-#: before each page; then the process's state is saved. It deletes the names it made, so that the first page
-#: needs no clearing.
-PRELOAD = (
+#: The modules every page imports that do not depend on the build (its variables, its kept charts): sent to a
+#: kernel as soon as it is launched (``kernel.ReusedKernel.begin_imports``), so that it imports them while the
+#: build process plans and imports the page machinery, instead of waiting for it. Deletes the names it made.
+STACK_IMPORTS = (
     ALLOCATOR_SETUP
     + """
 import dprk_report.analysis.cadence, dprk_report.analysis.consistency, dprk_report.analysis.coverage
 import dprk_report.analysis.lineage, dprk_report.analysis.selection, dprk_report.report.charts
 import dprk_report.report.display, dprk_report.report.findings, dprk_report.report.parameters
+import dprk_report.pipeline.kernel_state
+del dprk_report
+"""
+)
+#: What every page imports and loads first, run once in each kernel before its first page: the modules, and the
+#: dataset (kept by ``load_dataset`` for the data version the build took), stay loaded through the reset
+#: before each page; then the process's state is saved. It deletes the names it made, so that the first page
+#: needs no clearing.
+PRELOAD = (
+    STACK_IMPORTS
+    + """
 import dprk_report.pipeline.kernel_state
 dprk_report.pipeline.kernel_state.load_drawing_unless_kept()
 dprk_report.pipeline.kernel_state.freeze_loaded_stack()
