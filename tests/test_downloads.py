@@ -75,6 +75,12 @@ def test_the_index_counts_the_tables_its_kernel_loaded_and_the_downloads_read_ea
     from dprk_report.pipeline.downloads import write_beside_index
 
     (fake.data / "README.md").write_text("# Codebook\n", encoding="utf-8")
+    fake.set("statements", "ST001", "summary", "A summary\nof two lines")  # one record over two lines
+    fake.write()
+    citations = fake.data / "citations.csv"
+    header, _, records = citations.read_text(encoding="utf-8").partition("\n")
+    # A blank line (no record) and a short record, padded: counted alike by every reader, as by the downloads.
+    citations.write_text(f"{header}\n\n{records}C0006,ES001\n", encoding="utf-8")
     monkeypatch.setenv(paths.DATA_ENV, str(fake.data))
     monkeypatch.setenv(paths.ARCHIVE_ENV, str(fake.archive))
     dataset_module.load_dataset(taken=data_version())  # as a build's kernel has, before its last job
@@ -94,11 +100,11 @@ def test_the_index_counts_the_tables_its_kernel_loaded_and_the_downloads_read_ea
     monkeypatch.setattr(tables_module, "read_all_rows", read_again)
     before, after = kernel_jobs.index_parts(str(paths.REPORT_CONFIG), data_version())
     assert parsed == []
-    assert "2 sources, 2 statements, 3 estimates, 5 citations" in before
-    assert "(5 rows)" in after and all(outlet in after for outlet in ("Example News", "Wire Daily"))
+    assert "2 sources, 2 statements, 3 estimates, 6 citations" in before
+    assert "(6 rows)" in after and all(outlet in after for outlet in ("Example News", "Wire Daily"))
     written = write_beside_index(load_config(), data_version(), tmp_path)
     assert sorted(parsed) == ["citation_id", "estimate_id", "source_id", "statement_id"]  # each for its download
-    for table, rows in (("sources", 2), ("statements", 2), ("estimates", 3), ("citations", 5)):
+    for table, rows in (("sources", 2), ("statements", 2), ("estimates", 3), ("citations", 6)):
         download = tmp_path / f"report/data/{table}.csv"
         assert len(tables_module.read_rows(download)[1]) == rows, table  # as many as the index says
     assert "report/data/citations.csv" in written and "report/changelog.html" in written

@@ -70,7 +70,6 @@ def test_imports_begun_at_launch_are_done_before_the_kernel_s_first_use_and_leav
     assert kernel.pending is not None
     kernel.run(STACK_LOADED, leaves_names=False)
     kernel.run(NO_USER_NAMES, leaves_names=False)
-    assert not kernel.used  # the first page needs no clearing
 
 
 def test_a_kernel_for_other_code_than_the_pages_is_sent_no_imports():
@@ -88,7 +87,16 @@ def test_a_kernel_for_other_code_than_the_pages_is_sent_no_imports():
 def test_imports_that_fail_leave_a_fresh_kernel_for_the_next_use(kernel, monkeypatch):
     monkeypatch.setattr(kernel_module, "STACK_IMPORTS", "half_imported = 1\nraise ImportError('no such module')")
     kernel.begin_imports()
+    failed = kernel.kernel.provisioner.process
     kernel.run(NO_USER_NAMES, leaves_names=False)  # the failed kernel was shut down: this one started empty
+    assert failed.returncode is not None and kernel.kernel.provisioner.process is not failed
+
+
+def test_imports_asked_of_a_used_kernel_do_not_stand_for_its_clearing(kernel):
+    kernel.run("left_behind = 1")
+    kernel.begin_imports()  # past its start: a reset must still clear what the notebook left
+    kernel.reset()
+    kernel.run(NO_USER_NAMES, leaves_names=False)
 
 
 def test_the_modules_the_preload_loaded_stay_loaded_through_a_reset(kernel):
@@ -355,11 +363,15 @@ def test_kernels_stopped_early_are_killed_and_none_of_them_starts_any_more():
     with kernel_module.EarlyKernels(1) as early:
         early.thread.join()
         (process,) = _processes(early.waiting)
+        client = early.waiting[0].pending[0]  # the imports sent at its launch
         early.stop()  # the build was interrupted
         assert process.wait(timeout=30) == -signal.SIGKILL
         taken = early.take()
-        with pytest.raises(RuntimeError, match="interrupted"):
-            taken.start()
-        # The imports sent at its launch will get no answer: their client is closed, not left to the garbage
-        # collector, which can wait forever for its sockets.
-        assert taken.pending is None
+        try:
+            with pytest.raises(RuntimeError, match="interrupted"):
+                taken.start()
+            # They will get no answer: their client is closed, not left to the garbage collector, which can wait
+            # forever for its sockets.
+            assert not client.channels_running and client.context.closed
+        finally:
+            taken.close()

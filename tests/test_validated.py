@@ -343,3 +343,26 @@ def test_a_first_load_takes_the_data_version_once_of_what_it_read(fake, monkeypa
     assert loaded.statements.equals(expected.statements)
     load_dataset(fake.data, fake.archive)  # kept now: the version is taken to look it up
     assert len(versions) == 2
+
+
+@pytest.mark.parametrize("held", [False, True], ids=["first-load", "another-version-held"])
+def test_a_version_given_to_the_load_is_trusted_and_no_other_version_is_loaded(fake, monkeypatch, held):
+    """What the build's own process does when it prepares the index without a kernel: the version it took is
+    given, not set in the build's variable, and the error says nothing of that variable."""
+    from dprk_report import paths
+    from dprk_report.data import dataset, validation
+
+    dataset._LOADED.clear()
+    monkeypatch.setenv(paths.TRUSTED_ENV, "a variable left set by hand")  # the version given wins over it
+    if held:
+        monkeypatch.delenv(paths.TRUSTED_ENV)
+        load_dataset(fake.data, fake.archive)  # held, under the version the files hold
+        monkeypatch.setenv(paths.TRUSTED_ENV, "a variable left set by hand")
+    with pytest.raises(DatasetError, match="changed while the build ran") as raised:
+        load_dataset(fake.data, fake.archive, taken="the version the build took")
+    assert paths.TRUSTED_ENV not in str(raised.value)
+    dataset._LOADED.clear()
+    monkeypatch.setattr(validation, "validate", lambda *args, **kwargs: pytest.fail("trusted data were validated"))
+    monkeypatch.setattr(dataset, "known_valid", lambda key: False)  # trusted as given, not as remembered
+    taken = data_version(fake.data, fake.archive)
+    assert len(load_dataset(fake.data, fake.archive, taken=taken).statements) == len(fake.rows["statements"])

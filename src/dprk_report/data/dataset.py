@@ -143,7 +143,9 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None, 
 
     ``taken``: the data version a build took and validated (by default ``paths.TRUSTED_ENV``'s, set in a build's
     kernels): the data are trusted as that version, not validated again, and ``DatasetError`` is raised
-    (``errors.changed_while_building``) unless they are that version.
+    (``errors.changed_while_building``) unless they are that version. A process that holds that version
+    already returns it as it read it, without reading the files again (a change since is the build's to find:
+    it takes the version again at its end).
     """
     data_dir = paths.data_dir(data_dir)
     archive_dir = paths.archive_dir(archive_dir)

@@ -1,5 +1,5 @@
-"""The errors of reading the dataset, without pandas: the build's own process, which never loads pandas, raises
-them too (``tables.read_as_taken``), as the kernels do."""
+"""The errors of reading the dataset, without pandas: the build's own process, which loads no pandas for a build
+with kernels, raises them too (``tables.read_as_taken``), as the kernels do."""
 
 from __future__ import annotations
 

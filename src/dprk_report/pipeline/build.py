@@ -240,7 +240,9 @@ def _page_runner(staging: Path, cell_timeout: int, environment: dict[str, str], 
             kernel.use_environment(environment)
         return PageRunner(staging, cell_timeout, paths.BUILD_DIR / "failed", kernel)
     except BaseException:
-        kernel.close()  # no runner holds it, so that the build's end would close it: nothing of it is left open
+        # No runner holds it, for the build's end to close it: closed here, at best (it may have been killed).
+        with contextlib.suppress(Exception):
+            kernel.close()
         raise
 
 

@@ -233,7 +233,7 @@ class ReusedKernel:
         first if needed) and return at once: the kernel imports them as soon as it has booted, while the build
         process plans and imports the page machinery, rather than waiting for the build's first request. Only
         for a kernel running the pages (``preload`` is theirs), and before anything else is sent to it."""
-        if self.preload == PRELOAD and self.pending is None and not self.loaded:
+        if self.preload == PRELOAD and self.pending is None and not self.loaded and not self.used:
             self.pending = self._send(STACK_IMPORTS)
 
     def reset(self) -> None:
@@ -241,10 +241,12 @@ class ReusedKernel:
         clearing :meth:`begin_reset` started, or the imports :meth:`begin_imports` did, if any). A namespace
         nothing has used is left as it is: the clearing is a garbage collection of everything loaded, a quarter
         of a second."""
-        if self.pending is None and self.used and self.kernel is not None:
+        if self.pending is not None:  # a clearing begun, or the imports: waited for first
+            # A kernel that died or whose code failed is shut down by _finish: the next one starts empty.
+            with contextlib.suppress(RuntimeError):
+                self._finish(*self.pending)
+        if self.used and self.kernel is not None:  # what was pending was not a clearing, or nothing was
             self.begin_reset()
-        if self.pending is not None:
-            # A kernel that died or failed to clear is shut down by _finish: the next one starts empty.
             with contextlib.suppress(RuntimeError):
                 self._finish(*self.pending)
 

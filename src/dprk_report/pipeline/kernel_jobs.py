@@ -25,9 +25,9 @@ def validation_problems() -> dict:
 def index_parts(config_path: str, data_version: str) -> list:
     """Everything the index shows but its list of pages, for the data version the build took: the index's HTML
     before and after that list. The counts and the list of sources come from the tables as the pages read them
-    (in a kernel, loaded already), by the downloads' rule: each record under the header is a row. The files
-    beside the index are written meanwhile by the build's own process (``downloads.write_beside_index``), which
-    needs no pandas for them."""
+    (in a kernel that ran pages, loaded already), by the downloads' rule: each record under the header is a row.
+    The files beside the index are written meanwhile by the build's own process
+    (``downloads.write_beside_index``), which needs no pandas for them."""
     from dprk_report.data.dataset import load_dataset
     from dprk_report.data.tables import frame_records
     from dprk_report.pipeline.config import load_config

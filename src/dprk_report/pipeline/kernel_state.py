@@ -27,7 +27,8 @@ from dprk_report import paths
 BUILD_VARIABLES = (paths.OUTPUT_ENV, paths.TRUSTED_ENV, paths.KEPT_CHARTS_ENV)
 
 #: Sets the kernel's allocator to hand large freed blocks back (``allocator``), as the build's own process is
-#: (``cli.main``): first in :data:`PRELOAD`, before the stack and the dataset are loaded.
+#: (``cli.main``): first in :data:`STACK_IMPORTS` (and so in :data:`PRELOAD`), before the stack and the dataset are
+#: loaded.
 ALLOCATOR_SETUP = """
 import dprk_report.pipeline.allocator
 dprk_report.pipeline.allocator.return_large_blocks()
@@ -42,7 +43,6 @@ STACK_IMPORTS = (
 import dprk_report.analysis.cadence, dprk_report.analysis.consistency, dprk_report.analysis.coverage
 import dprk_report.analysis.lineage, dprk_report.analysis.selection, dprk_report.report.charts
 import dprk_report.report.display, dprk_report.report.findings, dprk_report.report.parameters
-import dprk_report.pipeline.kernel_state
 del dprk_report
 """
 )
