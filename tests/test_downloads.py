@@ -13,7 +13,6 @@ from PIL import Image
 from dprk_report import paths
 from dprk_report.data import tables as tables_module
 from dprk_report.data.version import data_version
-from dprk_report.pipeline import index as index_module
 from dprk_report.pipeline import kernel_jobs
 from dprk_report.pipeline.downloads import write_downloads
 from dprk_report.pipeline.records import first_chart, write_thumbnail
@@ -27,8 +26,11 @@ def test_downloads_neutralise_formulas_and_leave_the_curated_tables_as_written(f
     curated = (fake.data / "statements.csv").read_bytes()
     written = write_downloads(fake.data, tmp_path, "Test report", None)
     tables = [f"report/data/{table}.csv" for table in ("sources", "statements", "estimates", "citations")]
-    assert written.files == [*tables, "report/data/codebook.md", "report/data/datapackage.json"]
-    assert written.row_counts == {"sources": 2, "statements": 2, "estimates": 3, "citations": 5}
+    assert written == [*tables, "report/data/codebook.md", "report/data/datapackage.json"]
+    rows = {
+        table: len(tables_module.read_rows(tmp_path / f"report/data/{table}.csv")[1]) for table in tables_module.TABLES
+    }
+    assert rows == {"sources": 2, "statements": 2, "estimates": 3, "citations": 5}
     with (tmp_path / "report/data/statements.csv").open(encoding="utf-8", newline="") as handle:
         (row,) = [row for row in csv.DictReader(handle) if row["statement_id"] == "ST001"]
     assert row["summary"] == '\'=HYPERLINK("http://x.test")'
@@ -55,12 +57,12 @@ def test_a_download_is_its_table_as_written_row_by_row_made_spreadsheet_safe(fak
     # With a byte-order mark and a blank line before the header, which every reader skips, as validation does.
     table.write_bytes(b"\xef\xbb\xbf\n" + table.read_bytes() + awkward.encode("utf-8"))
     assert may_start_a_formula(table.read_bytes()) == (cell == "-3")  # each way of writing is taken
-    written = write_downloads(fake.data, tmp_path, "Test report", None)
+    write_downloads(fake.data, tmp_path, "Test report", None)
     expected = tmp_path / "expected.csv"
     names, rows = tables_module.read_rows(table)
     tables_module.write_rows(expected, names, ({k: spreadsheet_safe(v) for k, v in row.items() if k} for row in rows))
     assert (tmp_path / "report/data/statements.csv").read_bytes() == expected.read_bytes()
-    assert written.row_counts["statements"] == len(rows) == 4
+    assert len(tables_module.read_rows(tmp_path / "report/data/statements.csv")[1]) == len(rows) == 4
     assert (tmp_path / "report/data/statements.csv").read_text(encoding="utf-8").startswith(header + "\n")
 
 
@@ -96,7 +98,6 @@ def test_the_index_counts_the_tables_its_kernel_loaded_and_the_downloads_read_ea
 
     monkeypatch.setattr(tables_module, "_decoded", counted)
     monkeypatch.setattr(dataset_module, "read_table", read_again)
-    monkeypatch.setattr(index_module, "read_all_rows", read_again)
     monkeypatch.setattr(tables_module, "read_all_rows", read_again)
     before, after = kernel_jobs.index_parts(str(paths.REPORT_CONFIG), data_version())
     assert parsed == []

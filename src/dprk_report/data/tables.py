@@ -14,7 +14,6 @@ import codecs
 import contextlib
 import csv
 import io
-import itertools
 import math
 import os
 from collections import deque
@@ -245,16 +244,12 @@ def write_rows(path: Path, header: list[str], rows: Iterable[Row]) -> None:
     write_records(path, header, (list(map(row.get, header)) for row in rows))
 
 
-def write_records(path: Path, header: list[str], records: Iterable[list[str | None]]) -> int:
-    """Write records (each a list of cells in the header's order, ``None`` as an empty cell) under ``header``;
-    returns how many."""
-    counter = itertools.count()
+def write_records(path: Path, header: list[str], records: Iterable[list[str | None]]) -> None:
+    """Write records (each a list of cells in the header's order, ``None`` as an empty cell) under ``header``."""
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
-        # Counted as written: ``zip`` takes a number for each record, and none once the records run out.
-        writer.writerows(record for record, _ in zip(records, counter))
-    return next(counter)
+        writer.writerows(records)
 
 
 def next_id(rows: list[Row], column: str, prefix: str, width: int) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 from dprk_report import paths
@@ -33,14 +32,6 @@ def table_download(table: str) -> str:
     return f"{FOLDER}/{table}.csv"
 
 
-@dataclass(frozen=True)
-class Downloads:
-    """What ``write_downloads`` wrote: the files' names (relative to the output root), and each table's rows."""
-
-    files: list[str]
-    row_counts: dict[str, int]
-
-
 def write_beside_index(config: ReportConfig, data_version: str, out: Path) -> list[str]:
     """The files beside the index that depend on the data, written under the output root ``out`` from the data
     version the build took (``tables.read_as_taken``): the downloads with the data package, and the changelog
@@ -53,29 +44,29 @@ def write_beside_index(config: ReportConfig, data_version: str, out: Path) -> li
     release = release_of(read_releases(data_dir), data_version)
     downloads = write_downloads(data_dir, out, config.title, release, read_as_taken(data_dir, data_version))
     (out / CHANGELOG_PAGE).write_text(render_changelog(data_dir, config.title), encoding="utf-8")
-    return [CHANGELOG_PAGE, *downloads.files]
+    return [CHANGELOG_PAGE, *downloads]
 
 
 def write_downloads(
     data_dir: Path, out: Path, title: str, release: Release | None, contents: dict[str, bytes] | None = None
-) -> Downloads:
-    """Write the downloads under the output root ``out``.
+) -> list[str]:
+    """Write the downloads under the output root ``out``; returns their names (relative to ``out``).
 
     ``release`` is the release these tables are (``None`` for data not released as they are); ``contents``,
     each table's bytes as the caller has read them already (``tables.read_as_taken``), else they are read
     here. Each table is written record by record as it is parsed, none held whole."""
     (out / FOLDER).mkdir(parents=True, exist_ok=True)
     contents = contents or read_all_bytes(data_dir)[0]
-    written, headers, counts = [], {}, {}
+    written, headers = [], {}
     for table in TABLES:
         header, records = records_of(contents[table])
         if may_start_a_formula(contents[table]):  # else no cell needs it: 0.07 s at 100 times today's data
             records = map(spreadsheet_safe_record, records)
-        counts[table] = write_records(out / table_download(table), header, records)
+        write_records(out / table_download(table), header, records)
         written.append(table_download(table))
         headers[table] = header
     shutil.copyfile(paths.codebook(data_dir), out / CODEBOOK)
     codebook = paths.codebook(data_dir).read_text(encoding="utf-8")
     package = descriptor(headers, codebook, title, *((release.name, release.date) if release else ()))
     (out / DATAPACKAGE).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return Downloads([*written, CODEBOOK, DATAPACKAGE], counts)
+    return [*written, CODEBOOK, DATAPACKAGE]

@@ -8,11 +8,12 @@ the staleness alarm once the page has aged past the threshold (see ``ALARM_SCRIP
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from dprk_report import paths
 from dprk_report.data.releases import Release, read_releases, release_of
-from dprk_report.data.tables import Row, read_all_rows
+from dprk_report.data.tables import frame_records
 from dprk_report.pipeline.changelog import PAGE as CHANGELOG_PAGE
 from dprk_report.pipeline.config import ReportConfig
 from dprk_report.pipeline.page_look import escaped as _e
@@ -20,6 +21,9 @@ from dprk_report.pipeline.page_look import page_start
 from dprk_report.report.evidence import source_anchor_id
 from dprk_report.text.dates import period_or_none
 from dprk_report.text.wording import UNNAMED_OUTLET, date_at_precision, long_day
+
+if TYPE_CHECKING:  # loaded only where the index's parts are made
+    from dprk_report.data.dataset import Dataset
 
 #: The order a reader expects the parameters in (the window first, its start before its end).
 PARAMETER_ORDER = ("start_date", "end_date", "sides", "metrics")
@@ -158,15 +162,13 @@ def _date_text(written: str, precision: str) -> str:
     return written if period is None else date_at_precision(period.start, precision, written_to=period.precision)
 
 
-def _glance(data_dir: Path, release: Release | None, stale_after_days: int) -> str:
+def _glance(dataset: Dataset, release: Release | None, stale_after_days: int) -> str:
     """The headline: the latest figure of each measure (the estimates page's rule), how fresh the data are and,
     when no estimate is recent, the alarm."""
     from dprk_report.analysis import lineage
     from dprk_report.analysis.freshness import freshness
-    from dprk_report.data.dataset import load_dataset
     from dprk_report.report.findings import LATEST_RULE, latest_figures, newest_record_lines
 
-    dataset = load_dataset(data_dir)
     lines = "".join(f"<li>Latest {_e(line)}.</li>" for line in latest_figures(lineage.estimate_table(dataset)))
     newest = dataset.sources["published_date_start"].max()
     excerpts = int(dataset.sources["is_excerpt"].fillna(False).sum())  # the Limitations count on this line
@@ -274,21 +276,18 @@ def assemble_index(pages: dict[str, dict], config: ReportConfig, parts: tuple[st
     return f"{before}\n{_pages_section(config, pages)}\n{after}"
 
 
-def prepare_index(
-    config: ReportConfig,
-    data_version: str,
-    data_dir: Path | None = None,
-    row_counts: dict[str, int] | None = None,
-    sources: list[Row] | None = None,
-) -> tuple[str, str]:
+def prepare_index(config: ReportConfig, data_version: str, data_dir: Path | None = None) -> tuple[str, str]:
     """The index's HTML before and after its list of pages: everything that depends on the data and the
-    config only, so the build can make it while the last pages still run. ``row_counts`` (by table) and
-    ``sources`` (``sources.csv``'s rows): as the caller has read them already, else the tables are read here."""
+    config only, so the build can make it while the last pages still run.
+
+    All of it comes from the dataset of ``data_version``, the one the build took (``DatasetError`` when the data
+    are another), read once: in a build's kernel that ran pages, as they loaded it. The tables' counts are its
+    tables' records, by the downloads' rule: each record under the header is a row."""
+    from dprk_report.data.dataset import load_dataset  # pandas: loaded by what makes the index, not by the module
+
     data_dir = paths.data_dir(data_dir)
-    if row_counts is None or sources is None:
-        rows_by_table = read_all_rows(data_dir)
-        row_counts = {table: len(rows) for table, (_, rows) in rows_by_table.items()}
-        sources = rows_by_table["sources"][1]
+    dataset = load_dataset(data_dir, taken=data_version)
+    row_counts = {table: len(frame) for table, frame in dataset.raw.items()}
     limitations = "".join(f"<li>{_e(item)}</li>" for item in config.limitations)
     releases = read_releases(data_dir)
     release = release_of(releases, data_version)
@@ -296,7 +295,7 @@ def prepare_index(
 <h1>{_e(config.title)}</h1>
 <p>{_e(config.description)}</p>
 {_release_line(releases, release)}
-{_glance(data_dir, release, config.stale_after_days)}
+{_glance(dataset, release, config.stale_after_days)}
 <p class="meta">Data version <code title="{_e(data_version)}">{_e(data_version[:12])}</code>
 (a hash of the curated tables and the archived articles they cite): {_e(_counts(row_counts))}.</p>
 <h2>Pages</h2>"""
@@ -305,7 +304,7 @@ def prepare_index(
 <h2>Sources</h2>
 <p class="meta">Copies of one wire agency's story (an outlet marked "via AFP", for instance) are one report,
 not independent confirmation.</p>
-{_sources_section(sources)}
+{_sources_section([row for _, row in frame_records(dataset.raw["sources"])])}
 <h2>Method</h2>
 <p>Each official statement about the deployment and each figure of North Korean troops deployed, planned,
 killed, wounded, captured or repatriated was curated by hand from archived news articles, with a short

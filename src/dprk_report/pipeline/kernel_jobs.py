@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dprk_report import paths
-
 
 def validation_problems() -> dict:
     """Every problem the validation of the current data finds (none: valid), as text, and the data version of
@@ -24,17 +22,10 @@ def validation_problems() -> dict:
 
 def index_parts(config_path: str, data_version: str) -> list:
     """Everything the index shows but its list of pages, for the data version the build took: the index's HTML
-    before and after that list. The counts and the list of sources come from the tables as the pages read them
-    (in a kernel that ran pages, loaded already), by the downloads' rule: each record under the header is a row.
-    The files beside the index are written meanwhile by the build's own process
-    (``downloads.write_beside_index``), which needs no pandas for them."""
-    from dprk_report.data.dataset import load_dataset
-    from dprk_report.data.tables import frame_records
+    before and after that list (``index.prepare_index``, from the dataset the kernel's pages loaded). The files
+    beside the index are written meanwhile by the build's own process (``downloads.write_beside_index``), which
+    needs no pandas for them."""
     from dprk_report.pipeline.config import load_config
     from dprk_report.pipeline.index import prepare_index
 
-    config, data_dir = load_config(Path(config_path)), paths.data_dir()
-    tables = load_dataset(data_dir, taken=data_version).raw  # of that version, else DatasetError
-    row_counts = {table: len(frame) for table, frame in tables.items()}
-    sources = [row for _, row in frame_records(tables["sources"])]
-    return list(prepare_index(config, data_version, data_dir, row_counts, sources))
+    return list(prepare_index(load_config(Path(config_path)), data_version))
