@@ -97,7 +97,7 @@ def test_the_index_counts_the_tables_its_kernel_loaded_and_the_downloads_read_ea
         raise AssertionError("the tables were read again")
 
     monkeypatch.setattr(tables_module, "_decoded", counted)
-    monkeypatch.setattr(dataset_module, "read_table", read_again)
+    monkeypatch.setattr(dataset_module, "read_table_file", read_again)
     monkeypatch.setattr(tables_module, "read_all_rows", read_again)
     before, after = kernel_jobs.index_parts(str(paths.REPORT_CONFIG), data_version())
     assert parsed == []

@@ -80,7 +80,7 @@ def test_a_table_read_carries_what_the_data_version_needs_of_its_bytes(tmp_path)
     (tmp_path / "statements.csv").write_text(TABLE, encoding="utf-8")
     (tmp_path / "sources.csv").write_text(sources, encoding="utf-8")
     tables = {name: read_table(tmp_path / f"{name}.csv") for name in ("statements", "sources", "citations")}
-    assert reads_by_file(tables) == {
+    assert reads_by_file({name: table.read for name, table in tables.items()}) == {
         "statements.csv": FileRead(hashlib.sha256(TABLE.encode("utf-8")).hexdigest()),
         "sources.csv": FileRead(hashlib.sha256(sources.encode("utf-8")).hexdigest(), ("001_a.txt", "002_b.txt")),
         "citations.csv": FileRead(None),  # no file

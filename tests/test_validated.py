@@ -35,10 +35,10 @@ def test_an_invalid_dataset_is_never_remembered(fake):
 def _reading_fails(monkeypatch):
     from dprk_report.data import dataset
 
-    def read_table(path):
+    def read_table_file(path):
         raise AssertionError(f"{path} read again")
 
-    monkeypatch.setattr(dataset, "read_table", read_table)
+    monkeypatch.setattr(dataset, "read_table_file", read_table_file)
 
 
 def _reloaded(fake):
@@ -106,8 +106,9 @@ CHANGED_SUMMARY = "A summary that was on disk only for a moment."
 
 
 def _changed_for_a_moment(fake, module, monkeypatch, *, back: bool = True):
-    """Make ``module``'s ``read_table`` read statements.csv while it holds another summary for ST001: written just
-    before, and (``back``) the original bytes written back just after, as an editor saving twice would."""
+    """Make ``module``'s reader of a table file (``validation.read_table``, ``dataset.read_table_file``) read
+    statements.csv while it holds another summary for ST001: written just before, and (``back``) the original
+    bytes written back just after, as an editor saving twice would."""
     from dprk_report.data import tables
 
     path = fake.data / "statements.csv"
@@ -117,17 +118,20 @@ def _changed_for_a_moment(fake, module, monkeypatch, *, back: bool = True):
     changed_bytes = changed.read_bytes()
     path.write_bytes(original)
 
+    reader = "read_table_file" if hasattr(module, "read_table_file") else "read_table"
+    read = getattr(tables, reader)
+
     def read_table(table_file):
         if table_file.name != "statements.csv":
-            return tables.read_table(table_file)
+            return read(table_file)
         table_file.write_bytes(changed_bytes)
         try:
-            return tables.read_table(table_file)
+            return read(table_file)
         finally:
             if back:
                 table_file.write_bytes(original)
 
-    monkeypatch.setattr(module, "read_table", read_table)
+    monkeypatch.setattr(module, reader, read_table)
 
 
 def _version_with_changed_summary(fake) -> str:
@@ -308,17 +312,17 @@ def test_a_table_missing_for_a_moment_is_not_taken_for_the_version_with_it(fake,
     if in_a_build:
         monkeypatch.setenv(paths.TRUSTED_ENV, data_version(fake.data, fake.archive))
 
-    def read_table(table_file):
+    def read_table_file(table_file):
         if table_file.name != "statements.csv":
-            return tables.read_table(table_file)
+            return tables.read_table_file(table_file)
         saved = table_file.read_bytes()
         table_file.unlink()
         try:
-            return tables.read_table(table_file)
+            return tables.read_table_file(table_file)
         finally:
             table_file.write_bytes(saved)
 
-    monkeypatch.setattr(dataset, "read_table", read_table)
+    monkeypatch.setattr(dataset, "read_table_file", read_table_file)
     with pytest.raises(DatasetError, match="changed while the build ran" if in_a_build else "file not found"):
         load_dataset(fake.data, fake.archive)
 

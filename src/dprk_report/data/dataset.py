@@ -18,7 +18,16 @@ import pandas as pd
 from dprk_report import paths, vocab
 from dprk_report.data.columns import TABLE_COLUMNS, RealDate
 from dprk_report.data.errors import DatasetError, changed_while_building
-from dprk_report.data.tables import TABLES, complete_replace, read_table, reads_by_file, table_names, table_path
+from dprk_report.data.parsed_tables import keep_frames, kept_frames
+from dprk_report.data.tables import (
+    TABLES,
+    complete_replace,
+    parse_table,
+    read_table_file,
+    reads_by_file,
+    table_names,
+    table_path,
+)
 from dprk_report.data.validated import known_valid, remember_valid, validation_key
 from dprk_report.data.version import data_version
 from dprk_report.text.dates import parse_partial_date
@@ -188,16 +197,18 @@ def _read_trusted_or_validated(
     data_dir: Path, archive_dir: Path, taken: str | None, from_build: bool
 ) -> tuple[tuple[str, str, str], dict, dict]:
     """The tables read, with the key of their version, when that version is trusted (the one ``taken``, or known
-    valid); else validated."""
-    read = {table: read_table(table_path(data_dir, table)) for table in TABLES}
-    version = data_version(data_dir, archive_dir, reads_by_file(read))
+    valid; parsed by an earlier process if it kept them: ``parsed_tables``); else validated."""
+    files = {table: read_table_file(table_path(data_dir, table)) for table in TABLES}
+    version = data_version(data_dir, archive_dir, reads_by_file({table: read for table, (_, read) in files.items()}))
     _check_build_took(version, data_dir, taken, from_build)
     if version == taken or known_valid(validation_key(version, data_dir)):
         # The build took exactly this version, or this very data was validated before by the same rules.
-        return _key(data_dir, archive_dir, version), {t: raw.frame for t, raw in read.items()}, table_names(data_dir)
+        frames = kept_frames(version) or {table: parse_table(*files.pop(table)).frame for table in TABLES}
+        return _key(data_dir, archive_dir, version), frames, table_names(data_dir)
     # Imported only here: pandera takes over a second to import, and kernels given trusted data never need it.
     from dprk_report.data.validation import validate
 
+    read = {table: parse_table(*files.pop(table)) for table in TABLES}
     report = validate(data_dir, archive_dir, read)  # the tables as just read, not read again
     if not report.ok:
         raise DatasetError("\n".join(str(problem) for problem in report.problems))
@@ -232,6 +243,14 @@ def validate_for_loading(data_dir: Path | None = None, archive_dir: Path | None 
             report.names,
         )
     return report, report.data_version
+
+
+def keep_for_next_load(version: str, data_dir: Path | None = None, archive_dir: Path | None = None) -> None:
+    """Keep the tables of data version ``version``, trusted, as this process read them (if it holds them) for the
+    next process that loads that version: ``parsed_tables``."""
+    origin = _LOADED.get(_key(paths.data_dir(data_dir), paths.archive_dir(archive_dir), version))
+    if origin is not None:
+        keep_frames(version, origin.raw)
 
 
 def _key(data_dir: Path, archive_dir: Path, version: str) -> tuple[str, str, str]:

@@ -66,10 +66,22 @@ class RawTable:
 
 def read_table(path: Path) -> RawTable:
     """Read one CSV file (UTF-8 with or without BOM, CRLF or LF line ends)."""
+    return parse_table(*read_table_file(path))
+
+
+def read_table_file(path: Path) -> tuple[bytes | None, FileRead]:
+    """A table file's bytes (``None``: it is not a file), and what the data version needs of them: read once,
+    to be parsed and hashed as parsed (``parse_table``)."""
     if not path.is_file():
+        return None, FileRead(None)
+    data = path.read_bytes()
+    return data, FileRead.of(path.name, data)
+
+
+def parse_table(data: bytes | None, read: FileRead) -> RawTable:
+    """The table of a file's bytes as ``read_table_file`` read them."""
+    if data is None:
         return RawTable(None, [(None, "file not found")])
-    data = path.read_bytes()  # read once: parsed, and hashed as parsed
-    read = FileRead.of(path.name, data)
     bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
         table = _table_from_records(csv.reader(io.StringIO(data[bom:].decode("utf-8"), newline="")))
@@ -81,9 +93,9 @@ def read_table(path: Path) -> RawTable:
     return table
 
 
-def reads_by_file(raws: dict[str, RawTable]) -> dict[str, FileRead]:
-    """What each table of ``raws`` (by table name) was read as, by file name, for ``version.data_version``."""
-    return {table_path(Path(), table).name: raw.read for table, raw in raws.items()}
+def reads_by_file(reads: dict[str, FileRead]) -> dict[str, FileRead]:
+    """What each table was read as (by table name), by file name, for ``version.data_version``."""
+    return {table_path(Path(), table).name: read for table, read in reads.items()}
 
 
 def _table_from_records(reader) -> RawTable:
@@ -122,10 +134,15 @@ def _table_from_records(reader) -> RawTable:
     if not lines:
         # Every table of the dataset has rows; an empty one is a file cut short or overwritten.
         problems.append((None, "has a header but no rows"))
+    return RawTable(string_frame(dict(zip(header, columns)), lines), problems)
+
+
+def string_frame(columns: dict, lines) -> pd.DataFrame:
+    """A table as read: its columns (each a sequence of texts, empty cells ``NaN``) as pandas strings, indexed
+    by the line each row starts on."""
     import pandas as pd
 
-    index = pd.Index(lines, name="line", dtype="int64")
-    return RawTable(pd.DataFrame(dict(zip(header, columns)), index=index, dtype=str), problems)
+    return pd.DataFrame(columns, index=pd.Index(lines, name="line", dtype="int64"), dtype=str)
 
 
 def _shared_texts(empty: object = None) -> dict[str, object]:

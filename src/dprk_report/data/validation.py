@@ -100,7 +100,9 @@ def _checked(
         check(tables)
     problems += [Finding(*found) for found in tables.problems]
     problems += id_problems(data_dir, frames, names)
-    version = data_version(data_dir, archive, reads_by_file(raws), tables.article_digests())
+    version = data_version(
+        data_dir, archive, reads_by_file({table: raw.read for table, raw in raws.items()}), tables.article_digests()
+    )
     return frames, problems, version
 
 

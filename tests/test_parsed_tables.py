@@ -1,0 +1,147 @@
+"""The tables as read are kept for the next process that trusts the same data version, and taken from there only
+while they are exactly what parsing the files would give."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from dprk_report.data import dataset, parsed_tables, tables
+from dprk_report.data.tables import TABLES, read_table, table_path
+from dprk_report.data.version import data_version
+
+TWO_LINES = "A summary\nover two lines, quoted in the file."
+
+
+def _read(fake) -> dict[str, pd.DataFrame]:
+    return {table: read_table(table_path(fake.data, table)).frame for table in TABLES}
+
+
+def _parsing_fails(monkeypatch) -> None:
+    def parse(*_):
+        raise AssertionError("the tables were parsed")
+
+    monkeypatch.setattr(tables, "_table_from_records", parse)
+
+
+def _fresh_process() -> None:
+    """As a process that has loaded nothing yet (a new kernel)."""
+    dataset._LOADED.clear()
+    dataset._VALIDATED_FRAMES.clear()
+
+
+def test_tables_kept_come_back_as_they_were_read(fake):
+    fake.set("statements", "ST001", "summary", TWO_LINES)  # a record over two lines: its line is the first
+    fake.write()
+    read = _read(fake)
+    version = data_version(fake.data, fake.archive)
+    parsed_tables.keep_frames(version, read)
+    kept = parsed_tables.kept_frames(version)
+    assert kept is not None and list(kept) == list(TABLES)
+    for table in TABLES:
+        pd.testing.assert_frame_equal(kept[table], read[table], check_exact=True)
+    statements = kept["statements"]
+    assert TWO_LINES in set(statements["summary"])
+    # As read: one object for every empty cell of a table, and one for every cell of the same text.
+    empty = [cell for column in statements for cell in statements[column].array if not isinstance(cell, str)]
+    assert len(empty) > 1 and all(math.isnan(cell) for cell in empty) and len({id(cell) for cell in empty}) == 1
+    sources = kept["citations"]["source_id"].array
+    repeated = next(text for text in sources if list(sources).count(text) > 1)
+    assert len({id(cell) for cell in sources if cell == repeated}) == 1
+
+
+def test_a_load_of_a_version_kept_parses_nothing_and_gives_the_same_dataset(fake, monkeypatch):
+    _fresh_process()
+    parsed = dataset.load_dataset(fake.data, fake.archive)  # validated, then parsed
+    version = data_version(fake.data, fake.archive)
+    dataset.keep_for_next_load(version, fake.data, fake.archive)
+    _fresh_process()
+    _parsing_fails(monkeypatch)
+    kept = dataset.load_dataset(fake.data, fake.archive, taken=version)
+    for table in TABLES:
+        pd.testing.assert_frame_equal(getattr(kept, table), getattr(parsed, table), check_exact=True)
+        pd.testing.assert_frame_equal(kept.raw[table], parsed.raw[table], check_exact=True)
+
+
+def test_a_table_changed_since_is_parsed_not_taken_from_what_was_kept(fake, monkeypatch):
+    _fresh_process()
+    dataset.load_dataset(fake.data, fake.archive)
+    dataset.keep_for_next_load(data_version(fake.data, fake.archive), fake.data, fake.archive)
+    fake.set("statements", "ST001", "summary", "Another summary of the same statement.")
+    fake.write()
+    _fresh_process()
+    loaded = dataset.load_dataset(fake.data, fake.archive, taken=data_version(fake.data, fake.archive))
+    assert "Another summary of the same statement." in set(loaded.statements["summary"])
+
+
+def test_a_version_the_process_does_not_trust_is_validated_even_when_kept(fake, monkeypatch):
+    """What is kept is found only by a process that trusts the version: one that does not validates the files."""
+    _fresh_process()
+    dataset.load_dataset(fake.data, fake.archive)
+    version = data_version(fake.data, fake.archive)
+    dataset.keep_for_next_load(version, fake.data, fake.archive)
+    (parsed_tables.paths.BUILD_DIR / "validated").rename(fake.data.parent / "forgotten")  # no longer known valid
+    _fresh_process()
+    validated = []
+    from dprk_report.data import validation
+
+    validate = validation.validate
+    monkeypatch.setattr(validation, "validate", lambda *args: validated.append(args) or validate(*args))
+    dataset.load_dataset(fake.data, fake.archive)
+    assert len(validated) == 1
+
+
+@pytest.mark.parametrize("content", [b"", b"not a pickle", b"\x80\x05N."], ids=["empty", "text", "another-object"])
+def test_a_kept_file_that_cannot_be_read_is_parsed_again(fake, content):
+    version = data_version(fake.data, fake.archive)
+    parsed_tables.keep_frames(version, _read(fake))
+    (kept,) = (parsed_tables.paths.BUILD_DIR / parsed_tables.FOLDER).iterdir()
+    kept.write_bytes(content)
+    assert parsed_tables.kept_frames(version) is None
+    _fresh_process()
+    loaded = dataset.load_dataset(fake.data, fake.archive, taken=version)
+    pd.testing.assert_frame_equal(loaded.raw["statements"], _read(fake)["statements"])
+
+
+def test_tables_kept_by_other_versions_of_pandas_are_not_taken(fake, monkeypatch):
+    version = data_version(fake.data, fake.archive)
+    parsed_tables.keep_frames(version, _read(fake))
+    monkeypatch.setattr(pd, "__version__", pd.__version__ + ".other")
+    assert parsed_tables.kept_frames(version) is None
+
+
+def test_only_the_newest_version_is_kept(fake):
+    first = data_version(fake.data, fake.archive)
+    parsed_tables.keep_frames(first, _read(fake))
+    fake.set("statements", "ST001", "summary", "Another summary of the same statement.")
+    fake.write()
+    second = data_version(fake.data, fake.archive)
+    parsed_tables.keep_frames(second, _read(fake))
+    assert parsed_tables.kept_frames(first) is None and parsed_tables.kept_frames(second) is not None
+    assert len(list((parsed_tables.paths.BUILD_DIR / parsed_tables.FOLDER).iterdir())) == 1
+
+
+def test_a_build_folder_that_cannot_be_written_keeps_nothing_and_fails_nothing(fake, monkeypatch):
+    blocked = fake.data.parent / "a-file-not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setattr(parsed_tables.paths, "BUILD_DIR", blocked)
+    version = data_version(fake.data, fake.archive)
+    parsed_tables.keep_frames(version, _read(fake))
+    assert parsed_tables.kept_frames(version) is None
+
+
+def test_the_kernel_that_prepares_the_index_keeps_the_tables_for_the_next_build(fake, monkeypatch):
+    from dprk_report import paths
+    from dprk_report.pipeline import kernel_jobs
+
+    monkeypatch.setenv(paths.DATA_ENV, str(fake.data))
+    monkeypatch.setenv(paths.ARCHIVE_ENV, str(fake.archive))
+    version = data_version()
+    _fresh_process()
+    dataset.load_dataset(taken=version)  # as the kernel's pages loaded it
+    assert parsed_tables.kept_frames(version) is None
+    kernel_jobs.index_parts(str(paths.REPORT_CONFIG), version)
+    kept = parsed_tables.kept_frames(version)
+    assert kept is not None and all(kept[table].equals(_read(fake)[table]) for table in TABLES)
