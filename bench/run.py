@@ -30,6 +30,7 @@ import ploomber_peer
 import psutil
 
 from dprk_report import paths
+from dprk_report.data import parsed_tables
 from dprk_report.data.tables import read_rows, table_path, write_rows
 from dprk_report.pipeline.config import load_config
 from dprk_report.testing import synthetic
@@ -108,11 +109,32 @@ def ploomber(project: ProjectCopy, spec: Path, *args: str, memory: bool = False)
     # The project's kernel is installed in the project's environment: Ploomber's finds it there.
     env = {paths.OUTPUT_ENV: str(spec.parent / "output"), "JUPYTER_PATH": str(Path(sys.prefix) / "share" / "jupyter")}
     command = [str(PEER_BIN / "ploomber"), "build", "--entry-point", str(spec), *args]
-    return timed(command, project, env, memory=memory)
+    with parsed_tables_hidden(project):
+        return timed(command, project, env, memory=memory)
 
 
 def build(project: ProjectCopy, *args: str, memory: bool = False):
     return timed([sys.executable, "-m", "dprk_report", "build", "--quiet", *args], project, memory=memory)
+
+
+@contextlib.contextmanager
+def parsed_tables_hidden(project: ProjectCopy):
+    """Hide the tables the project's build kept as parsed (``data.parsed_tables``) during another tool's build, then
+    put them back for the project's next build. Only the project's build keeps them (the kernel that prepares its
+    index), so a user of the other tool never has them; its notebooks, which load the data through the package,
+    would read them back instead of parsing the tables (at 100x, 0.3 s a page: Ploomber's cold build took 19.1 s
+    instead of 21.4 s in the run that found them)."""
+    kept = project.root / "build" / parsed_tables.FOLDER
+    hidden = project.root / f".{parsed_tables.FOLDER}-hidden"
+    shutil.rmtree(hidden, ignore_errors=True)
+    if kept.is_dir():
+        kept.rename(hidden)
+    try:
+        yield
+    finally:
+        if hidden.is_dir() and kept.parent.is_dir() and not kept.exists():
+            hidden.rename(kept)
+        shutil.rmtree(hidden, ignore_errors=True)
 
 
 def unbuild(project: ProjectCopy) -> None:

@@ -121,7 +121,7 @@ def _changed_for_a_moment(fake, module, monkeypatch, *, back: bool = True):
     reader = "read_table_file" if hasattr(module, "read_table_file") else "read_table"
     read = getattr(tables, reader)
 
-    def read_table(table_file):
+    def read_while_changed(table_file):
         if table_file.name != "statements.csv":
             return read(table_file)
         table_file.write_bytes(changed_bytes)
@@ -131,7 +131,7 @@ def _changed_for_a_moment(fake, module, monkeypatch, *, back: bool = True):
             if back:
                 table_file.write_bytes(original)
 
-    monkeypatch.setattr(module, reader, read_table)
+    monkeypatch.setattr(module, reader, read_while_changed)
 
 
 def _version_with_changed_summary(fake) -> str:

@@ -96,9 +96,11 @@ def derived_once(function):
 
 
 def _view(origin: Dataset) -> Dataset:
-    """New frame objects over ``origin``'s tables, linked to it: with pandas' copy-on-write, whoever changes
-    a frame in place gets its own copy of what it changes, and ``origin`` stays as it was."""
-    view = replace(origin, **{table: getattr(origin, table).copy(deep=False) for table in TABLES})
+    """New frame objects over ``origin``'s tables, typed and as read (``raw``), linked to it: with pandas'
+    copy-on-write, whoever changes a frame in place gets its own copy of what it changes, and ``origin`` stays as
+    it was (what later pages load, and what ``keep_for_next_load`` keeps for later builds)."""
+    tables = {table: getattr(origin, table).copy(deep=False) for table in TABLES}
+    view = replace(origin, **tables, raw={table: frame.copy(deep=False) for table, frame in origin.raw.items()})
     object.__setattr__(view, "origin", origin)  # a frozen dataclass: set once, here
     return view
 

@@ -37,7 +37,9 @@ def write_whole(store: Path, data: bytes) -> bool:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
         os.replace(written, store)
-    except OSError:
+    except BaseException as error:  # an interrupt too: no half-written file left behind
         Path(written).unlink(missing_ok=True)
-        return False
+        if isinstance(error, OSError):
+            return False
+        raise
     return True

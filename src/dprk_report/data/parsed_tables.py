@@ -5,9 +5,10 @@ process that loads the same data version: reading them back takes a fraction of 
 A version is kept only by a process that trusts it (a build that took and validated it: ``kernel_jobs``), and
 found only by one that trusts it too (``dataset.load_dataset``), which has hashed the files it read to know their
 version. Kept under a key of that version (the tables' bytes and the articles they register), of the code that
-parses them (``tables``) and of the versions of Python, NumPy and pandas that wrote it; only the newest version
-is kept. Never required: a missing, unreadable or foreign file means the tables are parsed again, and a folder
-that cannot be written keeps nothing.
+parses and keeps them (``tables`` and this module, as loaded) and of the versions of Python, NumPy and pandas;
+the file starts with that key, checked as it is read; only the newest version is kept. Never required: a missing,
+unreadable or foreign file means the tables are parsed again (and the file written anew), and a folder that
+cannot be written keeps nothing.
 
 The files are pickles, which run code as they are read: only the project's own processes write them, in its own
 ``build/`` folder, where whoever could write one could as well change the code itself.
@@ -28,17 +29,24 @@ from dprk_report.data.tables import TABLES, string_frame
 from dprk_report.data.version import file_hash, text_hash
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 FOLDER = "parsed-tables"
 SUFFIX = ".pickle"
+#: The code this process parses and keeps tables with (``tables``, and this module's format), hashed as it is
+#: loaded: a file changed later (an edit, a checkout while ``watch`` runs) is not code this process runs.
+_CODE = text_hash(file_hash(tables.__file__) + file_hash(__file__))
 
 
 def kept_frames(version: str) -> dict[str, pd.DataFrame] | None:
     """The tables of data version ``version`` as a process that trusted it read them, by table name; ``None``
     when none are kept (or what is kept cannot be read)."""
+    key = _key(version)
     try:
-        with open(_store(version), "rb") as file:
+        with open(_store(key), "rb") as file:
+            if pickle.load(file) != key:  # the key the file was written under, first
+                return None
             stored = pickle.load(file)
         return {table: _frame(*stored[table]) for table in TABLES}
     # A file cut short, written by other code or by other versions of the libraries: unpickling raises any
@@ -49,28 +57,47 @@ def kept_frames(version: str) -> dict[str, pd.DataFrame] | None:
 
 def keep_frames(version: str, frames: dict[str, pd.DataFrame]) -> None:
     """Keep ``frames`` (the tables of data version ``version``, which the caller trusts, as ``parse_table`` read
-    them) for the next process that loads that version, in place of any other version's; nothing if they are
-    kept already, or when the folder cannot take them."""
-    store = _store(version)
-    if store.is_file():
-        return
-    kept = {table: _columns(frames[table]) for table in TABLES}
-    if write_whole(store, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)):
-        for other in store.parent.glob(f"*{SUFFIX}"):
-            if other != store:
-                other.unlink(missing_ok=True)
+    them) for the next process that loads that version, in place of anything else in the folder (another
+    version, a file left half written); nothing if they are kept already, or when the folder cannot take them."""
+    key = _key(version)
+    store = _store(key)
+    try:
+        if _written_under(store) == key:
+            return
+        kept = {table: _columns(frames[table]) for table in TABLES}
+        protocol = pickle.HIGHEST_PROTOCOL
+        if write_whole(store, pickle.dumps(key, protocol) + pickle.dumps(kept, protocol)):
+            for other in store.parent.iterdir():
+                if other != store:
+                    other.unlink(missing_ok=True)
+    except OSError:  # a folder that cannot be listed, an entry that cannot be removed: never the build's failure
+        pass
 
 
-def _store(version: str) -> Path:
+def _written_under(store: Path) -> str | None:
+    """The key ``store`` was written under (``None``: no such file, or not one of these)."""
+    try:
+        with open(store, "rb") as file:
+            key = pickle.load(file)
+    except Exception:  # as in kept_frames: anything unpickling raises means a file to write again
+        return None
+    return key if isinstance(key, str) else None
+
+
+def _key(version: str) -> str:
+    """What a version's tables are kept under: the data version, :data:`_CODE`, and the versions of Python, NumPy
+    and pandas (which pickle and unpickle the frames)."""
     import numpy
     import pandas
 
-    parser = file_hash(tables.__file__)
-    key = text_hash("\0".join((version, parser, sys.version, numpy.__version__, pandas.__version__)))
+    return text_hash("\0".join((version, _CODE, sys.version, numpy.__version__, pandas.__version__)))
+
+
+def _store(key: str) -> Path:
     return paths.BUILD_DIR / FOLDER / f"{key}{SUFFIX}"
 
 
-def _columns(frame: pd.DataFrame) -> tuple[list[int], list[tuple[str, list[bool], list[str]]]]:
+def _columns(frame: pd.DataFrame) -> tuple[list[int], list[tuple[str, np.ndarray, list[str]]]]:
     """A table as kept: its lines, and each column's name, which of its cells are empty, and the texts of the
     others. Not the frame pickled as it is: each empty cell (``NaN``, one object for all in a table read) would
     come back as an object of its own, at 100 times today's data some 400,000 of them, 11 MB more in each
