@@ -39,7 +39,7 @@ def test_an_article_rewritten_to_the_same_size_changes_the_version_although_hash
     _remember_at_once(monkeypatch, fake.archive.parent / "hashes.json")
     registered = sorted(fake.archive.iterdir())[0]
     before = data_version(fake.data, fake.archive)
-    assert version._ARTICLE_HASHES, "the article's hash was not remembered"
+    assert version._article_hashes, "the article's hash was not remembered"
     text = registered.read_bytes()
     registered.write_bytes(text[:-1] + (b"." if text[-1:] != b"." else b","))
     _seconds_later(registered, 1)  # out of the file system's timestamp granularity, whatever it is
@@ -98,8 +98,8 @@ def _remember_at_once(monkeypatch, store):
     """Hashes kept in ``store``, nothing in memory, and every file counted as settled at once (as the
     archive's old articles are)."""
     monkeypatch.setattr(version, "HASH_STORE", store)
-    monkeypatch.setattr(version, "_ARTICLE_HASHES", {})
-    monkeypatch.setattr(version, "_STORES_READ", set())
+    monkeypatch.setattr(version, "_article_hashes", {})
+    monkeypatch.setattr(version, "_stores_read", set())
     monkeypatch.setattr(version, "_SETTLED_NS", 0)
 
 

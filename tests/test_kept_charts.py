@@ -224,6 +224,18 @@ def test_a_package_changed_since_the_kernel_loaded_it_means_no_key(monkeypatch):
     assert kept_charts.chart_key(_frame(), draw, "c") is None
 
 
+def test_a_dataset_loaded_after_the_package_is_remembered_leaves_the_key(fake):
+    """A page that loads the data (here another version of it) fills the package's caches of loaded datasets and
+    article hashes: a load, not a change to the package, so its charts are still kept."""
+    from dprk_report.data.dataset import load_dataset
+
+    load_dataset(fake.data, fake.archive)  # what a load imports, imported before the package is remembered
+    kept_charts.remember_package()
+    fake.set("statements", "ST001", "summary", "Seoul condemns the deployment again.")
+    load_dataset(fake.write().data, fake.archive)
+    assert kept_charts.chart_key(_frame(), _notebook(DRAW)["draw"], "c") is not None
+
+
 def test_no_key_before_the_package_is_remembered(monkeypatch):
     monkeypatch.setattr(kept_charts, "_package_at_start", {})
     assert kept_charts.chart_key(_frame(), _notebook(DRAW)["draw"], "c") is None

@@ -113,8 +113,8 @@ def test_a_dataset_the_kernel_no_longer_holds_is_freed(kernel):
     kernel.run(
         "import gc, weakref\n"
         "from dprk_report.data import dataset\n"
-        "loaded = weakref.ref(next(iter(dataset._LOADED.values())))\n"
-        "dataset._LOADED.clear()\n"
+        "loaded = weakref.ref(next(iter(dataset._loaded.values())))\n"
+        "dataset._loaded.clear()\n"
         "gc.collect()\n"
         "assert loaded() is None, 'the replaced dataset is still in memory'"
     )

@@ -28,8 +28,8 @@ def _parsing_fails(monkeypatch) -> None:
 
 def _fresh_process() -> None:
     """As a process that has loaded nothing yet (a new kernel)."""
-    dataset._LOADED.clear()
-    dataset._VALIDATED_FRAMES.clear()
+    dataset._loaded.clear()
+    dataset._validated_frames.clear()
 
 
 def test_tables_kept_come_back_as_they_were_read(fake):

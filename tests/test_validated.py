@@ -45,7 +45,7 @@ def _reloaded(fake):
     """The dataset as ``load_dataset`` gives it in a process that had loaded nothing yet."""
     from dprk_report.data import dataset
 
-    dataset._LOADED.clear()
+    dataset._loaded.clear()
     return load_dataset(fake.data, fake.archive)
 
 
@@ -54,14 +54,14 @@ def test_tables_a_validation_passed_are_loaded_without_reading_them_again(fake, 
     from dprk_report.data import dataset
 
     expected = _reloaded(fake)
-    dataset._LOADED.clear()
+    dataset._loaded.clear()
     report, version = dataset.validate_for_loading(fake.data, fake.archive)
     assert report.ok and version == data_version(fake.data, fake.archive)
     _reading_fails(monkeypatch)
     loaded = load_dataset(fake.data, fake.archive)
     for table in ("sources", "statements", "estimates", "citations"):
         assert getattr(loaded, table).equals(getattr(expected, table)), table
-    assert not dataset._VALIDATED_FRAMES  # handed over, not kept twice
+    assert not dataset._validated_frames  # handed over, not kept twice
 
 
 def test_tables_that_failed_validation_are_not_kept(fake):
@@ -69,10 +69,10 @@ def test_tables_that_failed_validation_are_not_kept(fake):
 
     fake.set("statements", "ST001", "side", "Atlantis")
     fake.write()
-    dataset._LOADED.clear()
+    dataset._loaded.clear()
     report, _ = dataset.validate_for_loading(fake.data, fake.archive)
     assert not report.ok
-    assert not dataset._VALIDATED_FRAMES
+    assert not dataset._validated_frames
     with pytest.raises(DatasetError):
         load_dataset(fake.data, fake.archive)
 
@@ -83,21 +83,21 @@ def test_validated_tables_are_dropped_by_the_next_load_even_of_a_version_loaded_
 
     _reloaded(fake)
     dataset.validate_for_loading(fake.data, fake.archive)
-    assert dataset._VALIDATED_FRAMES
+    assert dataset._validated_frames
     load_dataset(fake.data, fake.archive)
-    assert not dataset._VALIDATED_FRAMES
+    assert not dataset._validated_frames
 
 
 def test_tables_validated_before_the_data_changed_are_dropped_and_the_new_data_loaded(fake):
     from dprk_report.data import dataset
 
-    dataset._LOADED.clear()
+    dataset._loaded.clear()
     dataset.validate_for_loading(fake.data, fake.archive)
     fake.set("statements", "ST001", "summary", "Another summary of the same statement.")
     fake.write()
     loaded = load_dataset(fake.data, fake.archive)
     assert "Another summary of the same statement." in set(loaded.statements["summary"])
-    assert not dataset._VALIDATED_FRAMES
+    assert not dataset._validated_frames
 
 
 # --- the tables read are the version they are kept and trusted under --------------------------------------
@@ -150,7 +150,7 @@ def test_tables_changed_and_changed_back_while_validated_are_kept_under_the_vers
     are that other version's, so a load of the data as they are (or a build that took them) does not use them."""
     from dprk_report.data import dataset, validation
 
-    dataset._LOADED.clear()
+    dataset._loaded.clear()
     as_they_are, read_for_a_moment = data_version(fake.data, fake.archive), _version_with_changed_summary(fake)
     _changed_for_a_moment(fake, validation, monkeypatch)
     report, version = dataset.validate_for_loading(fake.data, fake.archive)
@@ -167,14 +167,14 @@ def test_a_build_kernel_loads_no_other_version_than_the_build_took(fake, monkeyp
     from dprk_report import paths
     from dprk_report.data import dataset
 
-    dataset._LOADED.clear()
+    dataset._loaded.clear()
     monkeypatch.setenv(paths.TRUSTED_ENV, data_version(fake.data, fake.archive))
     _changed_for_a_moment(fake, dataset, monkeypatch, back=back)
     with pytest.raises(DatasetError, match="the data or a cited article changed while the build ran") as raised:
         load_dataset(fake.data, fake.archive)
     assert str(raised.value).startswith(f"{fake.data}: ")
     assert f"outside a build, unset ${paths.TRUSTED_ENV}" in str(raised.value)  # read with the build's variable
-    assert not dataset._LOADED
+    assert not dataset._loaded
 
 
 def test_every_page_of_a_build_reads_the_version_the_build_took_without_hashing_the_files_again(fake, monkeypatch):
@@ -183,7 +183,7 @@ def test_every_page_of_a_build_reads_the_version_the_build_took_without_hashing_
     from dprk_report import paths
     from dprk_report.data import dataset
 
-    dataset._LOADED.clear()
+    dataset._loaded.clear()
     monkeypatch.setenv(paths.TRUSTED_ENV, data_version(fake.data, fake.archive))
     first = load_dataset(fake.data, fake.archive)
     fake.set("statements", "ST001", "summary", CHANGED_SUMMARY)
@@ -201,13 +201,13 @@ def test_tables_a_validation_kept_are_dropped_by_the_next_load_even_of_the_datas
     from dprk_report.data import dataset
     from dprk_report.data.dataset import validate_for_loading
 
-    dataset._LOADED.clear()
+    dataset._loaded.clear()
     monkeypatch.setenv(paths.TRUSTED_ENV, data_version(fake.data, fake.archive))
     load_dataset(fake.data, fake.archive)
     validate_for_loading(fake.data, fake.archive)
-    assert dataset._VALIDATED_FRAMES
+    assert dataset._validated_frames
     load_dataset(fake.data, fake.archive)
-    assert not dataset._VALIDATED_FRAMES
+    assert not dataset._validated_frames
 
 
 @pytest.mark.parametrize("back", [True, False], ids=["changed-back", "changed"])
@@ -216,12 +216,12 @@ def test_a_dataset_is_kept_under_the_version_of_what_it_holds(fake, monkeypatch,
     and the dataset is kept under the version of what it holds, whatever the files hold a moment later."""
     from dprk_report.data import dataset
 
-    dataset._LOADED.clear()
+    dataset._loaded.clear()
     read_for_a_moment = _version_with_changed_summary(fake)
     _changed_for_a_moment(fake, dataset, monkeypatch, back=back)
     loaded = load_dataset(fake.data, fake.archive)
     assert CHANGED_SUMMARY in set(loaded.statements["summary"])
-    ((_, _, kept_as),) = dataset._LOADED
+    ((_, _, kept_as),) = dataset._loaded
     assert kept_as == read_for_a_moment
     monkeypatch.undo()
     # The files as they are now: the same version again (changed), or the one changed back to, loaded anew.
@@ -294,7 +294,7 @@ def test_a_build_kernel_does_not_hand_out_a_dataset_it_holds_of_another_version(
     from dprk_report import paths
     from dprk_report.data import dataset
 
-    dataset._LOADED.clear()
+    dataset._loaded.clear()
     load_dataset(fake.data, fake.archive)  # held, under the version the files hold
     monkeypatch.setenv(paths.TRUSTED_ENV, "the version the next build took")
     with pytest.raises(DatasetError, match="changed while the build ran"):
@@ -308,7 +308,7 @@ def test_a_table_missing_for_a_moment_is_not_taken_for_the_version_with_it(fake,
     from dprk_report import paths
     from dprk_report.data import dataset, tables
 
-    dataset._LOADED.clear()
+    dataset._loaded.clear()
     if in_a_build:
         monkeypatch.setenv(paths.TRUSTED_ENV, data_version(fake.data, fake.archive))
 
@@ -332,8 +332,8 @@ def test_a_first_load_takes_the_data_version_once_of_what_it_read(fake, monkeypa
     from dprk_report.data import dataset
 
     expected = _reloaded(fake)
-    dataset._LOADED.clear()
-    dataset._VALIDATED_FRAMES.clear()
+    dataset._loaded.clear()
+    dataset._validated_frames.clear()
     versions = []
     take = dataset.data_version
 
@@ -356,7 +356,7 @@ def test_a_version_given_to_the_load_is_trusted_and_no_other_version_is_loaded(f
     from dprk_report import paths
     from dprk_report.data import dataset, validation
 
-    dataset._LOADED.clear()
+    dataset._loaded.clear()
     monkeypatch.setenv(paths.TRUSTED_ENV, "a variable left set by hand")  # the version given wins over it
     if held:
         monkeypatch.delenv(paths.TRUSTED_ENV)
@@ -365,7 +365,7 @@ def test_a_version_given_to_the_load_is_trusted_and_no_other_version_is_loaded(f
     with pytest.raises(DatasetError, match="changed while the build ran") as raised:
         load_dataset(fake.data, fake.archive, taken="the version the build took")
     assert paths.TRUSTED_ENV not in str(raised.value)
-    dataset._LOADED.clear()
+    dataset._loaded.clear()
     monkeypatch.setattr(validation, "validate", lambda *args, **kwargs: pytest.fail("trusted data were validated"))
     monkeypatch.setattr(dataset, "known_valid", lambda key: False)  # trusted as given, not as remembered
     taken = data_version(fake.data, fake.archive)

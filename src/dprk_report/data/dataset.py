@@ -36,12 +36,12 @@ if TYPE_CHECKING:
     from dprk_report.data.validation import ValidationReport
 
 #: Typed datasets already loaded in this process, by (data dir, archive dir, data version).
-_LOADED: dict[tuple[str, str, str], Dataset] = {}
+_loaded: dict[tuple[str, str, str], Dataset] = {}
 #: The tables (as read) and their file names that ``validate_for_loading`` just found valid in this process, by
 #: the same key: the next ``load_dataset`` types them instead of reading the tables again (the build's first
 #: kernel validates the data, then runs pages). At most one version, dropped by the next ``load_dataset``
 #: whichever version it loads.
-_VALIDATED_FRAMES: dict[tuple[str, str, str], tuple[dict, dict]] = {}
+_validated_frames: dict[tuple[str, str, str], tuple[dict, dict]] = {}
 
 
 @dataclass(frozen=True)
@@ -163,24 +163,24 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None, 
     from_build = taken is None  # the build's variable, in a kernel: its error says to unset it elsewhere
     taken = os.environ.get(paths.TRUSTED_ENV) if taken is None else taken
     complete_replace(data_dir)  # a change of several tables cut off by a crash is finished first
-    if not _LOADED and not _VALIDATED_FRAMES:
+    if not _loaded and not _validated_frames:
         # Nothing kept to look up (a kernel's first load): no version to take before reading, only that of what
         # is read (at 100 times today's data, hashing the tables and the articles' status again took 0.06 s).
         key, frames, names = _read_trusted_or_validated(data_dir, archive_dir, taken, from_build)
-        _LOADED[key] = typed_dataset(frames, names).origin
-        return _view(_LOADED[key])
+        _loaded[key] = typed_dataset(frames, names).origin
+        return _view(_loaded[key])
     held = _key(data_dir, archive_dir, taken) if taken is not None else None
-    if held in _LOADED:
+    if held in _loaded:
         # A build's kernel holding the version the build took: that is what every page of the build reads, as
         # read when the build began, not the files again (hashing them took 35 ms a page at 100 times today's
         # data). A change to them since stops the build all the same: it takes the version again at the end.
-        _VALIDATED_FRAMES.clear()  # tables a validation just kept (``watch``): never kept past a load
-        return _view(_LOADED[held])
+        _validated_frames.clear()  # tables a validation just kept (``watch``): never kept past a load
+        return _view(_loaded[held])
     key = _key(data_dir, archive_dir, data_version(data_dir, archive_dir))
     _check_build_took(key[2], data_dir, taken, from_build)  # before the caches: they may hold another build's (watch)
-    validated = _VALIDATED_FRAMES.pop(key, None)
-    _VALIDATED_FRAMES.clear()  # another version's: never kept past a load
-    if key not in _LOADED:
+    validated = _validated_frames.pop(key, None)
+    _validated_frames.clear()  # another version's: never kept past a load
+    if key not in _loaded:
         if validated is not None:
             frames, names = validated
         else:
@@ -189,10 +189,10 @@ def load_dataset(data_dir: Path | None = None, archive_dir: Path | None = None, 
             key, frames, names = _read_trusted_or_validated(data_dir, archive_dir, taken, from_build)
         # Only the newest version is kept: a kernel kept from build to build (``watch``) would otherwise hold
         # every version the data went through.
-        _LOADED.clear()
-        _LOADED[key] = typed_dataset(frames, names).origin
+        _loaded.clear()
+        _loaded[key] = typed_dataset(frames, names).origin
     # Each caller its own view: changing a frame in place never reaches the next caller.
-    return _view(_LOADED[key])
+    return _view(_loaded[key])
 
 
 def _read_trusted_or_validated(
@@ -237,10 +237,10 @@ def validate_for_loading(data_dir: Path | None = None, archive_dir: Path | None 
     from dprk_report.data.validation import validate  # pandera: imported only by what validates
 
     report = validate(data_dir, archive_dir)
-    _VALIDATED_FRAMES.clear()
+    _validated_frames.clear()
     if report.ok:
         data_dir = paths.data_dir(data_dir)
-        _VALIDATED_FRAMES[_key(data_dir, paths.archive_dir(archive_dir), report.data_version)] = (
+        _validated_frames[_key(data_dir, paths.archive_dir(archive_dir), report.data_version)] = (
             report.frames,
             report.names,
         )
@@ -250,7 +250,7 @@ def validate_for_loading(data_dir: Path | None = None, archive_dir: Path | None 
 def keep_for_next_load(version: str, data_dir: Path | None = None, archive_dir: Path | None = None) -> None:
     """Keep the tables of data version ``version``, trusted, as this process read them (if it holds them) for the
     next process that loads that version: ``parsed_tables``."""
-    origin = _LOADED.get(_key(paths.data_dir(data_dir), paths.archive_dir(archive_dir), version))
+    origin = _loaded.get(_key(paths.data_dir(data_dir), paths.archive_dir(archive_dir), version))
     if origin is not None:
         keep_frames(version, origin.raw)
 

@@ -22,13 +22,13 @@ def file_hash(path: Path | str) -> str:
 
 
 #: Hashes of archived articles already read, by path and the file status that shows it unchanged.
-_ARTICLE_HASHES: dict[tuple, str] = {}
+_article_hashes: dict[tuple, str] = {}
 #: A file changed less than this long ago is read again even when its status matches: a rewrite within the
 #: file system's timestamp granularity can keep size and times ("racy git").
 _SETTLED_NS = 2_000_000_000
 #: Where those hashes are kept between processes (``None``: ``build/article-hashes.json``, never published).
 HASH_STORE: Path | None = None
-_STORES_READ: set[str] = set()
+_stores_read: set[str] = set()
 
 
 def article_hash(path: str) -> str:
@@ -44,12 +44,12 @@ def article_hash(path: str) -> str:
     if not stat.S_ISREG(status.st_mode):
         return "missing"
     key = (path, status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns)
-    if key not in _ARTICLE_HASHES:
+    if key not in _article_hashes:
         digest = file_hash(path)
         if time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) < _SETTLED_NS:
             return digest
-        _ARTICLE_HASHES[key] = digest
-    return _ARTICLE_HASHES[key]
+        _article_hashes[key] = digest
+    return _article_hashes[key]
 
 
 def text_hash(text: str) -> str:
@@ -109,13 +109,13 @@ def data_version(
     table_hashes |= {name: read.sha256 for name, read in tables.items() if read.sha256 is not None}
     digest = hashlib.sha256(_named_hash(table_hashes).encode("ascii"))
     _read_store()
-    known = len(_ARTICLE_HASHES)
+    known = len(_article_hashes)
     registered = tables["sources.csv"].registered if "sources.csv" in tables else registered_articles(data_dir)
     for name in registered:
         read = (articles[name] or "missing") if name in articles else article_hash(os.path.join(archive, name))
         digest.update(name.encode("utf-8") + b"\0")
         digest.update(read.encode("ascii") + b"\n")
-    if len(_ARTICLE_HASHES) > known:
+    if len(_article_hashes) > known:
         _write_store(str(archive))
     return digest.hexdigest()
 
@@ -128,12 +128,12 @@ def _read_store() -> None:
     """Add the hashes kept by earlier processes (once per process); a missing or damaged store only means
     reading the articles again."""
     store = _store()
-    if str(store) in _STORES_READ:
+    if str(store) in _stores_read:
         return
-    _STORES_READ.add(str(store))
+    _stores_read.add(str(store))
     try:
         for path, size, inode, modified, changed, digest in read_kept(store) or []:
-            _ARTICLE_HASHES.setdefault((str(path), int(size), int(inode), int(modified), int(changed)), str(digest))
+            _article_hashes.setdefault((str(path), int(size), int(inode), int(modified), int(changed)), str(digest))
     except (ValueError, TypeError):
         pass
 
@@ -141,7 +141,7 @@ def _read_store() -> None:
 def _write_store(archive: str) -> None:
     """Keep the hashes of this archive's articles for the next process (``data.kept``)."""
     inside = os.path.join(archive, "")
-    rows = sorted([*key, digest] for key, digest in _ARTICLE_HASHES.items() if key[0].startswith(inside))
+    rows = sorted([*key, digest] for key, digest in _article_hashes.items() if key[0].startswith(inside))
     write_kept(_store(), rows)  # a read-only project still builds, reading the articles each time
 
 
