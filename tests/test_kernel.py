@@ -4,6 +4,7 @@ the clearing runs only when something could have been left behind."""
 from __future__ import annotations
 
 import contextlib
+import json
 import signal
 import time
 from pathlib import Path
@@ -125,6 +126,31 @@ def test_the_build_s_kernels_write_no_input_history(kernel, tmp_path, monkeypatc
     kernel.run("x = 1")
     kernel.run("y = x + 1")
     assert not list(tmp_path.rglob("history.sqlite"))
+
+
+#: Written by a kernel to the file named ``_out``: what its code imports from, where it runs, and whether
+#: ipykernel took up its debugger.
+KERNEL_SETTING = (
+    "import json, os, sys, ipykernel.debugger\n"
+    "json.dump({'path': sys.path, 'folder': os.getcwd(), "
+    "'debugger': ipykernel.debugger._is_debugpy_available}, open(_out, 'w'))"
+)
+
+
+def test_the_build_s_kernels_have_no_debugger_and_import_and_run_as_the_kernel_spec_s(kernel, tmp_path):
+    from jupyter_client.manager import start_new_kernel
+
+    spec_manager, spec_client = start_new_kernel(kernel_name=kernel_module.KERNEL_NAME, cwd=str(paths.NOTEBOOKS_DIR))
+    try:
+        reply = spec_client.execute_interactive(f"_out = {str(tmp_path / 'spec.json')!r}\n{KERNEL_SETTING}", timeout=60)
+        assert reply["content"]["status"] == "ok", reply["content"]
+    finally:
+        spec_client.stop_channels()
+        spec_manager.shutdown_kernel(now=True)
+    kernel.run(f"_out = {str(tmp_path / 'build.json')!r}\n{KERNEL_SETTING}")
+    spec, build = (json.loads((tmp_path / f"{name}.json").read_text()) for name in ("spec", "build"))
+    assert spec.pop("debugger") is True and build.pop("debugger") is False
+    assert build == spec
 
 
 def test_a_kernel_s_files_can_be_removed_before_a_process_quits_at_once(kernel):

@@ -34,6 +34,8 @@ KERNEL_NAME = "dprk-report"
 #: database (~/.ipython), a commit each, that no one reads. JupyterLab's kernels (the kernel spec) keep theirs.
 NO_HISTORY = ["--HistoryManager.enabled=False"]
 DISPLAY_NAME = "Python 3 (dprk-report)"
+#: The module the build's kernels run (:class:`HeadlessKernelManager`).
+HEADLESS_LAUNCHER = "dprk_report.pipeline.headless_kernel"
 
 
 def kernel_spec() -> dict:
@@ -53,6 +55,15 @@ def kernel_spec() -> dict:
         "language": "python",
         "metadata": {"debugger": True},
     }
+
+
+class HeadlessKernelManager(AsyncKernelManager):
+    """jupyter_client's kernel manager, starting the kernel spec's command with ``headless_kernel`` (ipykernel with
+    no debugger) in place of ``ipykernel_launcher``: the build's kernels."""
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        command = super().format_kernel_cmd(extra_arguments)
+        return [HEADLESS_LAUNCHER if part == "ipykernel_launcher" else part for part in command]
 
 
 class ReadyClient(AsyncKernelClient):
@@ -187,7 +198,7 @@ class ReusedKernel:
             # can take it in between, so that the kernel dies at start.
             self.sockets = tempfile.mkdtemp(prefix="dprk-report-kernel-")
             # The kernel gets this process's environment and self.environment (use_environment).
-            self.kernel = AsyncKernelManager(
+            self.kernel = HeadlessKernelManager(
                 kernel_name=KERNEL_NAME,
                 transport="ipc",
                 ip=os.path.join(self.sockets, "kernel"),
