@@ -21,6 +21,7 @@ import psutil
 import pytest
 
 from conftest import allow_hour_long_cells, with_endless_cell
+from dprk_report.pipeline.kernel import BUILD_KERNEL
 from dprk_report.pipeline.publish import build_lock
 
 
@@ -136,6 +137,7 @@ def test_ctrl_c_stops_the_running_cell_instead_of_waiting_for_it(project, tmp_pa
     notebook.write_text(with_endless_cell(project, "03-chart-estimate-timing", running))
     process = project.start("build", "--force", "--quiet")
     _wait_until(running.exists, "the endless cell to start")
+    assert _kernels_of(project)  # found while running: their ending below is seen, not assumed
     _interrupted(process)
     assert project.published() == before
     assert not (project.root / "build" / "failed").exists()  # an interrupted page did not fail
@@ -174,7 +176,7 @@ def _kernels_of(project) -> list[psutil.Process]:
     """The kernel processes still running with ``project``'s package."""
     found = []
     for process in psutil.process_iter(["cmdline", "status"]):
-        kernel = "ipykernel_launcher" in (process.info["cmdline"] or []) and process.info["status"] != "zombie"
+        kernel = BUILD_KERNEL in (process.info["cmdline"] or []) and process.info["status"] != "zombie"
         with contextlib.suppress(psutil.Error):  # ended meanwhile
             if kernel and process.environ().get("PYTHONPATH") == str(project.root / "src"):
                 found.append(process)

@@ -3,6 +3,7 @@ same, and drawn afresh when anything changed or cannot be stated."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -224,15 +225,27 @@ def test_a_package_changed_since_the_kernel_loaded_it_means_no_key(monkeypatch):
     assert kept_charts.chart_key(_frame(), draw, "c") is None
 
 
-def test_a_dataset_loaded_after_the_package_is_remembered_leaves_the_key(fake):
-    """A page that loads the data (here another version of it) fills the package's caches of loaded datasets and
-    article hashes: a load, not a change to the package, so its charts are still kept."""
+def test_a_dataset_loaded_after_the_package_is_remembered_leaves_the_key(fake, monkeypatch):
+    """A page that loads the data (here another version of it: a table and an article changed) fills the package's
+    caches of loaded datasets and of article hashes: a load, not a change to the package, so its charts are still
+    kept."""
+    from dprk_report.data import version
     from dprk_report.data.dataset import load_dataset
 
+    monkeypatch.setattr(version, "_SETTLED_NS", 0)  # the articles just written are hashed once, and remembered
     load_dataset(fake.data, fake.archive)  # what a load imports, imported before the package is remembered
     kept_charts.remember_package()
+    hashes = len(version._article_hashes)
     fake.set("statements", "ST001", "summary", "Seoul condemns the deployment again.")
+    (source,) = [row for row in fake.rows["sources"] if row["archive_file"] in fake.articles][:1]
+    fake.articles[source["archive_file"]] += "\nA line added.\n"
+    source["sha256"] = hashlib.sha256(fake.articles[source["archive_file"]].encode("utf-8")).hexdigest()
     load_dataset(fake.write().data, fake.archive)
+    assert len(version._article_hashes) > hashes
+    changed = {
+        name for name, state in kept_charts.package_state().items() if kept_charts._package_at_start.get(name) != state
+    }
+    assert not changed
     assert kept_charts.chart_key(_frame(), _notebook(DRAW)["draw"], "c") is not None
 
 

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from jupyter_client import AsyncKernelManager
 
 from dprk_report import paths
 from dprk_report.pipeline import kernel as kernel_module
@@ -128,29 +129,27 @@ def test_the_build_s_kernels_write_no_input_history(kernel, tmp_path, monkeypatc
     assert not list(tmp_path.rglob("history.sqlite"))
 
 
-#: Written by a kernel to the file named ``_out``: what its code imports from, where it runs, and whether
-#: ipykernel took up its debugger.
-KERNEL_SETTING = (
-    "import json, os, sys, ipykernel.debugger\n"
-    "json.dump({'path': sys.path, 'folder': os.getcwd(), "
-    "'debugger': ipykernel.debugger._is_debugpy_available}, open(_out, 'w'))"
+#: Writes, to the file named ``_out``, what the kernel imports from, the folder it runs in, and whether ipykernel
+#: loaded its debugger.
+WRITE_KERNEL_SETUP = (
+    "import json, os, pathlib, sys\n"
+    "pathlib.Path(_out).write_text(json.dumps({'path': sys.path, 'folder': os.getcwd(), "
+    "'debugger': sys.modules.get('debugpy') is not None}))"
 )
 
 
-def test_the_build_s_kernels_have_no_debugger_and_import_and_run_as_the_kernel_spec_s(kernel, tmp_path):
-    from jupyter_client.manager import start_new_kernel
-
-    spec_manager, spec_client = start_new_kernel(kernel_name=kernel_module.KERNEL_NAME, cwd=str(paths.NOTEBOOKS_DIR))
-    try:
-        reply = spec_client.execute_interactive(f"_out = {str(tmp_path / 'spec.json')!r}\n{KERNEL_SETTING}", timeout=60)
-        assert reply["content"]["status"] == "ok", reply["content"]
-    finally:
-        spec_client.stop_channels()
-        spec_manager.shutdown_kernel(now=True)
-    kernel.run(f"_out = {str(tmp_path / 'build.json')!r}\n{KERNEL_SETTING}")
-    spec, build = (json.loads((tmp_path / f"{name}.json").read_text()) for name in ("spec", "build"))
-    assert spec.pop("debugger") is True and build.pop("debugger") is False
-    assert build == spec
+def test_the_build_s_kernels_have_no_debugger_and_import_and_run_as_the_kernel_spec_s(tmp_path, monkeypatch):
+    setups = {}
+    for name, manager in (("build", kernel_module.BuildKernelManager), ("spec", AsyncKernelManager)):
+        monkeypatch.setattr(kernel_module, "BuildKernelManager", manager)  # "spec": the kernel spec's command
+        started = ReusedKernel(preload="")
+        try:
+            started.run(f"_out = {str(tmp_path / name)!r}\n{WRITE_KERNEL_SETUP}")
+        finally:
+            started.close()
+        setups[name] = json.loads((tmp_path / name).read_text())
+    assert setups["spec"].pop("debugger") is True and setups["build"].pop("debugger") is False
+    assert setups["build"] == setups["spec"]
 
 
 def test_a_kernel_s_files_can_be_removed_before_a_process_quits_at_once(kernel):
@@ -332,7 +331,7 @@ def _kernel_processes() -> set[int]:
     running = set()
     for child in psutil.Process().children(recursive=True):
         with contextlib.suppress(psutil.Error):
-            if "ipykernel_launcher" in " ".join(child.cmdline()) and _alive(child.pid):
+            if kernel_module.BUILD_KERNEL in child.cmdline() and _alive(child.pid):
                 running.add(child.pid)
     return running
 
@@ -375,7 +374,10 @@ def test_kernels_started_early_that_the_build_does_not_take_are_shut_down():
     assert early.waiting == [] and early.take().kernel is None  # none left: a new one, not started
 
 
-def test_kernels_closed_while_they_are_launched_leave_no_process_behind():
+def test_kernels_closed_while_they_are_launched_leave_no_process_behind(kernel):
+    kernel.start()
+    assert kernel.kernel.provisioner.pid in _kernel_processes()  # a running kernel is found: none found below is none
+    kernel.close()
     before = _kernel_processes()
     with kernel_module.EarlyKernels(3):
         pass  # closed at once, the first perhaps launched, the others not yet

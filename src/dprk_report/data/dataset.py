@@ -35,7 +35,8 @@ from dprk_report.text.dates import parse_partial_date
 if TYPE_CHECKING:
     from dprk_report.data.validation import ValidationReport
 
-#: Typed datasets already loaded in this process, by (data dir, archive dir, data version).
+#: Typed datasets already loaded in this process, by (data dir, archive dir, data version). Caches here are named
+#: in lower case: not constants, which ``report.kept_charts.package_state`` compares by value.
 _loaded: dict[tuple[str, str, str], Dataset] = {}
 #: The tables (as read) and their file names that ``validate_for_loading`` just found valid in this process, by
 #: the same key: the next ``load_dataset`` types them instead of reading the tables again (the build's first

@@ -21,13 +21,15 @@ def file_hash(path: Path | str) -> str:
         return hashlib.sha256(file.read()).hexdigest()
 
 
-#: Hashes of archived articles already read, by path and the file status that shows it unchanged.
+#: Hashes of archived articles already read, by path and the file status that shows it unchanged. In lower case,
+#: as this module's other caches: not a constant (see ``report.kept_charts.package_state``).
 _article_hashes: dict[tuple, str] = {}
 #: A file changed less than this long ago is read again even when its status matches: a rewrite within the
 #: file system's timestamp granularity can keep size and times ("racy git").
 _SETTLED_NS = 2_000_000_000
 #: Where those hashes are kept between processes (``None``: ``build/article-hashes.json``, never published).
 HASH_STORE: Path | None = None
+#: The stores whose hashes this process has added to ``_article_hashes`` (each is read once).
 _stores_read: set[str] = set()
 
 

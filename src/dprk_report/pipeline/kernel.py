@@ -2,7 +2,8 @@
 reused from notebook to notebook, and kernels kept from build to build (``watch``).
 
 JupyterLab, papermill, nbval and the build all name this kernel, so what runs
-in the lab runs the same way in the build. It is installed under the
+in the lab runs the same way in the build; the build starts it without ipykernel's debugger
+(:class:`BuildKernelManager`) and without input history (:data:`NO_HISTORY`). It is installed under the
 environment's prefix (``.venv/share/jupyter``), never in the user's folders.
 """
 
@@ -34,8 +35,8 @@ KERNEL_NAME = "dprk-report"
 #: database (~/.ipython), a commit each, that no one reads. JupyterLab's kernels (the kernel spec) keep theirs.
 NO_HISTORY = ["--HistoryManager.enabled=False"]
 DISPLAY_NAME = "Python 3 (dprk-report)"
-#: The module the build's kernels run (:class:`HeadlessKernelManager`).
-HEADLESS_LAUNCHER = "dprk_report.pipeline.headless_kernel"
+#: The module the build's kernels run (:class:`BuildKernelManager`).
+BUILD_KERNEL = "dprk_report.pipeline.build_kernel"
 
 
 def kernel_spec() -> dict:
@@ -57,13 +58,17 @@ def kernel_spec() -> dict:
     }
 
 
-class HeadlessKernelManager(AsyncKernelManager):
-    """jupyter_client's kernel manager, starting the kernel spec's command with ``headless_kernel`` (ipykernel with
-    no debugger) in place of ``ipykernel_launcher``: the build's kernels."""
+class BuildKernelManager(AsyncKernelManager):
+    """jupyter_client's kernel manager for the build's kernels: the kernel spec's command, with the module it runs,
+    ``ipykernel_launcher``, replaced by :data:`BUILD_KERNEL` (the same kernel without ipykernel's debugger). A spec
+    that runs another module is started as it is."""
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         command = super().format_kernel_cmd(extra_arguments)
-        return [HEADLESS_LAUNCHER if part == "ipykernel_launcher" else part for part in command]
+        return [
+            BUILD_KERNEL if part == "ipykernel_launcher" and command[at - 1] == "-m" else part
+            for at, part in enumerate(command)
+        ]
 
 
 class ReadyClient(AsyncKernelClient):
@@ -198,7 +203,7 @@ class ReusedKernel:
             # can take it in between, so that the kernel dies at start.
             self.sockets = tempfile.mkdtemp(prefix="dprk-report-kernel-")
             # The kernel gets this process's environment and self.environment (use_environment).
-            self.kernel = HeadlessKernelManager(
+            self.kernel = BuildKernelManager(
                 kernel_name=KERNEL_NAME,
                 transport="ipc",
                 ip=os.path.join(self.sockets, "kernel"),

@@ -6,10 +6,11 @@ A kernel runs notebook after notebook (``kernel.ReusedKernel``), and with ``watc
 option, a warnings filter, the working folder, ``sys.path`` or an environment variable would change the pages
 run after it, which a page run in a fresh kernel would not show: the report would depend on the order pages
 ran in. Not put back: module attributes and caches (the package keeps none that pages change: only
-``load_dataset``'s, keyed by data version, and memos of functions whose results never change, such as
-``text.dates.parse_partial_date``'s), NumPy's print options and random state, logging set-up; the notebooks
-change none of them. A page that changed the package's attributes would also stop the kernel from showing charts
-kept by earlier builds (``report.kept_charts``, which remembers the package as :func:`save` leaves it).
+``load_dataset``'s, keyed by data version, the data version's article hashes, and memos of functions whose
+results never change, such as ``text.dates.parse_partial_date``'s), NumPy's print options and random state,
+logging set-up; the notebooks change none of them. A page that changed the package's attributes would also stop
+the kernel from showing charts kept by earlier builds (``report.kept_charts``, which remembers the package as
+:func:`save` leaves it).
 
 :func:`save` and :func:`restore` run inside the kernel.
 """

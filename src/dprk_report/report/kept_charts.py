@@ -172,10 +172,11 @@ def loading_remembered():
 
 def package_state() -> dict[str, str]:
     """Each loaded module of the package, with a digest of what its names are bound to (objects by identity,
-    and the constants, named in capitals, by their value too: changed in place, a dict stays the same object). A
-    module's caches are named in lower case (``dataset._loaded``): a load fills them, which is no change to the
-    package, and their values (datasets, 7,000 article hashes at 100 times today's data) cost 20 ms to write out
-    at every chart. A module loaded since :func:`remember_package` appears as a change."""
+    and the constants, named in capitals, by their value too: changed in place, a dict stays the same object).
+    Module state that is not a constant is therefore named in lower case (a cache such as ``dataset._loaded``): a
+    load filling it is no change to the package, and writing out its values (datasets, thousands of article
+    hashes) at every chart would cost more than the chart's key. A module loaded since :func:`remember_package`
+    appears as a change."""
     state = {}
     for name, module in sorted((n, m) for n, m in list(sys.modules.items()) if n.split(".")[0] == PACKAGE):
         digest = hashlib.sha256()
