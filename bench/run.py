@@ -104,12 +104,29 @@ def timed(
     return elapsed, meter
 
 
-def ploomber(project: ProjectCopy, spec: Path, *args: str, memory: bool = False):
-    """``ploomber build`` of the generated pipeline, its figures kept out of the project."""
+#: What Ploomber's builds do not find of what the project's builds left in ``build/`` (``hidden_from_peer``), its
+#: notebooks loading the data through the package as the project's pages do. Always: the tables as parsed, which
+#: only the project's build keeps (its index's kernel), so that a Ploomber user never has them (at 100x, 0.3 s a
+#: page: Ploomber's cold build took 19.1 s instead of 21.4 s in the run that found them).
+ONLY_THE_PROJECT_KEEPS = (parsed_tables.FOLDER,)
+#: After a change to the data, also the record that the new data version passed validation: the project's build
+#: made it just before; a Ploomber user's first pages validate the new version and make their own.
+NEW_DATA = (*ONLY_THE_PROJECT_KEEPS, "validated")
+#: A cold build: all of ``build/``, as the project's cold build starts without it (``unbuild``). Ploomber's first
+#: pages then validate the data and hash the articles, as its own first build does, instead of finding the
+#: project's build's records that this data version is valid.
+EVERYTHING = ()
+
+
+def ploomber(
+    project: ProjectCopy, spec: Path, *args: str, memory: bool = False, hide: tuple[str, ...] = ONLY_THE_PROJECT_KEEPS
+):
+    """``ploomber build`` of the generated pipeline, its figures kept out of the project, with ``hide`` of the
+    project's ``build/`` hidden from it."""
     # The project's kernel is installed in the project's environment: Ploomber's finds it there.
     env = {paths.OUTPUT_ENV: str(spec.parent / "output"), "JUPYTER_PATH": str(Path(sys.prefix) / "share" / "jupyter")}
     command = [str(PEER_BIN / "ploomber"), "build", "--entry-point", str(spec), *args]
-    with parsed_tables_hidden(project):
+    with hidden_from_peer(project, hide):
         return timed(command, project, env, memory=memory)
 
 
@@ -118,23 +135,24 @@ def build(project: ProjectCopy, *args: str, memory: bool = False):
 
 
 @contextlib.contextmanager
-def parsed_tables_hidden(project: ProjectCopy):
-    """Hide the tables the project's build kept as parsed (``data.parsed_tables``) during another tool's build, then
-    put them back for the project's next build. Only the project's build keeps them (the kernel that prepares its
-    index), so a user of the other tool never has them; its notebooks, which load the data through the package,
-    would read them back instead of parsing the tables (at 100x, 0.3 s a page: Ploomber's cold build took 19.1 s
-    instead of 21.4 s in the run that found them)."""
-    kept = project.root / "build" / parsed_tables.FOLDER
-    hidden = project.root / f".{parsed_tables.FOLDER}-hidden"
-    shutil.rmtree(hidden, ignore_errors=True)
-    if kept.is_dir():
-        kept.rename(hidden)
+def hidden_from_peer(project: ProjectCopy, parts: tuple[str, ...]):
+    """Hide ``parts`` of the project's ``build/`` (all of it for none) during another tool's build, then put them
+    back for the project's next build, in place of what that build's notebooks wrote there meanwhile (a record
+    of the same data version's validation, the same articles' hashes)."""
+    build_dir = project.root / "build"
+    for kept in [build_dir / part for part in parts] if parts else [build_dir]:
+        hidden = kept.with_name(f".{kept.name}-hidden")
+        shutil.rmtree(hidden, ignore_errors=True)
+        if kept.exists():
+            kept.rename(hidden)
     try:
         yield
     finally:
-        if hidden.is_dir() and kept.parent.is_dir() and not kept.exists():
-            hidden.rename(kept)
-        shutil.rmtree(hidden, ignore_errors=True)
+        for kept in [build_dir / part for part in parts] if parts else [build_dir]:
+            hidden = kept.with_name(f".{kept.name}-hidden")
+            if hidden.exists():
+                shutil.rmtree(kept, ignore_errors=True)
+                hidden.rename(kept)
 
 
 def unbuild(project: ProjectCopy) -> None:
@@ -283,7 +301,7 @@ def measure(project: ProjectCopy, spec: Path, work: Path, repeats: int) -> dict:
         cold.append(seconds)
         memory = max(memory, meter.total_mb)
         ploomber_peer.unbuild(work)
-        seconds, meter = ploomber(project, spec, memory=True)
+        seconds, meter = ploomber(project, spec, memory=True, hide=EVERYTHING)
         their_cold.append(seconds)
         their_memory = max(their_memory, meter.total_mb)
     result = {
@@ -295,18 +313,18 @@ def measure(project: ProjectCopy, spec: Path, work: Path, repeats: int) -> dict:
         noop.append(build(project)[0])
         their_noop.append(ploomber(project, spec)[0])
     result["noop"] = paired(noop, their_noop)
-    for name, change, peer_options in (
-        ("one_notebook_text_changed", edit_notebook, ()),
-        ("one_notebook_code_changed", edit_code, ()),
+    for name, change, peer_options, hide in (
+        ("one_notebook_text_changed", edit_notebook, (), ONLY_THE_PROJECT_KEEPS),
+        ("one_notebook_code_changed", edit_code, (), ONLY_THE_PROJECT_KEEPS),
         # Ploomber does not see the data (its pipeline declares none): its user forces the build.
-        ("data_changed", change_data, ("--force",)),
+        ("data_changed", change_data, ("--force",), NEW_DATA),
     ):
         changed, their_changed = [], []
         for round_number in range(repeats):
             change(project, round_number + 1)
             ploomber_peer.write_pipeline(project.root, work)  # the edited notebook's copy
             changed.append(build(project)[0])
-            their_changed.append(ploomber(project, spec, *peer_options)[0])
+            their_changed.append(ploomber(project, spec, *peer_options, hide=hide)[0])
         result[name] = paired(changed, their_changed)
         result[name]["over_own_cold"] = round(statistics.median(changed) / statistics.median(cold), 3)
     watched, their_watched, watch_memory = code_edits_while_watching(project, spec, work, repeats)
