@@ -30,7 +30,7 @@ import ploomber_peer
 import psutil
 
 from dprk_report import paths
-from dprk_report.data import parsed_tables
+from dprk_report.data import parsed_tables, validated
 from dprk_report.data.tables import read_rows, table_path, write_rows
 from dprk_report.pipeline.config import load_config
 from dprk_report.testing import synthetic
@@ -111,15 +111,19 @@ def timed(
 ONLY_THE_PROJECT_KEEPS = (parsed_tables.FOLDER,)
 #: After a change to the data, also the record that the new data version passed validation: the project's build
 #: made it just before; a Ploomber user's first pages validate the new version and make their own.
-NEW_DATA = (*ONLY_THE_PROJECT_KEEPS, "validated")
+NEW_DATA = (*ONLY_THE_PROJECT_KEEPS, validated.FOLDER)
 #: A cold build: all of ``build/``, as the project's cold build starts without it (``unbuild``). Ploomber's first
-#: pages then validate the data and hash the articles, as its own first build does, instead of finding the
-#: project's build's records that this data version is valid.
-EVERYTHING = ()
+#: pages then validate the data and hash the articles, as its own first build's do, instead of finding the
+#: project's build's records of this data version's validation and of the articles' hashes.
+ALL_OF_BUILD = None
 
 
 def ploomber(
-    project: ProjectCopy, spec: Path, *args: str, memory: bool = False, hide: tuple[str, ...] = ONLY_THE_PROJECT_KEEPS
+    project: ProjectCopy,
+    spec: Path,
+    *args: str,
+    memory: bool = False,
+    hide: tuple[str, ...] | None = ONLY_THE_PROJECT_KEEPS,
 ):
     """``ploomber build`` of the generated pipeline, its figures kept out of the project, with ``hide`` of the
     project's ``build/`` hidden from it."""
@@ -135,24 +139,32 @@ def build(project: ProjectCopy, *args: str, memory: bool = False):
 
 
 @contextlib.contextmanager
-def hidden_from_peer(project: ProjectCopy, parts: tuple[str, ...]):
-    """Hide ``parts`` of the project's ``build/`` (all of it for none) during another tool's build, then put them
-    back for the project's next build, in place of what that build's notebooks wrote there meanwhile (a record
-    of the same data version's validation, the same articles' hashes)."""
+def hidden_from_peer(project: ProjectCopy, parts: tuple[str, ...] | None):
+    """Hide ``parts`` of the project's ``build/`` (all of it for ``ALL_OF_BUILD``) during another tool's build,
+    then put back what was there before, in place of what that build's notebooks wrote meanwhile (a record of the
+    same data version's validation, the same articles' hashes): none of it stays for the project's next build."""
     build_dir = project.root / "build"
-    for kept in [build_dir / part for part in parts] if parts else [build_dir]:
-        hidden = kept.with_name(f".{kept.name}-hidden")
-        shutil.rmtree(hidden, ignore_errors=True)
-        if kept.exists():
-            kept.rename(hidden)
+    hidden = {}
     try:
+        for kept in [build_dir] if parts is ALL_OF_BUILD else [build_dir / part for part in parts]:
+            away = kept.with_name(f".{kept.name}-hidden")
+            _remove(away)
+            if kept.exists():
+                kept.rename(away)
+            hidden[kept] = away  # only now: what was there is away (or there was nothing), so kept can go after
         yield
     finally:
-        for kept in [build_dir / part for part in parts] if parts else [build_dir]:
-            hidden = kept.with_name(f".{kept.name}-hidden")
-            if hidden.exists():
-                shutil.rmtree(kept, ignore_errors=True)
-                hidden.rename(kept)
+        for kept, away in hidden.items():
+            _remove(kept)
+            if away.exists():
+                away.rename(kept)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def unbuild(project: ProjectCopy) -> None:
@@ -301,7 +313,7 @@ def measure(project: ProjectCopy, spec: Path, work: Path, repeats: int) -> dict:
         cold.append(seconds)
         memory = max(memory, meter.total_mb)
         ploomber_peer.unbuild(work)
-        seconds, meter = ploomber(project, spec, memory=True, hide=EVERYTHING)
+        seconds, meter = ploomber(project, spec, memory=True, hide=ALL_OF_BUILD)
         their_cold.append(seconds)
         their_memory = max(their_memory, meter.total_mb)
     result = {

@@ -17,6 +17,8 @@ from dprk_report.data.version import text_hash, tree_hash
 
 #: The code whose rules decide validity.
 _RULES = ("data", "text")
+#: The folder of ``build/`` the records are kept in.
+FOLDER = "validated"
 
 
 def validation_key(version: str, data_dir: Path | None = None) -> str:
@@ -30,7 +32,7 @@ def validation_key(version: str, data_dir: Path | None = None) -> str:
 
 
 def _marker(key: str) -> Path:
-    return paths.BUILD_DIR / "validated" / key
+    return paths.BUILD_DIR / FOLDER / key
 
 
 def known_valid(key: str) -> bool:
