@@ -237,7 +237,7 @@ def test_a_dataset_loaded_after_the_package_is_remembered_leaves_the_key(fake, m
     kept_charts.remember_package()
     hashes = len(version._article_hashes)
     fake.set("statements", "ST001", "summary", "Seoul condemns the deployment again.")
-    (source,) = [row for row in fake.rows["sources"] if row["archive_file"] in fake.articles][:1]
+    source = next(row for row in fake.rows["sources"] if row["archive_file"] in fake.articles)
     fake.articles[source["archive_file"]] += "\nA line added.\n"
     source["sha256"] = hashlib.sha256(fake.articles[source["archive_file"]].encode("utf-8")).hexdigest()
     load_dataset(fake.write().data, fake.archive)
